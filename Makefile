@@ -1,0 +1,39 @@
+# goaltrack: `make demo` and `make test` work on a fresh machine with python3 and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_HOME := examples/caseload
+
+.PHONY: demo test lint check bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+## demo: show a client of the shipped example caseload and its progress (read-only)
+demo: $(STAMP)
+	@echo "== goaltrack clients (examples/caseload) =="
+	@$(BIN)/goaltrack --home $(DEMO_HOME) clients
+	@echo
+	@echo "== goaltrack show c-1042 =="
+	@$(BIN)/goaltrack --home $(DEMO_HOME) show c-1042
+	@echo
+	@echo "== goaltrack progress c-1042 =="
+	@$(BIN)/goaltrack --home $(DEMO_HOME) progress c-1042
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## lint: ruff and mypy, both clean
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+check: test lint
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,118 @@
+"""The goaltrack command: global options, command registration, and the error boundary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from goaltrack import __version__
+from goaltrack.cli import clients, goals, progress
+from goaltrack.cli.common import STATE
+from goaltrack.errors import GoaltrackError
+
+DEBUG_ENV = "GOALTRACK_DEBUG"
+EXIT_INTERNAL = 70
+
+
+class GoaltrackGroup(TyperGroup):
+    """Turns domain errors into one stderr line and an exit code: the only such boundary."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GoaltrackError as error:
+            if os.environ.get(DEBUG_ENV) == "1":
+                raise
+            _fail(f"goaltrack: error: {error.message}", error.exit_code)
+        except KeyboardInterrupt:
+            _fail("goaltrack: interrupted", 130)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as error:  # the last line of defence: never a traceback for users
+            if os.environ.get(DEBUG_ENV) == "1" or _is_click_exception(error):
+                raise
+            _fail(
+                f"goaltrack: internal error ({type(error).__name__}); no file was changed "
+                f"unless the command said so. Run with {DEBUG_ENV}=1 for details.",
+                EXIT_INTERNAL,
+            )
+        return None
+
+
+def _is_click_exception(error: Exception) -> bool:
+    return type(error).__module__.startswith(("click", "typer"))
+
+
+def _fail(message: str, code: int) -> None:
+    sys.stderr.write(message.replace("\n", " ") + "\n")
+    sys.stderr.flush()
+    raise typer.Exit(code)
+
+
+def _quiet_broken_pipe() -> None:
+    """A reader like `head` closed the pipe: stop quietly, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(141)
+
+
+app = typer.Typer(
+    cls=GoaltrackGroup,
+    name="goaltrack",
+    help="Track psychotherapy goals: clients, goals, measures and progress, session by session.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"goaltrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            help="Data folder (default: $GOALTRACK_HOME, else $XDG_DATA_HOME/goaltrack).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Track psychotherapy goals: clients, goals, measures and progress, session by session."""
+    STATE.home = home
+
+
+app.command("new-client")(clients.new_client)
+app.command("clients")(clients.list_clients)
+app.command("show")(clients.show)
+app.command("edit-client")(clients.edit_client)
+app.command("add-goal")(goals.add_goal)
+app.command("goals")(goals.list_goals)
+app.command("edit-goal")(goals.edit_goal)
+app.command("log")(progress.log)
+app.command("remove-entry")(progress.remove_entry)
+app.command("progress")(progress.show_progress)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="goaltrack")

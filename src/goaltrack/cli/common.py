@@ -1,0 +1,82 @@
+"""What every command shares: the store for this run, output options, choice parsing, stdin."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from goaltrack.errors import InvalidValueError
+from goaltrack.render.output import OutputFormat, Report, emit
+from goaltrack.store import Store
+
+E = TypeVar("E", bound=Enum)
+
+
+class RunState:
+    """Settings of this invocation, set by the global callback."""
+
+    home: Path | None = None
+
+
+STATE = RunState()
+
+
+def store() -> Store:
+    """The store this invocation works on (`--home` > GOALTRACK_HOME > XDG default)."""
+    return Store.at(STATE.home)
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format: table for people; json, jsonl, csv for scripts.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+
+
+def output(report: Report, fmt: OutputFormat, as_json: bool) -> None:
+    """Render a report once, in the chosen format."""
+    emit(report, OutputFormat.JSON if as_json else fmt)
+
+
+def choices(enum: type[Enum]) -> str:
+    """The allowed values of an enum, for help texts and errors."""
+    return ", ".join(str(member.value) for member in enum)
+
+
+def parse_choice(enum: type[E], text: str | None, what: str) -> E | None:
+    """Parse a user-typed choice (case-insensitive); None stays None."""
+    if text is None:
+        return None
+    try:
+        return enum(text.strip().lower())
+    except ValueError:
+        raise InvalidValueError(f"unknown {what} {text!r}; use one of: {choices(enum)}") from None
+
+
+def read_text_argument(text: str | None) -> str | None:
+    """A note given as text, or read from stdin when it is '-' (keeps it out of `ps`)."""
+    if text != "-":
+        return text
+    data = sys.stdin.read()
+    if data.endswith("\r\n"):
+        data = data[:-2]
+    elif data.endswith("\n"):
+        data = data[:-1]
+    return data
+
+
+def print_created(value: str | int, message: str) -> None:
+    """Print a new id: alone when stdout is not a terminal, so `x=$(goaltrack ...)` works."""
+    if sys.stdout.isatty():
+        typer.echo(message)
+    else:
+        typer.echo(str(value))

@@ -1,0 +1,77 @@
+"""Domain errors: each carries the exit code the CLI turns it into.
+
+Messages never quote note text or file contents; they name files, fields and ids only.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_DATA = 3
+
+
+class GoaltrackError(Exception):
+    """Base of every error goaltrack raises on purpose."""
+
+    exit_code: int = EXIT_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InputError(GoaltrackError):
+    """The user's input is wrong: exit code 1."""
+
+    exit_code = EXIT_INPUT
+
+
+class InvalidIdError(InputError):
+    """A client id that does not match the allowed pattern."""
+
+
+class ClientNotFoundError(InputError):
+    """No file exists for the client id."""
+
+
+class ClientExistsError(InputError):
+    """`new-client` on an id that already has a file."""
+
+
+class GoalNotFoundError(InputError):
+    """The client has no goal with that number."""
+
+
+class EntryNotFoundError(InputError):
+    """The goal has no progress entry with that id."""
+
+
+class InvalidValueError(InputError):
+    """A value, date, kind or other field the model refuses."""
+
+
+class DataError(GoaltrackError):
+    """The data cannot be trusted or reached: exit code 3."""
+
+    exit_code = EXIT_DATA
+
+
+class CorruptFileError(DataError):
+    """A client file that does not parse or validate; it is never overwritten."""
+
+
+class SchemaTooNewError(DataError):
+    """A file written by a newer goaltrack; it is read-only to this one."""
+
+
+class StoragePermissionError(DataError):
+    """A file or folder that cannot be read or written, or is unsafe (symlink, open mode)."""
+
+
+class LockTimeoutError(DataError):
+    """Another goaltrack process held the client's lock for too long."""
+
+
+class WriteFailedError(DataError):
+    """The operating system refused a step of the atomic write; the old file is intact."""

@@ -1,0 +1,304 @@
+"""The data model: a client file holds one client, its goals and their progress entries.
+
+Every invariant of the file format lives here, so that a record that validates is a record
+that may be written. The models are plain data: no I/O, no clock except defaults for dates.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+
+CLIENT_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+ENTRY_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+MEASURE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+class Severity(StrEnum):
+    """How severe a presenting concern is; shapes how goals are prioritised."""
+
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+    CRISIS = "crisis"
+
+
+class Approach(StrEnum):
+    """Therapeutic approaches that frame a client's goals."""
+
+    CBT = "cbt"
+    PSYCHODYNAMIC = "psychodynamic"
+    HUMANISTIC = "humanistic"
+    FAMILY = "family"
+    MINDFULNESS = "mindfulness"
+    EMDR = "emdr"
+    OTHER = "other"
+
+
+class ClientStatus(StrEnum):
+    """Where a client is in treatment."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DISCHARGED = "discharged"
+
+
+class GoalKind(StrEnum):
+    """The kinds of therapy goal goaltrack models (DESIGN.md, 'The goals it models')."""
+
+    SYMPTOM_REDUCTION = "symptom-reduction"
+    TRAUMA_RESOLUTION = "trauma-resolution"
+    SELF_ESTEEM = "self-esteem"
+    COPING = "coping"
+    AUTONOMY = "autonomy"
+    RELATIONSHIPS = "relationships"
+
+
+class Priority(StrEnum):
+    """A goal's priority, usually following the severity of the concern it addresses."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class GoalStatus(StrEnum):
+    """A goal's lifecycle status, set by the clinician."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class Rater(StrEnum):
+    """Who gave a progress rating."""
+
+    CLIENT = "client"
+    THERAPIST = "therapist"
+
+
+def is_valid_client_id(value: str) -> bool:
+    """True when `value` is a safe client id (also a safe file name)."""
+    return isinstance(value, str) and CLIENT_ID_PATTERN.fullmatch(value) is not None
+
+
+def new_entry_id(taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A fresh 10-character Crockford base32 entry id not in `taken`."""
+    while True:
+        candidate = "".join(secrets.choice(_CROCKFORD) for _ in range(10))
+        if candidate not in taken:
+            return candidate
+
+
+def _check_text(value: str) -> str:
+    """Refuse text that cannot be stored as UTF-8 (lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text holds characters that cannot be stored (lone surrogates)") from None
+    return value
+
+
+def _check_line(value: str) -> str:
+    """A single-line label: no control characters, not blank."""
+    _check_text(value)
+    if _CONTROL.search(value):
+        raise ValueError("must be a single line without control characters")
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _check_number(value: Any) -> Any:
+    """A measurement: an int or a finite float, never a bool or a string."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_check_text)]
+Line = Annotated[str, Field(max_length=200), AfterValidator(_check_line)]
+Number = Annotated[int | float, BeforeValidator(_check_number)]
+
+
+class _Model(BaseModel):
+    """Shared configuration: unknown keys are errors, assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+
+class Concern(_Model):
+    """A presenting concern and its severity."""
+
+    name: Line
+    severity: Severity = Severity.MODERATE
+
+
+class Client(_Model):
+    """Who the file is about, and the factors that shape their goals."""
+
+    id: str
+    name: Line | None = None
+    created: date
+    status: ClientStatus = ClientStatus.ACTIVE
+    approaches: list[Approach] = Field(default_factory=list)
+    notes: Text | None = None
+    concerns: list[Concern] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_safe(cls, value: str) -> str:
+        if not is_valid_client_id(value):
+            raise ValueError(
+                "client id must be 1-64 characters of a-z, 0-9, '-' or '_', "
+                "starting with a letter or digit"
+            )
+        return value
+
+    @field_validator("approaches")
+    @classmethod
+    def _approaches_unique(cls, value: list[Approach]) -> list[Approach]:
+        return list(dict.fromkeys(value))
+
+
+class ProgressEntry(_Model):
+    """One measurement of a goal, usually taken at a session."""
+
+    id: str
+    date: date
+    value: Number
+    session: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    rater: Rater | None = None
+    note: Text | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_safe(cls, value: str) -> str:
+        if ENTRY_ID_PATTERN.fullmatch(value) is None:
+            raise ValueError("entry id must be 1-64 letters, digits, '-' or '_'")
+        return value
+
+
+class Goal(_Model):
+    """A therapy goal: what is aimed at, how it is measured, and its progress so far."""
+
+    number: Annotated[int, Field(ge=1)]
+    kind: GoalKind
+    title: Line
+    measure: str | None = None
+    baseline: Number | None = None
+    target: Number | None = None
+    due: date | None = None
+    priority: Priority = Priority.MEDIUM
+    status: GoalStatus = GoalStatus.ACTIVE
+    approach: Approach | None = None
+    created: date
+    progress: list[ProgressEntry] = Field(default_factory=list)
+
+    @field_validator("measure")
+    @classmethod
+    def _measure_key(cls, value: str | None) -> str | None:
+        if value is not None and MEASURE_KEY_PATTERN.fullmatch(value) is None:
+            raise ValueError("measure must be 1-32 characters of a-z, 0-9, '-' or '_'")
+        return value
+
+    def entries_in_order(self) -> list[ProgressEntry]:
+        """The progress entries by date (stable for entries on the same day)."""
+        return sorted(self.progress, key=lambda entry: entry.date)
+
+    def effective_baseline(self) -> int | float | None:
+        """The baseline, or the first logged value when none was set."""
+        if self.baseline is not None:
+            return self.baseline
+        ordered = self.entries_in_order()
+        return ordered[0].value if ordered else None
+
+
+class ClientRecord(_Model):
+    """The whole content of one client file."""
+
+    schema_version: int = SCHEMA_VERSION
+    client: Client
+    goals: list[Goal] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_numbers_and_ids(self) -> ClientRecord:
+        numbers = [goal.number for goal in self.goals]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError("goal numbers must be unique")
+        ids = [entry.id for goal in self.goals for entry in goal.progress]
+        if len(ids) != len(set(ids)):
+            raise ValueError("progress entry ids must be unique within the file")
+        return self
+
+    def goal(self, number: int) -> Goal | None:
+        """The goal with this number, if any."""
+        return next((goal for goal in self.goals if goal.number == number), None)
+
+    def next_goal_number(self) -> int:
+        """The number for a new goal: one past the highest ever used (goals are never deleted)."""
+        return max((goal.number for goal in self.goals), default=0) + 1
+
+    def entry_ids(self) -> set[str]:
+        """Every progress entry id in the file."""
+        return {entry.id for goal in self.goals for entry in goal.progress}
+
+    def to_document(self) -> dict[str, Any]:
+        """The record as plain TOML-ready data: no None values, enums as strings, key order kept."""
+        return _strip(self.model_dump(mode="python"))
+
+
+def _strip(value: Any) -> Any:
+    """Drop None values and turn enums into their string values, recursively."""
+    if isinstance(value, dict):
+        return {key: _strip(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_strip(item) for item in value]
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """A short description of what failed, by field location, never quoting the input."""
+    parts = []
+    for item in error.errors(include_input=False, include_url=False)[:3]:
+        location = _format_location(item.get("loc", ()))
+        message = str(item.get("msg", "invalid"))
+        parts.append(f"{location}: {message}" if location else message)
+    more = len(error.errors()) - len(parts)
+    if more > 0:
+        parts.append(f"and {more} more")
+    return "; ".join(parts)
+
+
+def _format_location(location: tuple[Any, ...]) -> str:
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text

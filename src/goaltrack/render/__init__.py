@@ -1,0 +1,1 @@
+"""Everything that turns results into text: tables, JSON, JSON Lines, CSV, charts."""

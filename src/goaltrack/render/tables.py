@@ -1,0 +1,126 @@
+"""Human-readable tables with Rich (imported here only, when a table is printed)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import IO, Any
+
+from goaltrack.render.output import Column, Report, Section
+
+
+def make_console(out: IO[str]) -> Any:
+    """A Rich console for `out`: colour only on a terminal and when NO_COLOR is unset."""
+    from rich.console import Console
+
+    is_terminal = out.isatty()
+    return Console(
+        file=out,
+        no_color=bool(os.environ.get("NO_COLOR")) or not is_terminal,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+
+
+def format_cell(value: Any) -> str:
+    """Text of one table cell: blanks as an em dash, floats without noise."""
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:.4g}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(format_cell(item) for item in value)
+    return str(value)
+
+
+WRAP_MIN_WIDTH = 18
+
+
+def fit_columns(columns: list[Column], rows: list[dict[str, Any]], width: int) -> list[Column]:
+    """The columns that fit in `width`, dropping the least important (highest `drop`) first."""
+
+    def natural(column: Column) -> int:
+        cells = [len(_cell(row, column)) for row in rows]
+        widest = max([len(column.header), *cells])
+        return (min(widest, WRAP_MIN_WIDTH) if column.wrap else widest) + 2
+
+    kept = list(columns)
+    while sum(natural(column) for column in kept) + len(kept) + 1 > width:
+        droppable = [column for column in kept if column.drop > 0]
+        if not droppable:
+            break
+        kept.remove(max(droppable, key=lambda column: column.drop))
+    return kept
+
+
+def _table(
+    title: str | None, columns: list[Column], rows: list[dict[str, Any]], width: int = 80
+) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    columns = fit_columns(columns, rows, width)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for column in columns:
+        table.add_column(
+            column.header,
+            justify="right" if column.numeric else "left",
+            overflow="fold" if column.wrap else "ellipsis",
+            no_wrap=not column.wrap,
+            min_width=_wrap_min(column, rows) if column.wrap else None,
+            ratio=1 if column.wrap else None,
+        )
+    for row in rows:
+        table.add_row(*(Text(_cell(row, column)) for column in columns))
+    return table
+
+
+def _wrap_min(column: Column, rows: list[dict[str, Any]]) -> int:
+    widest = max([len(column.header), *(len(_cell(row, column)) for row in rows)])
+    return min(widest, WRAP_MIN_WIDTH)
+
+
+def _cell(row: dict[str, Any], column: Column) -> str:
+    value = row.get(column.key)
+    if column.decimals is not None and isinstance(value, int | float):
+        value = round(value, column.decimals) if column.decimals else round(value)
+    text = format_cell(value)
+    return text + column.suffix if value is not None else text
+
+
+def print_report(report: Report, out: IO[str]) -> None:
+    """Print a report as text for people: fields, then the main table, then sections."""
+    from rich.text import Text
+
+    console = make_console(out)
+    if report.title:
+        console.print(Text(report.title, style="bold"))
+    if report.fields:
+        width = max(len(label) for label, _ in report.fields)
+        for label, value in report.fields:
+            line = Text(f"{label:<{width}}  ", style="dim")
+            line.append(format_cell(value))
+            console.print(line)
+    sections: list[Section] = list(report.sections)
+    if report.columns and not report.sections:
+        if report.rows:
+            console.print(_table(None, report.columns, report.rows, console.width))
+        else:
+            console.print(Text(report.empty, style="dim"))
+    for section in sections:
+        console.print()
+        if section.rows:
+            console.print(
+                _table(section.title, section.columns, section.rows, console.width)
+            )
+        else:
+            console.print(Text(f"{section.title}: {section.empty}", style="dim"))
+    for note in report.footnotes:
+        console.print(Text(note, style="dim"))

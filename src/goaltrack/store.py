@@ -1,0 +1,390 @@
+"""Where client files live, and the one way a change reaches the disk.
+
+Every write takes the client's lock, re-reads and validates the file, applies the change to
+the model, checks that the serialised text parses back to the same data, and replaces the file
+atomically and durably (DESIGN.md, 'How a change reaches the disk'). Readers take no lock: a
+reader sees the old file or the new one, never a half.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import re
+import stat
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import tomli_w
+from pydantic import ValidationError
+
+from goaltrack.errors import (
+    ClientExistsError,
+    ClientNotFoundError,
+    CorruptFileError,
+    DataError,
+    GoaltrackError,
+    InvalidIdError,
+    InvalidValueError,
+    LockTimeoutError,
+    SchemaTooNewError,
+    StoragePermissionError,
+    WriteFailedError,
+)
+from goaltrack.model import (
+    SCHEMA_VERSION,
+    ClientRecord,
+    describe_validation_error,
+    is_valid_client_id,
+)
+
+T = TypeVar("T")
+
+HOME_ENV = "GOALTRACK_HOME"
+LOCK_TIMEOUT_ENV = "GOALTRACK_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 30.0
+CLIENT_SUFFIX = ".toml"
+LOCK_SUFFIX = ".toml.lock"
+TEMP_SUFFIX = ".tmp"
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+#: vN -> vN+1 migrations of a parsed document, keyed by the version they read.
+MIGRATIONS: dict[int, Migration] = {}
+
+_LINE_IN_MESSAGE = re.compile(r"line (\d+)")
+
+
+def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The data folder: `--home` > $GOALTRACK_HOME > $XDG_DATA_HOME/goaltrack > ~/.local/share."""
+    if explicit:
+        return Path(explicit).expanduser()
+    from_env = os.environ.get(HOME_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "goaltrack"
+
+
+def check_client_id(client_id: str) -> str:
+    """Return `client_id` if it is a safe id, else raise InvalidIdError (exit 1)."""
+    if not is_valid_client_id(client_id):
+        raise InvalidIdError(
+            f"invalid client id {client_id!r}: use 1-64 characters of a-z, 0-9, '-' or '_', "
+            "starting with a letter or digit (e.g. c-1042)"
+        )
+    return client_id
+
+
+def migrate(document: dict[str, Any], source: str = "client file") -> dict[str, Any]:
+    """Bring a parsed document up to SCHEMA_VERSION through the vN -> vN+1 chain."""
+    version = document.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise CorruptFileError(f"{source}: schema_version is missing or not an integer")
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise CorruptFileError(f"{source}: no migration from schema_version {version}")
+        document = step(dict(document))
+        version += 1
+        document["schema_version"] = version
+    return document
+
+
+@dataclass(frozen=True)
+class LoadedRecord:
+    """A record together with the schema version its file carries."""
+
+    record: ClientRecord
+    file_version: int
+
+
+def parse_document(text: str, source: str) -> LoadedRecord:
+    """Parse, migrate and validate the text of a client file; errors name `source` and line."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        if line is None:
+            match = _LINE_IN_MESSAGE.search(str(error))
+            line = int(match.group(1)) if match else None
+        where = f" (line {line})" if line else ""
+        raise CorruptFileError(f"{source}: not valid TOML{where}; the file was left unchanged") from None
+    version = document.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        try:
+            return LoadedRecord(ClientRecord.model_validate(document, extra="ignore"), version)
+        except ValidationError:
+            raise SchemaTooNewError(
+                f"{source}: schema_version {version} is newer than this goaltrack understands "
+                f"({SCHEMA_VERSION}); upgrade goaltrack"
+            ) from None
+    document = migrate(document, source)
+    try:
+        return LoadedRecord(ClientRecord.model_validate(document), SCHEMA_VERSION)
+    except ValidationError as error:
+        raise CorruptFileError(
+            f"{source}: invalid client file: {describe_validation_error(error)}; "
+            "the file was left unchanged"
+        ) from None
+
+
+def _always_table_arrays() -> None:
+    """Make tomli_w write every array of tables as `[[...]]` blocks, as DESIGN.md shows.
+
+    tomli_w inlines short arrays of tables, so one long note would flip a goal's whole
+    progress list from inline to block form and bloat the diff. Its heuristic is private;
+    if it ever moves, files stay valid TOML (the round-trip check below still guards them).
+    """
+    writer = getattr(tomli_w, "_writer", None)
+    if writer is not None and hasattr(writer, "is_suitable_inline_table"):
+        writer.is_suitable_inline_table = lambda obj, ctx: False
+
+
+_always_table_arrays()
+
+
+def render_document(record: ClientRecord) -> str:
+    """Serialise a record to TOML and prove the text parses back to the same data."""
+    data = record.to_document()
+    text = tomli_w.dumps(data)
+    if tomllib.loads(text) != data:
+        raise WriteFailedError(f"client {record.client.id}: serialised data did not round-trip")
+    return text
+
+
+class Store:
+    """The client files under one home folder."""
+
+    def __init__(self, home: Path, lock_timeout: float | None = None) -> None:
+        self.home = home
+        self.clients_dir = home / "clients"
+        if lock_timeout is None:
+            lock_timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
+        self.lock_timeout = lock_timeout
+
+    @classmethod
+    def at(cls, home: str | os.PathLike[str] | None = None) -> Store:
+        """The store at `home`, or at the resolved default home."""
+        return cls(resolve_home(home))
+
+    # ---- paths -------------------------------------------------------------------------
+
+    def path_for(self, client_id: str) -> Path:
+        """The file of a client (the id is checked, so the path cannot escape the folder)."""
+        return self.clients_dir / f"{check_client_id(client_id)}{CLIENT_SUFFIX}"
+
+    def lock_path_for(self, client_id: str) -> Path:
+        """The lock file of a client: never deleted, flock'd around every write."""
+        return self.clients_dir / f"{check_client_id(client_id)}{LOCK_SUFFIX}"
+
+    def exists(self, client_id: str) -> bool:
+        """True when the client has a file."""
+        return os.path.lexists(self.path_for(client_id))
+
+    def client_ids(self) -> list[str]:
+        """Ids of every client file, sorted."""
+        if not self.clients_dir.is_dir():
+            return []
+        ids = []
+        for entry in os.scandir(self.clients_dir):
+            if entry.name.endswith(CLIENT_SUFFIX) and not entry.name.startswith("."):
+                client_id = entry.name[: -len(CLIENT_SUFFIX)]
+                if is_valid_client_id(client_id):
+                    ids.append(client_id)
+        return sorted(ids)
+
+    # ---- reading -----------------------------------------------------------------------
+
+    def load(self, client_id: str) -> ClientRecord:
+        """Read and validate a client's file (no lock needed: writes are atomic)."""
+        return self._read(client_id).record
+
+    def _read(self, client_id: str) -> LoadedRecord:
+        path = self.path_for(client_id)
+        source = str(path)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:
+            raise ClientNotFoundError(f"no client {client_id!r} in {self.clients_dir}") from None
+        except OSError as error:
+            raise _os_error(source, "read", error) from None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                raw = handle.read()
+        except OSError as error:
+            raise _os_error(source, "read", error) from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CorruptFileError(f"{source}: not valid UTF-8; the file was left unchanged") from None
+        loaded = parse_document(text, source)
+        if loaded.record.client.id != client_id:
+            raise CorruptFileError(
+                f"{source}: client.id does not match the file name; the file was left unchanged"
+            )
+        return loaded
+
+    # ---- writing -----------------------------------------------------------------------
+
+    def create(self, record: ClientRecord) -> None:
+        """Write a new client's file; refuse if one exists already."""
+        client_id = record.client.id
+        self.ensure_home()
+        with self._locked(client_id):
+            if self.exists(client_id):
+                raise ClientExistsError(f"client {client_id!r} already exists")
+            self._write(client_id, _revalidate(record))
+
+    def update(self, client_id: str, change: Callable[[ClientRecord], T]) -> T:
+        """Apply `change` to a client under its lock and write the result atomically.
+
+        `change` receives a private copy of the record, mutates it and may return a value,
+        which is returned. If it raises, or the result does not validate, nothing is written.
+        """
+        self.ensure_home()
+        with self._locked(client_id):
+            loaded = self._read(client_id)
+            if loaded.file_version > SCHEMA_VERSION:
+                raise SchemaTooNewError(
+                    f"{self.path_for(client_id)}: schema_version {loaded.file_version} is newer "
+                    f"than this goaltrack understands ({SCHEMA_VERSION}); the file is read-only"
+                )
+            draft = loaded.record.model_copy(deep=True)
+            result = change(draft)
+            self._write(client_id, _revalidate(draft))
+            return result
+
+    def ensure_home(self) -> None:
+        """Create the home and clients folders 0700, and refuse folders others can read."""
+        for folder in (self.home, self.clients_dir):
+            try:
+                folder.mkdir(mode=0o700, parents=folder is self.home, exist_ok=True)
+                info = os.lstat(folder)
+            except OSError as error:
+                raise _os_error(str(folder), "create", error) from None
+            if stat.S_ISLNK(info.st_mode) and folder is self.clients_dir:
+                raise StoragePermissionError(f"{folder} is a symbolic link; refusing to write")
+            if stat.S_IMODE(info.st_mode) & 0o077:
+                raise StoragePermissionError(
+                    f"{folder} is open to other users (mode {stat.S_IMODE(info.st_mode):04o}); "
+                    f"run: chmod 700 {folder}"
+                )
+
+    @contextlib.contextmanager
+    def _locked(self, client_id: str) -> Iterator[None]:
+        lock_path = self.lock_path_for(client_id)
+        try:
+            fd = os.open(
+                lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600
+            )
+        except OSError as error:
+            raise _os_error(str(lock_path), "lock", error) from None
+        try:
+            deadline = time.monotonic() + self.lock_timeout
+            delay = 0.002
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise LockTimeoutError(
+                            f"client {client_id!r} is locked by another goaltrack process; "
+                            "try again"
+                        ) from None
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.05)
+            self._remove_orphans(client_id)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the flock
+
+    def _remove_orphans(self, client_id: str) -> None:
+        """Delete temp files left by a writer that died (only called while holding the lock)."""
+        prefix = f".{client_id}{CLIENT_SUFFIX}."
+        for entry in os.scandir(self.clients_dir):
+            if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+
+    def _write(self, client_id: str, record: ClientRecord) -> None:
+        atomic_write(self.path_for(client_id), render_document(record).encode("utf-8"))
+
+
+def _revalidate(record: ClientRecord) -> ClientRecord:
+    """Run every model invariant again on a (possibly mutated) record."""
+    try:
+        return ClientRecord.model_validate(record.model_dump())
+    except ValidationError as error:
+        raise InvalidValueError(describe_validation_error(error)) from None
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` durably: temp file, fsync, rename, fsync the folder."""
+    folder = path.parent
+    try:
+        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    except OSError as error:
+        raise _os_error(str(path), "write", error) from None
+    try:
+        try:
+            os.fchmod(fd, 0o600)
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp_name, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise _os_error(str(path), "write", error) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError as error:
+        raise _os_error(str(folder), "sync", error) from None
+
+
+def _os_error(source: str, action: str, error: OSError) -> StoragePermissionError | WriteFailedError:
+    """Turn an OSError into a domain error that names the file and the reason only."""
+    reason = error.strerror or type(error).__name__
+    if error.errno == errno.ELOOP or isinstance(error, IsADirectoryError):
+        return StoragePermissionError(f"{source}: not a regular file (symbolic link?); refusing")
+    if isinstance(error, PermissionError):
+        return StoragePermissionError(f"cannot {action} {source}: {reason}")
+    return WriteFailedError(f"cannot {action} {source}: {reason}; the old file is intact")
+
+
+def load(client_id: str, home: str | os.PathLike[str] | None = None) -> ClientRecord:
+    """Read one client from the default (or given) home: handy from a notebook."""
+    return Store.at(home).load(client_id)
+
+
+def scan(store: Store) -> tuple[list[ClientRecord], list[GoaltrackError]]:
+    """Every readable client record, and an error for each file that could not be read."""
+    records: list[ClientRecord] = []
+    problems: list[GoaltrackError] = []
+    for client_id in store.client_ids():
+        try:
+            records.append(store.load(client_id))
+        except (DataError, ClientNotFoundError) as error:
+            problems.append(error)
+    return records, problems

@@ -1,0 +1,100 @@
+"""What each read command shows, as plain data: the core's answer before any rendering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from goaltrack.model import ClientRecord, Goal, GoalKind, GoalStatus
+from goaltrack.outcomes import summarize_goal
+
+
+def client_row(record: ClientRecord) -> dict[str, Any]:
+    """One line of the `clients` list."""
+    client = record.client
+    dates = [entry.date for goal in record.goals for entry in goal.progress]
+    return {
+        "id": client.id,
+        "name": client.name,
+        "status": client.status.value,
+        "created": client.created,
+        "concerns": [concern.name for concern in client.concerns],
+        "goals": len(record.goals),
+        "active_goals": sum(1 for goal in record.goals if goal.status is GoalStatus.ACTIVE),
+        "last_entry": max(dates) if dates else None,
+    }
+
+
+def client_detail(record: ClientRecord) -> dict[str, Any]:
+    """Everything `show` tells about a client: details, concerns, goals with their latest status."""
+    client = record.client
+    return {
+        "id": client.id,
+        "name": client.name,
+        "status": client.status.value,
+        "created": client.created,
+        "approaches": [approach.value for approach in client.approaches],
+        "notes": client.notes,
+        "concerns": [
+            {"name": concern.name, "severity": concern.severity.value}
+            for concern in client.concerns
+        ],
+        "goals": [summarize_goal(goal).as_dict() for goal in record.goals],
+    }
+
+
+def goal_row(goal: Goal) -> dict[str, Any]:
+    """One line of the `goals` list."""
+    return {
+        "goal": goal.number,
+        "kind": goal.kind.value,
+        "title": goal.title,
+        "measure": goal.measure,
+        "baseline": goal.effective_baseline(),
+        "target": goal.target,
+        "due": goal.due,
+        "priority": goal.priority.value,
+        "status": goal.status.value,
+        "approach": goal.approach.value if goal.approach else None,
+        "created": goal.created,
+        "entries": len(goal.progress),
+    }
+
+
+def select_goals(
+    record: ClientRecord, kind: GoalKind | None = None, status: GoalStatus | None = None
+) -> list[Goal]:
+    """The client's goals, optionally filtered by kind and status, in number order."""
+    return sorted(
+        (
+            goal
+            for goal in record.goals
+            if (kind is None or goal.kind is kind) and (status is None or goal.status is status)
+        ),
+        key=lambda goal: goal.number,
+    )
+
+
+def progress_rows(record: ClientRecord, goals: list[Goal]) -> list[dict[str, Any]]:
+    """Where each goal stands, one row per goal, with the client id first."""
+    return [{"client": record.client.id, **summarize_goal(goal).as_dict()} for goal in goals]
+
+
+def entry_rows(record: ClientRecord, goals: list[Goal]) -> list[dict[str, Any]]:
+    """Tidy progress data: one row per entry, in date order per goal."""
+    rows = []
+    for goal in goals:
+        for entry in goal.entries_in_order():
+            rows.append(
+                {
+                    "client": record.client.id,
+                    "goal": goal.number,
+                    "measure": goal.measure,
+                    "id": entry.id,
+                    "date": entry.date,
+                    "value": entry.value,
+                    "session": entry.session,
+                    "rater": entry.rater.value if entry.rater else None,
+                    "note": entry.note,
+                }
+            )
+    return rows

@@ -1,0 +1,121 @@
+"""The model's invariants: ids, enums, numbers, uniqueness, text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from goaltrack.model import (
+    Client,
+    ClientRecord,
+    Goal,
+    GoalKind,
+    ProgressEntry,
+    is_valid_client_id,
+    new_entry_id,
+)
+
+D = date(2026, 9, 1)
+
+
+def _goal(number: int, entries: list[ProgressEntry] | None = None) -> Goal:
+    return Goal(number=number, kind=GoalKind.COPING, title="t", created=D, progress=entries or [])
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "../x", "A/B", "a/b", ".", "..", "abc\n", "a\x00b", "Ａbc", "-rf", "_a", "a" * 65, "C-1"],
+)
+def test_hostile_client_ids_are_refused(bad: str) -> None:
+    """Ids that could escape the folder or confuse a shell do not validate."""
+    assert not is_valid_client_id(bad)
+    with pytest.raises(ValidationError):
+        Client(id=bad, created=D)
+
+
+@pytest.mark.parametrize("good", ["c-1042", "a", "0", "x_y-z", "a" * 64])
+def test_pseudonymous_ids_are_accepted(good: str) -> None:
+    """Lower-case letters, digits, '-' and '_' up to 64 characters are ids."""
+    assert Client(id=good, created=D).id == good
+
+
+@pytest.mark.parametrize("bad", [True, "3", float("nan"), float("inf"), None])
+def test_entry_value_must_be_a_finite_number(bad: object) -> None:
+    """Bools, strings, NaN and infinity are not measurements."""
+    with pytest.raises(ValidationError):
+        ProgressEntry(id="E1", date=D, value=bad)  # type: ignore[arg-type]
+
+
+def test_integral_values_stay_integers() -> None:
+    """17 is stored as an int and 6.5 as a float, so the file reads naturally."""
+    assert type(ProgressEntry(id="E1", date=D, value=17).value) is int
+    assert ProgressEntry(id="E1", date=D, value=6.5).value == 6.5
+
+
+def test_unknown_kind_is_refused() -> None:
+    """A goal kind outside the six of DESIGN.md does not validate."""
+    with pytest.raises(ValidationError):
+        Goal(number=1, kind="happiness", title="t", created=D)  # type: ignore[arg-type]
+
+
+def test_goal_numbers_are_unique() -> None:
+    """Two goals with one number make the record invalid."""
+    with pytest.raises(ValidationError):
+        ClientRecord(client=Client(id="c", created=D), goals=[_goal(1), _goal(1)])
+
+
+def test_entry_ids_are_unique_across_goals() -> None:
+    """An entry id may appear once in the whole file."""
+    entry = ProgressEntry(id="E1", date=D, value=1)
+    with pytest.raises(ValidationError):
+        ClientRecord(client=Client(id="c", created=D), goals=[_goal(1, [entry]), _goal(2, [entry])])
+
+
+def test_next_goal_number_is_past_the_highest() -> None:
+    """A new goal's number is one past the highest, even with gaps."""
+    record = ClientRecord(client=Client(id="c", created=D), goals=[_goal(1), _goal(5)])
+    assert record.next_goal_number() == 6
+
+
+def test_unknown_keys_are_refused() -> None:
+    """A typo in a hand-edited file is an error, not silently dropped."""
+    with pytest.raises(ValidationError):
+        Client.model_validate({"id": "c", "created": D, "nmae": "x"})
+
+
+def test_lone_surrogates_in_notes_are_refused() -> None:
+    """Text that cannot be encoded as UTF-8 is refused before it reaches the disk."""
+    with pytest.raises(ValidationError):
+        ProgressEntry(id="E1", date=D, value=1, note="bad \ud800 text")
+
+
+def test_titles_are_single_lines() -> None:
+    """A title with a newline would break every table; it is refused."""
+    with pytest.raises(ValidationError):
+        Goal(number=1, kind=GoalKind.COPING, title="two\nlines", created=D)
+
+
+def test_to_document_omits_none() -> None:
+    """TOML has no null: absent optional fields are left out."""
+    record = ClientRecord(client=Client(id="c", created=D), goals=[_goal(1)])
+    document = record.to_document()
+    assert "name" not in document["client"]
+    assert "measure" not in document["goals"][0]
+
+
+def test_new_entry_ids_avoid_taken_ones() -> None:
+    """Generated entry ids are 10 Crockford characters and never collide with taken ones."""
+    taken = {new_entry_id() for _ in range(50)}
+    fresh = new_entry_id(taken)
+    assert fresh not in taken
+    assert len(fresh) == 10
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=200))
+def test_any_unicode_note_is_accepted(note: str) -> None:
+    """Notes may hold any Unicode text except lone surrogates."""
+    assert ProgressEntry(id="E1", date=D, value=1, note=note).note == note
