@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from goaltrack import changes, views
+from goaltrack.cli import complete
 from goaltrack.cli.common import (
     FormatOption,
     JsonOption,
@@ -23,7 +24,13 @@ from goaltrack.parsing import parse_concern
 from goaltrack.render.output import Column, OutputFormat, Report, Section
 from goaltrack.store import scan
 
-ClientIdArg = Annotated[str, typer.Argument(help="Client id, e.g. c-1042.", show_default=False)]
+ClientIdArg = Annotated[
+    str,
+    typer.Argument(
+        help="Client id, e.g. c-1042.", show_default=False, autocompletion=complete.client_ids
+    ),
+]
+NewClientIdArg = Annotated[str, typer.Argument(help="Client id, e.g. c-1042.", show_default=False)]
 NameOption = Annotated[
     str | None, typer.Option("--name", help="Display name (optional; ids stay pseudonymous).")
 ]
@@ -72,7 +79,7 @@ def _approaches(values: list[str] | None) -> list[Approach]:
 
 
 def new_client(
-    client_id: ClientIdArg,
+    client_id: NewClientIdArg,
     name: NameOption = None,
     concern: ConcernOption = None,
     approach: ApproachOption = None,
