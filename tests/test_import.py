@@ -342,3 +342,54 @@ def test_non_utf8_input_is_refused(runner: CliRunner, tmp_path: Path) -> None:
     result = invoke(runner, "import", str(source))
     assert result.exit_code == 1
     assert "not UTF-8" in result.stderr
+
+
+def test_entry_logged_meanwhile_is_kept(home: Path) -> None:
+    """Changes made between checking and writing survive: the write replays under the lock."""
+    from goaltrack import changes
+
+    _import(SETUP)
+    s = Store(home)
+    prepared = importing.prepare(s, ENTRIES, InputFormat.CSV, today=TODAY)
+    meanwhile = changes.EntryFields(value=11, date=date(2026, 11, 1))
+    s.update("c-9", lambda r: changes.log_entry(r, 1, meanwhile, today=TODAY))
+    importing.commit(s, prepared)
+    goal = s.load("c-9").goal(1)
+    assert goal is not None
+    assert sorted(e.value for e in goal.progress) == [11, 16, 18]
+
+
+def test_failed_write_says_what_was_written(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the second client's write fails, the error says one client was written already."""
+    from goaltrack.errors import WriteFailedError
+
+    text = "type,client\nclient,c-1\nclient,c-2\n"
+    s = Store(home)
+    prepared = importing.prepare(s, text, InputFormat.CSV, today=TODAY)
+    real_create = Store.create
+
+    def flaky(self: Store, record: object) -> None:
+        if record.client.id == "c-2":  # type: ignore[attr-defined]
+            raise WriteFailedError("cannot write c-2.toml: No space left on device")
+        real_create(self, record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "create", flaky)
+    with pytest.raises(WriteFailedError) as caught:
+        importing.commit(s, prepared)
+    assert caught.value.message == (
+        "client 'c-2': cannot write c-2.toml: No space left on device; 1 client(s) were written "
+        "before this one; re-run the import to add the rest (already imported entries are not "
+        "added twice)"
+    )
+    assert s.client_ids() == ["c-1"]
+
+
+def test_progress_callback_reports_both_phases(home: Path) -> None:
+    """The progress callback sees every client checked, then every client written."""
+    _import(SETUP)
+    calls: list[tuple[str, int, int]] = []
+    s = Store(home)
+    prepared = importing.prepare(s, ENTRIES, InputFormat.CSV, today=TODAY,
+                                 progress=lambda *a: calls.append(a))
+    importing.commit(s, prepared, progress=lambda *a: calls.append(a))
+    assert calls == [("check", 1, 1), ("write", 1, 1)]

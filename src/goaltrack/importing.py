@@ -105,6 +105,7 @@ class Prepared:
     created: dict[str, ClientRecord]
     rows: int
     today: date
+    unit: str = "row"  # what `rows` counts: CSV / JSON Lines rows, or dumped client records
 
 
 def prepare(
@@ -139,7 +140,8 @@ def prepare(
             progress("check", done, len(plans))
     if errors:
         raise ImportRejected(errors)
-    return Prepared(plans, results, created, rows, today)
+    unit = "client record" if fmt is InputFormat.JSON else "row"
+    return Prepared(plans, results, created, rows, today, unit)
 
 
 def commit(store: Store, prepared: Prepared, progress: Progress | None = None) -> list[ClientResult]:

@@ -89,7 +89,7 @@ def import_rows(
     typer.echo(
         f"{'dry run: ' if dry_run else ''}{verb} {_count(totals['entries_added'], 'entry')}, "
         f"{_count(totals['goals_added'], 'goal')} and {_count(created, 'client')} from "
-        f"{_count(prepared.rows, 'row')}; {_count(totals['entries_present'], 'entry')} "
+        f"{_count(prepared.rows, prepared.unit)}; {_count(totals['entries_present'], 'entry')} "
         "already there" + ("; nothing was written" if dry_run else ""),
         err=True,
     )
