@@ -23,6 +23,6 @@ def test_core_interop_modules_import_neither_typer_nor_rich() -> None:
 
 
 def test_help_does_not_load_exporters() -> None:
-    """Building the CLI (as `goaltrack --help` does) loads no exporter, csv or rich."""
+    """Building the CLI (as `goaltrack --help` does) loads no exporter and no rich."""
     loaded = _loaded_after("import goaltrack.cli.app")
-    assert not loaded & {*CORE, "csv", "rich"}
+    assert not loaded & {*CORE, "rich"}
