@@ -41,12 +41,17 @@ def make_csv(rows: int = 10_000, clients: int = 50) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(home: Path, *args: str, stdin: str | None = None) -> tuple[float, subprocess.CompletedProcess[str]]:
+def run(
+    home: Path, *args: str, stdin: str | None = None
+) -> tuple[float, subprocess.CompletedProcess[str]]:
     """Run goaltrack in a real process against `home`; return (seconds, result)."""
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "goaltrack", "--home", str(home), *args],
-        input=stdin, capture_output=True, text=True, check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return time.perf_counter() - started, result
 
@@ -63,7 +68,11 @@ def main() -> None:
         good.write_text(text, encoding="utf-8")
         lines = text.splitlines()
         middle = len(lines) // 2
-        bad_lines = [*lines[:middle], lines[middle].replace(",client,", ",clinet,"), *lines[middle + 1 :]]
+        bad_lines = [
+            *lines[:middle],
+            lines[middle].replace(",client,", ",clinet,"),
+            *lines[middle + 1 :],
+        ]
         bad = folder / "scores-bad.csv"
         bad.write_text("\n".join(bad_lines) + "\n", encoding="utf-8")
         home = folder / "home"
@@ -84,8 +93,14 @@ def main() -> None:
         assert dump.returncode == 0
         step("export --all -f csv", "export", "--all", "-f", "csv", "-o", str(folder / "a.csv"))
         step("export --all -f fhir", "export", "--all", "-f", "fhir", "-o", str(folder / "a.fhir"))
-        step("import dump into empty home", "import", str(folder / "a.json"), "-f", "csv",
-             target=folder / "home2")
+        step(
+            "import dump into empty home",
+            "import",
+            str(folder / "a.json"),
+            "-f",
+            "csv",
+            target=folder / "home2",
+        )
         _, again = run(folder / "home2", "export", "--all")
         same = again.stdout == (folder / "a.json").read_text(encoding="utf-8")
 

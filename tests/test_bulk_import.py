@@ -1,4 +1,4 @@
-"""A 10,000-row CSV: one call imports it, one bad row in the middle imports nothing, twice adds nothing."""
+"""A 10,000-row CSV imports in one call; one bad row imports nothing; twice adds nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import run_cli, snapshot
 
 ROWS = 10_000
@@ -21,8 +20,11 @@ def _big_csv() -> list[str]:
     start = date(2024, 1, 1)
     for c in range(CLIENTS):
         cid = f"c-{1000 + c}"
-        lines += [f"client,{cid},,,,,,,,", f"goal,{cid},1,symptom-reduction,Mood,phq9,,,,",
-                  f"goal,{cid},2,coping,Grounding,gbo,,,,"]
+        lines += [
+            f"client,{cid},,,,,,,,",
+            f"goal,{cid},1,symptom-reduction,Mood,phq9,,,,",
+            f"goal,{cid},2,coping,Grounding,gbo,,,,",
+        ]
         for i in range(per_client):
             day = start + timedelta(days=3 * (i // 2))
             lines.append(f",{cid},{1 + i % 2},,,,{day},{i % 10},{i // 2 + 1},")
@@ -67,8 +69,7 @@ def test_ten_thousand_rows_import_in_one_call_and_twice_adds_nothing(
     first = run_cli("import", str(good), "--json")
     assert first.returncode == 0, first.stderr
     totals = json.loads(first.stdout)["totals"]
-    assert totals == {"goals_added": 100, "entries_added": ROWS - 3 * CLIENTS,
-                      "entries_present": 0}
+    assert totals == {"goals_added": 100, "entries_added": ROWS - 3 * CLIENTS, "entries_present": 0}
     files = snapshot(home / "clients")
     assert len([name for name in files if name.endswith(".toml")]) == CLIENTS
     second = run_cli("import", str(good), "--json")

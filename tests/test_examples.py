@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import EXAMPLES, REPO, snapshot
 
 SCRIPTS = REPO / "examples"
@@ -26,13 +25,22 @@ def caseload_untouched() -> Iterator[None]:
     assert snapshot(EXAMPLES) == before
 
 
-def _run(script: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    script: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run an example as a new user would: from the repository, goaltrack on PATH."""
     full_env = {key: value for key, value in os.environ.items() if key != "GOALTRACK_HOME"}
     full_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{full_env.get('PATH', '')}"
     full_env.update(env or {})
-    return subprocess.run([f"examples/{script}", *args], cwd=REPO, env=full_env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [f"examples/{script}", *args],
+        cwd=REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_scripts_are_executable() -> None:
@@ -77,8 +85,10 @@ def test_import_spreadsheet_loads_the_sample_once(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "Progress of c-5001" in first.stdout and "Progress of c-5002" in first.stdout
     files = snapshot(home / "clients")
-    assert sorted(name for name in files if name.endswith(".toml")) == ["c-5001.toml",
-                                                                       "c-5002.toml"]
+    assert sorted(name for name in files if name.endswith(".toml")) == [
+        "c-5001.toml",
+        "c-5002.toml",
+    ]
     second = _run("import-spreadsheet.sh", env={"GOALTRACK_HOME": str(home)})
     assert second.returncode == 0, second.stderr
     assert "added 0 entries, 0 goals and 0 clients" in second.stderr
@@ -134,12 +144,13 @@ def test_nightly_export_keeps_the_newest_nights(tmp_path: Path) -> None:
         (backups / f"goaltrack-{day}.json").write_text("{}")
         (backups / f"goaltrack-{day}.fhir.json").write_text("{}")
     (backups / "notes.txt").write_text("keep me")
-    result = _run("nightly-export.sh", str(backups),
-                  env={"GOALTRACK_HOME": str(EXAMPLES), "KEEP": "2"})
+    result = _run(
+        "nightly-export.sh", str(backups), env={"GOALTRACK_HOME": str(EXAMPLES), "KEEP": "2"}
+    )
     assert result.returncode == 0, result.stderr
     left = sorted(path.name for path in backups.iterdir())
     assert "notes.txt" in left
-    assert [n for n in left if n.endswith(".fhir.json")][0] == "goaltrack-2020-01-03.fhir.json"
+    assert next(n for n in left if n.endswith(".fhir.json")) == "goaltrack-2020-01-03.fhir.json"
     assert len([n for n in left if n.endswith(".fhir.json")]) == 2
     assert len([n for n in left if n.endswith(".json") and not n.endswith(".fhir.json")]) == 2
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import EXAMPLES, invoke, run_cli, snapshot
 from typer.testing import CliRunner
 
 from goaltrack import exporting, importing
@@ -27,7 +28,6 @@ from goaltrack.model import (
 )
 from goaltrack.render.output import to_json
 from goaltrack.store import Store
-from tests.conftest import EXAMPLES, invoke, run_cli, snapshot
 
 
 def _copy_caseload(home: Path) -> None:
@@ -67,8 +67,9 @@ def test_dump_merges_new_goals_and_entries_into_existing_client(home: Path) -> N
     document = exporting.dump_document([full])
     store.update("c-1042", lambda r: r.goals[0].progress.pop())
     store.update("c-1042", lambda r: r.goals.pop())
-    results = importing.commit(store, importing.prepare(store, json.dumps(document, default=str),
-                                                          InputFormat.JSON))
+    results = importing.commit(
+        store, importing.prepare(store, json.dumps(document, default=str), InputFormat.JSON)
+    )
     assert [(r.action, r.goals_added, r.entries_added) for r in results] == [("update", 1, 10)]
     assert store.load("c-1042") == full
 
@@ -90,9 +91,13 @@ def test_dump_with_conflicting_entry_is_refused(home: Path) -> None:
 def test_invalid_dump_names_client_and_field(home: Path) -> None:
     """A dumped record that fails the model is named by index and field path."""
     document = exporting.dump_document([])
-    document["clients"] = [{"schema_version": 1, "client": {"id": "c-1", "created": "2026-09-01"},
-                            "goals": [{"number": 1, "kind": "nope", "title": "x",
-                                       "created": "2026-09-01"}]}]
+    document["clients"] = [
+        {
+            "schema_version": 1,
+            "client": {"id": "c-1", "created": "2026-09-01"},
+            "goals": [{"number": 1, "kind": "nope", "title": "x", "created": "2026-09-01"}],
+        }
+    ]
     with pytest.raises(importing.ImportRejected) as caught:
         importing.prepare(Store(home), json.dumps(document), InputFormat.JSON)
     assert [str(e) for e in caught.value.errors] == [
@@ -124,26 +129,43 @@ def records(draw: st.DrawFn) -> ClientRecord:
             ProgressEntry(
                 id=entry_id,
                 date=draw(st.dates(date(2020, 1, 1), date(2026, 11, 1))),
-                value=draw(st.one_of(st.integers(-5, 100),
-                                     st.floats(-5, 100, allow_nan=False).map(lambda f: round(f, 2)))),
+                value=draw(
+                    st.one_of(
+                        st.integers(-5, 100),
+                        st.floats(-5, 100, allow_nan=False).map(lambda f: round(f, 2)),
+                    )
+                ),
                 session=draw(st.none() | st.integers(1, 200)),
                 note=draw(st.none() | st.text(max_size=40)),
             )
             for entry_id in take
         ]
-        goals.append(Goal(number=number, kind=draw(st.sampled_from(list(GoalKind))),
-                          title=draw(_text), created=date(2026, 1, 1), progress=progress,
-                          measure=draw(st.none() | st.sampled_from(["phq9", "gbo", "mine"]))))
-    client = Client(id="c-" + draw(st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True)),
-                    created=date(2026, 1, 1), name=draw(st.none() | _text),
-                    notes=draw(st.none() | st.text(max_size=40)))
+        goals.append(
+            Goal(
+                number=number,
+                kind=draw(st.sampled_from(list(GoalKind))),
+                title=draw(_text),
+                created=date(2026, 1, 1),
+                progress=progress,
+                measure=draw(st.none() | st.sampled_from(["phq9", "gbo", "mine"])),
+            )
+        )
+    client = Client(
+        id="c-" + draw(st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True)),
+        created=date(2026, 1, 1),
+        name=draw(st.none() | _text),
+        notes=draw(st.none() | st.text(max_size=40)),
+    )
     return ClientRecord(client=client, goals=goals)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          deadline=None)
+@settings(
+    max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
 @given(record=records())
-def test_dump_round_trips_any_record(record: ClientRecord, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_dump_round_trips_any_record(
+    record: ClientRecord, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Any valid record survives export -> import -> load unchanged."""
     store = Store(tmp_path_factory.mktemp("h") / "home")
     text = to_json(exporting.dump_document([record]))
@@ -158,16 +180,25 @@ def test_csv_is_tidy_one_row_per_entry(home: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert result.stdout.splitlines()[0] == "client,goal,measure,id,date,value,session,rater,note"
     assert len(rows) == 33
-    assert rows[2] == {"client": "c-1042", "goal": "1", "measure": "phq9", "id": "GVYDDDW691",
-                       "date": "2026-09-15", "value": "17", "session": "3", "rater": "client",
-                       "note": "Slept better this week."}
+    assert rows[2] == {
+        "client": "c-1042",
+        "goal": "1",
+        "measure": "phq9",
+        "id": "GVYDDDW691",
+        "date": "2026-09-15",
+        "value": "17",
+        "session": "3",
+        "rater": "client",
+        "note": "Slept better this week.",
+    }
 
 
 def test_csv_without_notes(home: Path) -> None:
     """--no-notes empties the note column."""
     _copy_caseload(home)
-    rows = list(csv.DictReader(io.StringIO(run_cli("export", "--all", "-f", "csv",
-                                                   "--no-notes").stdout)))
+    rows = list(
+        csv.DictReader(io.StringIO(run_cli("export", "--all", "-f", "csv", "--no-notes").stdout))
+    )
     assert rows and all(row["note"] == "" for row in rows)
 
 

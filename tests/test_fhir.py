@@ -11,17 +11,35 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.goal import Goal as FhirGoal
 from fhir.resources.R4B.observation import Observation
+from tests.conftest import EXAMPLES, REPO, run_cli
 
 from goaltrack import fhir
 from goaltrack.model import Client, ClientRecord, Goal, GoalKind, GoalStatus, ProgressEntry
 from goaltrack.store import Store
-from tests.conftest import EXAMPLES, REPO, run_cli
 
 SAMPLE = REPO / "docs" / "sample-fhir-bundle.json"
-LIFECYCLE = {"proposed", "planned", "accepted", "active", "on-hold", "completed", "cancelled",
-             "entered-in-error", "rejected"}
-ACHIEVEMENT = {"in-progress", "improving", "worsening", "no-change", "achieved", "sustaining",
-               "not-achieved", "no-progress", "not-attainable"}
+LIFECYCLE = {
+    "proposed",
+    "planned",
+    "accepted",
+    "active",
+    "on-hold",
+    "completed",
+    "cancelled",
+    "entered-in-error",
+    "rejected",
+}
+ACHIEVEMENT = {
+    "in-progress",
+    "improving",
+    "worsening",
+    "no-change",
+    "achieved",
+    "sustaining",
+    "not-achieved",
+    "no-progress",
+    "not-attainable",
+}
 
 
 def _caseload_bundle() -> dict[str, Any]:
@@ -80,8 +98,12 @@ def test_no_name_and_no_note_leaves_the_program() -> None:
 
 
 def _goal(**fields: Any) -> Goal:
-    base: dict[str, Any] = {"number": 1, "kind": GoalKind.SYMPTOM_REDUCTION, "title": "Mood",
-                            "created": date(2026, 9, 1)}
+    base: dict[str, Any] = {
+        "number": 1,
+        "kind": GoalKind.SYMPTOM_REDUCTION,
+        "title": "Mood",
+        "created": date(2026, 9, 1),
+    }
     return Goal(**{**base, **fields})
 
 
@@ -91,26 +113,45 @@ def _entry(value: float, day: int = 1) -> ProgressEntry:
 
 def test_goal_mapping_for_a_phq9_goal() -> None:
     """Status, LOINC measure, target with comparator, due date and start date."""
-    goal = _goal(measure="phq9", baseline=19, target=9, due=date(2026, 12, 15),
-                 progress=[_entry(17)])
+    goal = _goal(
+        measure="phq9", baseline=19, target=9, due=date(2026, 12, 15), progress=[_entry(17)]
+    )
     resource = fhir.goal_resource("c-1", goal, fhir.patient_reference("c-1"))
     FhirGoal.model_validate(resource)
     assert resource["lifecycleStatus"] == "active"
     assert resource["achievementStatus"]["coding"][0]["code"] == "in-progress"
     assert resource["category"][0]["coding"][0] == {
-        "system": fhir.KIND_SYSTEM, "code": "symptom-reduction", "display": "Symptom reduction"}
-    assert resource["target"] == [{
-        "measure": {"coding": [
-            {"system": "http://loinc.org", "code": "44261-6",
-             "display": "Patient Health Questionnaire-9"},
-            {"system": fhir.INSTRUMENT_SYSTEM, "code": "phq9"}],
-            "text": "Patient Health Questionnaire-9"},
-        "detailQuantity": {"value": 9, "comparator": "<=", "unit": "{score}",
-                           "system": "http://unitsofmeasure.org", "code": "{score}"},
-        "dueDate": "2026-12-15",
-    }]
-    assert resource["subject"] == {"type": "Patient", "identifier": {
-        "system": "urn:goaltrack:client-id", "value": "c-1"}}
+        "system": fhir.KIND_SYSTEM,
+        "code": "symptom-reduction",
+        "display": "Symptom reduction",
+    }
+    assert resource["target"] == [
+        {
+            "measure": {
+                "coding": [
+                    {
+                        "system": "http://loinc.org",
+                        "code": "44261-6",
+                        "display": "Patient Health Questionnaire-9",
+                    },
+                    {"system": fhir.INSTRUMENT_SYSTEM, "code": "phq9"},
+                ],
+                "text": "Patient Health Questionnaire-9",
+            },
+            "detailQuantity": {
+                "value": 9,
+                "comparator": "<=",
+                "unit": "{score}",
+                "system": "http://unitsofmeasure.org",
+                "code": "{score}",
+            },
+            "dueDate": "2026-12-15",
+        }
+    ]
+    assert resource["subject"] == {
+        "type": "Patient",
+        "identifier": {"system": "urn:goaltrack:client-id", "value": "c-1"},
+    }
 
 
 @pytest.mark.parametrize(
@@ -123,19 +164,22 @@ def test_goal_mapping_for_a_phq9_goal() -> None:
         (GoalStatus.DROPPED, [_entry(3)], "cancelled", "not-achieved"),
     ],
 )
-def test_status_mapping(status: GoalStatus, entries: list[ProgressEntry], lifecycle: str,
-                        achievement: str) -> None:
+def test_status_mapping(
+    status: GoalStatus, entries: list[ProgressEntry], lifecycle: str, achievement: str
+) -> None:
     """lifecycleStatus follows the goal status; achievementStatus the goal's state."""
-    resource = fhir.goal_resource("c-1", _goal(status=status, progress=entries),
-                                  fhir.patient_reference("c-1"))
+    resource = fhir.goal_resource(
+        "c-1", _goal(status=status, progress=entries), fhir.patient_reference("c-1")
+    )
     assert resource["lifecycleStatus"] == lifecycle
     assert fhir.achievement_status(_goal(status=status, progress=entries)) == achievement
 
 
 def test_goal_without_measure_has_only_due_target() -> None:
     """No measure: no target detail (FHIR requires a measure for it), due date kept."""
-    resource = fhir.goal_resource("c-1", _goal(target=5, due=date(2027, 1, 1)),
-                                  fhir.patient_reference("c-1"))
+    resource = fhir.goal_resource(
+        "c-1", _goal(target=5, due=date(2027, 1, 1)), fhir.patient_reference("c-1")
+    )
     FhirGoal.model_validate(resource)
     assert resource["target"] == [{"dueDate": "2027-01-01"}]
 
@@ -145,7 +189,9 @@ def test_user_measure_direction_comes_from_baseline_and_target() -> None:
     goal = _goal(measure="mine", baseline=2, target=8)
     resource = fhir.goal_resource("c-1", goal, fhir.patient_reference("c-1"))
     assert resource["target"][0]["measure"] == {
-        "coding": [{"system": fhir.INSTRUMENT_SYSTEM, "code": "mine"}], "text": "mine"}
+        "coding": [{"system": fhir.INSTRUMENT_SYSTEM, "code": "mine"}],
+        "text": "mine",
+    }
     assert resource["target"][0]["detailQuantity"]["comparator"] == ">="
 
 
@@ -157,8 +203,12 @@ def test_observation_values_integer_and_decimal() -> None:
     for resource in (first, second):
         Observation.model_validate(resource)
     assert first["valueInteger"] == 12 and "valueQuantity" not in first
-    assert second["valueQuantity"] == {"value": 23.5, "unit": "{score}",
-                                       "system": "http://unitsofmeasure.org", "code": "{score}"}
+    assert second["valueQuantity"] == {
+        "value": 23.5,
+        "unit": "{score}",
+        "system": "http://unitsofmeasure.org",
+        "code": "{score}",
+    }
     assert first["effectiveDateTime"] == "2026-09-01"
     assert first["category"][0]["coding"][0]["code"] == "survey"
     assert first["focus"] == [{"reference": f"urn:uuid:{fhir.goal_id('c-1', 1)}"}]
@@ -174,10 +224,13 @@ def test_ids_are_stable_and_distinct() -> None:
 
 def test_patient_system_option(home: Path) -> None:
     """--patient-system sets the identifier system of every subject."""
-    record = ClientRecord(client=Client(id="c-1", created=date(2026, 9, 1)),
-                          goals=[_goal(progress=[_entry(4)])])
+    record = ClientRecord(
+        client=Client(id="c-1", created=date(2026, 9, 1)), goals=[_goal(progress=[_entry(4)])]
+    )
     Store(home).create(record)
-    result = run_cli("export", "c-1", "-f", "fhir", "--patient-system", "https://clinic.example/ids")
+    result = run_cli(
+        "export", "c-1", "-f", "fhir", "--patient-system", "https://clinic.example/ids"
+    )
     bundle = json.loads(result.stdout)
     Bundle.model_validate(bundle)
     systems = {e["resource"]["subject"]["identifier"]["system"] for e in bundle["entry"]}

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import invoke, run_cli, snapshot
 from typer.testing import CliRunner
 
 from goaltrack import importing
 from goaltrack.errors import CorruptFileError
 from goaltrack.import_rows import InputFormat, detect_format, read_rows
 from goaltrack.store import Store
-from tests.conftest import invoke, run_cli, snapshot
 
 TODAY = date(2026, 11, 28)
 
@@ -50,13 +50,19 @@ def test_client_and_goal_rows_create_them(home: Path) -> None:
     record = Store(home).load("c-9")
     assert record.client.name == "Sam K."
     assert [(c.name, c.severity.value) for c in record.client.concerns] == [
-        ("depression", "severe"), ("sleep", "moderate")
+        ("depression", "severe"),
+        ("sleep", "moderate"),
     ]
     assert [a.value for a in record.client.approaches] == ["cbt", "mindfulness"]
     goal = record.goal(1)
     assert goal is not None
     assert (goal.kind.value, goal.title, goal.measure, goal.baseline, goal.target, goal.due) == (
-        "symptom-reduction", "Less low mood", "phq9", 18, 8, date(2027, 1, 31)
+        "symptom-reduction",
+        "Less low mood",
+        "phq9",
+        18,
+        8,
+        date(2027, 1, 31),
     )
     assert [g.number for g in record.goals] == [1, 2]
 
@@ -69,8 +75,13 @@ def test_entry_rows_are_logged_with_every_field(home: Path) -> None:
     goal1, goal2 = record.goal(1), record.goal(2)
     assert goal1 is not None and goal2 is not None
     first = goal1.progress[0]
-    assert (first.date, first.value, first.session, first.rater.value if first.rater else None,
-            first.note) == (date(2026, 10, 1), 18, 1, "client", "Hard week, slept badly.")
+    assert (
+        first.date,
+        first.value,
+        first.session,
+        first.rater.value if first.rater else None,
+        first.note,
+    ) == (date(2026, 10, 1), 18, 1, "client", "Hard week, slept badly.")
     assert [e.value for e in goal2.progress] == [3.5]
     assert goal1.progress[1].note is None
 
@@ -111,7 +122,10 @@ def test_one_bad_row_writes_nothing_and_names_line_and_field(home: Path) -> None
     """Every error is reported with line and field; no file changes."""
     _import(SETUP)
     before = snapshot(home)
-    text = ENTRIES + "c-9,1,2026-10-15,abc,3,,\nc-9,1,15/10/2026,12,3,,\nc-9,1,2026-10-22,12,0,nobody,\n"
+    text = (
+        ENTRIES
+        + "c-9,1,2026-10-15,abc,3,,\nc-9,1,15/10/2026,12,3,,\nc-9,1,2026-10-22,12,0,nobody,\n"
+    )
     errors = _rejected(text)
     assert errors == [
         "line 5, field value: must be a number (use a dot for decimals, e.g. 6.5)",
@@ -147,9 +161,7 @@ def test_measure_column_guards_against_wrong_goal(home: Path) -> None:
     """A measure that differs from the goal's measure is refused (scores on the wrong goal)."""
     _import(SETUP)
     errors = _rejected("client,goal,measure,date,value\nc-9,2,phq9,2026-10-01,3\n")
-    assert errors == [
-        "line 2: field measure: goal 2 of 'c-9' is measured with gbo, not phq9"
-    ]
+    assert errors == ["line 2: field measure: goal 2 of 'c-9' is measured with gbo, not phq9"]
 
 
 def test_unknown_column_is_refused(home: Path) -> None:
@@ -184,15 +196,13 @@ def test_two_client_rows_for_one_client_are_refused(home: Path) -> None:
 def test_too_many_cells_is_refused(home: Path) -> None:
     """A row with more cells than the header (an unquoted comma) is an error."""
     errors = _rejected("client,goal,date,value,note\nc-9,1,2026-10-01,3,a, b\n")
-    assert errors == [
-        "line 2: 6 cells but the header has 5 (a comma in an unquoted note?)"
-    ]
+    assert errors == ["line 2: 6 cells but the header has 5 (a comma in an unquoted note?)"]
 
 
 def test_excel_csv_with_bom_crlf_and_semicolons(home: Path) -> None:
     """A spreadsheet's CSV (BOM, CRLF, ';' delimiter, upper-case headers) imports."""
     _import(SETUP)
-    text = "\ufeffClient;Goal;Date;Value;Note\r\nc-9;1;2026-10-01;18;\"two\r\nlines\"\r\n"
+    text = '\ufeffClient;Goal;Date;Value;Note\r\nc-9;1;2026-10-01;18;"two\r\nlines"\r\n'
     _import(text)
     goal = Store(home).load("c-9").goal(1)
     assert goal is not None
@@ -203,8 +213,14 @@ def test_jsonl_rows(home: Path) -> None:
     """JSON Lines rows take typed values and lists; null means not given."""
     lines = [
         {"type": "client", "client": "c-9", "concerns": ["anxiety:mild"], "approaches": ["cbt"]},
-        {"type": "goal", "client": "c-9", "goal": 1, "kind": "coping", "title": "Breathe",
-         "measure": "gbo"},
+        {
+            "type": "goal",
+            "client": "c-9",
+            "goal": 1,
+            "kind": "coping",
+            "title": "Breathe",
+            "measure": "gbo",
+        },
         {"client": "c-9", "goal": 1, "date": "2026-10-01", "value": 4, "session": None},
         {"client": "c-9", "goal": 1, "date": "2026-10-08", "value": 5.5, "session": "2"},
     ]
@@ -216,8 +232,7 @@ def test_jsonl_rows(home: Path) -> None:
 
 def test_jsonl_bad_line_is_named(home: Path) -> None:
     """A line that is not JSON, or not an object, is named."""
-    errors = _rejected('{"client": "c-9"\n[1, 2]\n{"client": true, "goal": 1}\n',
-                       InputFormat.JSONL)
+    errors = _rejected('{"client": "c-9"\n[1, 2]\n{"client": true, "goal": 1}\n', InputFormat.JSONL)
     assert errors[:2] == ["line 1: not valid JSON", "line 2: must be a JSON object"]
     assert "line 3, field client: must be text" in errors
 
@@ -262,7 +277,9 @@ def test_arbitrary_cells_never_crash_the_reader(cells: list[str]) -> None:
     import io
 
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([["client", "goal", "date", "value", "note", "session"][: len(cells)], cells])
+    csv.writer(buffer).writerows(
+        [["client", "goal", "date", "value", "note", "session"][: len(cells)], cells]
+    )
     parsed = read_rows(buffer.getvalue(), InputFormat.CSV)
     assert all(error.where.startswith(("line", "input")) for error in parsed.errors)
     assert len(parsed.ops) + (1 if parsed.errors else 0) >= 1 or not any(c.strip() for c in cells)
@@ -271,7 +288,9 @@ def test_arbitrary_cells_never_crash_the_reader(cells: list[str]) -> None:
 # ---- through the CLI -----------------------------------------------------------------------
 
 
-def test_cli_dry_run_reports_and_writes_nothing(runner: CliRunner, home: Path, tmp_path: Path) -> None:
+def test_cli_dry_run_reports_and_writes_nothing(
+    runner: CliRunner, home: Path, tmp_path: Path
+) -> None:
     """--dry-run prints per-client counts as JSON and leaves the home untouched."""
     source = tmp_path / "setup.csv"
     source.write_text(SETUP, encoding="utf-8")
@@ -279,10 +298,15 @@ def test_cli_dry_run_reports_and_writes_nothing(runner: CliRunner, home: Path, t
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert document["dry_run"] is True
-    assert document["clients"] == [{
-        "client": "c-9", "action": "create", "goals_added": 2, "entries_added": 0,
-        "entries_present": 0,
-    }]
+    assert document["clients"] == [
+        {
+            "client": "c-9",
+            "action": "create",
+            "goals_added": 2,
+            "entries_added": 0,
+            "entries_present": 0,
+        }
+    ]
     assert not (home / "clients" / "c-9.toml").exists()
 
 
@@ -291,7 +315,8 @@ def test_cli_rejects_with_one_line_per_error_and_exit_1(runner: CliRunner, home:
     result = invoke(runner, "import", "-", input="client,goal,date,value\nc-9,1,2026-10-01,x\n")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "goaltrack: error: line 2, field value: must be a number (use a dot for decimals, e.g. 6.5)",
+        "goaltrack: error: line 2, field value: must be a number "
+        "(use a dot for decimals, e.g. 6.5)",
         "goaltrack: error: import refused: 1 error; nothing was written",
     ]
     assert result.stdout == ""
@@ -389,7 +414,8 @@ def test_progress_callback_reports_both_phases(home: Path) -> None:
     _import(SETUP)
     calls: list[tuple[str, int, int]] = []
     s = Store(home)
-    prepared = importing.prepare(s, ENTRIES, InputFormat.CSV, today=TODAY,
-                                 progress=lambda *a: calls.append(a))
+    prepared = importing.prepare(
+        s, ENTRIES, InputFormat.CSV, today=TODAY, progress=lambda *a: calls.append(a)
+    )
     importing.commit(s, prepared, progress=lambda *a: calls.append(a))
     assert calls == [("check", 1, 1), ("write", 1, 1)]

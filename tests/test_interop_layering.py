@@ -5,14 +5,20 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["goaltrack.import_rows", "goaltrack.importing", "goaltrack.exporting", "goaltrack.fhir",
-        "goaltrack.schema"]
+CORE = [
+    "goaltrack.import_rows",
+    "goaltrack.importing",
+    "goaltrack.exporting",
+    "goaltrack.fhir",
+    "goaltrack.schema",
+]
 
 
 def _loaded_after(code: str) -> set[str]:
     script = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     return set(result.stdout.split())
 
 

@@ -10,7 +10,6 @@ import sys
 
 import pexpect
 import pytest
-
 from tests.conftest import EXAMPLES
 
 ESC = "\x1b"
@@ -19,10 +18,17 @@ ESC = "\x1b"
 def _on_terminal(*args: str) -> str:
     """Run goaltrack on a pseudo-terminal with colour forced on; return what it printed."""
     env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
-    env.update({"FORCE_COLOR": "1", "TERM": "xterm-256color", "COLUMNS": "160",
-                "CLICOLOR_FORCE": "1"})
-    child = pexpect.spawn(sys.executable, ["-m", "goaltrack", "--home", str(EXAMPLES), *args],
-                          env=env, encoding="utf-8", timeout=30, dimensions=(50, 160))
+    env.update(
+        {"FORCE_COLOR": "1", "TERM": "xterm-256color", "COLUMNS": "160", "CLICOLOR_FORCE": "1"}
+    )
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "goaltrack", "--home", str(EXAMPLES), *args],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 160),
+    )
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before

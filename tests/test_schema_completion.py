@@ -8,14 +8,14 @@ import shutil
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from jsonschema import Draft202012Validator
+from tests.conftest import EXAMPLES, invoke, run_cli
 from typer.testing import CliRunner
 
 from goaltrack.cli import complete
-from tests.conftest import EXAMPLES, invoke, run_cli
 
 
 def _as_json(value: Any) -> Any:
@@ -57,8 +57,10 @@ def test_schema_accepts_every_example_file(validator: Draft202012Validator) -> N
         (lambda d: d["goals"][0].update(kind="symptoms"), ["goals", 0, "kind"]),
         (lambda d: d["goals"][0].update(typo=1), ["goals", 0]),
         (lambda d: d["client"].update(id="C 1042"), ["client", "id"]),
-        (lambda d: d["goals"][0]["progress"][0].update(value="17"),
-         ["goals", 0, "progress", 0, "value"]),
+        (
+            lambda d: d["goals"][0]["progress"][0].update(value="17"),
+            ["goals", 0, "progress", 0, "value"],
+        ),
         (lambda d: d["goals"][0].update(due="15/12/2026"), ["goals", 0, "due"]),
         (lambda d: d.pop("schema_version"), []),
     ],
@@ -95,8 +97,14 @@ def caseload(home: Path) -> Path:
 
 def _complete_bash(words: str, env: dict[str, str] | None = None) -> list[str]:
     cword = len(words.split()) - (0 if words.endswith(" ") else 1)
-    result = run_cli(env={"_GOALTRACK_COMPLETE": "complete_bash", "COMP_WORDS": words,
-                          "COMP_CWORD": str(cword), **(env or {})})
+    result = run_cli(
+        env={
+            "_GOALTRACK_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(cword),
+            **(env or {}),
+        }
+    )
     assert result.returncode == 0
     assert result.stderr == ""
     return result.stdout.split()
@@ -121,8 +129,9 @@ def test_completion_honours_home_option(tmp_path: Path) -> None:
 
 def test_zsh_completion_shows_goal_titles(caseload: Path) -> None:
     """In zsh each goal number comes with its title."""
-    result = run_cli(env={"_GOALTRACK_COMPLETE": "complete_zsh",
-                          "_TYPER_COMPLETE_ARGS": "goaltrack log c-1042 "})
+    result = run_cli(
+        env={"_GOALTRACK_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "goaltrack log c-1042 "}
+    )
     assert '"1":"Reduce depressive symptoms"' in result.stdout
 
 
@@ -130,7 +139,7 @@ def test_completers_are_silent_on_missing_or_broken_data(home: Path) -> None:
     """No home, or a corrupt file: no candidates, no output, no exception."""
 
     class Ctx:
-        params = {"client_id": "c-1"}
+        params: ClassVar[dict[str, str]] = {"client_id": "c-1"}
 
         def find_root(self) -> Any:
             return type("Root", (), {"params": {"home": None}})()

@@ -69,4 +69,3 @@ def tidy_rows(records: list[ClientRecord], notes: bool = True) -> list[dict[str,
         for row in rows:
             row["note"] = None
     return rows
-

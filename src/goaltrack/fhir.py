@@ -80,9 +80,7 @@ def bundle(records: list[ClientRecord], client_system: str = CLIENT_SYSTEM) -> d
             entries.append(_entry(goal_resource(record.client.id, goal, subject)))
         for goal in goals:
             for entry in goal.entries_in_order():
-                entries.append(
-                    _entry(observation_resource(record.client.id, goal, entry, subject))
-                )
+                entries.append(_entry(observation_resource(record.client.id, goal, entry, subject)))
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
 
@@ -121,19 +119,25 @@ def goal_resource(client_id: str, goal: Goal, subject: dict[str, Any]) -> dict[s
         "identifier": [{"system": GOAL_SYSTEM, "value": f"{client_id}/{goal.number}"}],
         "lifecycleStatus": LIFECYCLE[goal.status],
         "achievementStatus": {
-            "coding": [{
-                "system": ACHIEVEMENT_SYSTEM,
-                "code": achievement,
-                "display": ACHIEVEMENT_DISPLAY[achievement],
-            }]
+            "coding": [
+                {
+                    "system": ACHIEVEMENT_SYSTEM,
+                    "code": achievement,
+                    "display": ACHIEVEMENT_DISPLAY[achievement],
+                }
+            ]
         },
-        "category": [{
-            "coding": [{
-                "system": KIND_SYSTEM,
-                "code": goal.kind.value,
-                "display": goal.kind.value.replace("-", " ").capitalize(),
-            }]
-        }],
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": KIND_SYSTEM,
+                        "code": goal.kind.value,
+                        "display": goal.kind.value.replace("-", " ").capitalize(),
+                    }
+                ]
+            }
+        ],
         "priority": {"coding": [{"system": PRIORITY_SYSTEM, "code": code, "display": display}]},
         "description": {"text": goal.title},
         "subject": subject,
@@ -171,17 +175,16 @@ def observation_resource(
     code = (
         measure_concept(goal.measure)
         if goal.measure is not None
-        else {"coding": [{"system": INSTRUMENT_SYSTEM, "code": "unspecified"}],
-              "text": goal.title}
+        else {"coding": [{"system": INSTRUMENT_SYSTEM, "code": "unspecified"}], "text": goal.title}
     )
     resource: dict[str, Any] = {
         "resourceType": "Observation",
         "id": observation_id(client_id, entry.id),
         "identifier": [{"system": ENTRY_SYSTEM, "value": f"{client_id}/{entry.id}"}],
         "status": "final",
-        "category": [{
-            "coding": [{"system": CATEGORY_SYSTEM, "code": "survey", "display": "Survey"}]
-        }],
+        "category": [
+            {"coding": [{"system": CATEGORY_SYSTEM, "code": "survey", "display": "Survey"}]}
+        ],
         "code": code,
         "subject": subject,
         "focus": [{"reference": f"urn:uuid:{goal_id(client_id, goal.number)}"}],
@@ -193,7 +196,10 @@ def observation_resource(
         resource["valueInteger"] = entry.value
     else:
         resource["valueQuantity"] = {
-            "value": entry.value, "unit": "{score}", "system": UCUM, "code": "{score}"
+            "value": entry.value,
+            "unit": "{score}",
+            "system": UCUM,
+            "code": "{score}",
         }
     return resource
 

@@ -58,8 +58,17 @@ class RowType(StrEnum):
 ROW_FIELDS: dict[RowType, tuple[str, ...]] = {
     RowType.ENTRY: ("goal", "date", "value", "session", "rater", "note", "id", "measure"),
     RowType.GOAL: (
-        "goal", "kind", "title", "measure", "baseline", "target", "due", "priority", "status",
-        "approach", "created",
+        "goal",
+        "kind",
+        "title",
+        "measure",
+        "baseline",
+        "target",
+        "due",
+        "priority",
+        "status",
+        "approach",
+        "created",
     ),
     RowType.CLIENT: ("name", "status", "created", "concerns", "approaches", "note"),
 }
@@ -158,8 +167,8 @@ def detect_format(name: str | None, text: str) -> InputFormat:
         first = json.loads(first_line)
     except ValueError:
         return InputFormat.JSON  # a multi-line JSON document: the dump
-    return InputFormat.JSON if isinstance(first, dict) and "clients" in first else (
-        InputFormat.JSONL
+    return (
+        InputFormat.JSON if isinstance(first, dict) and "clients" in first else (InputFormat.JSONL)
     )
 
 
@@ -198,18 +207,28 @@ def _csv_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]]]
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(columns):
-                parsed.errors.append(RowError(
-                    f"line {line}",
-                    f"{len(cells)} cells but the header has {len(columns)} "
-                    "(a comma in an unquoted note?)",
-                ))
+                parsed.errors.append(
+                    RowError(
+                        f"line {line}",
+                        f"{len(cells)} cells but the header has {len(columns)} "
+                        "(a comma in an unquoted note?)",
+                    )
+                )
                 continue
-            rows.append((line, {
-                column: cell for column, cell in zip(columns, cells, strict=False)
-                if cell.strip()
-            }))
+            rows.append(
+                (
+                    line,
+                    {
+                        column: cell
+                        for column, cell in zip(columns, cells, strict=False)
+                        if cell.strip()
+                    },
+                )
+            )
     except csv.Error:
-        parsed.errors.append(RowError(f"line {reader.line_num}", "malformed CSV (unbalanced quotes?)"))
+        parsed.errors.append(
+            RowError(f"line {reader.line_num}", "malformed CSV (unbalanced quotes?)")
+        )
     return rows
 
 
@@ -235,9 +254,9 @@ def _check_columns(columns: list[str], where: str, parsed: ParsedRows) -> bool:
     ok = True
     for column in columns:
         if column not in KNOWN_COLUMNS:
-            parsed.errors.append(RowError(
-                where, f"unknown column {column!r}; known: {', '.join(KNOWN_COLUMNS)}"
-            ))
+            parsed.errors.append(
+                RowError(where, f"unknown column {column!r}; known: {', '.join(KNOWN_COLUMNS)}")
+            )
             ok = False
     duplicates = sorted({c for c in columns if columns.count(c) > 1})
     if duplicates:
@@ -278,7 +297,9 @@ def parse_row(line: int, row: dict[str, Any]) -> Op:
             errors.append(RowError(f"{where}, field {name}", f"not used on {row_type} rows"))
     for name in REQUIRED[row_type]:
         if name not in row:
-            errors.append(RowError(f"{where}, field {name}", f"missing (required on {row_type} rows)"))
+            errors.append(
+                RowError(f"{where}, field {name}", f"missing (required on {row_type} rows)")
+            )
     op: Op | None = None
     if row_type is RowType.ENTRY:
         op = _entry_op(line, client_id, get)
@@ -345,7 +366,7 @@ def _client_op(line: int, client_id: str | None, get: Any) -> ClientOp | None:
 
 
 def _as_text(name: str, value: Any) -> str:
-    if isinstance(value, bool) or isinstance(value, dict | list):
+    if isinstance(value, bool | dict | list):
         raise _FieldError(name, "must be text")
     return str(value)
 
@@ -367,8 +388,8 @@ def _client_id(name: str, value: Any) -> str:
     text = _as_text(name, value).strip()
     if not is_valid_client_id(text):
         raise _FieldError(
-            name, "not a valid client id (1-64 of a-z, 0-9, '-', '_', starting with a letter or "
-            "digit)"
+            name,
+            "not a valid client id (1-64 of a-z, 0-9, '-', '_', starting with a letter or digit)",
         )
     return text
 

@@ -11,6 +11,7 @@ edited by an import.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -144,7 +145,9 @@ def prepare(
     return Prepared(plans, results, created, rows, today, unit)
 
 
-def commit(store: Store, prepared: Prepared, progress: Progress | None = None) -> list[ClientResult]:
+def commit(
+    store: Store, prepared: Prepared, progress: Progress | None = None
+) -> list[ClientResult]:
     """Write a prepared import: one locked, atomic write per changed client.
 
     Under each lock the operations are replayed on the file as it is now, so a change made
@@ -159,16 +162,16 @@ def commit(store: Store, prepared: Prepared, progress: Progress | None = None) -
                 store.create(prepared.created[plan.client_id])
                 results.append(checked)
             elif checked.action == "update":
-                results.append(store.update(
-                    plan.client_id, lambda record, plan=plan: _replay(record, plan, prepared.today)
-                ))
+                replay = functools.partial(_replay, plan=plan, today=prepared.today)
+                results.append(store.update(plan.client_id, replay))
             else:
                 results.append(checked)
         except GoaltrackError as error:
             done_note = (
                 f"{len(written)} client(s) were written before this one; re-run the import to "
                 "add the rest (already imported entries are not added twice)"
-                if written else "nothing was written"
+                if written
+                else "nothing was written"
             )
             raise type(error)(f"client {plan.client_id!r}: {error.message}; {done_note}") from None
         if checked.action != "unchanged":
@@ -199,10 +202,13 @@ def _row_plans(text: str, fmt: InputFormat) -> tuple[list[ClientPlan], list[RowE
             plan = plans[op.client_id] = ClientPlan(op.client_id, f"line {op.line}")
         if isinstance(op, ClientOp):
             if plan.client is not None:
-                errors.append(RowError(
-                    f"line {op.line}",
-                    f"a second client row for {op.client_id!r} (first on line {plan.client.line})",
-                ))
+                errors.append(
+                    RowError(
+                        f"line {op.line}",
+                        f"a second client row for {op.client_id!r} "
+                        f"(first on line {plan.client.line})",
+                    )
+                )
             plan.client = op
         elif isinstance(op, GoalOp):
             plan.goals.append(op)
@@ -224,9 +230,11 @@ def _dump_plans(text: str) -> tuple[list[ClientPlan], list[RowError], int]:
         return [], [RowError("input", "not a goaltrack export: no 'clients' list")], 0
     version = document.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version > DUMP_FORMAT_VERSION:
-        return [], [RowError(
-            "input", f"format_version must be an integer up to {DUMP_FORMAT_VERSION}"
-        )], 0
+        return (
+            [],
+            [RowError("input", f"format_version must be an integer up to {DUMP_FORMAT_VERSION}")],
+            0,
+        )
     plans: dict[str, ClientPlan] = {}
     for index, item in enumerate(document["clients"]):
         where = f"clients[{index}]"
@@ -249,8 +257,13 @@ def _dump_record(item: Any, where: str, errors: list[RowError]) -> ClientRecord 
         return None
     version = item.get("schema_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-        errors.append(RowError(where, f"schema_version {version} is newer than this goaltrack "
-                               f"understands ({SCHEMA_VERSION}); upgrade goaltrack"))
+        errors.append(
+            RowError(
+                where,
+                f"schema_version {version} is newer than this goaltrack "
+                f"understands ({SCHEMA_VERSION}); upgrade goaltrack",
+            )
+        )
         return None
     try:
         return ClientRecord.model_validate(migrate(dict(item), where))
@@ -279,8 +292,12 @@ def _apply_plan(
         op = plan.client
         try:
             record = changes.new_client_record(
-                op.client_id, name=op.name, concerns=op.concerns, approaches=op.approaches,
-                notes=op.notes, created=op.created,
+                op.client_id,
+                name=op.name,
+                concerns=op.concerns,
+                approaches=op.approaches,
+                notes=op.notes,
+                created=op.created,
             )
             if op.status is not None:
                 record.client.status = op.status
@@ -289,10 +306,13 @@ def _apply_plan(
             return None, ClientResult(plan.client_id, "create")
         action = "create"
     else:
-        errors.append(RowError(
-            plan.where,
-            f"client {plan.client_id!r} does not exist; add a row with type=client to create it",
-        ))
+        errors.append(
+            RowError(
+                plan.where,
+                f"client {plan.client_id!r} does not exist; "
+                "add a row with type=client to create it",
+            )
+        )
         return None, ClientResult(plan.client_id, "create")
     result = _apply_changes(record, plan, today, errors, action)
     try:
@@ -400,23 +420,31 @@ def _merge(
         if mine is None:
             clash = [entry.id for entry in goal.progress if entry.id in ids]
             if clash:
-                errors.append(RowError(where, f"entry {clash[0]} of goal {goal.number} exists "
-                                       "on another goal"))
+                errors.append(
+                    RowError(
+                        where, f"entry {clash[0]} of goal {goal.number} exists on another goal"
+                    )
+                )
                 continue
             record.goals.append(goal.model_copy(deep=True))
             result.goals_added += 1
             result.entries_added += len(goal.progress)
             continue
         if mine.title != goal.title or mine.kind != goal.kind:
-            errors.append(RowError(where, f"goal {goal.number} exists with a different kind or "
-                                   "title"))
+            errors.append(
+                RowError(where, f"goal {goal.number} exists with a different kind or title")
+            )
             continue
         for entry in goal.progress:
             if entry.id in ids:
                 number, present = ids[entry.id]
                 if number != goal.number or present != entry:
-                    errors.append(RowError(where, f"entry {entry.id} of goal {goal.number} "
-                                           "exists with different data"))
+                    errors.append(
+                        RowError(
+                            where,
+                            f"entry {entry.id} of goal {goal.number} exists with different data",
+                        )
+                    )
                 else:
                     result.entries_present += 1
                 continue

@@ -68,8 +68,10 @@ def import_rows(
         except importing.ImportRejected as rejected:
             _print_row_errors(rejected)
             raise
-        results = prepared.results if dry_run else importing.commit(
-            the_store, prepared, progress=progress
+        results = (
+            prepared.results
+            if dry_run
+            else importing.commit(the_store, prepared, progress=progress)
         )
     rows = [result.as_dict() for result in results]
     totals = {
@@ -246,7 +248,7 @@ def _print_row_errors(rejected: Any) -> None:
         sys.stderr.write(f"goaltrack: error: ... and {hidden} more\n")
 
 
-class _progress_bar:  # noqa: N801 - used as a context manager like a function
+class _progress_bar:
     """A Rich progress bar on stderr, or nothing; yields the callback for the core."""
 
     def __init__(self, enabled: bool) -> None:
