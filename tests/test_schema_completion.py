@@ -156,3 +156,34 @@ def test_completers_are_silent_on_missing_or_broken_data(home: Path) -> None:
 def test_new_client_does_not_complete_existing_ids(caseload: Path) -> None:
     """new-client takes a new id, so existing ids are not offered."""
     assert _complete_bash("goaltrack new-client c-") == []
+
+
+@pytest.mark.skipif(shutil.which("taplo") is None, reason="taplo is not installed")
+def test_taplo_checks_hand_edits_with_the_schema(runner: CliRunner, tmp_path: Path) -> None:
+    """With the documented .taplo.toml, taplo accepts a good file and flags a wrong kind."""
+    import subprocess
+
+    home = tmp_path / "home"
+    (home / "clients").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "clients" / "c-1042.toml", home / "clients")
+    bad = (EXAMPLES / "clients" / "c-2077.toml").read_text(encoding="utf-8")
+    (home / "clients" / "c-2077.toml").write_text(
+        bad.replace('kind = "trauma-resolution"', 'kind = "trauma"')
+    )
+    assert invoke(runner, "schema", "-o", str(home / "client.schema.json")).exit_code == 0
+    (home / ".taplo.toml").write_text(
+        'include = ["clients/*.toml"]\n\n[schema]\npath = "./client.schema.json"\n'
+    )
+
+    def check(name: str) -> int:
+        done = subprocess.run(
+            ["taplo", "check", f"clients/{name}"],
+            cwd=home,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return done.returncode
+
+    assert check("c-1042.toml") == 0
+    assert check("c-2077.toml") != 0
