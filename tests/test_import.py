@@ -419,3 +419,12 @@ def test_progress_callback_reports_both_phases(home: Path) -> None:
     )
     importing.commit(s, prepared, progress=lambda *a: calls.append(a))
     assert calls == [("check", 1, 1), ("write", 1, 1)]
+
+
+def test_line_numbers_count_multi_line_notes(home: Path) -> None:
+    """A note spanning two lines shifts the next row's line number, as an editor shows it."""
+    _import(SETUP)
+    text = 'client,goal,date,value,note\nc-9,1,2026-10-01,3,"first\nsecond"\nc-9,1,2026-10-02,x,\n'
+    assert _rejected(text) == [
+        "line 4, field value: must be a number (use a dot for decimals, e.g. 6.5)"
+    ]

@@ -6,11 +6,14 @@ import csv
 import io
 import json
 import os
+import shlex
 import sys
+from pathlib import Path
 
 import pexpect
 import pytest
 from tests.conftest import EXAMPLES
+from tests.test_bulk_import import _big_csv
 
 ESC = "\x1b"
 
@@ -71,3 +74,33 @@ def test_exports_have_no_escape_codes(fmt: str) -> None:
 def test_schema_has_no_escape_codes() -> None:
     """The schema printed on a terminal is plain JSON."""
     assert json.loads(_on_terminal("schema"))["title"] == "goaltrack client file"
+
+
+def _import_on_terminal(tmp_path: Path, lines: list[str]) -> tuple[str, str]:
+    """Import with stderr on a pseudo-terminal and stdout to a file; return (terminal, stdout)."""
+    source = tmp_path / "rows.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    env.update({"GOALTRACK_HOME": str(tmp_path / "home"), "TERM": "xterm-256color"})
+    command = f"{shlex.quote(sys.executable)} -m goaltrack import {source} -f json > {out}"
+    child = pexpect.spawn("sh", ["-c", command], env=env, encoding="utf-8", timeout=120)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    return str(child.before), out.read_text(encoding="utf-8")
+
+
+def test_long_import_shows_a_progress_bar_on_stderr_only(tmp_path: Path) -> None:
+    """10,000 rows with stderr on a terminal: a bar on stderr, clean JSON on stdout."""
+    terminal, data = _import_on_terminal(tmp_path, _big_csv())
+    assert "checking" in terminal and "writing" in terminal
+    assert ESC not in data
+    assert json.loads(data)["totals"]["entries_added"] == 9850
+
+
+def test_short_import_shows_no_progress_bar(tmp_path: Path) -> None:
+    """A few rows: no bar, just the summary line."""
+    terminal, _ = _import_on_terminal(tmp_path, _big_csv()[:50])
+    assert "checking" not in terminal
+    assert terminal.strip().startswith("added 46 entries")
