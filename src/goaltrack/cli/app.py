@@ -111,7 +111,7 @@ app.command("edit-goal")(goals.edit_goal)
 app.command("log")(progress.log)
 app.command("remove-entry")(progress.remove_entry)
 app.command("progress")(progress.show_progress)
-app.command("import")(interop.import_rows)
+app.command("import")(interop.import_data)
 app.command("export")(interop.export)
 app.command("schema")(interop.schema)
 

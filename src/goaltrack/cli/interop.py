@@ -33,7 +33,7 @@ RESULT_COLUMNS = [
 ]
 
 
-def import_rows(
+def import_data(
     source: Annotated[
         str,
         typer.Argument(
@@ -62,7 +62,7 @@ def import_rows(
     chosen = _input_format(input_format) or detect_format(source, text)
     the_store = store()
     show_bar = sys.stderr.isatty() and text.count("\n") > PROGRESS_MIN_ROWS
-    with _progress_bar(show_bar) as progress:
+    with _ProgressBar(show_bar) as progress:
         try:
             prepared = importing.prepare(the_store, text, chosen, progress=progress)
         except importing.ImportRejected as rejected:
@@ -248,7 +248,7 @@ def _print_row_errors(rejected: Any) -> None:
         sys.stderr.write(f"goaltrack: error: ... and {hidden} more\n")
 
 
-class _progress_bar:
+class _ProgressBar:
     """A Rich progress bar on stderr, or nothing; yields the callback for the core."""
 
     def __init__(self, enabled: bool) -> None:
