@@ -428,3 +428,17 @@ def test_line_numbers_count_multi_line_notes(home: Path) -> None:
     assert _rejected(text) == [
         "line 4, field value: must be a number (use a dot for decimals, e.g. 6.5)"
     ]
+
+
+def test_client_created_meanwhile_is_merged_not_clobbered(home: Path) -> None:
+    """If another process creates the client after the check, the import merges into it."""
+    from goaltrack import changes
+
+    s = Store(home)
+    prepared = importing.prepare(s, SETUP, InputFormat.CSV, today=TODAY)
+    s.create(changes.new_client_record("c-9", name="Other", created=TODAY))
+    results = importing.commit(s, prepared)
+    record = s.load("c-9")
+    assert record.client.name == "Other"
+    assert [g.number for g in record.goals] == [1, 2]
+    assert results[0].action == "update"

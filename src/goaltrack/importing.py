@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from goaltrack import changes
 from goaltrack.errors import (
+    ClientExistsError,
     ClientNotFoundError,
     CorruptFileError,
     GoaltrackError,
@@ -158,11 +159,14 @@ def commit(
     written: list[str] = []
     for done, (plan, checked) in enumerate(zip(prepared.plans, prepared.results, strict=True), 1):
         try:
+            replay = functools.partial(_replay, plan=plan, today=prepared.today)
             if checked.action == "create":
-                store.create(prepared.created[plan.client_id])
-                results.append(checked)
+                try:
+                    store.create(prepared.created[plan.client_id])
+                    results.append(checked)
+                except ClientExistsError:  # created by someone else since the check: merge
+                    results.append(store.update(plan.client_id, replay))
             elif checked.action == "update":
-                replay = functools.partial(_replay, plan=plan, today=prepared.today)
                 results.append(store.update(plan.client_id, replay))
             else:
                 results.append(checked)
