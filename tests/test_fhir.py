@@ -11,7 +11,9 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.goal import Goal as FhirGoal
 from fhir.resources.R4B.observation import Observation
+from hypothesis import given, settings
 from tests.conftest import EXAMPLES, REPO, run_cli
+from tests.test_export import records
 
 from goaltrack import fhir
 from goaltrack.model import Client, ClientRecord, Goal, GoalKind, GoalStatus, ProgressEntry
@@ -235,3 +237,14 @@ def test_patient_system_option(home: Path) -> None:
     Bundle.model_validate(bundle)
     systems = {e["resource"]["subject"]["identifier"]["system"] for e in bundle["entry"]}
     assert systems == {"https://clinic.example/ids"}
+
+
+@settings(max_examples=25, deadline=None)
+@given(record=records())
+def test_any_record_gives_a_valid_bundle(record: ClientRecord) -> None:
+    """Random clients, goals and values (ints, decimals, negatives, no measure) all validate."""
+    document = fhir.bundle([record])
+    Bundle.model_validate(document)
+    kinds = [entry["resource"]["resourceType"] for entry in document["entry"]]
+    assert kinds.count("Goal") == len(record.goals)
+    assert kinds.count("Observation") == sum(len(goal.progress) for goal in record.goals)
