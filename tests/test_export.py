@@ -264,3 +264,12 @@ def test_unknown_export_format(runner: CliRunner) -> None:
     result = invoke(runner, "export", "--all", "-f", "xml")
     assert result.exit_code == 1
     assert "unknown export format 'xml'" in result.stderr
+
+
+def test_round_trip_of_an_empty_home(home: Path, tmp_path: Path) -> None:
+    """An empty home exports an empty dump, which imports as a no-op (nightly checks pass)."""
+    dump = run_cli("export", "--all")
+    assert dump.returncode == 0
+    assert json.loads(dump.stdout)["clients"] == []
+    result = run_cli("import", "--dry-run", input=dump.stdout)
+    assert result.returncode == 0, result.stderr

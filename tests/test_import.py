@@ -238,8 +238,14 @@ def test_jsonl_bad_line_is_named(home: Path) -> None:
 
 
 def test_empty_input_is_refused(home: Path) -> None:
-    """No rows at all is an error, not a silent success."""
-    assert _rejected("client,goal,date,value\n") == ["input: no rows to import"]
+    """Empty input (a producer that failed upstream) is an error, not a silent success."""
+    assert _rejected("") == ["input: is empty (not even a header line)"]
+    assert _rejected("\n \n", InputFormat.JSONL) == ["input: is empty (not even a header line)"]
+
+
+def test_header_only_imports_nothing_successfully(home: Path) -> None:
+    """A sheet with a header and no rows is valid and adds nothing."""
+    assert _import("client,goal,date,value\n") == []
 
 
 def test_corrupt_client_file_stops_the_import(home: Path) -> None:
@@ -442,3 +448,12 @@ def test_client_created_meanwhile_is_merged_not_clobbered(home: Path) -> None:
     assert record.client.name == "Other"
     assert [g.number for g in record.goals] == [1, 2]
     assert results[0].action == "update"
+
+
+def test_jsonl_keys_are_case_insensitive_like_csv_headers(home: Path) -> None:
+    """`Client` and `client` are the same column in JSON Lines as in CSV."""
+    _import(SETUP)
+    _import('{"Client": "c-9", "GOAL": 1, "Date": "2026-10-01", "Value": 12}\n', InputFormat.JSONL)
+    goal = Store(home).load("c-9").goal(1)
+    assert goal is not None
+    assert [e.value for e in goal.progress] == [12]

@@ -245,6 +245,7 @@ def _jsonl_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]
         if not isinstance(row, dict):
             parsed.errors.append(RowError(f"line {line}", "must be a JSON object"))
             continue
+        row = {str(key).strip().lower(): value for key, value in row.items()}
         if _check_columns(list(row), f"line {line}", parsed):
             rows.append((line, {key: value for key, value in row.items() if value is not None}))
     return rows

@@ -218,8 +218,8 @@ def _row_plans(text: str, fmt: InputFormat) -> tuple[list[ClientPlan], list[RowE
             plan.goals.append(op)
         else:
             plan.entries.append(op)
-    if parsed.rows == 0 and not errors:
-        errors.append(RowError("input", "no rows to import"))
+    if not text.strip("\ufeff \t\r\n"):
+        errors.append(RowError("input", "is empty (not even a header line)"))
     return list(plans.values()), errors, parsed.rows
 
 
@@ -250,8 +250,6 @@ def _dump_plans(text: str) -> tuple[list[ClientPlan], list[RowError], int]:
             errors.append(RowError(where, f"client {client_id!r} appears twice"))
             continue
         plans[client_id] = ClientPlan(client_id, f"{where} ({client_id})", incoming=record)
-    if not plans and not errors:
-        errors.append(RowError("input", "no clients to import"))
     return list(plans.values()), errors, len(document["clients"])
 
 
