@@ -76,3 +76,44 @@ def test_ten_thousand_rows_import_in_one_call_and_twice_adds_nothing(
     assert second.returncode == 0
     assert json.loads(second.stdout)["totals"]["entries_present"] == ROWS - 3 * CLIENTS
     assert snapshot(home / "clients") == files
+
+
+def test_concurrent_imports_and_logs_lose_nothing(home: Path, tmp_path: Path) -> None:
+    """Two imports and a `log` loop on the same clients at once: every entry lands."""
+    import subprocess
+    import sys
+
+    setup = ["type,client,goal,kind,title"]
+    for c in range(5):
+        setup += [f"client,c-{c},,,", f"goal,c-{c},1,coping,Grounding"]
+    assert run_cli("import", "-", input="\n".join(setup) + "\n").returncode == 0
+    files = []
+    for part in range(2):
+        rows = ["client,goal,date,value,session"]
+        rows += [
+            f"c-{c},1,{date(2025, 1, 1) + timedelta(days=i)},{part},{1 + part * 1000 + i}"
+            for c in range(5)
+            for i in range(200)
+        ]
+        path = tmp_path / f"part{part}.csv"
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        files.append(path)
+    command = [sys.executable, "-m", "goaltrack"]
+    imports = [
+        subprocess.Popen(
+            [*command, "import", str(f)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+    for i in range(10):
+        logged = run_cli("log", f"c-{i % 5}", "1", "9", "--date", "2025-12-01")
+        assert logged.returncode == 0, logged.stderr
+    for process in imports:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    result = run_cli("export", "--all", "-f", "csv")
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) - 1 == 2 * 5 * 200 + 10
