@@ -260,10 +260,10 @@ def test_export_all_warns_about_unreadable_files(runner: CliRunner, home: Path) 
 
 
 def test_unknown_export_format(runner: CliRunner) -> None:
-    """-f must be json, jsonl, csv or fhir."""
+    """-f must be json, jsonl, csv or fhir: a usage error (exit 2)."""
     result = invoke(runner, "export", "--all", "-f", "xml")
-    assert result.exit_code == 1
-    assert "unknown export format 'xml'" in result.stderr
+    assert result.exit_code == 2
+    assert "'xml' is not one of 'json', 'jsonl', 'csv', 'fhir'" in result.stderr
 
 
 def test_round_trip_of_an_empty_home(home: Path, tmp_path: Path) -> None:

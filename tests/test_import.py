@@ -345,10 +345,10 @@ def test_cli_missing_file(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_cli_unknown_input_format(runner: CliRunner) -> None:
-    """--input-format must be csv, jsonl or json."""
+    """--input-format must be csv, jsonl or json: a usage error (exit 2)."""
     result = invoke(runner, "import", "-", "--input-format", "xlsx", input="x")
-    assert result.exit_code == 1
-    assert "unknown input format 'xlsx'" in result.stderr
+    assert result.exit_code == 2
+    assert "'xlsx' is not one of 'csv', 'jsonl', 'json'" in result.stderr
 
 
 def test_cli_stdin_pipe_in_subprocess(home: Path) -> None:

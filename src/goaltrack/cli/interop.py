@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import io
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -18,8 +19,23 @@ from goaltrack.cli.common import FormatOption, JsonOption, output, store
 from goaltrack.errors import EXIT_DATA, InvalidValueError
 from goaltrack.render.output import Column, OutputFormat, Report
 
-if TYPE_CHECKING:
-    from goaltrack.import_rows import InputFormat
+
+class InputChoice(StrEnum):
+    """`import --input-format` (mirrors goaltrack.import_rows.InputFormat, loaded lazily)."""
+
+    CSV = "csv"
+    JSONL = "jsonl"
+    JSON = "json"
+
+
+class ExportChoice(StrEnum):
+    """`export --format` (mirrors goaltrack.exporting.ExportFormat, loaded lazily)."""
+
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    FHIR = "fhir"
+
 
 MAX_ERRORS_SHOWN = 20
 PROGRESS_MIN_ROWS = 2000
@@ -37,14 +53,15 @@ def import_data(
     source: Annotated[
         str,
         typer.Argument(
-            metavar="[FILE|-]",
+            metavar="FILE",
             help="CSV, JSON Lines, or a JSON export; '-' (the default) reads stdin.",
         ),
     ] = "-",
     input_format: Annotated[
-        str | None,
+        InputChoice | None,
         typer.Option(
             "--input-format",
+            case_sensitive=False,
             help="csv, jsonl or json (default: from the file extension, else from the content).",
         ),
     ] = None,
@@ -56,10 +73,10 @@ def import_data(
 ) -> None:
     """Import progress entries (and new clients and goals) in bulk, all or nothing."""
     from goaltrack import importing
-    from goaltrack.import_rows import detect_format
+    from goaltrack.import_rows import InputFormat, detect_format
 
     text = _read_input(source)
-    chosen = _input_format(input_format) or detect_format(source, text)
+    chosen = InputFormat(input_format.value) if input_format else detect_format(source, text)
     the_store = store()
     show_bar = sys.stderr.isatty() and text.count("\n") > PROGRESS_MIN_ROWS
     with _ProgressBar(show_bar) as progress:
@@ -106,7 +123,7 @@ def export(
     client_ids: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[CLIENT]...",
+            metavar="CLIENT",
             help="Clients to export (or use --all).",
             autocompletion=complete.client_ids,
             show_default=False,
@@ -116,14 +133,15 @@ def export(
         bool, typer.Option("--all", help="Export every client, whatever their status.")
     ] = False,
     fmt: Annotated[
-        str,
+        ExportChoice,
         typer.Option(
             "--format",
             "-f",
+            case_sensitive=False,
             help="json (full, lossless, re-importable), csv or jsonl (one row per entry), "
             "fhir (FHIR R4 Bundle).",
         ),
-    ] = "json",
+    ] = ExportChoice.JSON,
     out: Annotated[
         str | None,
         typer.Option("--output", "-o", help="Write to this file (mode 0600) instead of stdout."),
@@ -143,12 +161,7 @@ def export(
     from goaltrack import exporting
     from goaltrack.render.output import to_json, write_csv
 
-    try:
-        chosen = exporting.ExportFormat(fmt.strip().lower())
-    except ValueError:
-        raise InvalidValueError(
-            f"unknown export format {fmt!r}; use one of: json, jsonl, csv, fhir"
-        ) from None
+    chosen = exporting.ExportFormat(fmt.value)
     selection = exporting.select(store(), client_ids or [], everyone)
     buffer = io.StringIO()
     if chosen is exporting.ExportFormat.JSON:
@@ -223,19 +236,6 @@ def _read_input(source: str) -> str:
     except UnicodeDecodeError:
         raise InvalidValueError(
             f"{where} is not UTF-8 text; save the spreadsheet as 'CSV UTF-8'"
-        ) from None
-
-
-def _input_format(text: str | None) -> InputFormat | None:
-    from goaltrack.import_rows import InputFormat
-
-    if text is None:
-        return None
-    try:
-        return InputFormat(text.strip().lower())
-    except ValueError:
-        raise InvalidValueError(
-            f"unknown input format {text!r}; use one of: csv, jsonl, json"
         ) from None
 
 
