@@ -330,8 +330,7 @@ def test_scan_reports_unreadable_files_and_reads_the_rest(home: Path) -> None:
 
 HOSTILE = st.lists(
     st.sampled_from(
-        list("ab \"'\\\r\n\t\x00\x1b\x7f\u2028\u202e\ufeff")
-        + ['"""', "'''", "é", "😀"]
+        [*list("ab \"'\\\r\n\t\x00\x1b\x7f\u2028\u202e\ufeff"), '"""', "'''", "é", "😀"]
     ),
     max_size=40,
 ).map("".join)

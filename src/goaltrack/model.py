@@ -18,10 +18,20 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    ValidationError,
     Field,
+    ValidationError,
     field_validator,
     model_validator,
+)
+
+from goaltrack.enums import (
+    Approach,
+    ClientStatus,
+    GoalKind,
+    GoalStatus,
+    Priority,
+    Rater,
+    Severity,
 )
 
 SCHEMA_VERSION = 1
@@ -31,70 +41,6 @@ ENTRY_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 MEASURE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-
-
-class Severity(StrEnum):
-    """How severe a presenting concern is; shapes how goals are prioritised."""
-
-    MILD = "mild"
-    MODERATE = "moderate"
-    SEVERE = "severe"
-    CRISIS = "crisis"
-
-
-class Approach(StrEnum):
-    """Therapeutic approaches that frame a client's goals."""
-
-    CBT = "cbt"
-    PSYCHODYNAMIC = "psychodynamic"
-    HUMANISTIC = "humanistic"
-    FAMILY = "family"
-    MINDFULNESS = "mindfulness"
-    EMDR = "emdr"
-    OTHER = "other"
-
-
-class ClientStatus(StrEnum):
-    """Where a client is in treatment."""
-
-    ACTIVE = "active"
-    PAUSED = "paused"
-    DISCHARGED = "discharged"
-
-
-class GoalKind(StrEnum):
-    """The kinds of therapy goal goaltrack models (DESIGN.md, 'The goals it models')."""
-
-    SYMPTOM_REDUCTION = "symptom-reduction"
-    TRAUMA_RESOLUTION = "trauma-resolution"
-    SELF_ESTEEM = "self-esteem"
-    COPING = "coping"
-    AUTONOMY = "autonomy"
-    RELATIONSHIPS = "relationships"
-
-
-class Priority(StrEnum):
-    """A goal's priority, usually following the severity of the concern it addresses."""
-
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-
-class GoalStatus(StrEnum):
-    """A goal's lifecycle status, set by the clinician."""
-
-    ACTIVE = "active"
-    PAUSED = "paused"
-    ACHIEVED = "achieved"
-    DROPPED = "dropped"
-
-
-class Rater(StrEnum):
-    """Who gave a progress rating."""
-
-    CLIENT = "client"
-    THERAPIST = "therapist"
 
 
 def is_valid_client_id(value: str) -> bool:

@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 from goaltrack.errors import InvalidValueError
-from goaltrack.model import Severity
+from goaltrack.enums import Severity
 
 _INTEGER = re.compile(r"[+-]?\d+")
 

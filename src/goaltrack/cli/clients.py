@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import changes, views
 from goaltrack.cli.common import (
     FormatOption,
     JsonOption,
@@ -18,10 +17,9 @@ from goaltrack.cli.common import (
     store,
 )
 from goaltrack.errors import EXIT_DATA
-from goaltrack.model import Approach, ClientStatus
+from goaltrack.enums import Approach, ClientStatus
 from goaltrack.parsing import parse_concern
 from goaltrack.render.output import Column, OutputFormat, Report, Section
-from goaltrack.store import scan
 
 ClientIdArg = Annotated[str, typer.Argument(help="Client id, e.g. c-1042.", show_default=False)]
 NameOption = Annotated[
@@ -79,6 +77,8 @@ def new_client(
     note: NoteOption = None,
 ) -> None:
     """Create a client file (fails if the client exists)."""
+    from goaltrack import changes
+
     record = changes.new_client_record(
         client_id,
         name=name,
@@ -100,6 +100,9 @@ def list_clients(
     as_json: JsonOption = False,
 ) -> None:
     """List clients (active ones unless --status says otherwise)."""
+    from goaltrack import views
+    from goaltrack.store import scan
+
     wanted = None if status.strip().lower() == "all" else parse_choice(
         ClientStatus, status, "status"
     )
@@ -110,6 +113,7 @@ def list_clients(
     report = Report(
         document={"clients": rows},
         rows=rows,
+        keys=views.CLIENT_FIELDS,
         columns=CLIENT_COLUMNS,
         empty="no clients yet: add one with `goaltrack new-client ID`" if not records
         else "no clients with that status",
@@ -131,12 +135,15 @@ def show(
     client_id: ClientIdArg, fmt: FormatOption = OutputFormat.TABLE, as_json: JsonOption = False
 ) -> None:
     """Show one client: details, concerns, and goals with where each stands."""
+    from goaltrack import views
+
     record = store().load(client_id)
     detail = views.client_detail(record)
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
     report = Report(
         document={"client": detail},
-        rows=detail["goals"],
+        rows=[{"client": record.client.id, **goal} for goal in detail["goals"]],
+        keys=views.progress_fields(),
         columns=GOAL_SUMMARY_COLUMNS,
         title=f"Client {record.client.id}" + (f" — {record.client.name}" if record.client.name
                                                else ""),
@@ -177,6 +184,8 @@ def edit_client(
     ] = None,
 ) -> None:
     """Change a client's name, status, concerns, approaches or notes."""
+    from goaltrack import changes
+
     edit = changes.ClientEdit(
         name=name,
         status=parse_choice(ClientStatus, status, "status"),

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import changes, views
 from goaltrack.cli.clients import ClientIdArg
 from goaltrack.cli.common import (
     FormatOption,
@@ -17,7 +16,7 @@ from goaltrack.cli.common import (
     print_created,
     store,
 )
-from goaltrack.model import Approach, GoalKind, GoalStatus, Priority
+from goaltrack.enums import Approach, GoalKind, GoalStatus, Priority
 from goaltrack.parsing import parse_date, parse_number
 from goaltrack.render.output import Column, OutputFormat, Report
 
@@ -68,6 +67,8 @@ def add_goal(
     approach: ApproachOption = None,
 ) -> None:
     """Add a goal to a client; prints the new goal number."""
+    from goaltrack import changes
+
     fields = changes.GoalFields(
         kind=parse_choice(GoalKind, kind, "goal kind"),
         title=title,
@@ -93,6 +94,8 @@ def list_goals(
     as_json: JsonOption = False,
 ) -> None:
     """List a client's goals."""
+    from goaltrack import views
+
     record = store().load(client_id)
     selected = views.select_goals(
         record,
@@ -103,6 +106,7 @@ def list_goals(
     report = Report(
         document={"client": client_id, "goals": rows},
         rows=[{"client": client_id, **row} for row in rows],
+        keys=views.GOAL_FIELDS,
         columns=[Column("client", "Client"), *GOAL_COLUMNS],
         title=f"Goals of {client_id}",
         empty="no goals" if record.goals else "no goals yet: add one with `goaltrack add-goal`",
@@ -129,11 +133,13 @@ def edit_goal(
     clear: Annotated[
         list[str] | None,
         typer.Option(
-            "--clear", help=f"Remove a field: {', '.join(changes.GOAL_CLEARABLE)}. Repeatable."
+            "--clear", help="Remove a field: measure, baseline, target, due, approach. Repeatable."
         ),
     ] = None,
 ) -> None:
     """Change a goal's fields, including its status."""
+    from goaltrack import changes
+
     fields = changes.GoalFields(
         kind=parse_choice(GoalKind, kind, "goal kind"),
         title=title,

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import changes, views
 from goaltrack.cli.clients import GOAL_SUMMARY_COLUMNS, ClientIdArg
 from goaltrack.cli.common import (
     FormatOption,
@@ -20,7 +19,7 @@ from goaltrack.cli.common import (
     store,
 )
 from goaltrack.cli.goals import GoalArg
-from goaltrack.model import Rater
+from goaltrack.enums import Rater
 from goaltrack.parsing import parse_date, parse_number
 from goaltrack.render.output import Column, OutputFormat, Report
 
@@ -44,6 +43,8 @@ def log(
     ] = None,
 ) -> None:
     """Record a progress value on a goal; prints the new entry id."""
+    from goaltrack import changes
+
     entry = changes.EntryFields(
         value=parse_number(value),
         date=parse_date(on) if on else date.today(),
@@ -61,6 +62,8 @@ def remove_entry(
     entry_id: Annotated[str, typer.Argument(help="Entry id, as printed by `log`.")],
 ) -> None:
     """Remove a mistaken progress entry."""
+    from goaltrack import changes
+
     store().update(client_id, lambda record: changes.remove_entry(record, goal, entry_id))
     typer.echo(f"removed entry {entry_id} from goal {goal} of {client_id}", err=True)
 
@@ -74,6 +77,8 @@ def show_progress(
     as_json: JsonOption = False,
 ) -> None:
     """Where each goal stands: baseline, latest, change, % of the way to target."""
+    from goaltrack import changes, views
+
     record = store().load(client_id)
     selected = [changes.find_goal(record, goal)] if goal is not None else sorted(
         record.goals, key=lambda g: g.number
@@ -90,6 +95,7 @@ def show_progress(
     report = Report(
         document={"client": client_id, "goals": rows},
         rows=rows,
+        keys=views.progress_fields(),
         columns=columns,
         title=f"Progress of {client_id}",
         empty="no goals yet: add one with `goaltrack add-goal`",
