@@ -34,6 +34,25 @@ from goaltrack.enums import (
     Severity,
 )
 
+__all__ = [
+    "SCHEMA_VERSION",
+    "Approach",
+    "Client",
+    "ClientRecord",
+    "ClientStatus",
+    "Concern",
+    "Goal",
+    "GoalKind",
+    "GoalStatus",
+    "Priority",
+    "ProgressEntry",
+    "Rater",
+    "Severity",
+    "describe_validation_error",
+    "is_valid_client_id",
+    "new_entry_id",
+]
+
 SCHEMA_VERSION = 1
 
 CLIENT_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -213,7 +232,8 @@ class ClientRecord(_Model):
 
     def to_document(self) -> dict[str, Any]:
         """The record as plain TOML-ready data: no None values, enums as strings, key order kept."""
-        return _strip(self.model_dump(mode="python"))
+        document: dict[str, Any] = _strip(self.model_dump(mode="python"))
+        return document
 
 
 def _strip(value: Any) -> Any:

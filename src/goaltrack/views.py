@@ -7,7 +7,6 @@ from typing import Any
 from goaltrack.model import ClientRecord, Goal, GoalKind, GoalStatus
 from goaltrack.outcomes import GoalSummary, summarize_goal
 
-
 CLIENT_FIELDS = [
     "id", "name", "status", "created", "concerns", "goals", "active_goals", "last_entry",
 ]

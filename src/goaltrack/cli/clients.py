@@ -16,8 +16,8 @@ from goaltrack.cli.common import (
     read_text_argument,
     store,
 )
-from goaltrack.errors import EXIT_DATA
 from goaltrack.enums import Approach, ClientStatus
+from goaltrack.errors import EXIT_DATA
 from goaltrack.parsing import parse_concern
 from goaltrack.render.output import Column, OutputFormat, Report, Section
 
