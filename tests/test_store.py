@@ -347,3 +347,15 @@ def test_hostile_notes_round_trip_exactly(home: Path, note: str) -> None:
     entry_id = _log(s, 1, note=note)
     stored = {e.id: e.note for e in s.load("c-1").goals[0].progress}
     assert stored[entry_id] == note
+
+
+@given(st.text(max_size=80))
+def test_any_id_is_either_safe_or_refused(candidate: str) -> None:
+    """Whatever text is given as an id, the path stays inside the clients folder or it is refused."""
+    s = Store(Path("/nonexistent/home"))
+    try:
+        path = s.path_for(candidate)
+    except InvalidIdError:
+        return
+    assert path.parent == s.clients_dir
+    assert path.name == f"{candidate}.toml"

@@ -44,7 +44,7 @@ NoteOption = Annotated[
 
 CLIENT_COLUMNS = [
     Column("id", "Client"),
-    Column("name", "Name", wrap=True, drop=3),
+    Column("name", "Name", drop=3),
     Column("status", "Status", drop=2),
     Column("concerns", "Concerns", wrap=True, drop=4),
     Column("active_goals", "Active goals", numeric=True),
