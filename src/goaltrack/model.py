@@ -97,6 +97,28 @@ class Rater(StrEnum):
     THERAPIST = "therapist"
 
 
+class EntryFlag(StrEnum):
+    """A mark on a progress entry that a clinician must see."""
+
+    RISK_ITEM9 = "risk-item9"  # PHQ-9 item 9 (thoughts of death or self-harm) answered above 0
+
+
+#: The five Goal Attainment Scaling levels, as written in a goal's `gas_levels` table.
+GAS_LEVELS = ("-2", "-1", "0", "+1", "+2")
+
+
+def gas_level_key(level: int | str) -> str:
+    """The canonical key of a GAS level (-2..+2), e.g. 1 -> "+1"; ValueError otherwise."""
+    text = str(level).strip()
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValueError(f"GAS level must be one of {', '.join(GAS_LEVELS)}") from None
+    if not -2 <= number <= 2:
+        raise ValueError(f"GAS level must be one of {', '.join(GAS_LEVELS)}")
+    return f"{number:+d}" if number else "0"
+
+
 def is_valid_client_id(value: str) -> bool:
     """True when `value` is a safe client id (also a safe file name)."""
     return isinstance(value, str) and CLIENT_ID_PATTERN.fullmatch(value) is not None
@@ -192,6 +214,9 @@ class ProgressEntry(_Model):
     session: Annotated[int, Field(ge=1, le=100_000)] | None = None
     rater: Rater | None = None
     note: Text | None = None
+    instrument: str | None = None  # set when the value is the total of an administered form
+    responses: list[Annotated[int, Field(ge=0, le=100)]] | None = None  # item answers, in order
+    flags: list[EntryFlag] | None = None
 
     @field_validator("id")
     @classmethod
@@ -199,6 +224,31 @@ class ProgressEntry(_Model):
         if ENTRY_ID_PATTERN.fullmatch(value) is None:
             raise ValueError("entry id must be 1-64 letters, digits, '-' or '_'")
         return value
+
+    @field_validator("instrument")
+    @classmethod
+    def _instrument_key(cls, value: str | None) -> str | None:
+        if value is not None and MEASURE_KEY_PATTERN.fullmatch(value) is None:
+            raise ValueError("instrument must be 1-32 characters of a-z, 0-9, '-' or '_'")
+        return value
+
+    @field_validator("responses", "flags")
+    @classmethod
+    def _empty_is_none(cls, value: list[Any] | None) -> list[Any] | None:
+        """Keep files tidy: an empty list is stored as no key at all."""
+        return value or None
+
+    @model_validator(mode="after")
+    def _responses_need_instrument(self) -> ProgressEntry:
+        if self.responses is not None and self.instrument is None:
+            raise ValueError("item responses need the instrument they answer")
+        if self.flags is not None:
+            self.__dict__["flags"] = list(dict.fromkeys(self.flags))
+        return self
+
+    def has_flag(self, flag: EntryFlag) -> bool:
+        """True when the entry carries `flag`."""
+        return bool(self.flags) and flag in (self.flags or [])
 
 
 class Goal(_Model):
@@ -216,6 +266,7 @@ class Goal(_Model):
     approach: Approach | None = None
     created: date
     progress: list[ProgressEntry] = Field(default_factory=list)
+    gas_levels: dict[str, Line] | None = None  # GAS only: what each level -2..+2 looks like
 
     @field_validator("measure")
     @classmethod
@@ -223,6 +274,26 @@ class Goal(_Model):
         if value is not None and MEASURE_KEY_PATTERN.fullmatch(value) is None:
             raise ValueError("measure must be 1-32 characters of a-z, 0-9, '-' or '_'")
         return value
+
+    @field_validator("gas_levels")
+    @classmethod
+    def _gas_level_keys(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        """Canonical keys in level order (-2 first); an empty table is no table."""
+        if not value:
+            return None
+        levels = {gas_level_key(key): text for key, text in value.items()}
+        if len(levels) != len(value):
+            raise ValueError("each GAS level may be described once")
+        return {key: levels[key] for key in GAS_LEVELS if key in levels}
+
+    @model_validator(mode="after")
+    def _gas_levels_only_for_gas(self) -> Goal:
+        if self.gas_levels is not None and self.measure != "gas":
+            raise ValueError(
+                "GAS level descriptions belong to goals measured by gas; "
+                "clear them first (--clear gas_levels)"
+            )
+        return self
 
     def entries_in_order(self) -> list[ProgressEntry]:
         """The progress entries by date (stable for entries on the same day)."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import changes, views
+from goaltrack import changes, measuring, views
 from goaltrack.cli.common import (
     FormatOption,
     JsonOption,
@@ -133,9 +133,10 @@ def show(
     """Show one client: details, concerns, and goals with where each stands."""
     record = store().load(client_id)
     detail = views.client_detail(record)
+    alerts = measuring.alerts(record)
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
     report = Report(
-        document={"client": detail},
+        document={"client": detail, "alerts": [alert.as_dict() for alert in alerts]},
         rows=detail["goals"],
         columns=GOAL_SUMMARY_COLUMNS,
         title=f"Client {record.client.id}" + (f" — {record.client.name}" if record.client.name
@@ -148,6 +149,7 @@ def show(
             ("Notes", detail["notes"]),
         ],
         sections=[Section("Goals", GOAL_SUMMARY_COLUMNS, detail["goals"], empty="no goals yet")],
+        alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import changes, views
+from goaltrack import changes, measuring, views
 from goaltrack.cli.clients import GOAL_SUMMARY_COLUMNS, ClientIdArg
 from goaltrack.cli.common import (
     FormatOption,
@@ -20,6 +20,7 @@ from goaltrack.cli.common import (
     store,
 )
 from goaltrack.cli.goals import GoalArg
+from goaltrack.cli.instruments import registry
 from goaltrack.model import Rater
 from goaltrack.parsing import parse_date, parse_number
 from goaltrack.render.output import Column, OutputFormat, Report
@@ -51,7 +52,10 @@ def log(
         rater=parse_choice(Rater, rater, "rater"),
         note=read_text_argument(note),
     )
-    entry_id = store().update(client_id, lambda record: changes.log_entry(record, goal, entry))
+    known = registry()
+    entry_id = store().update(
+        client_id, lambda record: measuring.log_value(record, goal, entry, known)
+    )
     print_created(entry_id, f"logged {value} on goal {goal} of {client_id}: entry {entry_id}")
 
 
@@ -79,6 +83,7 @@ def show_progress(
         record.goals, key=lambda g: g.number
     )
     rows = views.progress_rows(record, selected)
+    alerts = measuring.alerts(record)
     columns = [
         Column("client", "Client"),
         *GOAL_SUMMARY_COLUMNS[:6],
@@ -88,11 +93,13 @@ def show_progress(
         GOAL_SUMMARY_COLUMNS[8],
     ]
     report = Report(
-        document={"client": client_id, "goals": rows},
+        document={"client": client_id, "goals": rows,
+                  "alerts": [alert.as_dict() for alert in alerts]},
         rows=rows,
         columns=columns,
         title=f"Progress of {client_id}",
         empty="no goals yet: add one with `goaltrack add-goal`",
+        alerts=[alert.message() for alert in alerts],
     )
     if fmt is OutputFormat.TABLE and not as_json:
         report.columns = columns[1:]
