@@ -60,6 +60,7 @@ class Instrument(BaseModel):
     items: bool = False  # whether goaltrack may administer it item by item
     note: str | None = None
     origin: str = "built-in"  # "built-in", or the instruments.toml it was read from
+    per_goal: bool = False  # a rating of one goal (GBO, GAS): never copied to other goals
 
     @property
     def totals_only(self) -> bool:
@@ -217,6 +218,7 @@ BUILTINS: dict[str, Instrument] = {
             source="Law & Jacob, Goals and Goal Based Outcomes (CORC)",
             note="A reliable-change figure of 2.45 (Edbrooke-Childs et al. 2015) could not be "
             "confirmed from a primary source, so none is set.",
+            per_goal=True,
         ),
         Instrument(
             key="suds",
@@ -226,6 +228,7 @@ BUILTINS: dict[str, Instrument] = {
             better=Direction.LOWER,
             licence="public domain",
             source="Wolpe 1969",
+            per_goal=True,
         ),
         Instrument(
             key="ors",
@@ -258,6 +261,7 @@ BUILTINS: dict[str, Instrument] = {
             loinc="107332-9",
             licence="free",
             source="Kiresuk & Sherman 1968",
+            per_goal=True,
         ),
         Instrument(
             key="rating",
@@ -267,6 +271,7 @@ BUILTINS: dict[str, Instrument] = {
             better=Direction.HIGHER,
             licence="free",
             source="goaltrack generic scale",
+            per_goal=True,
         ),
     )
 }

@@ -93,6 +93,7 @@ def add_goal(
     created: date | None = None,
 ) -> int:
     """Add a goal with a known measure (the kind's default when none is given); its number."""
+    defaulted = fields.measure is None
     if fields.measure is None:
         if gas_levels:
             fields.measure = GAS
@@ -103,7 +104,15 @@ def add_goal(
     number = changes.add_goal(record, fields, created)
     goal = changes.find_goal(record, number)
     set_gas_levels(goal, gas_levels or {})
-    check_goal(goal, registry, force)
+    try:
+        check_goal(goal, registry, force)
+    except InvalidValueError as error:
+        if not defaulted or fields.kind is None:
+            raise
+        raise InvalidValueError(
+            f"{error.message} ({goal.measure} is the default measure for {fields.kind.value} "
+            "goals; choose another with --measure)"
+        ) from None
     return number
 
 
@@ -125,6 +134,12 @@ def edit_goal(
     if "gas_levels" in clear:
         changes._assign(goal, "gas_levels", None)
         clear = tuple(name for name in clear if name != "gas_levels")
+    leaves_gas = fields.measure not in (None, GAS) or "measure" in clear
+    if leaves_gas and goal.gas_levels:
+        raise InvalidValueError(
+            f"goal {number} has GAS level descriptions; add --clear gas_levels to change "
+            "its measure"
+        )
     if fields.given() or clear:
         changes.edit_goal(record, number, fields, clear)
     set_gas_levels(goal, gas_levels or {})
@@ -172,6 +187,7 @@ class Administration:
     band: str | None
     responses: list[int] | None
     flags: list[EntryFlag] = field(default_factory=list)
+    per_goal: bool = False
     entries: list[dict[str, Any]] = field(default_factory=list)  # {"goal": n, "id": ...}
 
     def as_dict(self) -> dict[str, Any]:
@@ -225,9 +241,12 @@ def require_form(key: str) -> forms.Form:
 
 
 def target_goals(
-    record: ClientRecord, instrument: str, goal_number: int | None
+    record: ClientRecord, instrument: str, goal_number: int | None, per_goal: bool = False
 ) -> list[Goal]:
-    """The given goal (which must use `instrument`), else every active goal that does."""
+    """The given goal (which must use `instrument`), else every active goal that does.
+
+    A per-goal rating (GBO, GAS, ...) describes one goal, so it is never copied to several.
+    """
     if goal_number is not None:
         goal = changes.find_goal(record, goal_number)
         if goal.measure != instrument:
@@ -246,6 +265,12 @@ def target_goals(
             f"client {record.client.id!r} has no active goal measured by {instrument}; "
             f"add one (add-goal ... --measure {instrument}) or name a goal with --goal"
         )
+    if per_goal and len(goals) > 1:
+        numbers = ", ".join(str(goal.number) for goal in goals)
+        raise InvalidValueError(
+            f"{instrument} rates one goal at a time and goals {numbers} use it; "
+            "choose one with --goal"
+        )
     return goals
 
 
@@ -263,7 +288,10 @@ def record_administration(
     if administration.date > (today or date.today()):
         raise InvalidValueError(f"date {administration.date.isoformat()} is in the future")
     administration.entries = []
-    for goal in target_goals(record, administration.instrument, goal_number):
+    goals = target_goals(
+        record, administration.instrument, goal_number, administration.per_goal
+    )
+    for goal in goals:
         entry_id = new_entry_id(record.entry_ids())
         goal.progress.append(
             changes._validated(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,7 +18,7 @@ from goaltrack.cli.common import (
     store,
 )
 from goaltrack.errors import EXIT_DATA
-from goaltrack.model import Approach, ClientStatus
+from goaltrack.model import Approach, ClientRecord, ClientStatus
 from goaltrack.parsing import parse_concern
 from goaltrack.render.output import Column, OutputFormat, Report, Section
 from goaltrack.store import scan
@@ -134,6 +134,7 @@ def show(
     record = store().load(client_id)
     detail = views.client_detail(record)
     alerts = measuring.alerts(record)
+    gas_sections = measuring_gas_sections(record, detail["goals"])
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
     report = Report(
         document={"client": detail, "alerts": [alert.as_dict() for alert in alerts]},
@@ -148,10 +149,32 @@ def show(
             ("Approaches", detail["approaches"]),
             ("Notes", detail["notes"]),
         ],
-        sections=[Section("Goals", GOAL_SUMMARY_COLUMNS, detail["goals"], empty="no goals yet")],
+        sections=[
+            Section("Goals", GOAL_SUMMARY_COLUMNS, detail["goals"], empty="no goals yet"),
+            *gas_sections,
+        ],
         alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)
+
+
+def measuring_gas_sections(record: ClientRecord, goals: list[dict[str, Any]]) -> list[Section]:
+    """Add each GAS goal's level descriptions to its JSON and give it a table of its own."""
+    sections = []
+    for goal_data in goals:
+        goal = record.goal(goal_data["goal"])
+        if goal is None or not goal.gas_levels:
+            continue
+        goal_data["gas_levels"] = dict(goal.gas_levels)
+        rows = [{"level": level, "text": text} for level, text in goal.gas_levels.items()]
+        sections.append(
+            Section(
+                f"GAS levels of goal {goal.number}",
+                [Column("level", "Level", numeric=True), Column("text", "Looks like", wrap=True)],
+                rows,
+            )
+        )
+    return sections
 
 
 def edit_client(

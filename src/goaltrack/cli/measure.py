@@ -82,6 +82,7 @@ def measure(
         band=instrument.band_for(value),
         responses=answers,
         flags=flags,
+        per_goal=instrument.per_goal,
     )
     entry_note = read_text_argument(note)
     try:
