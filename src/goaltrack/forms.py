@@ -67,7 +67,9 @@ class Form:
     def total(self, responses: list[int]) -> int:
         """The total score of a complete, valid set of responses."""
         self.check(responses)
-        return sum(self.score_of(item, value) for item, value in zip(self.items, responses, strict=True))
+        return sum(
+            self.score_of(item, value) for item, value in zip(self.items, responses, strict=True)
+        )
 
     def check(self, responses: list[int]) -> None:
         """Refuse a response list of the wrong length or with an answer out of range."""
@@ -107,7 +109,9 @@ class Form:
             raise InvalidValueError(
                 f"{self.key} has {self.size} items; got {len(tokens)} response(s)"
             )
-        return [self.parse_answer(token, item) for item, token in zip(self.items, tokens, strict=True)]
+        return [
+            self.parse_answer(token, item) for item, token in zip(self.items, tokens, strict=True)
+        ]
 
     def choices(self) -> str:
         """The allowed answers, for messages: e.g. "0-3" or "0-3 or SA, A, D, SD"."""

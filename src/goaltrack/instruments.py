@@ -154,8 +154,9 @@ BUILTINS: dict[str, Instrument] = {
             min=0,
             max=21,
             better=Direction.LOWER,
-            bands=_bands((0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"),
-                         (15, 21, "severe")),
+            bands=_bands(
+                (0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 21, "severe")
+            ),
             cutoff=10,
             reliable_change=4,
             loinc="70274-6",
@@ -202,8 +203,7 @@ BUILTINS: dict[str, Instrument] = {
                 (25, 40, "severe"),
             ),
             cutoff=11,
-            licence="copyright CORE System Trust; reproduce unchanged, non-commercial; "
-            "totals only",
+            licence="copyright CORE System Trust; reproduce unchanged, non-commercial; totals only",
             source="Barkham et al. 2013",
             note="A 6-point reliable-change figure circulates but could not be confirmed "
             "against the CORE-10 manual, so none is set.",

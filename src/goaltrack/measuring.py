@@ -56,13 +56,17 @@ def check_goal(goal: Goal, registry: Registry, force: bool = False) -> None:
                 f"goal {goal.number} has an entry ({entry.id}) that does not fit "
                 f"{instrument.key}: {error.message}"
             ) from None
-    if not force and goal.baseline is not None and goal.target is not None:
-        if instrument.improvement(goal.baseline, goal.target) < 0:
-            wanted = "lower" if instrument.better is Direction.LOWER else "higher"
-            raise InvalidValueError(
-                f"target {goal.target:g} is worse than baseline {goal.baseline:g} on "
-                f"{instrument.key}, where {wanted} is better; use --force if this is intended"
-            )
+    if (
+        not force
+        and goal.baseline is not None
+        and goal.target is not None
+        and instrument.improvement(goal.baseline, goal.target) < 0
+    ):
+        wanted = "lower" if instrument.better is Direction.LOWER else "higher"
+        raise InvalidValueError(
+            f"target {goal.target:g} is worse than baseline {goal.baseline:g} on "
+            f"{instrument.key}, where {wanted} is better; use --force if this is intended"
+        )
 
 
 def set_gas_levels(goal: Goal, levels: Mapping[str, str]) -> None:
@@ -288,9 +292,7 @@ def record_administration(
     if administration.date > (today or date.today()):
         raise InvalidValueError(f"date {administration.date.isoformat()} is in the future")
     administration.entries = []
-    goals = target_goals(
-        record, administration.instrument, goal_number, administration.per_goal
-    )
+    goals = target_goals(record, administration.instrument, goal_number, administration.per_goal)
     for goal in goals:
         entry_id = new_entry_id(record.entry_ids())
         goal.progress.append(

@@ -103,9 +103,7 @@ def add_goal(
     known = registry()
     number = store().update(
         client_id,
-        lambda record: measuring.add_goal(
-            record, fields, known, force=force, gas_levels=levels
-        ),
+        lambda record: measuring.add_goal(record, fields, known, force=force, gas_levels=levels),
     )
     print_created(number, f"added goal {number} for {client_id}")
 

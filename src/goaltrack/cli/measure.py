@@ -132,8 +132,11 @@ def ask(form: forms.Form, inp: IO[str], out: IO[str]) -> list[int]:
         out.write(f"{form.instructions}\n")
     if form.stem:
         out.write(f"{form.stem}\n")
-    out.write("Answer with the number" + (" or letters" if _has_abbrevs(form) else "") +
-              "; b = back, q = quit without saving.\n")
+    out.write(
+        "Answer with the number"
+        + (" or letters" if _has_abbrevs(form) else "")
+        + "; b = back, q = quit without saving.\n"
+    )
     answers: list[int] = []
     while len(answers) < form.size:
         item = form.items[len(answers)]

@@ -93,8 +93,11 @@ def show_progress(
         GOAL_SUMMARY_COLUMNS[8],
     ]
     report = Report(
-        document={"client": client_id, "goals": rows,
-                  "alerts": [alert.as_dict() for alert in alerts]},
+        document={
+            "client": client_id,
+            "goals": rows,
+            "alerts": [alert.as_dict() for alert in alerts],
+        },
         rows=rows,
         columns=columns,
         title=f"Progress of {client_id}",
