@@ -8,6 +8,7 @@ than none.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
@@ -363,6 +364,9 @@ def parse_user_instruments(raw: bytes, path: Path) -> list[Instrument]:
         raise InstrumentsFileError(f"{path}: not valid UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         line = getattr(error, "lineno", None)
+        if line is None:
+            match = re.search(r"line (\d+)", str(error))
+            line = int(match.group(1)) if match else None
         where = f" (line {line})" if line else ""
         raise InstrumentsFileError(f"{path}: not valid TOML{where}") from None
     found: list[Instrument] = []

@@ -39,17 +39,20 @@ def instrument_row(instrument: Instrument) -> dict[str, Any]:
     return {
         "key": instrument.key,
         "name": instrument.name,
-        "min": instrument.min,
-        "max": instrument.max,
+        "min": _tidy(instrument.min),
+        "max": _tidy(instrument.max),
         "range": instrument.range_text(),
         "integer": instrument.integer,
         "better": instrument.better.value,
-        "cutoff": instrument.cutoff,
-        "reliable_change": round(points, 2) if points is not None else None,
+        "cutoff": _tidy(instrument.cutoff),
+        "reliable_change": _tidy(round(points, 2)) if points is not None else None,
         "reliable_change_from": _rc_origin(instrument),
         "sd": instrument.sd,
         "reliability": instrument.reliability,
-        "bands": [band.model_dump() for band in instrument.bands],
+        "bands": [
+            {"low": _tidy(band.low), "high": _tidy(band.high), "label": band.label}
+            for band in instrument.bands
+        ],
         "loinc": instrument.loinc,
         "administration": "items" if instrument.items else "totals only",
         "licence": instrument.licence,
@@ -58,6 +61,13 @@ def instrument_row(instrument: Instrument) -> dict[str, Any]:
         "origin": "built-in" if instrument.origin == "built-in" else "instruments.toml",
         "file": None if instrument.origin == "built-in" else instrument.origin,
     }
+
+
+def _tidy(value: float | None) -> int | float | None:
+    """Whole numbers as ints (10, not 10.0) in every format."""
+    if value is not None and float(value).is_integer():
+        return int(value)
+    return value
 
 
 def _rc_origin(instrument: Instrument) -> str | None:
