@@ -481,3 +481,14 @@ def test_gas_levels_are_stored_shown_and_guarded(runner: CliRunner, home: Path) 
     assert "GAS level must be one of -2, -1, 0, +1, +2" in bad.stderr
     assert invoke(runner, "log", "c-1", "1", "+1").exit_code == 0
     assert invoke(runner, "log", "c-1", "1", "3").exit_code == 1
+
+
+def test_clients_list_marks_clients_with_an_open_flag(runner: CliRunner, phq_client: str) -> None:
+    """The caseload list names flagged clients first and carries the flag date per row."""
+    invoke(runner, "new-client", "c-2")
+    invoke(runner, "measure", phq_client, "phq9", "--responses", PHQ9_FLAGGED,
+           "--date", "2026-11-20")  # fmt: skip
+    table = invoke(runner, "clients").stdout
+    assert table.startswith("!! RISK: c-1: PHQ-9 item 9 endorsed on 2026-11-20")
+    rows = json.loads(invoke(runner, "clients", "--json").stdout)["clients"]
+    assert {row["id"]: row["risk_item9"] for row in rows} == {"c-1": "2026-11-20", "c-2": None}

@@ -106,11 +106,20 @@ def list_clients(
     records, problems = scan(store())
     shown = [r for r in records if wanted is None or r.client.status is wanted]
     rows = [views.client_row(record) for record in shown]
+    alerts = [alert for record in shown for alert in measuring.alerts(record)]
+    flagged = {alert.client: alert.date for alert in alerts}
+    for row in rows:
+        row["risk_item9"] = flagged.get(row["id"])
     hidden = len(records) - len(shown)
     report = Report(
         document={"clients": rows},
         rows=rows,
-        columns=CLIENT_COLUMNS,
+        columns=[*CLIENT_COLUMNS, Column("risk_item9", "Item-9 flag")],
+        alerts=[
+            f"RISK: {alert.client}: PHQ-9 item 9 endorsed on {alert.date.isoformat()} — "
+            f"see `goaltrack show {alert.client}`"
+            for alert in alerts
+        ],
         empty="no clients yet: add one with `goaltrack new-client ID`" if not records
         else "no clients with that status",
         footnotes=[f"{hidden} other client(s) not shown; use --status all"] if hidden else [],
