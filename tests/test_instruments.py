@@ -166,3 +166,17 @@ def test_malformed_user_file_names_the_file_and_problem(
         load_registry(home)
     assert caught.value.message.startswith(str(path))
     assert caught.value.exit_code == 3
+
+
+def test_example_caseload_fits_its_instruments() -> None:
+    """Every goal of the shipped example caseload passes the instrument checks."""
+    from goaltrack.measuring import check_goal
+    from goaltrack.store import Store
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "caseload"
+    store = Store(examples)
+    registry = load_registry(examples)
+    goals = [goal for cid in store.client_ids() for goal in store.load(cid).goals]
+    assert len(goals) >= 12
+    for goal in goals:
+        check_goal(goal, registry)

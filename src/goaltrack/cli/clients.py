@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from goaltrack import changes, measuring, views
+from goaltrack import changes, safety, views
 from goaltrack.cli.common import (
     FormatOption,
     JsonOption,
@@ -106,7 +106,7 @@ def list_clients(
     records, problems = scan(store())
     shown = [r for r in records if wanted is None or r.client.status is wanted]
     rows = [views.client_row(record) for record in shown]
-    alerts = [alert for record in shown for alert in measuring.alerts(record)]
+    alerts = [alert for record in shown for alert in safety.alerts(record)]
     flagged = {alert.client: alert.date for alert in alerts}
     for row in rows:
         row["risk_item9"] = flagged.get(row["id"])
@@ -142,8 +142,8 @@ def show(
     """Show one client: details, concerns, and goals with where each stands."""
     record = store().load(client_id)
     detail = views.client_detail(record)
-    alerts = measuring.alerts(record)
-    gas_sections = measuring_gas_sections(record, detail["goals"])
+    alerts = safety.alerts(record)
+    gas_sections = gas_sections_of(record, detail["goals"])
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
     report = Report(
         document={"client": detail, "alerts": [alert.as_dict() for alert in alerts]},
@@ -167,7 +167,7 @@ def show(
     output(report, fmt, as_json)
 
 
-def measuring_gas_sections(record: ClientRecord, goals: list[dict[str, Any]]) -> list[Section]:
+def gas_sections_of(record: ClientRecord, goals: list[dict[str, Any]]) -> list[Section]:
     """Add each GAS goal's level descriptions to its JSON and give it a table of its own."""
     sections = []
     for goal_data in goals:

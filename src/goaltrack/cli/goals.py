@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import changes, measuring, views
+from goaltrack import changes, views
 from goaltrack.cli.clients import ClientIdArg
 from goaltrack.cli.common import (
     FormatOption,
@@ -17,7 +17,6 @@ from goaltrack.cli.common import (
     print_created,
     store,
 )
-from goaltrack.cli.instruments import registry
 from goaltrack.errors import InvalidValueError
 from goaltrack.model import Approach, GoalKind, GoalStatus, Priority, gas_level_key
 from goaltrack.parsing import parse_date, parse_number
@@ -99,6 +98,9 @@ def add_goal(
         priority=parse_choice(Priority, priority, "priority"),
         approach=parse_choice(Approach, approach, "approach"),
     )
+    from goaltrack import measuring
+    from goaltrack.cli.instruments import registry
+
     levels = parse_gas_levels(gas_level)
     known = registry()
     number = store().update(
@@ -174,6 +176,9 @@ def edit_goal(
         status=parse_choice(GoalStatus, status, "goal status"),
         approach=parse_choice(Approach, approach, "approach"),
     )
+    from goaltrack import measuring
+    from goaltrack.cli.instruments import registry
+
     levels = parse_gas_levels(gas_level)
     known = registry()
     store().update(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from goaltrack.cli.common import FormatOption, JsonOption, output, store
-from goaltrack.instruments import Instrument, Registry, load_registry
 from goaltrack.render.output import Column, OutputFormat, Report, Section
+
+if TYPE_CHECKING:
+    from goaltrack.instruments import Instrument, Registry
 
 INSTRUMENT_COLUMNS = [
     Column("key", "Key"),
@@ -30,6 +32,8 @@ BAND_COLUMNS = [
 
 def registry() -> Registry:
     """The instruments this invocation knows: built-ins plus $GOALTRACK_HOME/instruments.toml."""
+    from goaltrack.instruments import load_registry  # only commands that check values need it
+
     return load_registry(store().home)
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from goaltrack import forms, measuring
 from goaltrack.cli.clients import ClientIdArg
 from goaltrack.cli.common import (
     FormatOption,
@@ -21,10 +20,13 @@ from goaltrack.cli.common import (
 )
 from goaltrack.cli.instruments import registry
 from goaltrack.errors import InvalidValueError
-from goaltrack.instruments import Instrument
 from goaltrack.model import EntryFlag, Rater
 from goaltrack.parsing import parse_date, parse_number
 from goaltrack.render.output import Column, OutputFormat, Report
+
+if TYPE_CHECKING:
+    from goaltrack import forms, measuring
+    from goaltrack.instruments import Instrument
 
 BACK = {"b", "back"}
 QUIT = {"q", "quit"}
@@ -65,6 +67,8 @@ def measure(
 ) -> None:
     """Administer an instrument (interactively on a terminal, else from --responses or stdin),
     score it, and log the total to the client's goals measured by it."""
+    from goaltrack import measuring
+
     instrument = registry().require(instrument_key.strip().lower())
     given_total = parse_number(total, "total") if total is not None else None
     reads_stdin = responses == "-" or (
@@ -114,7 +118,9 @@ def _answers(
             f"{instrument.key} is totals only: its licence or the lack of item texts forbids "
             f"item-by-item administration; give --total (e.g. --total {instrument.max:g})"
         )
-    form = measuring.require_form(instrument.key)
+    from goaltrack.measuring import require_form
+
+    form = require_form(instrument.key)
     if responses is not None and responses != "-":
         return form.parse_responses(responses)
     if responses is None and sys.stdin.isatty():
@@ -170,8 +176,10 @@ def _has_abbrevs(form: forms.Form) -> bool:
 
 def _warn_risk(client_id: str, administration: measuring.Administration, saved: bool) -> None:
     """The prominent stderr warning for an endorsed PHQ-9 item 9."""
+    from goaltrack.forms import get_form
+
     answers = administration.responses or []
-    form = forms.get_form(administration.instrument)
+    form = get_form(administration.instrument)
     answer = answers[8] if len(answers) >= 9 else None
     label = f" ({form.option_label(answer)})" if form and answer is not None else ""
     bar = "!" * 72

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import changes, measuring, views
+from goaltrack import changes, safety, views
 from goaltrack.cli.clients import GOAL_SUMMARY_COLUMNS, ClientIdArg
 from goaltrack.cli.common import (
     FormatOption,
@@ -20,7 +20,6 @@ from goaltrack.cli.common import (
     store,
 )
 from goaltrack.cli.goals import GoalArg
-from goaltrack.cli.instruments import registry
 from goaltrack.model import Rater
 from goaltrack.parsing import parse_date, parse_number
 from goaltrack.render.output import Column, OutputFormat, Report
@@ -52,6 +51,9 @@ def log(
         rater=parse_choice(Rater, rater, "rater"),
         note=read_text_argument(note),
     )
+    from goaltrack import measuring
+    from goaltrack.cli.instruments import registry
+
     known = registry()
     entry_id = store().update(
         client_id, lambda record: measuring.log_value(record, goal, entry, known)
@@ -83,7 +85,7 @@ def show_progress(
         record.goals, key=lambda g: g.number
     )
     rows = views.progress_rows(record, selected)
-    alerts = measuring.alerts(record)
+    alerts = safety.alerts(record)
     columns = [
         Column("client", "Client"),
         *GOAL_SUMMARY_COLUMNS[:6],
