@@ -58,13 +58,20 @@ def instrument_row(instrument: Instrument) -> dict[str, Any]:
             for band in instrument.bands
         ],
         "loinc": instrument.loinc,
-        "administration": "items" if instrument.items else "totals only",
+        "administration": _administration(instrument),
         "licence": instrument.licence,
         "source": instrument.source,
         "note": instrument.note,
         "origin": "built-in" if instrument.origin == "built-in" else "instruments.toml",
         "file": None if instrument.origin == "built-in" else instrument.origin,
     }
+
+
+def _administration(instrument: Instrument) -> str:
+    """How values are given: item by item, as a one-number rating, or as a form's total."""
+    if instrument.items:
+        return "items"
+    return "rating" if instrument.per_goal else "totals only"
 
 
 def _tidy(value: float | None) -> int | float | None:
