@@ -163,3 +163,14 @@ def test_a_total_that_disagrees_with_the_responses_is_refused() -> None:
     """--total given alongside responses must match their score."""
     with pytest.raises(InvalidValueError, match="does not match the responses, which add up to 9"):
         score(BUILTINS["phq9"], [1] * 9, 10)
+
+
+@given(st.text(max_size=60))
+def test_any_typed_text_parses_or_is_refused_cleanly(text: str) -> None:
+    """Whatever a script pipes in, parsing yields 9 valid answers or an InvalidValueError."""
+    try:
+        answers = form("phq9").parse_responses(text)
+    except InvalidValueError as error:
+        assert "\n" not in error.message
+    else:
+        assert len(answers) == 9 and all(0 <= a <= 3 for a in answers)

@@ -492,3 +492,17 @@ def test_clients_list_marks_clients_with_an_open_flag(runner: CliRunner, phq_cli
     assert table.startswith("!! RISK: c-1: PHQ-9 item 9 endorsed on 2026-11-20")
     rows = json.loads(invoke(runner, "clients", "--json").stdout)["clients"]
     assert {row["id"]: row["risk_item9"] for row in rows} == {"c-1": "2026-11-20", "c-2": None}
+
+
+def test_measure_refuses_a_future_date_and_unknown_instrument(
+    runner: CliRunner, home: Path, phq_client: str
+) -> None:
+    """A future date or an unknown instrument: exit 1, one line, no change."""
+    before = snapshot(home)
+    future = invoke(runner, "measure", phq_client, "phq9", "--responses", PHQ9_CLEAR,
+                    "--date", "2999-01-01")  # fmt: skip
+    assert future.stderr == "goaltrack: error: date 2999-01-01 is in the future\n"
+    unknown = invoke(runner, "measure", phq_client, "bdi2", "--total", "3")
+    assert unknown.exit_code == 1 and "unknown instrument 'bdi2'" in unknown.stderr
+    assert invoke(runner, "instruments", "bdi2").exit_code == 1
+    assert snapshot(home) == before
