@@ -506,3 +506,22 @@ def test_measure_refuses_a_future_date_and_unknown_instrument(
     assert unknown.exit_code == 1 and "unknown instrument 'bdi2'" in unknown.stderr
     assert invoke(runner, "instruments", "bdi2").exit_code == 1
     assert snapshot(home) == before
+
+
+def test_broken_instruments_file_does_not_block_a_status_change(
+    runner: CliRunner, home: Path, phq_client: str
+) -> None:
+    """edit-goal --status needs no registry; a value change reports the broken file (exit 3)."""
+    (home / "instruments.toml").write_text("[oops\n")
+    assert invoke(runner, "edit-goal", phq_client, "1", "--status", "paused").exit_code == 0
+    assert invoke(runner, "edit-goal", phq_client, "1", "--target", "8").exit_code == 3
+
+
+def test_clearing_the_baseline_of_a_custom_scale_goal_works(runner: CliRunner, home: Path) -> None:
+    """--clear baseline on a goal measured by a user scale re-checks it with that scale."""
+    home.mkdir(mode=0o700, parents=True)
+    (home / "instruments.toml").write_text(SLEEP, encoding="utf-8")
+    invoke(runner, "new-client", "c-1")
+    invoke(runner, "add-goal", "c-1", "coping", "Sleep", "--measure", "sleep", "--baseline", "3")
+    assert invoke(runner, "edit-goal", "c-1", "1", "--clear", "baseline").exit_code == 0
+    assert "baseline" not in client_file(home)["goals"][0]

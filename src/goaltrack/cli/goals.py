@@ -178,9 +178,17 @@ def edit_goal(
     )
     from goaltrack import measuring
     from goaltrack.cli.instruments import registry
+    from goaltrack.instruments import builtin_registry
 
     levels = parse_gas_levels(gas_level)
-    known = registry()
+    checks_values = (
+        fields.measure is not None
+        or fields.baseline is not None
+        or fields.target is not None
+        or bool({"measure", "baseline", "target"} & set(clear or []))
+    )
+    # a status or title change needs no registry, so a broken instruments.toml cannot block it
+    known = registry() if checks_values else builtin_registry()
     store().update(
         client_id,
         lambda record: measuring.edit_goal(
