@@ -47,15 +47,15 @@ def test_add_goal_prints_the_number_alone(runner: CliRunner, home: Path) -> None
 def test_log_prints_the_entry_id_and_stores_the_entry(runner: CliRunner, home: Path) -> None:
     """log prints the new entry id and stores value, date, session, rater and note."""
     invoke(runner, "new-client", "c-1")
-    invoke(runner, "add-goal", "c-1", "coping", "Breathe", "--measure", "gbo")
+    invoke(runner, "add-goal", "c-1", "coping", "Feel better overall", "--measure", "ors")
     result = invoke(
-        runner, "log", "c-1", "1", "6.5", "--date", "2026-09-08", "--session", "2",
+        runner, "log", "c-1", "1", "26.5", "--date", "2026-09-08", "--session", "2",
         "--rater", "therapist", "--note", "Good week",
     )
     entry_id = result.stdout.strip()
     entry = _file(home)["goals"][0]["progress"][0]
     assert entry == {
-        "id": entry_id, "date": __import__("datetime").date(2026, 9, 8), "value": 6.5,
+        "id": entry_id, "date": __import__("datetime").date(2026, 9, 8), "value": 26.5,
         "session": 2, "rater": "therapist", "note": "Good week",
     }
 
@@ -182,7 +182,7 @@ def test_remove_entry_deletes_only_that_entry(runner: CliRunner, home: Path) -> 
     invoke(runner, "new-client", "c-1")
     invoke(runner, "add-goal", "c-1", "coping", "Breathe")
     keep = invoke(runner, "log", "c-1", "1", "3", "--date", "2026-09-01").stdout.strip()
-    drop = invoke(runner, "log", "c-1", "1", "30", "--date", "2026-09-02").stdout.strip()
+    drop = invoke(runner, "log", "c-1", "1", "9", "--date", "2026-09-02").stdout.strip()
     result = invoke(runner, "remove-entry", "c-1", "1", drop)
     assert result.exit_code == 0
     assert [e["id"] for e in _file(home)["goals"][0]["progress"]] == [keep]

@@ -73,7 +73,32 @@ class Rater(StrEnum):
     THERAPIST = "therapist"
 
 
+class EntryFlag(StrEnum):
+    """A mark on a progress entry that a clinician must see."""
+
+    RISK_ITEM9 = "risk-item9"  # PHQ-9 item 9 (thoughts of death or self-harm) answered above 0
+
+
+#: The five Goal Attainment Scaling levels, as written in a goal's `gas_levels` table.
+GAS_LEVELS = ("-2", "-1", "0", "+1", "+2")
+
+
+def gas_level_key(level: int | str) -> str:
+    """The canonical key of a GAS level (-2..+2), e.g. 1 -> "+1"; ValueError otherwise."""
+    text = str(level).strip()
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValueError(f"GAS level must be one of {', '.join(GAS_LEVELS)}") from None
+    if not -2 <= number <= 2:
+        raise ValueError(f"GAS level must be one of {', '.join(GAS_LEVELS)}")
+    return f"{number:+d}" if number else "0"
+
+
 __all__ = [
+    "GAS_LEVELS",
+    "EntryFlag",
+    "gas_level_key",
     "Approach",
     "ClientStatus",
     "GoalKind",

@@ -72,6 +72,7 @@ def goal_row(goal: Goal) -> dict[str, Any]:
         "approach": goal.approach.value if goal.approach else None,
         "created": goal.created,
         "entries": len(goal.progress),
+        "gas_levels": goal.gas_levels,
     }
 
 

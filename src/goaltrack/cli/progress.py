@@ -52,7 +52,13 @@ def log(
         rater=parse_choice(Rater, rater, "rater"),
         note=read_text_argument(note),
     )
-    entry_id = store().update(client_id, lambda record: changes.log_entry(record, goal, entry))
+    from goaltrack import measuring
+    from goaltrack.cli.instruments import registry
+
+    known = registry()
+    entry_id = store().update(
+        client_id, lambda record: measuring.log_value(record, goal, entry, known)
+    )
     print_created(entry_id, f"logged {value} on goal {goal} of {client_id}: entry {entry_id}")
 
 
@@ -77,13 +83,14 @@ def show_progress(
     as_json: JsonOption = False,
 ) -> None:
     """Where each goal stands: baseline, latest, change, % of the way to target."""
-    from goaltrack import changes, views
+    from goaltrack import changes, safety, views
 
     record = store().load(client_id)
     selected = [changes.find_goal(record, goal)] if goal is not None else sorted(
         record.goals, key=lambda g: g.number
     )
     rows = views.progress_rows(record, selected)
+    alerts = safety.alerts(record)
     columns = [
         Column("client", "Client"),
         *GOAL_SUMMARY_COLUMNS[:6],
@@ -93,12 +100,17 @@ def show_progress(
         GOAL_SUMMARY_COLUMNS[8],
     ]
     report = Report(
-        document={"client": client_id, "goals": rows},
+        document={
+            "client": client_id,
+            "goals": rows,
+            "alerts": [alert.as_dict() for alert in alerts],
+        },
         rows=rows,
         keys=views.progress_fields(),
         columns=columns,
         title=f"Progress of {client_id}",
         empty="no goals yet: add one with `goaltrack add-goal`",
+        alerts=[alert.message() for alert in alerts],
     )
     if fmt is OutputFormat.TABLE and not as_json:
         report.columns = columns[1:]

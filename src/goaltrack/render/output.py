@@ -64,6 +64,7 @@ class Report:
     sections: list[Section] = field(default_factory=list)
     empty: str = "nothing to show"
     footnotes: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)  # safety alerts: shown first, never hidden
     keys: list[str] | None = None
 
     def csv_keys(self) -> list[str]:
@@ -78,6 +79,9 @@ class Report:
 def emit(report: Report, fmt: OutputFormat, out: IO[str] | None = None) -> None:
     """Write a report to `out` (stdout) in the chosen format."""
     out = out or sys.stdout
+    if report.alerts and fmt in (OutputFormat.CSV, OutputFormat.JSONL):
+        for alert in report.alerts:  # flat rows have no place for them: never silent
+            sys.stderr.write(f"goaltrack: warning: {alert}\n")
     if fmt is OutputFormat.JSON:
         out.write(to_json({"format_version": FORMAT_VERSION, **report.document}) + "\n")
     elif fmt is OutputFormat.JSONL:

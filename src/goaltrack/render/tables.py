@@ -127,6 +127,8 @@ def print_report(report: Report, out: IO[str]) -> None:
     from rich.text import Text
 
     console = make_console(out, record=True)
+    for alert in report.alerts:
+        console.print(Text(f"!! {alert}", style="bold red"))
     if report.title:
         console.print(Text(report.title, style="bold"))
     if report.fields:
