@@ -12,15 +12,21 @@ import re
 from pathlib import Path
 from typing import Any
 
-from goaltrack.model import is_valid_client_id
-from goaltrack.store import CLIENT_SUFFIX, resolve_home
-
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
+_CLIENT_SUFFIX = ".toml"
 
 
 def _clients_dir(ctx: Any) -> Path:
+    from goaltrack.store import resolve_home  # imported on TAB only: `--help` stays lean
+
     home = ctx.find_root().params.get("home") if ctx is not None else None
     return resolve_home(home) / "clients"
+
+
+def _is_client_id(text: str) -> bool:
+    from goaltrack.model import is_valid_client_id
+
+    return is_valid_client_id(text)
 
 
 def client_ids(ctx: Any, incomplete: str) -> list[str]:
@@ -30,11 +36,11 @@ def client_ids(ctx: Any, incomplete: str) -> list[str]:
     except Exception:  # completion must never fail loudly
         return []
     ids = (
-        name[: -len(CLIENT_SUFFIX)]
+        name[: -len(_CLIENT_SUFFIX)]
         for name in names
-        if name.endswith(CLIENT_SUFFIX) and not name.startswith(".")
+        if name.endswith(_CLIENT_SUFFIX) and not name.startswith(".")
     )
-    return sorted(i for i in ids if is_valid_client_id(i) and i.startswith(incomplete))
+    return sorted(i for i in ids if i.startswith(incomplete) and _is_client_id(i))
 
 
 def goal_numbers(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
@@ -43,9 +49,9 @@ def goal_numbers(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
         import tomllib
 
         client_id = ctx.params.get("client_id")
-        if not isinstance(client_id, str) or not is_valid_client_id(client_id):
+        if not isinstance(client_id, str) or not _is_client_id(client_id):
             return []
-        path = _clients_dir(ctx) / f"{client_id}{CLIENT_SUFFIX}"
+        path = _clients_dir(ctx) / f"{client_id}{_CLIENT_SUFFIX}"
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         found = []
         for goal in data.get("goals", []):
