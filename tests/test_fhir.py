@@ -248,3 +248,29 @@ def test_any_record_gives_a_valid_bundle(record: ClientRecord) -> None:
     kinds = [entry["resource"]["resourceType"] for entry in document["entry"]]
     assert kinds.count("Goal") == len(record.goals)
     assert kinds.count("Observation") == sum(len(goal.progress) for goal in record.goals)
+
+
+def test_user_instruments_from_the_home_name_the_measure(home: Path) -> None:
+    """A scale from instruments.toml: its name, its LOINC code and its direction are used."""
+    home.mkdir(mode=0o700, parents=True)
+    (home / "instruments.toml").write_text(
+        '[sleep]\nname = "Sleep quality diary"\nmin = 0\nmax = 10\nbetter = "higher"\n'
+        'loinc = "12345-6"\n',
+        encoding="utf-8",
+    )
+    record = ClientRecord(
+        client=Client(id="c-1", created=date(2026, 9, 1)),
+        goals=[_goal(measure="sleep", baseline=8, target=6, progress=[_entry(4)])],
+    )
+    Store(home).create(record)
+    result = run_cli("export", "c-1", "-f", "fhir")
+    assert result.returncode == 0, result.stderr
+    bundle = json.loads(result.stdout)
+    Bundle.model_validate(bundle)
+    target = _resources(bundle, "Goal")[0]["target"][0]
+    assert target["measure"]["coding"][0] == {
+        "system": "http://loinc.org",
+        "code": "12345-6",
+        "display": "Sleep quality diary",
+    }
+    assert target["detailQuantity"]["comparator"] == ">="

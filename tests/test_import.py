@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,11 +18,12 @@ from goaltrack.import_rows import InputFormat, detect_format, read_rows
 from goaltrack.store import Store
 
 TODAY = date(2026, 11, 28)
+FUTURE = date.today() + timedelta(days=3)
 
 SETUP = """type,client,name,concerns,approaches,goal,kind,title,measure,baseline,target,due
 client,c-9,Sam K.,depression:severe;sleep,cbt;mindfulness,,,,,,,
 goal,c-9,,,,1,symptom-reduction,Less low mood,phq9,18,8,2027-01-31
-goal,c-9,,,,2,coping,Use grounding skills,gbo,2,8,
+goal,c-9,,,,2,coping,Feel better overall,ors,20,32,
 """
 
 ENTRIES = """client,goal,date,value,session,rater,note
@@ -34,13 +35,13 @@ c-9,2,2026-10-08,3.5,2,therapist,
 
 def _import(text: str, fmt: InputFormat = InputFormat.CSV, home: Path | None = None) -> list:  # type: ignore[type-arg]
     s = Store(home) if home else Store.at()
-    prepared = importing.prepare(s, text, fmt, today=TODAY)
+    prepared = importing.prepare(s, text, fmt)
     return importing.commit(s, prepared)
 
 
 def _rejected(text: str, fmt: InputFormat = InputFormat.CSV) -> list[str]:
     with pytest.raises(importing.ImportRejected) as caught:
-        importing.prepare(Store.at(), text, fmt, today=TODAY)
+        importing.prepare(Store.at(), text, fmt)
     return [str(error) for error in caught.value.errors]
 
 
@@ -148,12 +149,12 @@ def test_unknown_client_goal_and_future_date_are_errors(home: Path) -> None:
     """Rows are checked against the data: client and goal exist, date not in the future."""
     _import(SETUP)
     errors = _rejected(
-        "client,goal,date,value\nc-404,1,2026-10-01,3\nc-9,7,2026-10-01,3\nc-9,1,2026-12-01,3\n"
+        f"client,goal,date,value\nc-404,1,2026-10-01,3\nc-9,7,2026-10-01,3\nc-9,1,{FUTURE},3\n"
     )
     assert errors == [
         "line 2: client 'c-404' does not exist; add a row with type=client to create it",
         "line 3: client 'c-9' has no goal 7 (goals: 1, 2)",
-        "line 4: date 2026-12-01 is in the future",
+        f"line 4: date {FUTURE.isoformat()} is in the future",
     ]
 
 
@@ -161,7 +162,7 @@ def test_measure_column_guards_against_wrong_goal(home: Path) -> None:
     """A measure that differs from the goal's measure is refused (scores on the wrong goal)."""
     _import(SETUP)
     errors = _rejected("client,goal,measure,date,value\nc-9,2,phq9,2026-10-01,3\n")
-    assert errors == ["line 2: field measure: goal 2 of 'c-9' is measured with gbo, not phq9"]
+    assert errors == ["line 2: field measure: goal 2 of 'c-9' is measured with ors, not phq9"]
 
 
 def test_unknown_column_is_refused(home: Path) -> None:
@@ -219,7 +220,7 @@ def test_jsonl_rows(home: Path) -> None:
             "goal": 1,
             "kind": "coping",
             "title": "Breathe",
-            "measure": "gbo",
+            "measure": "ors",
         },
         {"client": "c-9", "goal": 1, "date": "2026-10-01", "value": 4, "session": None},
         {"client": "c-9", "goal": 1, "date": "2026-10-08", "value": 5.5, "session": "2"},
@@ -254,7 +255,7 @@ def test_corrupt_client_file_stops_the_import(home: Path) -> None:
     path = Store(home).path_for("c-9")
     path.write_text("not toml [", encoding="utf-8")
     with pytest.raises(CorruptFileError):
-        importing.prepare(Store(home), ENTRIES, InputFormat.CSV, today=TODAY)
+        importing.prepare(Store(home), ENTRIES, InputFormat.CSV)
 
 
 def test_new_goal_number_is_kept(home: Path) -> None:
@@ -381,9 +382,9 @@ def test_entry_logged_meanwhile_is_kept(home: Path) -> None:
 
     _import(SETUP)
     s = Store(home)
-    prepared = importing.prepare(s, ENTRIES, InputFormat.CSV, today=TODAY)
+    prepared = importing.prepare(s, ENTRIES, InputFormat.CSV)
     meanwhile = changes.EntryFields(value=11, date=date(2026, 11, 1))
-    s.update("c-9", lambda r: changes.log_entry(r, 1, meanwhile, today=TODAY))
+    s.update("c-9", lambda r: changes.log_entry(r, 1, meanwhile))
     importing.commit(s, prepared)
     goal = s.load("c-9").goal(1)
     assert goal is not None
@@ -396,7 +397,7 @@ def test_failed_write_says_what_was_written(home: Path, monkeypatch: pytest.Monk
 
     text = "type,client\nclient,c-1\nclient,c-2\n"
     s = Store(home)
-    prepared = importing.prepare(s, text, InputFormat.CSV, today=TODAY)
+    prepared = importing.prepare(s, text, InputFormat.CSV)
     real_create = Store.create
 
     def flaky(self: Store, record: object) -> None:
@@ -420,9 +421,7 @@ def test_progress_callback_reports_both_phases(home: Path) -> None:
     _import(SETUP)
     calls: list[tuple[str, int, int]] = []
     s = Store(home)
-    prepared = importing.prepare(
-        s, ENTRIES, InputFormat.CSV, today=TODAY, progress=lambda *a: calls.append(a)
-    )
+    prepared = importing.prepare(s, ENTRIES, InputFormat.CSV, progress=lambda *a: calls.append(a))
     importing.commit(s, prepared, progress=lambda *a: calls.append(a))
     assert calls == [("check", 1, 1), ("write", 1, 1)]
 
@@ -441,7 +440,7 @@ def test_client_created_meanwhile_is_merged_not_clobbered(home: Path) -> None:
     from goaltrack import changes
 
     s = Store(home)
-    prepared = importing.prepare(s, SETUP, InputFormat.CSV, today=TODAY)
+    prepared = importing.prepare(s, SETUP, InputFormat.CSV)
     s.create(changes.new_client_record("c-9", name="Other", created=TODAY))
     results = importing.commit(s, prepared)
     record = s.load("c-9")
@@ -457,3 +456,45 @@ def test_jsonl_keys_are_case_insensitive_like_csv_headers(home: Path) -> None:
     goal = Store(home).load("c-9").goal(1)
     assert goal is not None
     assert [e.value for e in goal.progress] == [12]
+
+
+# ---- the instrument rules of `log` and `add-goal` apply to imported rows -----------------------
+
+
+def test_value_out_of_the_instrument_range_is_refused(home: Path) -> None:
+    """A PHQ-9 score of 30 is refused as `log` refuses it, naming the line."""
+    _import(SETUP)
+    errors = _rejected("client,goal,date,value\nc-9,1,2026-10-01,30\nc-9,1,2026-10-02,4.5\n")
+    assert errors == [
+        "line 2: value 30 is outside the phq9 range 0-27",
+        "line 3: value 4.5 must be a whole number for phq9",
+    ]
+
+
+def test_goal_row_target_on_the_worse_side_needs_force(runner: CliRunner, home: Path) -> None:
+    """A PHQ-9 target above its baseline is refused unless --force, as in add-goal."""
+    rows = "type,client,goal,kind,title,measure,baseline,target\nclient,c-9,,,,,,\n"
+    rows += "goal,c-9,1,symptom-reduction,Hold steady,phq9,5,8\n"
+    refused = invoke(runner, "import", "-", input=rows)
+    assert refused.exit_code == 1
+    assert "line 3: target 8 is worse than baseline 5 on phq9" in refused.stderr
+    accepted = invoke(runner, "import", "-", "--force", input=rows)
+    assert accepted.exit_code == 0, accepted.stderr
+    goal = Store(home).load("c-9").goal(1)
+    assert goal is not None and goal.target == 8
+
+
+def test_goal_row_without_measure_gets_the_kind_default(home: Path) -> None:
+    """As with add-goal, a trauma goal without a measure is measured with PCL-5."""
+    _import("type,client,goal,kind,title\nclient,c-9,,,\ngoal,c-9,1,trauma-resolution,Heal\n")
+    goal = Store(home).load("c-9").goal(1)
+    assert goal is not None and goal.measure == "pcl5"
+
+
+def test_unknown_measure_on_a_goal_row_is_refused(home: Path) -> None:
+    """A measure the registry does not know is an error naming the line."""
+    errors = _rejected(
+        "type,client,goal,kind,title,measure\nclient,c-9,,,,\ngoal,c-9,1,coping,Breathe,nosuch\n"
+    )
+    assert len(errors) == 1 and errors[0].startswith("line 3: ")
+    assert "nosuch" in errors[0]

@@ -14,8 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from goaltrack import instruments
-from goaltrack.instruments import Direction
+from goaltrack.instruments import Direction, Instrument, Registry, builtin_registry
 from goaltrack.model import ClientRecord, Goal, GoalStatus, Priority, ProgressEntry, Rater
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/goaltrack/goaltrack/fhir")
@@ -70,17 +69,26 @@ def achievement_status(goal: Goal) -> str:
     return "in-progress"
 
 
-def bundle(records: list[ClientRecord], client_system: str = CLIENT_SYSTEM) -> dict[str, Any]:
-    """A collection Bundle: per client, one Goal per goal and one Observation per entry."""
+def bundle(
+    records: list[ClientRecord],
+    client_system: str = CLIENT_SYSTEM,
+    registry: Registry | None = None,
+) -> dict[str, Any]:
+    """A collection Bundle: per client, one Goal per goal and one Observation per entry.
+
+    `registry` names the instruments (LOINC codes, direction); default: the built-ins.
+    """
+    registry = registry or builtin_registry()
     entries: list[dict[str, Any]] = []
     for record in sorted(records, key=lambda r: r.client.id):
         subject = patient_reference(record.client.id, client_system)
         goals = sorted(record.goals, key=lambda goal: goal.number)
         for goal in goals:
-            entries.append(_entry(goal_resource(record.client.id, goal, subject)))
+            entries.append(_entry(goal_resource(record.client.id, goal, subject, registry)))
         for goal in goals:
             for entry in goal.entries_in_order():
-                entries.append(_entry(observation_resource(record.client.id, goal, entry, subject)))
+                resource = observation_resource(record.client.id, goal, entry, subject, registry)
+                entries.append(_entry(resource))
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
 
@@ -99,9 +107,13 @@ def observation_id(client_id: str, entry_id: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"entry/{client_id}/{entry_id}"))
 
 
-def measure_concept(measure: str) -> dict[str, Any]:
+def _lookup(measure: str, registry: Registry | None) -> Instrument | None:
+    return (registry or builtin_registry()).get(measure)
+
+
+def measure_concept(measure: str, registry: Registry | None = None) -> dict[str, Any]:
     """The instrument as a CodeableConcept: LOINC where the registry knows a code."""
-    instrument = instruments.get(measure)
+    instrument = _lookup(measure, registry)
     codings = []
     if instrument is not None and instrument.loinc:
         codings.append({"system": LOINC, "code": instrument.loinc, "display": instrument.name})
@@ -109,7 +121,9 @@ def measure_concept(measure: str) -> dict[str, Any]:
     return {"coding": codings, "text": instrument.name if instrument else measure}
 
 
-def goal_resource(client_id: str, goal: Goal, subject: dict[str, Any]) -> dict[str, Any]:
+def goal_resource(
+    client_id: str, goal: Goal, subject: dict[str, Any], registry: Registry | None = None
+) -> dict[str, Any]:
     """A FHIR Goal: status, achievement, kind, priority, description, target and due date."""
     achievement = achievement_status(goal)
     code, display = PRIORITY_DISPLAY[goal.priority]
@@ -145,9 +159,9 @@ def goal_resource(client_id: str, goal: Goal, subject: dict[str, Any]) -> dict[s
     }
     target: dict[str, Any] = {}
     if goal.measure is not None:
-        target["measure"] = measure_concept(goal.measure)
+        target["measure"] = measure_concept(goal.measure, registry)
         if goal.target is not None:
-            target["detailQuantity"] = _target_quantity(goal)
+            target["detailQuantity"] = _target_quantity(goal, registry)
     if goal.due is not None:
         target["dueDate"] = goal.due.isoformat()
     if target:
@@ -155,11 +169,11 @@ def goal_resource(client_id: str, goal: Goal, subject: dict[str, Any]) -> dict[s
     return resource
 
 
-def _target_quantity(goal: Goal) -> dict[str, Any]:
+def _target_quantity(goal: Goal, registry: Registry | None) -> dict[str, Any]:
     """The target as a score, with `<=` or `>=` when it is known which way is better."""
     assert goal.target is not None and goal.measure is not None
     quantity: dict[str, Any] = {"value": goal.target}
-    instrument = instruments.get(goal.measure)
+    instrument = _lookup(goal.measure, registry)
     if instrument is not None:
         quantity["comparator"] = "<=" if instrument.better is Direction.LOWER else ">="
     elif goal.baseline is not None and goal.baseline != goal.target:
@@ -169,11 +183,15 @@ def _target_quantity(goal: Goal) -> dict[str, Any]:
 
 
 def observation_resource(
-    client_id: str, goal: Goal, entry: ProgressEntry, subject: dict[str, Any]
+    client_id: str,
+    goal: Goal,
+    entry: ProgressEntry,
+    subject: dict[str, Any],
+    registry: Registry | None = None,
 ) -> dict[str, Any]:
     """A FHIR Observation for one score: final, survey, coded, dated, focused on its Goal."""
     code = (
-        measure_concept(goal.measure)
+        measure_concept(goal.measure, registry)
         if goal.measure is not None
         else {"coding": [{"system": INSTRUMENT_SYSTEM, "code": "unspecified"}], "text": goal.title}
     )

@@ -11,16 +11,16 @@ edited by an import.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
-from goaltrack import changes
+from goaltrack import changes, measuring
 from goaltrack.errors import (
     ClientExistsError,
     ClientNotFoundError,
@@ -37,6 +37,7 @@ from goaltrack.import_rows import (
     RowError,
     read_rows,
 )
+from goaltrack.instruments import Registry, load_registry
 from goaltrack.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
 from goaltrack.store import Store, migrate
 
@@ -106,23 +107,34 @@ class Prepared:
     results: list[ClientResult]
     created: dict[str, ClientRecord]
     rows: int
-    today: date
+    rules: Rules
     unit: str = "row"  # what `rows` counts: CSV / JSON Lines rows, or dumped client records
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What rows are checked against: the instruments known in the home, and --force."""
+
+    registry: Registry
+    force: bool = False  # accept a goal target on the worse side of its baseline
 
 
 def prepare(
     store: Store,
     text: str,
     fmt: InputFormat,
-    today: date | None = None,
     progress: Progress | None = None,
+    *,
+    registry: Registry | None = None,
+    force: bool = False,
 ) -> Prepared:
     """Read and check the whole input against the current data; raise ImportRejected if wrong.
 
     Nothing is written. A client file that cannot be read (corrupt, too new) stops the import
     with its own data error, because merging into a file we cannot trust is not safe.
+    Values and goals are checked against `registry` (default: the home's instruments).
     """
-    today = today or date.today()
+    rules = Rules(registry if registry is not None else load_registry(store.home), force)
     if fmt is InputFormat.JSON:
         plans, errors, rows = _dump_plans(text)
     else:
@@ -134,7 +146,7 @@ def prepare(
             existing: ClientRecord | None = store.load(plan.client_id)
         except ClientNotFoundError:
             existing = None
-        record, result = _apply_plan(existing, plan, today, errors)
+        record, result = _apply_plan(existing, plan, rules, errors)
         results.append(result)
         if record is not None and result.action == "create":
             created[plan.client_id] = record
@@ -143,7 +155,7 @@ def prepare(
     if errors:
         raise ImportRejected(errors)
     unit = "client record" if fmt is InputFormat.JSON else "row"
-    return Prepared(plans, results, created, rows, today, unit)
+    return Prepared(plans, results, created, rows, rules, unit)
 
 
 def commit(
@@ -159,7 +171,7 @@ def commit(
     written: list[str] = []
     for done, (plan, checked) in enumerate(zip(prepared.plans, prepared.results, strict=True), 1):
         try:
-            replay = functools.partial(_replay, plan=plan, today=prepared.today)
+            replay = functools.partial(_replay, plan=plan, rules=prepared.rules)
             if checked.action == "create":
                 try:
                     store.create(prepared.created[plan.client_id])
@@ -185,9 +197,9 @@ def commit(
     return results
 
 
-def _replay(record: ClientRecord, plan: ClientPlan, today: date) -> ClientResult:
+def _replay(record: ClientRecord, plan: ClientPlan, rules: Rules) -> ClientResult:
     errors: list[RowError] = []
-    result = _apply_changes(record, plan, today, errors, "update")
+    result = _apply_changes(record, plan, rules, errors, "update")
     if errors:
         raise InvalidValueError(f"{errors[0]} (the file changed during the import)")
     return result
@@ -280,7 +292,7 @@ def _dump_record(item: Any, where: str, errors: list[RowError]) -> ClientRecord 
 
 
 def _apply_plan(
-    existing: ClientRecord | None, plan: ClientPlan, today: date, errors: list[RowError]
+    existing: ClientRecord | None, plan: ClientPlan, rules: Rules, errors: list[RowError]
 ) -> tuple[ClientRecord | None, ClientResult]:
     """Apply a plan to a copy of the client (or a new record); errors are collected."""
     if existing is not None:
@@ -316,7 +328,7 @@ def _apply_plan(
             )
         )
         return None, ClientResult(plan.client_id, "create")
-    result = _apply_changes(record, plan, today, errors, action)
+    result = _apply_changes(record, plan, rules, errors, action)
     try:
         ClientRecord.model_validate(record.model_dump())
     except ValidationError as error:
@@ -325,14 +337,14 @@ def _apply_plan(
 
 
 def _apply_changes(
-    record: ClientRecord, plan: ClientPlan, today: date, errors: list[RowError], action: str
+    record: ClientRecord, plan: ClientPlan, rules: Rules, errors: list[RowError], action: str
 ) -> ClientResult:
     result = ClientResult(plan.client_id, action)
     if plan.incoming is not None:
         _merge(record, plan.incoming, plan.where, errors, result)
     for goal_op in plan.goals:
         try:
-            result.goals_added += _apply_goal(record, goal_op)
+            result.goals_added += _apply_goal(record, goal_op, rules)
         except GoaltrackError as error:
             errors.append(RowError(f"line {goal_op.line}", error.message))
     ids = {entry.id: (goal.number, entry) for goal in record.goals for entry in goal.progress}
@@ -343,7 +355,7 @@ def _apply_changes(
     }
     for op in plan.entries:
         try:
-            added = _apply_entry(record, op, today, ids, keys)
+            added = _apply_entry(record, op, rules, ids, keys)
         except GoaltrackError as error:
             errors.append(RowError(f"line {op.line}", error.message))
             continue
@@ -356,7 +368,7 @@ def _apply_changes(
     return result
 
 
-def _apply_goal(record: ClientRecord, op: GoalOp) -> int:
+def _apply_goal(record: ClientRecord, op: GoalOp, rules: Rules) -> int:
     """Add the goal unless a goal with its number exists (which must then be the same goal)."""
     existing = record.goal(op.number)
     if existing is not None:
@@ -367,7 +379,10 @@ def _apply_goal(record: ClientRecord, op: GoalOp) -> int:
                 "different kind or title; use another number"
             )
         return 0
-    number = changes.add_goal(record, op.fields, created=op.created)
+    fields = dataclasses.replace(op.fields)  # add_goal fills in a default measure
+    number = measuring.add_goal(
+        record, fields, rules.registry, force=rules.force, created=op.created
+    )
     if number != op.number:
         goal = changes.find_goal(record, number)
         goal.number = op.number
@@ -377,7 +392,7 @@ def _apply_goal(record: ClientRecord, op: GoalOp) -> int:
 def _apply_entry(
     record: ClientRecord,
     op: EntryOp,
-    today: date,
+    rules: Rules,
     ids: dict[str, tuple[int, Any]],
     keys: set[tuple[Any, ...]],
 ) -> bool:
@@ -399,7 +414,7 @@ def _apply_entry(
         return False
     if op.entry_id is None and key in keys:
         return False
-    new_id = changes.log_entry(record, op.goal, op.entry, today=today)
+    new_id = measuring.log_value(record, op.goal, op.entry, rules.registry)
     entry = goal.progress[-1]
     if op.entry_id is not None and entry.id == new_id:
         entry.id = op.entry_id

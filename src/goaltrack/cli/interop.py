@@ -68,6 +68,10 @@ def import_data(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check everything and report; write nothing.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Accept goal targets on the worse side of the baseline."),
+    ] = False,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
 ) -> None:
@@ -81,7 +85,7 @@ def import_data(
     show_bar = sys.stderr.isatty() and text.count("\n") > PROGRESS_MIN_ROWS
     with _ProgressBar(show_bar) as progress:
         try:
-            prepared = importing.prepare(the_store, text, chosen, progress=progress)
+            prepared = importing.prepare(the_store, text, chosen, progress, force=force)
         except importing.ImportRejected as rejected:
             _print_row_errors(rejected)
             raise
@@ -168,9 +172,11 @@ def export(
         buffer.write(to_json(exporting.dump_document(selection.records)) + "\n")
     elif chosen is exporting.ExportFormat.FHIR:
         from goaltrack import fhir
+        from goaltrack.cli.instruments import registry
 
         system = patient_system or fhir.CLIENT_SYSTEM
-        buffer.write(to_json(fhir.bundle(selection.records, client_system=system)) + "\n")
+        document = fhir.bundle(selection.records, client_system=system, registry=registry())
+        buffer.write(to_json(document) + "\n")
     else:
         rows = exporting.tidy_rows(selection.records, notes=not no_notes)
         if chosen is exporting.ExportFormat.CSV:
