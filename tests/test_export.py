@@ -22,6 +22,7 @@ from goaltrack.import_rows import InputFormat
 from goaltrack.model import (
     Client,
     ClientRecord,
+    EntryFlag,
     Goal,
     GoalKind,
     ProgressEntry,
@@ -118,9 +119,23 @@ _text = st.text(st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, ma
 )
 
 
+#: An administered PHQ-9 (item answers, maybe the item-9 flag), or a plain value.
+_administration = st.one_of(
+    st.just({}),
+    st.fixed_dictionaries(
+        {
+            "instrument": st.just("phq9"),
+            "responses": st.lists(st.integers(0, 3), min_size=9, max_size=9),
+            "flags": st.none() | st.just([EntryFlag.RISK_ITEM9]),
+        }
+    ),
+)
+
+
 @st.composite
 def records(draw: st.DrawFn) -> ClientRecord:
-    """Random valid client records, entries with any ids, ints and floats, notes of any text."""
+    """Random valid records: any ids, ints and floats, notes of any text, item answers, flags
+    and GAS level descriptions."""
     goals = []
     ids = draw(st.lists(st.from_regex(r"[A-Z0-9]{10}", fullmatch=True), unique=True, max_size=12))
     for number in range(1, draw(st.integers(0, 3)) + 1):
@@ -137,9 +152,21 @@ def records(draw: st.DrawFn) -> ClientRecord:
                 ),
                 session=draw(st.none() | st.integers(1, 200)),
                 note=draw(st.none() | st.text(max_size=40)),
+                **draw(_administration),
             )
             for entry_id in take
         ]
+        measure = draw(st.none() | st.sampled_from(["phq9", "gbo", "gas", "mine"]))
+        levels = None
+        if measure == "gas":
+            levels = draw(
+                st.none()
+                | st.dictionaries(
+                    st.sampled_from(["-2", "-1", "0", "+1", "+2"]),
+                    _text.map(lambda t: t[:200]),
+                    max_size=5,
+                )
+            )
         goals.append(
             Goal(
                 number=number,
@@ -147,7 +174,8 @@ def records(draw: st.DrawFn) -> ClientRecord:
                 title=draw(_text),
                 created=date(2026, 1, 1),
                 progress=progress,
-                measure=draw(st.none() | st.sampled_from(["phq9", "gbo", "mine"])),
+                measure=measure,
+                gas_levels=levels,
             )
         )
     client = Client(
