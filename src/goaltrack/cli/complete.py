@@ -14,19 +14,32 @@ from typing import Any
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 _CLIENT_SUFFIX = ".toml"
+#: Same as goaltrack.model.CLIENT_ID_PATTERN (a test pins them equal); repeated here because
+#: importing the model loads pydantic, which would double the time of every TAB press.
+_CLIENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+def home_for_completion(explicit: str | os.PathLike[str] | None) -> Path:
+    """The home as goaltrack.store.resolve_home finds it (a test pins them equal), without
+    importing the store: `--home` > $GOALTRACK_HOME > $XDG_DATA_HOME/goaltrack > ~/.local/share.
+    """
+    if explicit:
+        return Path(explicit).expanduser()
+    from_env = os.environ.get("GOALTRACK_HOME")
+    if from_env:
+        return Path(from_env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "goaltrack"
 
 
 def _clients_dir(ctx: Any) -> Path:
-    from goaltrack.store import resolve_home  # imported on TAB only: `--help` stays lean
-
     home = ctx.find_root().params.get("home") if ctx is not None else None
-    return resolve_home(home) / "clients"
+    return home_for_completion(home) / "clients"
 
 
 def _is_client_id(text: str) -> bool:
-    from goaltrack.model import is_valid_client_id
-
-    return is_valid_client_id(text)
+    return _CLIENT_ID.fullmatch(text) is not None
 
 
 def client_ids(ctx: Any, incomplete: str) -> list[str]:
