@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from goaltrack import instruments
+from goaltrack.gas import client_gas
+from goaltrack.instruments import Instrument
 from goaltrack.model import ClientRecord, Goal, GoalKind, GoalStatus
-from goaltrack.outcomes import summarize_goal
+from goaltrack.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
+
+
+def instrument_for(goal: Goal) -> Instrument | None:
+    """The instrument a goal is measured with, if goaltrack knows it (one place to look up)."""
+    return instruments.get(goal.measure) if goal.measure else None
+
+
+def summarize(
+    goal: Goal, today: date | None = None, stale_days: int = DEFAULT_STALE_DAYS
+) -> GoalSummary:
+    """A goal's summary against its own instrument."""
+    return summarize_goal(goal, instrument_for(goal), today=today, stale_days=stale_days)
+
+
+def gas_detail(record: ClientRecord, weighting: str = "equal") -> dict[str, Any] | None:
+    """The client's GAS T-score as plain data, or None when no GAS goal has an entry."""
+    summary = client_gas(record.goals, weighting)
+    return summary.as_dict() if summary else None
 
 
 def client_row(record: ClientRecord) -> dict[str, Any]:
@@ -24,7 +46,9 @@ def client_row(record: ClientRecord) -> dict[str, Any]:
     }
 
 
-def client_detail(record: ClientRecord) -> dict[str, Any]:
+def client_detail(
+    record: ClientRecord, today: date | None = None, stale_days: int = DEFAULT_STALE_DAYS
+) -> dict[str, Any]:
     """Everything `show` tells about a client: details, concerns, goals with their latest status."""
     client = record.client
     return {
@@ -38,7 +62,8 @@ def client_detail(record: ClientRecord) -> dict[str, Any]:
             {"name": concern.name, "severity": concern.severity.value}
             for concern in client.concerns
         ],
-        "goals": [summarize_goal(goal).as_dict() for goal in record.goals],
+        "goals": [summarize(goal, today, stale_days).as_dict() for goal in record.goals],
+        "gas": gas_detail(record),
     }
 
 
@@ -74,9 +99,17 @@ def select_goals(
     )
 
 
-def progress_rows(record: ClientRecord, goals: list[Goal]) -> list[dict[str, Any]]:
+def progress_rows(
+    record: ClientRecord,
+    goals: list[Goal],
+    today: date | None = None,
+    stale_days: int = DEFAULT_STALE_DAYS,
+) -> list[dict[str, Any]]:
     """Where each goal stands, one row per goal, with the client id first."""
-    return [{"client": record.client.id, **summarize_goal(goal).as_dict()} for goal in goals]
+    return [
+        {"client": record.client.id, **summarize(goal, today, stale_days).as_dict()}
+        for goal in goals
+    ]
 
 
 def entry_rows(record: ClientRecord, goals: list[Goal]) -> list[dict[str, Any]]:

@@ -65,6 +65,9 @@ GOAL_SUMMARY_COLUMNS = [
     Column("percent_to_target", "Done", numeric=True, suffix="%", decimals=0),
     Column("status", "Status", drop=4),
 ]
+# `show`: the machine columns gain the outcome word; the table shows it instead of the status.
+SHOW_GOAL_FIELDS = [*GOAL_SUMMARY_COLUMNS, Column("status_word", "Outlook")]
+SHOW_GOAL_TABLE = [*GOAL_SUMMARY_COLUMNS[:8], Column("status_word", "Outlook")]
 
 
 def _approaches(values: list[str] | None) -> list[Approach]:
@@ -131,13 +134,15 @@ def show(
     client_id: ClientIdArg, fmt: FormatOption = OutputFormat.TABLE, as_json: JsonOption = False
 ) -> None:
     """Show one client: details, concerns, and goals with where each stands."""
+    from goaltrack.cli.progress_view import gas_footnote, stale_days_setting
+
     record = store().load(client_id)
-    detail = views.client_detail(record)
+    detail = views.client_detail(record, stale_days=stale_days_setting(None))
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
     report = Report(
         document={"client": detail},
         rows=detail["goals"],
-        columns=GOAL_SUMMARY_COLUMNS,
+        columns=SHOW_GOAL_FIELDS,
         title=f"Client {record.client.id}" + (f" — {record.client.name}" if record.client.name
                                                else ""),
         fields=[
@@ -147,7 +152,8 @@ def show(
             ("Approaches", detail["approaches"]),
             ("Notes", detail["notes"]),
         ],
-        sections=[Section("Goals", GOAL_SUMMARY_COLUMNS, detail["goals"], empty="no goals yet")],
+        sections=[Section("Goals", SHOW_GOAL_TABLE, detail["goals"], empty="no goals yet")],
+        footnotes=gas_footnote(detail["gas"]),
     )
     output(report, fmt, as_json)
 

@@ -1,0 +1,584 @@
+"""The terminal progress chart: a goal's values over time, with its target, cutoff and bands.
+
+The chart is drawn on a grid of character cells. With colour and Unicode allowed, the line is
+drawn in Braille dots (2 x 4 per cell) with a marker per entry; in plain mode (NO_COLOR, or
+stdout not a terminal) only ASCII is used: `*` entries joined by `.`, `=` target, `-` cutoff,
+`:` due date. Layout, from the top: title, summary, plot (y axis, plot area, severity bands
+in a right-hand gutter), x axis with dates, legend. Rich is imported only inside functions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import IO, Any
+
+from goaltrack.instruments import Direction, Instrument
+from goaltrack.model import Goal
+from goaltrack.outcomes import GoalSummary
+
+MIN_WIDTH = 40
+_BRAILLE_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+_BAND_PALETTE = ("green", "yellow3", "dark_orange", "red", "red3")
+_GOOD = {"achieved", "target reached", "on track", "improving"}
+_WARN = {"stale", "off track", "overdue", "no change"}
+_BAD = {"deteriorating"}
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """The characters of one drawing mode."""
+
+    point: str
+    target: str
+    cutoff: str
+    due: str
+    spine: str
+    tick: str
+    corner: str
+    floor: str
+    floor_tick: str
+    bracket_top: str
+    bracket_mid: str
+    bracket_bottom: str
+    bracket_single: str
+    sep: str
+    arrow: str
+    ellipsis: str
+    line: str  # the dot between entries (ASCII mode only; Unicode uses Braille)
+
+
+UNICODE = Glyphs("●", "━", "┄", "┊", "│", "┤", "└", "─", "┬", "┐", "│", "┘", "]", " · ",
+                 "→", "…", "·")
+ASCII = Glyphs("*", "=", "-", ":", "|", "+", "+", "-", "+", ".", "|", "'", "]", " | ",
+               "->", ".", ".")
+
+
+@dataclass
+class Canvas:
+    """A grid of characters with an optional style per cell."""
+
+    width: int
+    height: int
+    chars: list[list[str]] = field(init=False)
+    styles: list[list[str | None]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.chars = [[" "] * self.width for _ in range(self.height)]
+        self.styles = [[None] * self.width for _ in range(self.height)]
+
+    def put(self, row: int, col: int, char: str, style: str | None = None) -> None:
+        """Set one cell (ignored outside the grid)."""
+        if 0 <= row < self.height and 0 <= col < self.width:
+            self.chars[row][col] = char
+            self.styles[row][col] = style
+
+    def text(self, row: int, col: int, text: str, style: str | None = None) -> None:
+        """Write a string from (row, col) rightwards."""
+        for offset, char in enumerate(text):
+            self.put(row, col + offset, char, style)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Maps values to rows and dates to columns of the plot area."""
+
+    low: float
+    high: float
+    rows: int
+    start: date
+    end: date
+    cols: int
+
+    def row(self, value: float, sub: int = 1) -> int:
+        """The row (or sub-row, with `sub` sub-rows per row) of a value; 0 is the top.
+
+        Row r stands for `value_at_row(r)`; sub-rows are centred on it, so that a value's
+        sub-row always lies inside the value's row.
+        """
+        fraction = (self.high - value) / (self.high - self.low)
+        return _cell(fraction * (self.rows - 1), sub, self.rows)
+
+    def value_at_row(self, row: int) -> float:
+        """The value a row stands for."""
+        return self.high - row * (self.high - self.low) / (self.rows - 1)
+
+    def col(self, day: date, sub: int = 1) -> int:
+        """The column (or sub-column) of a date; one date alone sits in the middle."""
+        span = (self.end - self.start).days
+        if span == 0:
+            return _cell((self.cols - 1) / 2, sub, self.cols)
+        return _cell((day - self.start).days / span * (self.cols - 1), sub, self.cols)
+
+    def date_at_col(self, col: int) -> date:
+        """The date a column stands for."""
+        span = (self.end - self.start).days
+        if span == 0:
+            return self.start
+        return self.start + timedelta(days=round(col / (self.cols - 1) * span))
+
+
+def _cell(position: float, sub: int, cells: int) -> int:
+    """The (sub-)cell holding a position measured in cells, rounding halves up."""
+    index = math.floor(position * sub + sub / 2) if sub > 1 else math.floor(position + 0.5)
+    return min(max(index, 0), cells * sub - 1)
+
+
+def chart_lines(
+    goal: Goal,
+    summary: GoalSummary,
+    instrument: Instrument | None,
+    *,
+    width: int,
+    unicode: bool,
+    since: date | None = None,
+) -> list[Any]:
+    """The chart of one goal as Rich `Text` lines, each at most `width` cells wide.
+
+    `unicode` allows Braille, box drawing and colour styles; without it every character is
+    ASCII and no style is set. `since` leaves out entries before that date.
+    """
+    from rich.text import Text
+
+    width = max(width, MIN_WIDTH)
+    glyphs = UNICODE if unicode else ASCII
+    lines: list[Any] = []
+    bold = "bold" if unicode else None
+    words = [Text(word, style=bold or "") for word in f"Goal {goal.number}: {goal.title}".split()]
+    status = Text(glyphs.sep.lstrip())
+    status.append(summary.status_word, style=_status_style(summary.status_word) if unicode else "")
+    lines.extend(_wrap_parts([*words, status], width, sep=" "))
+    lines.extend(_wrap_parts([Text(part) for part in _facts(summary, instrument, glyphs)], width,
+                             sep=glyphs.sep, style="dim" if unicode else None))
+    entries = [e for e in goal.entries_in_order() if since is None or e.date >= since]
+    if not entries:
+        empty = f"no entries since {since.isoformat()}" if since and goal.progress else (
+            "no entries yet: log one with `goaltrack log`")
+        lines.append(Text(empty, style="dim" if unicode else None))
+        return lines
+    points = [(entry.date, float(entry.value)) for entry in entries]
+    lines.extend(_plot(points, goal, summary, instrument, width, glyphs, unicode))
+    return lines
+
+
+def print_charts(charts: Sequence[Sequence[Any]], out: IO[str]) -> None:
+    """Print charts one after another, a blank line between them."""
+    from goaltrack.render.tables import make_console
+
+    console = make_console(out)
+    for index, lines in enumerate(charts):
+        if index:
+            console.print()
+        for line in lines:
+            console.print(line, overflow="crop", no_wrap=True, crop=True)
+
+
+def _facts(summary: GoalSummary, instrument: Instrument | None, glyphs: Glyphs) -> list[str]:
+    """The short phrases under the title: measure, change, significance, trend, dates."""
+    facts = []
+    if instrument is not None:
+        facts.append(f"{instrument.name} ({instrument.better.value} is better)")
+    elif summary.measure:
+        facts.append(f"measure {summary.measure}")
+    if summary.baseline is not None and summary.latest is not None:
+        facts.append(f"{_num(summary.baseline)} {glyphs.arrow} {_num(summary.latest)}")
+    if summary.improvement is not None and summary.improvement != 0:
+        word = "better" if summary.improvement > 0 else "worse"
+        unit = "point" if abs(summary.improvement) == 1 else "points"
+        facts.append(f"{_num(abs(summary.improvement))} {unit} {word}")
+    if summary.clinical_significance:
+        facts.append(f"clinically {summary.clinical_significance}")
+    elif summary.reliable_change == "none":
+        facts.append("within measurement error")
+    elif summary.reliable_change:
+        facts.append(f"reliably {summary.reliable_change}")
+    if summary.slope_per_week is not None:
+        facts.append(f"trend {summary.slope_per_week:+.1f}/week")
+    if summary.projected_date is not None:
+        facts.append(f"target by ~{summary.projected_date.isoformat()}")
+    if summary.due is not None:
+        facts.append(f"due {summary.due.isoformat()}")
+    if summary.stale and summary.days_since_entry is not None:
+        facts.append(f"last entry {summary.days_since_entry} days ago")
+    return facts
+
+
+def _wrap_parts(parts: list[Any], width: int, sep: str = "", style: str | None = None) -> list[Any]:
+    """Pack phrases into lines of `width`, breaking only between phrases."""
+    from rich.text import Text
+
+    lines: list[Any] = []
+    current = Text(style=style or "")
+    for part in parts:
+        if len(part) > width:
+            part.truncate(width, overflow="ellipsis")
+        if current.plain and len(current) + len(sep) + len(part) > width:
+            lines.append(current)
+            current = Text(style=style or "")
+        if current.plain:
+            current.append(sep)
+        current.append_text(part)
+    if current.plain:
+        lines.append(current)
+    return lines
+
+
+def _plot(
+    points: list[tuple[date, float]],
+    goal: Goal,
+    summary: GoalSummary,
+    instrument: Instrument | None,
+    width: int,
+    glyphs: Glyphs,
+    unicode: bool,
+) -> list[Any]:
+    low, high = _value_range(points, goal, instrument)
+    integer = instrument.integer if instrument else all(v.is_integer() for _, v in points)
+    rows = _plot_height(width, low, high, integer)
+    start, end = points[0][0], points[-1][0]
+    due = goal.due
+    show_due = due is not None and start < due and (due - end).days <= max(28, (end - start).days)
+    if show_due and due is not None and due > end:
+        end = due
+    bands = instrument.bands if instrument else ()
+    labels = _y_labels(Scale(low, high, rows, start, start, 1), goal.target, instrument)
+    label_width = max(len(text) for text in labels.values())
+    band_width = 0
+    if bands:
+        longest = max(len(band.label) for band in bands)
+        band_width = 3 + min(longest, max(8, width // 4))
+    cols = width - label_width - 2 - band_width
+    scale = Scale(low, high, rows, start, end, cols)
+    canvas = Canvas(cols, rows)
+    style = (lambda name: name) if unicode else (lambda name: None)
+
+    if show_due and due is not None:
+        col = scale.col(due)
+        for row in range(rows):
+            canvas.put(row, col, glyphs.due, style("magenta"))
+    cutoff_row = _cutoff_row(scale, goal.target, instrument)
+    if cutoff_row is not None:
+        _hline(canvas, cutoff_row, glyphs.cutoff, style("yellow"))
+    if goal.target is not None and low <= goal.target <= high:
+        _hline(canvas, scale.row(goal.target), glyphs.target, style("bold green"))
+    markers = len(points) <= cols // 2 or not unicode
+    if unicode:
+        _braille_line(canvas, scale, points, style("cyan"))
+    else:
+        _ascii_line(canvas, scale, points, glyphs.line)
+    if markers:
+        for day, value in points:
+            canvas.put(scale.row(value), scale.col(day), glyphs.point, style("bold cyan"))
+
+    band_cells = _band_gutter(scale, bands, band_width, integer, glyphs, instrument, unicode)
+    return _assemble(canvas, scale, labels, label_width, band_cells, band_width, glyphs, unicode,
+                     _legend(goal, instrument, glyphs, show_due, markers, unicode), width)
+
+
+def _value_range(
+    points: list[tuple[date, float]], goal: Goal, instrument: Instrument | None
+) -> tuple[float, float]:
+    """The y range: the instrument's, else the data's (with baseline and target) made round."""
+    if instrument is not None:
+        return float(instrument.min), float(instrument.max)
+    values = [value for _, value in points]
+    values += [float(v) for v in (goal.effective_baseline(), goal.target) if v is not None]
+    low, high = min(values), max(values)
+    if low == high:
+        return low - 1, high + 1
+    step = _nice_step((high - low) / 4)
+    return math.floor(low / step) * step, math.ceil(high / step) * step
+
+
+def _nice_step(raw: float) -> float:
+    """1, 2 or 5 times a power of ten, at least `raw`."""
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw - 1e-12:
+            return float(factor * power)
+    return float(10 * power)
+
+
+def _plot_height(width: int, low: float, high: float, integer: bool) -> int:
+    """Rows of the plot: taller on wider terminals; whole rows per unit on small scales."""
+    most = min(max(width // 7, 13), 18)
+    span = high - low
+    if integer and span.is_integer() and 0 < span <= most - 1:
+        per_unit = int((most - 1) // span)
+        return int(span) * per_unit + 1
+    return most
+
+
+def _cutoff_row(scale: Scale, target: float | None, instrument: Instrument | None) -> int | None:
+    """The cutoff's row; one row off the target's when both round to the same row."""
+    if instrument is None or instrument.cutoff is None:
+        return None
+    row = scale.row(instrument.cutoff)
+    if target is not None and scale.row(target) == row and target != instrument.cutoff:
+        nudged = row - 1 if instrument.cutoff > target else row + 1
+        if 0 <= nudged < scale.rows:
+            return nudged
+    return row
+
+
+def _y_labels(
+    scale: Scale, target: float | None, instrument: Instrument | None
+) -> dict[int, str]:
+    """Value labels by row: target and cutoff first, then the range ends, then round ticks."""
+    low, high, rows = scale.low, scale.high, scale.rows
+    labels: dict[int, str] = {}
+
+    row_step = (high - low) / (rows - 1)
+
+    def place(value: float, spaced: bool, row: int | None = None) -> None:
+        if not low <= value <= high:
+            return
+        if row is None:
+            row = scale.row(value)
+            if spaced and abs(scale.value_at_row(row) - value) > row_step * 0.3:
+                return  # a round tick far from its row's value would mislead
+
+        near = range(row - 1, row + 2) if spaced else range(row, row + 1)
+        if all(r not in labels for r in near):
+            labels[row] = _num(value)
+
+    if target is not None:
+        place(float(target), spaced=False)
+    cutoff_row = _cutoff_row(scale, target, instrument)
+    if instrument is not None and instrument.cutoff is not None and cutoff_row is not None:
+        place(instrument.cutoff, spaced=False, row=cutoff_row)
+    place(high, spaced=False)
+    place(low, spaced=False)
+    step = _nice_step((high - low) / max(rows // 2, 1))
+    tick = math.ceil(low / step) * step
+    while tick <= high + 1e-9:
+        place(tick, spaced=True)
+        tick += step
+    return labels
+
+
+def _hline(canvas: Canvas, row: int, char: str, style: str | None) -> None:
+    for col in range(canvas.width):
+        canvas.put(row, col, char, style)
+
+
+def _segments(
+    scale: Scale, points: list[tuple[date, float]], xsub: int, ysub: int
+) -> list[tuple[int, int]]:
+    """Every (x, y) sub-cell on the straight segments joining consecutive points."""
+    coords = [(scale.col(day, xsub), scale.row(value, ysub)) for day, value in points]
+    cells: list[tuple[int, int]] = [coords[0]]
+    for (x0, y0), (x1, y1) in zip(coords, coords[1:], strict=False):
+        steps = max(abs(x1 - x0), abs(y1 - y0), 1)
+        for step in range(1, steps + 1):
+            cells.append((round(x0 + (x1 - x0) * step / steps),
+                          round(y0 + (y1 - y0) * step / steps)))
+    return cells
+
+
+def _braille_line(
+    canvas: Canvas, scale: Scale, points: list[tuple[date, float]], style: str | None
+) -> None:
+    """The values joined by a line of Braille dots (2 x 4 dots per cell)."""
+    bits: dict[tuple[int, int], int] = {}
+    for x, y in _segments(scale, points, 2, 4):
+        key = (y // 4, x // 2)
+        bits[key] = bits.get(key, 0) | _BRAILLE_BITS[y % 4][x % 2]
+    for (row, col), value in bits.items():
+        canvas.put(row, col, chr(0x2800 + value), style)
+
+
+def _ascii_line(canvas: Canvas, scale: Scale, points: list[tuple[date, float]], dot: str) -> None:
+    """The values joined by dots, one character cell at a time."""
+    for x, y in _segments(scale, points, 1, 1):
+        canvas.put(y, x, dot)
+
+
+def _band_gutter(
+    scale: Scale,
+    bands: Sequence[Any],
+    band_width: int,
+    integer: bool,
+    glyphs: Glyphs,
+    instrument: Instrument | None,
+    unicode: bool,
+) -> list[tuple[str, str | None]]:
+    """For each row, the gutter text: a bracket spanning each band and its label in the middle."""
+    gutter: list[tuple[str, str | None]] = [("", None)] * scale.rows
+    if not bands:
+        return gutter
+    half = 0.5 if integer else 0.0
+    owner: list[int | None] = []
+    for row in range(scale.rows):
+        value = scale.value_at_row(row)
+        found = None
+        for index, band in enumerate(bands):
+            if band.low - half - 1e-9 <= value < band.high + half - 1e-9 or (
+                row == 0 and abs(value - band.high) < 1e-9
+            ):
+                found = index
+                break
+        owner.append(found)
+    text_width = band_width - 3
+    for index, band in enumerate(bands):
+        band_rows = [row for row, who in enumerate(owner) if who == index]
+        if not band_rows:
+            continue
+        colour = _band_colour(index, len(bands), instrument) if unicode else None
+        top, bottom = band_rows[0], band_rows[-1]
+        wrapped = _wrap_words(band.label, text_width, len(band_rows), glyphs.ellipsis)
+        first = top + (len(band_rows) - len(wrapped)) // 2
+        for row in band_rows:
+            if top == bottom:
+                mark = glyphs.bracket_single
+            elif row == top:
+                mark = glyphs.bracket_top
+            elif row == bottom:
+                mark = glyphs.bracket_bottom
+            else:
+                mark = glyphs.bracket_mid
+            index_in_label = row - first
+            label = wrapped[index_in_label] if 0 <= index_in_label < len(wrapped) else ""
+            gutter[row] = (f"{mark} {label}", colour)
+    return gutter
+
+
+def _band_colour(index: int, count: int, instrument: Instrument | None) -> str:
+    """Green for the best band through red for the worst."""
+    worst_first = instrument is not None and instrument.better is Direction.HIGHER
+    rank = count - 1 - index if worst_first else index
+    position = 0 if count == 1 else round(rank * (len(_BAND_PALETTE) - 1) / (count - 1))
+    return _BAND_PALETTE[position]
+
+
+def _wrap_words(text: str, width: int, max_lines: int, ellipsis: str) -> list[str]:
+    """Word-wrap a label into at most `max_lines` lines of `width` (the last one cut short)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
+    return [_fit(line, width, ellipsis) for line in lines]
+
+
+def _fit(text: str, width: int, ellipsis: str) -> str:
+    if len(text) <= width:
+        return text
+    return text[: max(width - len(ellipsis), 1)].rstrip() + ellipsis
+
+
+def _legend(
+    goal: Goal, instrument: Instrument | None, glyphs: Glyphs, show_due: bool, markers: bool,
+    unicode: bool,
+) -> list[tuple[str, str | None]]:
+    """Legend items as (text, style)."""
+    items: list[tuple[str, str | None]] = []
+    style = (lambda name: name) if unicode else (lambda name: None)
+    items.append((f"{glyphs.point if markers else glyphs.line} score", style("bold cyan")))
+    if goal.target is not None:
+        items.append((f"{glyphs.target} target {_num(goal.target)}", style("bold green")))
+    if instrument is not None and instrument.cutoff is not None:
+        items.append((f"{glyphs.cutoff} cutoff {_num(instrument.cutoff)}", style("yellow")))
+    if show_due and goal.due is not None:
+        items.append((f"{glyphs.due} due {goal.due.isoformat()}", style("magenta")))
+    return items
+
+
+def _assemble(
+    canvas: Canvas,
+    scale: Scale,
+    labels: dict[int, str],
+    label_width: int,
+    gutter: list[tuple[str, str | None]],
+    band_width: int,
+    glyphs: Glyphs,
+    unicode: bool,
+    legend: list[tuple[str, str | None]],
+    width: int,
+) -> list[Any]:
+    """Join y labels, plot rows, band gutter, the x axis with dates, and the legend."""
+    from rich.text import Text
+
+    axis_style = "dim" if unicode else None
+    lines: list[Any] = []
+    for row in range(canvas.height):
+        line = Text()
+        label = labels.get(row)
+        line.append(f"{label or '':>{label_width}} ", style=None)
+        line.append(glyphs.tick if label else glyphs.spine, style=axis_style)
+        _append_cells(line, canvas.chars[row], canvas.styles[row])
+        if band_width:
+            text, colour = gutter[row]
+            line.append(f" {text}".rstrip().ljust(band_width)[:band_width], style=colour)
+        lines.append(line)
+    ticks, date_line = _x_axis(scale, label_width + 2)
+    floor = [glyphs.floor_tick if col in ticks else glyphs.floor for col in range(scale.cols)]
+    lines.append(Text(" " * label_width + " " + glyphs.corner + "".join(floor), style=axis_style))
+    lines.append(Text(date_line))
+    legend_text = [Text(text, style=style or "") for text, style in legend]
+    lines.extend(_wrap_parts(legend_text, width, sep="  "))
+    return lines
+
+
+def _append_cells(line: Any, chars: list[str], styles: list[str | None]) -> None:
+    """Append a row of cells, one span per run of equal style."""
+    run, run_style = "", styles[0] if styles else None
+    for char, style in zip(chars, styles, strict=True):
+        if style != run_style and run:
+            line.append(run, style=run_style)
+            run = ""
+        run_style = style
+        run += char
+    if run:
+        line.append(run, style=run_style)
+
+
+def _x_axis(scale: Scale, offset: int) -> tuple[set[int], str]:
+    """Tick columns and the line of date labels under them (first left, last right)."""
+    label_len = 10
+    line = [" "] * (offset + scale.cols)
+    if scale.start == scale.end:
+        col = scale.col(scale.start)
+        begin = max(0, min(offset + col - label_len // 2, offset + scale.cols - label_len))
+        line[begin : begin + label_len] = list(scale.start.isoformat())
+        return {col}, "".join(line).rstrip()
+    last = scale.cols - 1
+    count = max(2, min(last // (label_len + 8) + 1, (scale.end - scale.start).days + 1))
+    wanted = [0, last, *sorted({round(i * last / (count - 1)) for i in range(1, count - 1)})]
+    placed: list[tuple[int, int, int]] = []  # (col, begin, end)
+    for col in wanted:
+        if col == 0:
+            begin = offset
+        elif col == last:
+            begin = offset + col - label_len + 1
+        else:
+            begin = offset + col - label_len // 2
+        if any(begin < end + 2 and other < begin + label_len + 2 for _, other, end in placed):
+            continue
+        placed.append((col, begin, begin + label_len))
+    for col, begin, _ in placed:
+        line[begin : begin + label_len] = list(scale.date_at_col(col).isoformat())
+    return {col for col, _, _ in placed if col}, "".join(line).rstrip()
+
+
+def _status_style(word: str) -> str:
+    if word in _GOOD:
+        return "bold green"
+    if word in _BAD:
+        return "bold red"
+    if word in _WARN:
+        return "bold yellow"
+    return "bold"
+
+
+def _num(value: float) -> str:
+    """A value as typed: 9, 6.5, -2."""
+    number = float(value)
+    if number.is_integer():
+        return str(int(number))
+    return f"{number:.2f}".rstrip("0").rstrip(".")
