@@ -37,21 +37,34 @@ def test_single_goal_at_minus_two() -> None:
     assert gas_t_score([-2]) == 30
 
 
-@pytest.mark.parametrize(
-    ("levels", "weights"), [([], None), ([1, 0], [1]), ([1], [0])]
-)
+@pytest.mark.parametrize(("levels", "weights"), [([], None), ([1, 0], [1]), ([1], [0])])
 def test_invalid_input_is_refused(levels: list[int], weights: list[float] | None) -> None:
     """No goals, a missing weight, or a zero weight is an error, not a number."""
     with pytest.raises(ValueError):
         gas_t_score(levels, weights)
 
 
-def _gas_goal(number: int, values: list[int], priority: Priority = Priority.MEDIUM,
-              status: GoalStatus = GoalStatus.ACTIVE, measure: str = "gas") -> Goal:
-    entries = [ProgressEntry(id=f"G{number}-{i}", date=date(2026, 9, 1 + i), value=v)
-               for i, v in enumerate(values)]
-    return Goal(number=number, kind=GoalKind.AUTONOMY, title="g", measure=measure,
-                priority=priority, status=status, created=D, progress=entries)
+def _gas_goal(
+    number: int,
+    values: list[int],
+    priority: Priority = Priority.MEDIUM,
+    status: GoalStatus = GoalStatus.ACTIVE,
+    measure: str = "gas",
+) -> Goal:
+    entries = [
+        ProgressEntry(id=f"G{number}-{i}", date=date(2026, 9, 1 + i), value=v)
+        for i, v in enumerate(values)
+    ]
+    return Goal(
+        number=number,
+        kind=GoalKind.AUTONOMY,
+        title="g",
+        measure=measure,
+        priority=priority,
+        status=status,
+        created=D,
+        progress=entries,
+    )
 
 
 def test_client_gas_uses_latest_levels() -> None:

@@ -40,7 +40,12 @@ JT_SCALE = Instrument(
 )
 # A higher-is-better scale with a cutoff (clinical below 25) and a 5-point threshold.
 ORS_LIKE = Instrument(
-    key="orsx", name="ORS-like", min=0, max=40, better=Direction.HIGHER, cutoff=25,
+    key="orsx",
+    name="ORS-like",
+    min=0,
+    max=40,
+    better=Direction.HIGHER,
+    cutoff=25,
     reliable_change=5,
 )
 
@@ -61,12 +66,21 @@ def _goal(
         for i, value in enumerate(values)
     ]
     return Goal(
-        number=1, kind=GoalKind.SYMPTOM_REDUCTION, title="t", measure=measure, baseline=baseline,
-        target=target, due=due, status=status, created=start, progress=entries,
+        number=1,
+        kind=GoalKind.SYMPTOM_REDUCTION,
+        title="t",
+        measure=measure,
+        baseline=baseline,
+        target=target,
+        due=due,
+        status=status,
+        created=start,
+        progress=entries,
     )
 
 
 # --- the three cases the issue names -------------------------------------------------------
+
 
 def test_phq9_19_to_8_is_recovered() -> None:
     """PHQ-9 19 -> 8: change 11 >= 6 (reliable) and crosses the cutoff 10: recovered."""
@@ -114,6 +128,7 @@ def test_no_cutoff_means_no_clinical_significance() -> None:
 
 # --- Jacobson & Truax ----------------------------------------------------------------------
 
+
 def test_jacobson_truax_rci_hand_worked() -> None:
     """SD 7.5, r .9: S_E = 7.5*sqrt(.1) = 2.3717, S_diff = 3.3541; 11 -> 20 gives 9/3.3541."""
     assert jacobson_truax_rci(11, 20, 7.5, 0.9) == pytest.approx(2.683282, abs=1e-6)
@@ -127,6 +142,7 @@ def test_jacobson_truax_decides_reliable_change_without_published_points() -> No
 
 
 # --- change, percent, direction ------------------------------------------------------------
+
 
 def test_improvement_is_signed_by_direction() -> None:
     """GAD-7 14 -> 9 is +5 (lower is better); RSES 11 -> 18 is +7 (higher is better)."""
@@ -165,6 +181,7 @@ def test_target_reached_by_direction() -> None:
 
 # --- flags ---------------------------------------------------------------------------------
 
+
 def test_on_track_compares_projection_with_due() -> None:
     """Projected 12-07 before due 12-15: on track; 2027-01-01: off; no projection: off."""
     trend = fit_trend([(D0, 19), (D0 + timedelta(7), 17), (D0 + timedelta(14), 14)])
@@ -195,12 +212,11 @@ def test_stale_after_more_than_n_days() -> None:
 
 # --- the summary and its status word -------------------------------------------------------
 
+
 def test_summary_of_the_example_phq9_goal() -> None:
     """19..8 over 12 weekly entries: +11 better, recovered, mild band, target reached."""
     values = [19, 18, 17, 17, 15, 14, 13, 12, 11, 10, 9, 8]
-    summary = summarize_goal(
-        _goal(values, baseline=19, due=date(2026, 12, 15)), PHQ9, today=TODAY
-    )
+    summary = summarize_goal(_goal(values, baseline=19, due=date(2026, 12, 15)), PHQ9, today=TODAY)
     assert summary.improvement == 11
     assert summary.change == -11
     assert summary.reliable_change == "improved"
@@ -234,8 +250,11 @@ def test_off_track_when_projection_is_after_due() -> None:
 
 @pytest.mark.parametrize(
     ("status", "word"),
-    [(GoalStatus.ACHIEVED, "achieved"), (GoalStatus.DROPPED, "dropped"),
-     (GoalStatus.PAUSED, "paused")],
+    [
+        (GoalStatus.ACHIEVED, "achieved"),
+        (GoalStatus.DROPPED, "dropped"),
+        (GoalStatus.PAUSED, "paused"),
+    ],
 )
 def test_clinician_status_comes_first(status: GoalStatus, word: str) -> None:
     """A goal the clinician marked achieved, dropped or paused says so, whatever the data."""
@@ -313,24 +332,34 @@ def test_unknown_measure_with_target_infers_direction() -> None:
     """Unknown measure, baseline 3, target 8, now 6: 3 points better, improving."""
     goal = _goal([3, 4, 6], measure="custom", target=8, start=date(2026, 11, 10))
     summary = summarize_goal(goal, None, today=TODAY)
-    assert (summary.better, summary.improvement, summary.status_word) == (
-        "higher", 3, "improving"
-    )
+    assert (summary.better, summary.improvement, summary.status_word) == ("higher", 3, "improving")
 
 
 def test_summary_keeps_the_original_fields_first() -> None:
     """The machine contract: the original keys come first, in their original order."""
     keys = list(summarize_goal(_goal([19]), PHQ9, today=D0).as_dict())
     assert keys[:13] == [
-        "goal", "title", "kind", "measure", "baseline", "target", "due", "latest",
-        "latest_date", "change", "percent_to_target", "entries", "status",
+        "goal",
+        "title",
+        "kind",
+        "measure",
+        "baseline",
+        "target",
+        "due",
+        "latest",
+        "latest_date",
+        "change",
+        "percent_to_target",
+        "entries",
+        "status",
     ]
 
 
-@given(st.lists(st.integers(min_value=0, max_value=27), min_size=0, max_size=30),
-       st.integers(min_value=0, max_value=27))
+@given(
+    st.lists(st.integers(min_value=0, max_value=27), min_size=0, max_size=30),
+    st.integers(min_value=0, max_value=27),
+)
 def test_status_word_is_always_a_known_word(values: list[int], target: int) -> None:
     """Any PHQ-9 series and target gives one of the documented words, and never crashes."""
-    summary = summarize_goal(_goal(values, target=target, due=date(2026, 12, 1)), PHQ9,
-                             today=TODAY)
+    summary = summarize_goal(_goal(values, target=target, due=date(2026, 12, 1)), PHQ9, today=TODAY)
     assert summary.status_word in {word.value for word in StatusWord}

@@ -79,8 +79,10 @@ def test_projection_beyond_ten_years_is_none() -> None:
     assert projected_date(trend, 9, 19) is None
 
 
-@given(st.lists(st.integers(min_value=0, max_value=27), min_size=3, max_size=200),
-       st.integers(min_value=0, max_value=27))
+@given(
+    st.lists(st.integers(min_value=0, max_value=27), min_size=3, max_size=200),
+    st.integers(min_value=0, max_value=27),
+)
 def test_projection_is_never_before_the_data(values: list[int], target: int) -> None:
     """Whatever the series, a projected date is on or after the last entry."""
     points = _points([float(v) for v in values], every=3)

@@ -140,8 +140,10 @@ def show_progress(
         raise InvalidValueError("--since limits the chart; add --chart")
     since_date = parse_date(since, "--since") if since is not None else None
     record = store().load(client_id)
-    selected = [changes.find_goal(record, goal)] if goal is not None else sorted(
-        record.goals, key=lambda g: g.number
+    selected = (
+        [changes.find_goal(record, goal)]
+        if goal is not None
+        else sorted(record.goals, key=lambda g: g.number)
     )
     today = date.today()
     if chart:
@@ -170,24 +172,10 @@ def show_progress(
 def _print_charts(
     record: ClientRecord, goals: list[Goal], today: date, stale_days: int, since: date | None
 ) -> None:
-    """Draw each goal's chart to stdout: Unicode and colour on a terminal, else plain ASCII."""
-    from goaltrack.render.chart import chart_lines, print_charts
-    from goaltrack.render.tables import make_console
+    """Draw each goal's chart to stdout."""
+    from goaltrack.render.chart import write_charts
 
     if not goals:
         sys.stderr.write("goaltrack: no goals yet: add one with `goaltrack add-goal`\n")
         return
-    console = make_console(sys.stdout)
-    unicode = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    charts = [
-        chart_lines(
-            goal,
-            views.summarize(goal, today, stale_days),
-            views.instrument_for(goal),
-            width=console.width,
-            unicode=unicode,
-            since=since,
-        )
-        for goal in goals
-    ]
-    print_charts(charts, sys.stdout)
+    write_charts(record, goals, sys.stdout, today=today, stale_days=stale_days, since=since)

@@ -9,14 +9,17 @@ in a right-hand gutter), x axis with dates, legend. Rich is imported only inside
 
 from __future__ import annotations
 
+import itertools
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import IO, Any
 
+from goaltrack import views
 from goaltrack.instruments import Direction, Instrument
-from goaltrack.model import Goal
+from goaltrack.model import ClientRecord, Goal
 from goaltrack.outcomes import GoalSummary
 
 MIN_WIDTH = 40
@@ -50,10 +53,12 @@ class Glyphs:
     line: str  # the dot between entries (ASCII mode only; Unicode uses Braille)
 
 
-UNICODE = Glyphs("●", "━", "┄", "┊", "│", "┤", "└", "─", "┬", "┐", "│", "┘", "]", " · ",
-                 "→", "…", "·")
-ASCII = Glyphs("*", "=", "-", ":", "|", "+", "+", "-", "+", ".", "|", "'", "]", " | ",
-               "->", ".", ".")
+UNICODE = Glyphs(
+    "●", "━", "┄", "┊", "│", "┤", "└", "─", "┬", "┐", "│", "┘", "]", " · ", "→", "…", "·"
+)
+ASCII = Glyphs(
+    "*", "=", "-", ":", "|", "+", "+", "-", "+", ".", "|", "'", "]", " | ", "->", ".", "."
+)
 
 
 @dataclass
@@ -147,32 +152,72 @@ def chart_lines(
     lines: list[Any] = []
     bold = "bold" if unicode else None
     words = [Text(word, style=bold or "") for word in f"Goal {goal.number}: {goal.title}".split()]
-    status = Text(glyphs.sep.lstrip())
+    status = Text("— " if unicode else "- ")
     status.append(summary.status_word, style=_status_style(summary.status_word) if unicode else "")
     lines.extend(_wrap_parts([*words, status], width, sep=" "))
-    lines.extend(_wrap_parts([Text(part) for part in _facts(summary, instrument, glyphs)], width,
-                             sep=glyphs.sep, style="dim" if unicode else None))
+    lines.extend(
+        _wrap_parts(
+            [Text(part) for part in _facts(summary, instrument, glyphs)],
+            width,
+            sep=glyphs.sep,
+            style="dim" if unicode else None,
+        )
+    )
     entries = [e for e in goal.entries_in_order() if since is None or e.date >= since]
     if not entries:
-        empty = f"no entries since {since.isoformat()}" if since and goal.progress else (
-            "no entries yet: log one with `goaltrack log`")
-        lines.append(Text(empty, style="dim" if unicode else None))
+        empty = (
+            f"no entries since {since.isoformat()}"
+            if since and goal.progress
+            else ("no entries yet: log one with `goaltrack log`")
+        )
+        lines.append(Text(empty, style="dim" if unicode else ""))
         return lines
     points = [(entry.date, float(entry.value)) for entry in entries]
     lines.extend(_plot(points, goal, summary, instrument, width, glyphs, unicode))
     return lines
 
 
-def print_charts(charts: Sequence[Sequence[Any]], out: IO[str]) -> None:
-    """Print charts one after another, a blank line between them."""
+def write_charts(
+    record: ClientRecord,
+    goals: Sequence[Goal],
+    out: IO[str],
+    *,
+    today: date,
+    stale_days: int,
+    since: date | None = None,
+) -> None:
+    """Draw each goal's chart to `out`, as wide as the terminal (or COLUMNS).
+
+    Unicode and colour on a terminal; plain ASCII when NO_COLOR is set or `out` is not a
+    terminal (a pipe, a file).
+    """
     from goaltrack.render.tables import make_console
 
     console = make_console(out)
+    unicode = out.isatty() and not os.environ.get("NO_COLOR")
+    charts = [
+        chart_lines(
+            goal,
+            views.summarize(goal, today, stale_days),
+            views.instrument_for(goal),
+            width=console.width,
+            unicode=unicode,
+            since=since,
+        )
+        for goal in goals
+    ]
+    print_charts(charts, console)
+
+
+def print_charts(charts: Sequence[Sequence[Any]], console: Any) -> None:
+    """Print charts one after another on a Rich console, a blank line between them."""
     for index, lines in enumerate(charts):
         if index:
             console.print()
         for line in lines:
-            console.print(line, overflow="crop", no_wrap=True, crop=True)
+            trimmed = line.copy()
+            trimmed.rstrip()
+            console.print(trimmed, overflow="crop", no_wrap=True, crop=True)
 
 
 def _facts(summary: GoalSummary, instrument: Instrument | None, glyphs: Glyphs) -> list[str]:
@@ -273,8 +318,18 @@ def _plot(
             canvas.put(scale.row(value), scale.col(day), glyphs.point, style("bold cyan"))
 
     band_cells = _band_gutter(scale, bands, band_width, integer, glyphs, instrument, unicode)
-    return _assemble(canvas, scale, labels, label_width, band_cells, band_width, glyphs, unicode,
-                     _legend(goal, instrument, glyphs, show_due, markers, unicode), width)
+    return _assemble(
+        canvas,
+        scale,
+        labels,
+        label_width,
+        band_cells,
+        band_width,
+        glyphs,
+        unicode,
+        _legend(goal, instrument, glyphs, show_due, markers, unicode),
+        width,
+    )
 
 
 def _value_range(
@@ -323,9 +378,7 @@ def _cutoff_row(scale: Scale, target: float | None, instrument: Instrument | Non
     return row
 
 
-def _y_labels(
-    scale: Scale, target: float | None, instrument: Instrument | None
-) -> dict[int, str]:
+def _y_labels(scale: Scale, target: float | None, instrument: Instrument | None) -> dict[int, str]:
     """Value labels by row: target and cutoff first, then the range ends, then round ticks."""
     low, high, rows = scale.low, scale.high, scale.rows
     labels: dict[int, str] = {}
@@ -370,11 +423,12 @@ def _segments(
     """Every (x, y) sub-cell on the straight segments joining consecutive points."""
     coords = [(scale.col(day, xsub), scale.row(value, ysub)) for day, value in points]
     cells: list[tuple[int, int]] = [coords[0]]
-    for (x0, y0), (x1, y1) in zip(coords, coords[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(coords):
         steps = max(abs(x1 - x0), abs(y1 - y0), 1)
         for step in range(1, steps + 1):
-            cells.append((round(x0 + (x1 - x0) * step / steps),
-                          round(y0 + (y1 - y0) * step / steps)))
+            cells.append(
+                (round(x0 + (x1 - x0) * step / steps), round(y0 + (y1 - y0) * step / steps))
+            )
     return cells
 
 
@@ -473,7 +527,11 @@ def _fit(text: str, width: int, ellipsis: str) -> str:
 
 
 def _legend(
-    goal: Goal, instrument: Instrument | None, glyphs: Glyphs, show_due: bool, markers: bool,
+    goal: Goal,
+    instrument: Instrument | None,
+    glyphs: Glyphs,
+    show_due: bool,
+    markers: bool,
     unicode: bool,
 ) -> list[tuple[str, str | None]]:
     """Legend items as (text, style)."""
@@ -518,7 +576,9 @@ def _assemble(
         lines.append(line)
     ticks, date_line = _x_axis(scale, label_width + 2)
     floor = [glyphs.floor_tick if col in ticks else glyphs.floor for col in range(scale.cols)]
-    lines.append(Text(" " * label_width + " " + glyphs.corner + "".join(floor), style=axis_style))
+    lines.append(
+        Text(" " * label_width + " " + glyphs.corner + "".join(floor), style=axis_style or "")
+    )
     lines.append(Text(date_line))
     legend_text = [Text(text, style=style or "") for text, style in legend]
     lines.extend(_wrap_parts(legend_text, width, sep="  "))
