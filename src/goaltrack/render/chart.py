@@ -152,7 +152,7 @@ def chart_lines(
     lines: list[Any] = []
     bold = "bold" if unicode else None
     words = [Text(word, style=bold or "") for word in f"Goal {goal.number}: {goal.title}".split()]
-    status = Text("— " if unicode else "- ")
+    status = Text("· " if unicode else "- ")
     status.append(summary.status_word, style=_status_style(summary.status_word) if unicode else "")
     lines.extend(_wrap_parts([*words, status], width, sep=" "))
     lines.extend(
