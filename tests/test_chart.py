@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, invoke, run_cli
@@ -213,3 +215,40 @@ def test_cli_since_needs_chart(runner: CliRunner) -> None:
     """--since without --chart is refused rather than silently ignored."""
     result = invoke(runner, "--home", str(EXAMPLES), "progress", "c-1042", "--since", "2026-10-01")
     assert result.exit_code == 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    measure=st.sampled_from(["phq9", "gad7", "pcl5", "rses", "core10", "gbo", "suds", "gas",
+                             None]),
+    offsets=st.lists(st.integers(min_value=0, max_value=900), min_size=0, max_size=60),
+    fractions=st.lists(st.floats(min_value=0, max_value=1), min_size=60, max_size=60),
+    width=st.integers(min_value=20, max_value=240),
+    unicode=st.booleans(),
+    target_fraction=st.one_of(st.none(), st.floats(min_value=0, max_value=1)),
+)
+def test_any_series_draws_within_width(
+    measure: str | None,
+    offsets: list[int],
+    fractions: list[float],
+    width: int,
+    unicode: bool,
+    target_fraction: float | None,
+) -> None:
+    """Any dates and in-range values, any width from 20: no crash, no line wider than allowed."""
+    instrument = instruments.get(measure) if measure else None
+    low, high = (instrument.min, instrument.max) if instrument else (-50.0, 500.0)
+
+    def value(fraction: float) -> float:
+        raw = low + fraction * (high - low)
+        return float(round(raw)) if instrument is None or instrument.integer else raw
+
+    start = date(2026, 1, 1)
+    points = [(start + timedelta(days=o), value(f)) for o, f in zip(offsets, fractions)]
+    target = value(target_fraction) if target_fraction is not None else None
+    goal = _goal(points, measure=measure, target=target)
+    lines = chart_lines(goal, views.summarize(goal, TODAY), instrument, width=width,
+                        unicode=unicode)
+    assert all(len(line) <= max(width, 40) for line in lines)
+    if not unicode:
+        assert all(line.plain.isascii() for line in lines)

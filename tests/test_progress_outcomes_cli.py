@@ -113,7 +113,7 @@ def test_progress_csv_keeps_original_columns_first(runner: CliRunner) -> None:
     header = next(csv.reader(io.StringIO(result.stdout)))
     assert header[: len(ORIGINAL_CSV)] == ORIGINAL_CSV
     assert "status_word" in header and "slope_per_week" in header
-    row = list(csv.DictReader(io.StringIO(result.stdout)))[0]
+    row = next(iter(csv.DictReader(io.StringIO(result.stdout))))
     assert row["clinical_significance"] == "recovered"
     assert row["target_reached"] == "true"
 

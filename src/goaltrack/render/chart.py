@@ -151,13 +151,18 @@ def chart_lines(
     glyphs = UNICODE if unicode else ASCII
     lines: list[Any] = []
     bold = "bold" if unicode else None
-    words = [Text(word, style=bold or "") for word in f"Goal {goal.number}: {goal.title}".split()]
+    heading = f"Goal {goal.number}: {goal.title}"
+    words = [Text(word, style=bold or "") for word in _pieces(heading, width)]
     status = Text("· " if unicode else "- ")
     status.append(summary.status_word, style=_status_style(summary.status_word) if unicode else "")
     lines.extend(_wrap_parts([*words, status], width, sep=" "))
     lines.extend(
         _wrap_parts(
-            [Text(part) for part in _facts(summary, instrument, glyphs)],
+            [
+                Text(piece)
+                for fact in _facts(summary, instrument, glyphs)
+                for piece in _pieces(fact, width)
+            ],
             width,
             sep=glyphs.sep,
             style="dim" if unicode else None,
@@ -170,7 +175,7 @@ def chart_lines(
             if since and goal.progress
             else ("no entries yet: log one with `goaltrack log`")
         )
-        lines.append(Text(empty, style="dim" if unicode else ""))
+        lines.extend(Text(piece, style="dim" if unicode else "") for piece in _pieces(empty, width))
         return lines
     points = [(entry.date, float(entry.value)) for entry in entries]
     lines.extend(_plot(points, goal, summary, instrument, width, glyphs, unicode))
@@ -250,6 +255,13 @@ def _facts(summary: GoalSummary, instrument: Instrument | None, glyphs: Glyphs) 
     return facts
 
 
+def _pieces(text: str, width: int) -> list[str]:
+    """`text` whole when it fits in `width`, else cut at spaces (long words broken)."""
+    import textwrap
+
+    return [text] if len(text) <= width else textwrap.wrap(text, width) or [""]
+
+
 def _wrap_parts(parts: list[Any], width: int, sep: str = "", style: str | None = None) -> list[Any]:
     """Pack phrases into lines of `width`, breaking only between phrases."""
     from rich.text import Text
@@ -257,8 +269,6 @@ def _wrap_parts(parts: list[Any], width: int, sep: str = "", style: str | None =
     lines: list[Any] = []
     current = Text(style=style or "")
     for part in parts:
-        if len(part) > width:
-            part.truncate(width, overflow="ellipsis")
         if current.plain and len(current) + len(sep) + len(part) > width:
             lines.append(current)
             current = Text(style=style or "")
