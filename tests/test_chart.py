@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -219,8 +221,7 @@ def test_cli_since_needs_chart(runner: CliRunner) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(
-    measure=st.sampled_from(["phq9", "gad7", "pcl5", "rses", "core10", "gbo", "suds", "gas",
-                             None]),
+    measure=st.sampled_from(["phq9", "gad7", "pcl5", "rses", "core10", "gbo", "suds", "gas", None]),
     offsets=st.lists(st.integers(min_value=0, max_value=900), min_size=0, max_size=60),
     fractions=st.lists(st.floats(min_value=0, max_value=1), min_size=60, max_size=60),
     width=st.integers(min_value=20, max_value=240),
@@ -244,11 +245,26 @@ def test_any_series_draws_within_width(
         return float(round(raw)) if instrument is None or instrument.integer else raw
 
     start = date(2026, 1, 1)
-    points = [(start + timedelta(days=o), value(f)) for o, f in zip(offsets, fractions)]
+    points = [
+        (start + timedelta(days=o), value(f)) for o, f in zip(offsets, fractions, strict=False)
+    ]
     target = value(target_fraction) if target_fraction is not None else None
     goal = _goal(points, measure=measure, target=target)
-    lines = chart_lines(goal, views.summarize(goal, TODAY), instrument, width=width,
-                        unicode=unicode)
+    lines = chart_lines(
+        goal, views.summarize(goal, TODAY), instrument, width=width, unicode=unicode
+    )
     assert all(len(line) <= max(width, 40) for line in lines)
     if not unicode:
         assert all(line.plain.isascii() for line in lines)
+
+
+def test_analytics_modules_do_not_import_rich_or_typer() -> None:
+    """outcomes, trend and gas are core: importing them loads neither rich nor typer."""
+    code = (
+        "import sys, goaltrack.outcomes, goaltrack.trend, goaltrack.gas, goaltrack.views; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'typer')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

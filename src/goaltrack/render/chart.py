@@ -193,13 +193,14 @@ def write_charts(
 ) -> None:
     """Draw each goal's chart to `out`, as wide as the terminal (or COLUMNS).
 
-    Unicode and colour on a terminal; plain ASCII when NO_COLOR is set or `out` is not a
-    terminal (a pipe, a file).
+    Unicode and colour on a UTF-8 terminal; plain ASCII when NO_COLOR is set, when `out` is
+    not a terminal (a pipe, a file), or when it cannot encode Unicode.
     """
     from goaltrack.render.tables import make_console
 
     console = make_console(out)
-    unicode = out.isatty() and not os.environ.get("NO_COLOR")
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "")
+    unicode = out.isatty() and not os.environ.get("NO_COLOR") and encoding.startswith("utf")
     charts = [
         chart_lines(
             goal,
