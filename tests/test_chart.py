@@ -100,7 +100,7 @@ def _plain(goal: Goal, width: int = 60, since: date | None = None) -> list[str]:
     return [line.plain.rstrip() for line in lines]
 
 
-PLOT_ROW = re.compile(r"\s*-?[\d.]* [+|](?!-)")
+PLOT_ROW = re.compile(r"\s*(-?[\d.]+ \+|\s+\|)")  # labelled or plain rows, not the axis
 
 
 def _plot_rows(lines: list[str]) -> list[str]:
@@ -268,3 +268,25 @@ def test_analytics_modules_do_not_import_rich_or_typer() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_points_stay_on_the_correct_side_of_the_cutoff() -> None:
+    """GAD-7 at 100 columns: 9 and 10 round to one row; 9 is drawn below the cutoff line."""
+    goal = _goal(
+        [(date(2026, 9, 1), 9), (date(2026, 9, 8), 9), (date(2026, 9, 15), 9)],
+        measure="gad7",
+        target=5,
+    )
+    rows = _plot_rows(_plain(goal, 100))
+    cutoff = next(i for i, line in enumerate(rows) if line.startswith("10 +"))
+    assert "*" not in rows[cutoff]
+    assert "*" in rows[cutoff + 1]
+
+
+def test_points_not_at_target_stay_off_the_target_line() -> None:
+    """PHQ-9 target 9 at 60 columns: 10 is drawn above the target line, 9 on it."""
+    goal = _goal([(date(2026, 9, 1), 10), (date(2026, 9, 8), 9)])
+    rows = _plot_rows(_plain(goal, 60))
+    target = next(i for i, line in enumerate(rows) if line.startswith(" 9 +"))
+    assert rows[target].count("*") == 1
+    assert any("*" in line for line in rows[:target])

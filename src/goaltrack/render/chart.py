@@ -314,19 +314,28 @@ def _plot(
         col = scale.col(due)
         for row in range(rows):
             canvas.put(row, col, glyphs.due, style("magenta"))
+    thresholds: list[Threshold] = []
     cutoff_row = _cutoff_row(scale, goal.target, instrument)
-    if cutoff_row is not None:
+    if cutoff_row is not None and instrument is not None and instrument.cutoff is not None:
         _hline(canvas, cutoff_row, glyphs.cutoff, style("yellow"))
+        thresholds.append(Threshold(cutoff_row, instrument.cutoff, equal_goes_high=True))
     if goal.target is not None and low <= goal.target <= high:
-        _hline(canvas, scale.row(goal.target), glyphs.target, style("bold green"))
+        target_row = scale.row(goal.target)
+        _hline(canvas, target_row, glyphs.target, style("bold green"))
+        if summary.better is not None:
+            higher = summary.better == Direction.HIGHER.value
+            thresholds.append(Threshold(target_row, goal.target, equal_goes_high=higher))
     markers = len(points) <= cols // 2 or not unicode
     if unicode:
-        _braille_line(canvas, scale, points, style("cyan"))
+        coords = [(scale.col(d, 2), _point_row(scale, v, thresholds, 4)) for d, v in points]
+        _braille_line(canvas, coords, style("cyan"))
     else:
-        _ascii_line(canvas, scale, points, glyphs.line)
+        coords = [(scale.col(d), _point_row(scale, v, thresholds)) for d, v in points]
+        _ascii_line(canvas, coords, glyphs.line)
     if markers:
         for day, value in points:
-            canvas.put(scale.row(value), scale.col(day), glyphs.point, style("bold cyan"))
+            row = _point_row(scale, value, thresholds)
+            canvas.put(row, scale.col(day), glyphs.point, style("bold cyan"))
 
     band_cells = _band_gutter(scale, bands, band_width, integer, glyphs, instrument, unicode)
     return _assemble(
@@ -375,6 +384,38 @@ def _plot_height(width: int, low: float, high: float, integer: bool) -> int:
         per_unit = int((most - 1) // span)
         return int(span) * per_unit + 1
     return most
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A drawn line (cutoff or target) that points must stay on the correct side of.
+
+    Rows are coarser than the scale, so a value just beyond a line may round onto it. A point
+    on the line's row means "at the line's value or on its `equal_goes_high` side"; a point
+    on the other side is moved off the row. This keeps the picture honest about the two
+    questions that matter: above the cutoff or not, target reached or not.
+    """
+
+    row: int
+    value: float
+    equal_goes_high: bool
+
+
+def _point_row(scale: Scale, value: float, thresholds: list[Threshold], sub: int = 1) -> int:
+    """The (sub-)row of a point: its natural row, kept on the correct side of each line."""
+    natural = scale.row(value)
+    row = natural
+    for line in thresholds:
+        if line.equal_goes_high:
+            row = min(row, line.row) if value >= line.value else max(row, line.row + 1)
+        else:
+            row = max(row, line.row) if value <= line.value else min(row, line.row - 1)
+    row = min(max(row, 0), scale.rows - 1)
+    if sub == 1:
+        return row
+    if row == natural:
+        return scale.row(value, sub)
+    return row * sub if row > natural else row * sub + sub - 1
 
 
 def _cutoff_row(scale: Scale, target: float | None, instrument: Instrument | None) -> int | None:
@@ -428,11 +469,8 @@ def _hline(canvas: Canvas, row: int, char: str, style: str | None) -> None:
         canvas.put(row, col, char, style)
 
 
-def _segments(
-    scale: Scale, points: list[tuple[date, float]], xsub: int, ysub: int
-) -> list[tuple[int, int]]:
-    """Every (x, y) sub-cell on the straight segments joining consecutive points."""
-    coords = [(scale.col(day, xsub), scale.row(value, ysub)) for day, value in points]
+def _segments(coords: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Every (x, y) cell on the straight segments joining consecutive points."""
     cells: list[tuple[int, int]] = [coords[0]]
     for (x0, y0), (x1, y1) in itertools.pairwise(coords):
         steps = max(abs(x1 - x0), abs(y1 - y0), 1)
@@ -443,21 +481,19 @@ def _segments(
     return cells
 
 
-def _braille_line(
-    canvas: Canvas, scale: Scale, points: list[tuple[date, float]], style: str | None
-) -> None:
+def _braille_line(canvas: Canvas, coords: list[tuple[int, int]], style: str | None) -> None:
     """The values joined by a line of Braille dots (2 x 4 dots per cell)."""
     bits: dict[tuple[int, int], int] = {}
-    for x, y in _segments(scale, points, 2, 4):
+    for x, y in _segments(coords):
         key = (y // 4, x // 2)
         bits[key] = bits.get(key, 0) | _BRAILLE_BITS[y % 4][x % 2]
     for (row, col), value in bits.items():
         canvas.put(row, col, chr(0x2800 + value), style)
 
 
-def _ascii_line(canvas: Canvas, scale: Scale, points: list[tuple[date, float]], dot: str) -> None:
+def _ascii_line(canvas: Canvas, coords: list[tuple[int, int]], dot: str) -> None:
     """The values joined by dots, one character cell at a time."""
-    for x, y in _segments(scale, points, 1, 1):
+    for x, y in _segments(coords):
         canvas.put(y, x, dot)
 
 
