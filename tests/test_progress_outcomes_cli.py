@@ -12,16 +12,18 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES, invoke
 
-ORIGINAL_CSV = [
+ORIGINAL_CSV = [  # the progress row before outcome analytics, in its order
     "client",
     "goal",
     "title",
+    "kind",
     "measure",
     "baseline",
+    "target",
+    "due",
     "latest",
     "latest_date",
     "change",
-    "target",
     "percent_to_target",
     "entries",
     "status",
@@ -180,11 +182,12 @@ def test_client_without_gas_has_null_gas(runner: CliRunner) -> None:
 
 
 def test_show_has_outlook_column(runner: CliRunner) -> None:
-    """`show` lists each goal's status word; its CSV adds status_word after status."""
+    """`show` lists each goal's status word; its CSV adds status_word after the old fields."""
     _phq9_client(runner, [19, 15, 8])
     assert "target reached" in invoke(runner, "show", "c-1").stdout
     header = invoke(runner, "show", "c-1", "-f", "csv").stdout.splitlines()[0].split(",")
-    assert header[-2:] == ["status", "status_word"]
+    assert header[: len(ORIGINAL_CSV)] == ORIGINAL_CSV
+    assert header[-1] == "status_word"
 
 
 def test_progress_table_at_60_columns_keeps_the_outlook(runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -202,3 +205,33 @@ def test_progress_reads_leave_the_examples_untouched(runner: CliRunner, tmp_path
     before = snapshot(EXAMPLES)
     invoke(runner, "--home", str(EXAMPLES), "progress", "c-1042", "--chart")
     assert snapshot(EXAMPLES) == before
+
+
+def test_as_of_fixes_the_day_flags_are_judged_on(runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """GOALTRACK_AS_OF=2026-11-28: c-4208's last entries (10-20) are 39 days old: stale."""
+    monkeypatch.setenv("GOALTRACK_AS_OF", "2026-11-28")
+    document = _json(runner, "--home", str(EXAMPLES), "progress", "c-4208")
+    assert document["as_of"] == "2026-11-28"
+    assert [goal["days_since_entry"] for goal in document["goals"]] == [39, 39, 39, 81]
+    assert [goal["status_word"] for goal in document["goals"]] == [
+        "stale",
+        "stale",
+        "deteriorating",
+        "paused",
+    ]
+
+
+def test_bad_as_of_is_an_input_error(runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """GOALTRACK_AS_OF that is not a date: exit 1, naming the variable."""
+    monkeypatch.setenv("GOALTRACK_AS_OF", "someday")
+    result = invoke(runner, "--home", str(EXAMPLES), "progress", "c-4208")
+    assert result.exit_code == 1
+    assert "GOALTRACK_AS_OF" in result.stderr
+
+
+def test_cli_default_stale_days_matches_the_core() -> None:
+    """The CLI's default (kept there for start-up time) equals the core's."""
+    from goaltrack import outcomes
+    from goaltrack.cli import progress_view
+
+    assert progress_view.DEFAULT_STALE_DAYS == outcomes.DEFAULT_STALE_DAYS

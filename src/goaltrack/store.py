@@ -249,6 +249,8 @@ class Store:
         `change` receives a private copy of the record, mutates it and may return a value,
         which is returned. If it raises, or the result does not validate, nothing is written.
         """
+        if not self.exists(client_id):  # do not leave a lock file for a client that is not there
+            raise ClientNotFoundError(f"no client {client_id!r} in {self.clients_dir}")
         self.ensure_home()
         with self._locked(client_id):
             loaded = self._read(client_id)

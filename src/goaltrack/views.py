@@ -7,21 +7,43 @@ from typing import Any
 
 from goaltrack import instruments
 from goaltrack.gas import client_gas
-from goaltrack.instruments import Instrument
+from goaltrack.instruments import Instrument, Registry
 from goaltrack.model import ClientRecord, Goal, GoalKind, GoalStatus
 from goaltrack.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
 
+CLIENT_FIELDS = [
+    "id", "name", "status", "created", "concerns", "goals", "active_goals", "last_entry",
+]
+GOAL_FIELDS = [
+    "client", "goal", "kind", "title", "measure", "baseline", "target", "due", "priority",
+    "status", "approach", "created", "entries",
+]
 
-def instrument_for(goal: Goal) -> Instrument | None:
-    """The instrument a goal is measured with, if goaltrack knows it (one place to look up)."""
-    return instruments.get(goal.measure) if goal.measure else None
+
+def progress_fields() -> list[str]:
+    """The keys of a progress row, in order (CSV header even when there are no rows)."""
+    from dataclasses import fields
+
+    return ["client", *(item.name for item in fields(GoalSummary))]
+
+
+def instrument_for(goal: Goal, registry: Registry | None = None) -> Instrument | None:
+    """The instrument a goal is measured with: from `registry` (built-ins plus the user's
+    instruments.toml), else from the built-ins; None for an unknown or missing measure."""
+    if not goal.measure:
+        return None
+    return registry.get(goal.measure) if registry is not None else instruments.get(goal.measure)
 
 
 def summarize(
-    goal: Goal, today: date | None = None, stale_days: int = DEFAULT_STALE_DAYS
+    goal: Goal,
+    today: date | None = None,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    registry: Registry | None = None,
 ) -> GoalSummary:
     """A goal's summary against its own instrument."""
-    return summarize_goal(goal, instrument_for(goal), today=today, stale_days=stale_days)
+    instrument = instrument_for(goal, registry)
+    return summarize_goal(goal, instrument, today=today, stale_days=stale_days)
 
 
 def gas_detail(record: ClientRecord, weighting: str = "equal") -> dict[str, Any] | None:
@@ -47,7 +69,10 @@ def client_row(record: ClientRecord) -> dict[str, Any]:
 
 
 def client_detail(
-    record: ClientRecord, today: date | None = None, stale_days: int = DEFAULT_STALE_DAYS
+    record: ClientRecord,
+    today: date | None = None,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    registry: Registry | None = None,
 ) -> dict[str, Any]:
     """Everything `show` tells about a client: details, concerns, goals with their latest status."""
     client = record.client
@@ -62,7 +87,7 @@ def client_detail(
             {"name": concern.name, "severity": concern.severity.value}
             for concern in client.concerns
         ],
-        "goals": [summarize(goal, today, stale_days).as_dict() for goal in record.goals],
+        "goals": [summarize(goal, today, stale_days, registry).as_dict() for goal in record.goals],
         "gas": gas_detail(record),
     }
 
@@ -82,6 +107,7 @@ def goal_row(goal: Goal) -> dict[str, Any]:
         "approach": goal.approach.value if goal.approach else None,
         "created": goal.created,
         "entries": len(goal.progress),
+        "gas_levels": goal.gas_levels,
     }
 
 
@@ -104,10 +130,11 @@ def progress_rows(
     goals: list[Goal],
     today: date | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
+    registry: Registry | None = None,
 ) -> list[dict[str, Any]]:
     """Where each goal stands, one row per goal, with the client id first."""
     return [
-        {"client": record.client.id, **summarize(goal, today, stale_days).as_dict()}
+        {"client": record.client.id, **summarize(goal, today, stale_days, registry).as_dict()}
         for goal in goals
     ]
 

@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from goaltrack import __version__
-from goaltrack.cli import clients, goals, progress, progress_view
+from goaltrack.cli import clients, goals, instruments, measure, progress, progress_view
 from goaltrack.cli.common import STATE
 from goaltrack.errors import GoaltrackError
 
@@ -111,6 +111,8 @@ app.command("edit-goal")(goals.edit_goal)
 app.command("log")(progress.log)
 app.command("remove-entry")(progress.remove_entry)
 app.command("progress")(progress_view.show_progress)
+app.command("instruments")(instruments.list_instruments)
+app.command("measure")(measure.measure)
 
 
 def main() -> None:

@@ -1,24 +1,30 @@
-"""The `progress` command: where each goal stands, as a table, machine data, or a chart."""
+"""The `progress` command: where each goal stands, as a table, machine data, or a chart.
+
+The core (views, outcomes, the chart) is imported inside the command, so that
+`goaltrack --help` loads neither pydantic nor rich.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from goaltrack import changes, views
 from goaltrack.cli.clients import ClientIdArg
 from goaltrack.cli.common import FormatOption, JsonOption, output, store
 from goaltrack.errors import InvalidValueError
-from goaltrack.model import ClientRecord, Goal
-from goaltrack.outcomes import DEFAULT_STALE_DAYS
-from goaltrack.parsing import parse_date
 from goaltrack.render.output import Column, OutputFormat, Report
 
+if TYPE_CHECKING:
+    from goaltrack.instruments import Registry
+    from goaltrack.model import ClientRecord, Goal
+
 STALE_DAYS_ENV = "GOALTRACK_STALE_DAYS"
+AS_OF_ENV = "GOALTRACK_AS_OF"
+DEFAULT_STALE_DAYS = 28  # the same default as goaltrack.outcomes (checked by a test)
 
 StaleDaysOption = Annotated[
     int | None,
@@ -29,36 +35,6 @@ StaleDaysOption = Annotated[
         f"(default: ${STALE_DAYS_ENV}, else {DEFAULT_STALE_DAYS}).",
         show_default=False,
     ),
-]
-
-# The machine columns (CSV): the original fields in their order, then the outcome fields.
-PROGRESS_FIELDS = [
-    Column("client", "Client"),
-    Column("goal", "#", numeric=True),
-    Column("title", "Goal"),
-    Column("measure", "Measure"),
-    Column("baseline", "Start", numeric=True),
-    Column("latest", "Now", numeric=True),
-    Column("latest_date", "Date"),
-    Column("change", "Change", numeric=True),
-    Column("target", "Target", numeric=True),
-    Column("percent_to_target", "Done", numeric=True),
-    Column("entries", "N", numeric=True),
-    Column("status", "Status"),
-    Column("due", "Due"),
-    Column("improvement", "Better by", numeric=True),
-    Column("better", "Better"),
-    Column("reliable_change", "Reliable change"),
-    Column("clinical_significance", "Clinical"),
-    Column("band", "Band"),
-    Column("slope_per_week", "Trend/week", numeric=True),
-    Column("projected_date", "Projected"),
-    Column("on_track", "On track"),
-    Column("target_reached", "Reached"),
-    Column("overdue", "Overdue"),
-    Column("stale", "Stale"),
-    Column("days_since_entry", "Days since entry", numeric=True),
-    Column("status_word", "Outlook"),
 ]
 
 # The table for people: most telling first; narrow terminals drop the highest `drop` first.
@@ -90,6 +66,17 @@ def stale_days_setting(option: int | None) -> int:
     if not text.isdigit() or int(text) < 1:
         raise InvalidValueError(f"{STALE_DAYS_ENV} must be a whole number of days, at least 1")
     return int(text)
+
+
+def as_of_setting() -> date:
+    """The day stale, overdue and on-track are judged against: $GOALTRACK_AS_OF, else today.
+
+    Setting it makes reports reproducible (documentation, tests, a supervision snapshot).
+    """
+    from goaltrack.parsing import parse_date
+
+    text = os.environ.get(AS_OF_ENV, "").strip()
+    return parse_date(text, AS_OF_ENV) if text else date.today()
 
 
 def gas_footnote(gas: dict[str, Any] | None) -> list[str]:
@@ -130,6 +117,10 @@ def show_progress(
     as_json: JsonOption = False,
 ) -> None:
     """Where each goal stands: change, reliable and clinical change, trend, and an outlook."""
+    from goaltrack import changes, safety, views
+    from goaltrack.cli.instruments import registry
+    from goaltrack.parsing import parse_date
+
     threshold = stale_days_setting(stale_days)
     weighting = gas_weights.strip().lower()
     if weighting not in ("equal", "priority"):
@@ -145,13 +136,16 @@ def show_progress(
         if goal is not None
         else sorted(record.goals, key=lambda g: g.number)
     )
-    today = date.today()
+    known = registry()
+    today = as_of_setting()
+    alerts = safety.alerts(record)
     if chart:
-        _print_charts(record, selected, today, threshold, since_date)
+        for alert in alerts:  # a chart must not hide a safety flag either
+            sys.stderr.write(f"goaltrack: warning: {alert.message()}\n")
+        _print_charts(record, selected, today, threshold, since_date, known)
         return
-    rows = views.progress_rows(record, selected, today, threshold)
+    rows = views.progress_rows(record, selected, today, threshold, known)
     gas = views.gas_detail(record, weighting)
-    machine = fmt is not OutputFormat.TABLE or as_json
     report = Report(
         document={
             "client": client_id,
@@ -159,18 +153,44 @@ def show_progress(
             "stale_days": threshold,
             "goals": rows,
             "gas": gas,
+            "alerts": [alert.as_dict() for alert in alerts],
         },
         rows=rows,
-        columns=PROGRESS_FIELDS if machine else PROGRESS_TABLE,
+        keys=views.progress_fields(),
+        columns=_table_columns(rows) if fmt is OutputFormat.TABLE and not as_json else [],
         title=f"Progress of {client_id}",
         empty="no goals yet: add one with `goaltrack add-goal`",
         footnotes=gas_footnote(gas),
+        alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)
 
 
+TITLE_ROOM = 36  # a goal title up to this long stays on one line: detail columns go first
+
+
+def _table_columns(rows: list[dict[str, Any]]) -> list[Column]:
+    """The table columns for this terminal, dropping detail before wrapping goal titles."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from goaltrack.render.tables import fit_columns
+
+    width = Console(file=sys.stdout).width
+    unwrapped = [replace(c, wrap=False) if c.key == "title" else c for c in PROGRESS_TABLE]
+    short = [{**row, "title": str(row.get("title", ""))[:TITLE_ROOM]} for row in rows]
+    kept = {column.key for column in fit_columns(unwrapped, short, width)}
+    return [column for column in PROGRESS_TABLE if column.key in kept]
+
+
 def _print_charts(
-    record: ClientRecord, goals: list[Goal], today: date, stale_days: int, since: date | None
+    record: ClientRecord,
+    goals: list[Goal],
+    today: date,
+    stale_days: int,
+    since: date | None,
+    known: Registry,
 ) -> None:
     """Draw each goal's chart to stdout."""
     from goaltrack.render.chart import write_charts
@@ -178,4 +198,12 @@ def _print_charts(
     if not goals:
         sys.stderr.write("goaltrack: no goals yet: add one with `goaltrack add-goal`\n")
         return
-    write_charts(record, goals, sys.stdout, today=today, stale_days=stale_days, since=since)
+    write_charts(
+        record,
+        goals,
+        sys.stdout,
+        today=today,
+        stale_days=stale_days,
+        since=since,
+        registry=known,
+    )

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import IO, Any
 
 from goaltrack import views
-from goaltrack.instruments import Direction, Instrument
+from goaltrack.instruments import Direction, Instrument, Registry
 from goaltrack.model import ClientRecord, Goal
 from goaltrack.outcomes import GoalSummary
 
@@ -190,6 +190,7 @@ def write_charts(
     today: date,
     stale_days: int,
     since: date | None = None,
+    registry: Registry | None = None,
 ) -> None:
     """Draw each goal's chart to `out`, as wide as the terminal (or COLUMNS).
 
@@ -204,8 +205,8 @@ def write_charts(
     charts = [
         chart_lines(
             goal,
-            views.summarize(goal, today, stale_days),
-            views.instrument_for(goal),
+            views.summarize(goal, today, stale_days, registry),
+            views.instrument_for(goal, registry),
             width=console.width,
             unicode=unicode,
             since=since,
