@@ -228,8 +228,18 @@ def test_instruments_lists_every_builtin_as_csv(runner: CliRunner) -> None:
         "key,name,min,max,range,integer,better,cutoff,reliable_change,reliable_change_from,sd,"
         "reliability,bands,loinc,administration,licence,source,note,origin,file"
     )
-    assert lines[1] == "phq9,Patient Health Questionnaire-9,0-27,lower,10,6,items,built-in"
-    assert len(lines) == 11
+    import csv
+
+    rows = list(csv.DictReader(lines))
+    assert len(rows) == 10
+    phq9 = rows[0]
+    assert (phq9["key"], phq9["range"], phq9["better"], phq9["cutoff"]) == (
+        "phq9", "0-27", "lower", "10"
+    )
+    assert (phq9["reliable_change"], phq9["administration"], phq9["origin"]) == (
+        "6", "items", "built-in"
+    )
+    assert phq9["bands"].split(";")[0] == '{"low":0,"high":4,"label":"minimal"}'
 
 
 def test_instruments_key_shows_bands_cutoff_and_licence(runner: CliRunner) -> None:

@@ -115,6 +115,8 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, list | tuple):
         return ";".join(_csv_cell(item) for item in value)
     if isinstance(value, date | datetime):
