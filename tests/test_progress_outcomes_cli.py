@@ -235,3 +235,29 @@ def test_cli_default_stale_days_matches_the_core() -> None:
     from goaltrack.cli import progress_view
 
     assert progress_view.DEFAULT_STALE_DAYS == outcomes.DEFAULT_STALE_DAYS
+
+
+def test_user_instrument_feeds_the_analytics(runner: CliRunner, home: Path) -> None:
+    """A user scale with SD 7.5, r .9 (instruments.toml): 11 -> 20 is RCI 2.68: improved."""
+    invoke(runner, "new-client", "c-1")
+    home.joinpath("instruments.toml").write_text(
+        '[esteem]\nname = "Esteem diary"\nmin = 0\nmax = 30\nbetter = "higher"\n'
+        "cutoff = 15\nsd = 7.5\nreliability = 0.9\n"
+    )
+    invoke(
+        runner,
+        "add-goal",
+        "c-1",
+        "self-esteem",
+        "Esteem",
+        "--measure",
+        "esteem",
+        "--baseline",
+        "11",
+        "--target",
+        "22",
+    )
+    invoke(runner, "log", "c-1", "1", "20", "--date", _days_ago(0))
+    goal = _json(runner, "progress", "c-1")["goals"][0]
+    assert goal["reliable_change"] == "improved"
+    assert goal["clinical_significance"] == "recovered"
