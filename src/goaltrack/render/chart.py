@@ -9,126 +9,38 @@ in a right-hand gutter), x axis with dates, legend. Rich is imported only inside
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import IO, Any
 
 from goaltrack import views
 from goaltrack.instruments import Direction, Instrument, Registry
 from goaltrack.model import ClientRecord, Goal
 from goaltrack.outcomes import GoalSummary
+from goaltrack.render.canvas import (
+    ASCII,
+    UNICODE,
+    Canvas,
+    Glyphs,
+    Scale,
+    Threshold,
+    ascii_line,
+    braille_line,
+    date_axis,
+    format_value,
+    hline,
+    nice_step,
+    point_row,
+    wrap_words,
+)
 
 MIN_WIDTH = 40
-_BRAILLE_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 _BAND_PALETTE = ("green", "yellow3", "dark_orange", "red", "red3")
 _GOOD = {"achieved", "target reached", "on track", "improving"}
 _WARN = {"stale", "off track", "overdue", "no change"}
 _BAD = {"deteriorating"}
-
-
-@dataclass(frozen=True)
-class Glyphs:
-    """The characters of one drawing mode."""
-
-    point: str
-    target: str
-    cutoff: str
-    due: str
-    spine: str
-    tick: str
-    corner: str
-    floor: str
-    floor_tick: str
-    bracket_top: str
-    bracket_mid: str
-    bracket_bottom: str
-    bracket_single: str
-    sep: str
-    arrow: str
-    ellipsis: str
-    line: str  # the dot between entries (ASCII mode only; Unicode uses Braille)
-
-
-UNICODE = Glyphs(
-    "●", "━", "┄", "┊", "│", "┤", "└", "─", "┬", "┐", "│", "┘", "]", " · ", "→", "…", "·"
-)
-ASCII = Glyphs(
-    "*", "=", "-", ":", "|", "+", "+", "-", "+", ".", "|", "'", "]", " | ", "->", ".", "."
-)
-
-
-@dataclass
-class Canvas:
-    """A grid of characters with an optional style per cell."""
-
-    width: int
-    height: int
-    chars: list[list[str]] = field(init=False)
-    styles: list[list[str | None]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.chars = [[" "] * self.width for _ in range(self.height)]
-        self.styles = [[None] * self.width for _ in range(self.height)]
-
-    def put(self, row: int, col: int, char: str, style: str | None = None) -> None:
-        """Set one cell (ignored outside the grid)."""
-        if 0 <= row < self.height and 0 <= col < self.width:
-            self.chars[row][col] = char
-            self.styles[row][col] = style
-
-    def text(self, row: int, col: int, text: str, style: str | None = None) -> None:
-        """Write a string from (row, col) rightwards."""
-        for offset, char in enumerate(text):
-            self.put(row, col + offset, char, style)
-
-
-@dataclass(frozen=True)
-class Scale:
-    """Maps values to rows and dates to columns of the plot area."""
-
-    low: float
-    high: float
-    rows: int
-    start: date
-    end: date
-    cols: int
-
-    def row(self, value: float, sub: int = 1) -> int:
-        """The row (or sub-row, with `sub` sub-rows per row) of a value; 0 is the top.
-
-        Row r stands for `value_at_row(r)`; sub-rows are centred on it, so that a value's
-        sub-row always lies inside the value's row.
-        """
-        fraction = (self.high - value) / (self.high - self.low)
-        return _cell(fraction * (self.rows - 1), sub, self.rows)
-
-    def value_at_row(self, row: int) -> float:
-        """The value a row stands for."""
-        return self.high - row * (self.high - self.low) / (self.rows - 1)
-
-    def col(self, day: date, sub: int = 1) -> int:
-        """The column (or sub-column) of a date; one date alone sits in the middle."""
-        span = (self.end - self.start).days
-        if span == 0:
-            return _cell((self.cols - 1) / 2, sub, self.cols)
-        return _cell((day - self.start).days / span * (self.cols - 1), sub, self.cols)
-
-    def date_at_col(self, col: int) -> date:
-        """The date a column stands for."""
-        span = (self.end - self.start).days
-        if span == 0:
-            return self.start
-        return self.start + timedelta(days=round(col / (self.cols - 1) * span))
-
-
-def _cell(position: float, sub: int, cells: int) -> int:
-    """The (sub-)cell holding a position measured in cells, rounding halves up."""
-    index = math.floor(position * sub + sub / 2) if sub > 1 else math.floor(position + 0.5)
-    return min(max(index, 0), cells * sub - 1)
 
 
 def chart_lines(
@@ -235,11 +147,13 @@ def _facts(summary: GoalSummary, instrument: Instrument | None, glyphs: Glyphs) 
     elif summary.measure:
         facts.append(f"measure {summary.measure}")
     if summary.baseline is not None and summary.latest is not None:
-        facts.append(f"{_num(summary.baseline)} {glyphs.arrow} {_num(summary.latest)}")
+        facts.append(
+            f"{format_value(summary.baseline)} {glyphs.arrow} {format_value(summary.latest)}"
+        )
     if summary.improvement is not None and summary.improvement != 0:
         word = "better" if summary.improvement > 0 else "worse"
         unit = "point" if abs(summary.improvement) == 1 else "points"
-        facts.append(f"{_num(abs(summary.improvement))} {unit} {word}")
+        facts.append(f"{format_value(abs(summary.improvement))} {unit} {word}")
     if summary.clinical_significance:
         facts.append(f"clinically {summary.clinical_significance}")
     elif summary.reliable_change == "none":
@@ -318,24 +232,24 @@ def _plot(
     thresholds: list[Threshold] = []
     cutoff_row = _cutoff_row(scale, goal.target, instrument)
     if cutoff_row is not None and instrument is not None and instrument.cutoff is not None:
-        _hline(canvas, cutoff_row, glyphs.cutoff, style("yellow"))
+        hline(canvas, cutoff_row, glyphs.cutoff, style("yellow"))
         thresholds.append(Threshold(cutoff_row, instrument.cutoff, equal_goes_high=True))
     if goal.target is not None and low <= goal.target <= high:
         target_row = scale.row(goal.target)
-        _hline(canvas, target_row, glyphs.target, style("bold green"))
+        hline(canvas, target_row, glyphs.target, style("bold green"))
         if summary.better is not None:
             higher = summary.better == Direction.HIGHER.value
             thresholds.append(Threshold(target_row, goal.target, equal_goes_high=higher))
     markers = len(points) <= cols // 2 or not unicode
     if unicode:
-        coords = [(scale.col(d, 2), _point_row(scale, v, thresholds, 4)) for d, v in points]
-        _braille_line(canvas, coords, style("cyan"))
+        coords = [(scale.col(d, 2), point_row(scale, v, thresholds, 4)) for d, v in points]
+        braille_line(canvas, coords, style("cyan"))
     else:
-        coords = [(scale.col(d), _point_row(scale, v, thresholds)) for d, v in points]
-        _ascii_line(canvas, coords, glyphs.line)
+        coords = [(scale.col(d), point_row(scale, v, thresholds)) for d, v in points]
+        ascii_line(canvas, coords, glyphs.line)
     if markers:
         for day, value in points:
-            row = _point_row(scale, value, thresholds)
+            row = point_row(scale, value, thresholds)
             canvas.put(row, scale.col(day), glyphs.point, style("bold cyan"))
 
     band_cells = _band_gutter(scale, bands, band_width, integer, glyphs, instrument, unicode)
@@ -364,17 +278,8 @@ def _value_range(
     low, high = min(values), max(values)
     if low == high:
         return low - 1, high + 1
-    step = _nice_step((high - low) / 4)
+    step = nice_step((high - low) / 4)
     return math.floor(low / step) * step, math.ceil(high / step) * step
-
-
-def _nice_step(raw: float) -> float:
-    """1, 2 or 5 times a power of ten, at least `raw`."""
-    power = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 5, 10):
-        if factor * power >= raw - 1e-12:
-            return float(factor * power)
-    return float(10 * power)
 
 
 def _plot_height(width: int, low: float, high: float, integer: bool) -> int:
@@ -385,38 +290,6 @@ def _plot_height(width: int, low: float, high: float, integer: bool) -> int:
         per_unit = int((most - 1) // span)
         return int(span) * per_unit + 1
     return most
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """A drawn line (cutoff or target) that points must stay on the correct side of.
-
-    Rows are coarser than the scale, so a value just beyond a line may round onto it. A point
-    on the line's row means "at the line's value or on its `equal_goes_high` side"; a point
-    on the other side is moved off the row. This keeps the picture honest about the two
-    questions that matter: above the cutoff or not, target reached or not.
-    """
-
-    row: int
-    value: float
-    equal_goes_high: bool
-
-
-def _point_row(scale: Scale, value: float, thresholds: list[Threshold], sub: int = 1) -> int:
-    """The (sub-)row of a point: its natural row, kept on the correct side of each line."""
-    natural = scale.row(value)
-    row = natural
-    for line in thresholds:
-        if line.equal_goes_high:
-            row = min(row, line.row) if value >= line.value else max(row, line.row + 1)
-        else:
-            row = max(row, line.row) if value <= line.value else min(row, line.row - 1)
-    row = min(max(row, 0), scale.rows - 1)
-    if sub == 1:
-        return row
-    if row == natural:
-        return scale.row(value, sub)
-    return row * sub if row > natural else row * sub + sub - 1
 
 
 def _cutoff_row(scale: Scale, target: float | None, instrument: Instrument | None) -> int | None:
@@ -448,7 +321,7 @@ def _y_labels(scale: Scale, target: float | None, instrument: Instrument | None)
 
         near = range(row - 1, row + 2) if spaced else range(row, row + 1)
         if all(r not in labels for r in near):
-            labels[row] = _num(value)
+            labels[row] = format_value(value)
 
     if target is not None:
         place(float(target), spaced=False)
@@ -457,45 +330,12 @@ def _y_labels(scale: Scale, target: float | None, instrument: Instrument | None)
         place(instrument.cutoff, spaced=False, row=cutoff_row)
     place(high, spaced=False)
     place(low, spaced=False)
-    step = _nice_step((high - low) / max(rows // 2, 1))
+    step = nice_step((high - low) / max(rows // 2, 1))
     tick = math.ceil(low / step) * step
     while tick <= high + 1e-9:
         place(tick, spaced=True)
         tick += step
     return labels
-
-
-def _hline(canvas: Canvas, row: int, char: str, style: str | None) -> None:
-    for col in range(canvas.width):
-        canvas.put(row, col, char, style)
-
-
-def _segments(coords: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Every (x, y) cell on the straight segments joining consecutive points."""
-    cells: list[tuple[int, int]] = [coords[0]]
-    for (x0, y0), (x1, y1) in itertools.pairwise(coords):
-        steps = max(abs(x1 - x0), abs(y1 - y0), 1)
-        for step in range(1, steps + 1):
-            cells.append(
-                (round(x0 + (x1 - x0) * step / steps), round(y0 + (y1 - y0) * step / steps))
-            )
-    return cells
-
-
-def _braille_line(canvas: Canvas, coords: list[tuple[int, int]], style: str | None) -> None:
-    """The values joined by a line of Braille dots (2 x 4 dots per cell)."""
-    bits: dict[tuple[int, int], int] = {}
-    for x, y in _segments(coords):
-        key = (y // 4, x // 2)
-        bits[key] = bits.get(key, 0) | _BRAILLE_BITS[y % 4][x % 2]
-    for (row, col), value in bits.items():
-        canvas.put(row, col, chr(0x2800 + value), style)
-
-
-def _ascii_line(canvas: Canvas, coords: list[tuple[int, int]], dot: str) -> None:
-    """The values joined by dots, one character cell at a time."""
-    for x, y in _segments(coords):
-        canvas.put(y, x, dot)
 
 
 def _band_gutter(
@@ -530,7 +370,7 @@ def _band_gutter(
             continue
         colour = _band_colour(index, len(bands), instrument) if unicode else None
         top, bottom = band_rows[0], band_rows[-1]
-        wrapped = _wrap_words(band.label, text_width, len(band_rows), glyphs.ellipsis)
+        wrapped = wrap_words(band.label, text_width, len(band_rows), glyphs.ellipsis)
         first = top + (len(band_rows) - len(wrapped)) // 2
         for row in band_rows:
             if top == bottom:
@@ -555,25 +395,6 @@ def _band_colour(index: int, count: int, instrument: Instrument | None) -> str:
     return _BAND_PALETTE[position]
 
 
-def _wrap_words(text: str, width: int, max_lines: int, ellipsis: str) -> list[str]:
-    """Word-wrap a label into at most `max_lines` lines of `width` (the last one cut short)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
-    return [_fit(line, width, ellipsis) for line in lines]
-
-
-def _fit(text: str, width: int, ellipsis: str) -> str:
-    if len(text) <= width:
-        return text
-    return text[: max(width - len(ellipsis), 1)].rstrip() + ellipsis
-
-
 def _legend(
     goal: Goal,
     instrument: Instrument | None,
@@ -587,9 +408,9 @@ def _legend(
     style = (lambda name: name) if unicode else (lambda name: None)
     items.append((f"{glyphs.point if markers else glyphs.line} score", style("bold cyan")))
     if goal.target is not None:
-        items.append((f"{glyphs.target} target {_num(goal.target)}", style("bold green")))
+        items.append((f"{glyphs.target} target {format_value(goal.target)}", style("bold green")))
     if instrument is not None and instrument.cutoff is not None:
-        items.append((f"{glyphs.cutoff} cutoff {_num(instrument.cutoff)}", style("yellow")))
+        items.append((f"{glyphs.cutoff} cutoff {format_value(instrument.cutoff)}", style("yellow")))
     if show_due and goal.due is not None:
         items.append((f"{glyphs.due} due {goal.due.isoformat()}", style("magenta")))
     return items
@@ -622,7 +443,7 @@ def _assemble(
             text, colour = gutter[row]
             line.append(f" {text}".rstrip().ljust(band_width)[:band_width], style=colour)
         lines.append(line)
-    ticks, date_line = _x_axis(scale, label_width + 2)
+    ticks, date_line = date_axis(scale, label_width + 2)
     floor = [glyphs.floor_tick if col in ticks else glyphs.floor for col in range(scale.cols)]
     lines.append(
         Text(" " * label_width + " " + glyphs.corner + "".join(floor), style=axis_style or "")
@@ -646,34 +467,6 @@ def _append_cells(line: Any, chars: list[str], styles: list[str | None]) -> None
         line.append(run, style=run_style)
 
 
-def _x_axis(scale: Scale, offset: int) -> tuple[set[int], str]:
-    """Tick columns and the line of date labels under them (first left, last right)."""
-    label_len = 10
-    line = [" "] * (offset + scale.cols)
-    if scale.start == scale.end:
-        col = scale.col(scale.start)
-        begin = max(0, min(offset + col - label_len // 2, offset + scale.cols - label_len))
-        line[begin : begin + label_len] = list(scale.start.isoformat())
-        return {col}, "".join(line).rstrip()
-    last = scale.cols - 1
-    count = max(2, min(last // (label_len + 8) + 1, (scale.end - scale.start).days + 1))
-    wanted = [0, last, *sorted({round(i * last / (count - 1)) for i in range(1, count - 1)})]
-    placed: list[tuple[int, int, int]] = []  # (col, begin, end)
-    for col in wanted:
-        if col == 0:
-            begin = offset
-        elif col == last:
-            begin = offset + col - label_len + 1
-        else:
-            begin = offset + col - label_len // 2
-        if any(begin < end + 2 and other < begin + label_len + 2 for _, other, end in placed):
-            continue
-        placed.append((col, begin, begin + label_len))
-    for col, begin, _ in placed:
-        line[begin : begin + label_len] = list(scale.date_at_col(col).isoformat())
-    return {col for col, _, _ in placed if col}, "".join(line).rstrip()
-
-
 def _status_style(word: str) -> str:
     if word in _GOOD:
         return "bold green"
@@ -682,11 +475,3 @@ def _status_style(word: str) -> str:
     if word in _WARN:
         return "bold yellow"
     return "bold"
-
-
-def _num(value: float) -> str:
-    """A value as typed: 9, 6.5, -2."""
-    number = float(value)
-    if number.is_integer():
-        return str(int(number))
-    return f"{number:.2f}".rstrip("0").rstrip(".")
