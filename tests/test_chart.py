@@ -290,3 +290,39 @@ def test_points_not_at_target_stay_off_the_target_line() -> None:
     target = next(i for i, line in enumerate(rows) if line.startswith(" 9 +"))
     assert rows[target].count("*") == 1
     assert any("*" in line for line in rows[:target])
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _on_terminal(columns: int, no_color: str = "") -> str:
+    """Run `progress c-1042 1 --chart` on a pseudo-terminal; the text without ANSI codes."""
+    import pexpect
+
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": no_color, "TERM": "xterm-256color",
+           "GOALTRACK_AS_OF": "2026-11-28", "LANG": "C.UTF-8"}  # fmt: skip
+    child = pexpect.spawn(
+        sys.executable, ["-m", "goaltrack", "--home", str(EXAMPLES), "progress", "c-1042", "1",
+                         "--chart"],
+        env=env, encoding="utf-8", timeout=30, dimensions=(60, columns),
+    )  # fmt: skip
+    child.expect(pexpect.EOF)
+    text = child.before or ""
+    child.close()
+    assert child.exitstatus == 0
+    return ANSI.sub("", text).replace("\r", "")
+
+
+def test_terminal_chart_uses_braille_and_fits() -> None:
+    """On a terminal the chart uses Braille dots, markers and box lines, within 60 columns."""
+    text = _on_terminal(60)
+    assert "●" in text and "━" in text and "┄" in text
+    assert any("\u2800" < char <= "\u28ff" for char in text)
+    assert all(len(line) <= 60 for line in text.splitlines())
+
+
+def test_terminal_chart_with_no_color_is_plain() -> None:
+    """NO_COLOR on a terminal gives the plain ASCII chart."""
+    text = _on_terminal(60, no_color="1")
+    assert text.isascii()
+    assert "= target 9" in text
