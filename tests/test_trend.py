@@ -90,3 +90,12 @@ def test_projection_is_never_before_the_data(values: list[int], target: int) -> 
     assert trend is not None
     projected = projected_date(trend, target, values[-1])
     assert projected is None or projected >= points[-1][0]
+
+
+def test_projection_past_the_last_representable_date_is_none() -> None:
+    """Entries in the year 9999 heading slowly to target: no date exists, so none."""
+    start = date(9999, 1, 1)
+    points = [(start, 20.0), (start + timedelta(100), 19.0), (start + timedelta(200), 18.0)]
+    trend = fit_trend(points)
+    assert trend is not None
+    assert projected_date(trend, 9, 18) is None

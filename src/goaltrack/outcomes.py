@@ -311,9 +311,8 @@ def summarize_goal(
     baseline = goal.effective_baseline()
     direction = better_direction(instrument, baseline, goal.target)
     gain = improvement(baseline, latest, direction)
-    movement = reliable_change(baseline, latest, instrument)
-    if movement is None and gain is not None:
-        movement = _plain_movement(gain)
+    reliable = reliable_change(baseline, latest, instrument)
+    movement = reliable if reliable is not None or gain is None else _plain_movement(gain)
     trend = fit_trend([(entry.date, entry.value) for entry in ordered])
     reached = target_reached(latest, goal.target, direction)
     projected = None
@@ -339,7 +338,7 @@ def summarize_goal(
         status=goal.status.value,
         improvement=gain,
         better=direction.value if direction else None,
-        reliable_change=_value(reliable_change(baseline, latest, instrument)),
+        reliable_change=_value(reliable),
         clinical_significance=_value(clinical_significance(baseline, latest, instrument)),
         band=instrument.band_for(latest) if instrument and latest is not None else None,
         slope_per_week=round(trend.slope_per_week, 2) if trend else None,

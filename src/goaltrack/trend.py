@@ -78,4 +78,7 @@ def projected_date(trend: Trend, target: float, latest: float) -> date | None:
     if days - last_days > MAX_PROJECTION_DAYS:
         return None
     whole = max(math.ceil(days - 1e-9), last_days)
-    return trend.origin + timedelta(days=whole)
+    try:
+        return trend.origin + timedelta(days=whole)
+    except OverflowError:  # past the year 9999: not in sight
+        return None
