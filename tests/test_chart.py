@@ -326,3 +326,19 @@ def test_terminal_chart_with_no_color_is_plain() -> None:
     text = _on_terminal(60, no_color="1")
     assert text.isascii()
     assert "= target 9" in text
+
+
+def test_unicode_chart_projects_the_trend_to_the_target() -> None:
+    """c-1042 goal 2 (on track, target by 12-07, due shown): a dotted trend in the legend;
+    goal 1 (target reached) has none."""
+    record = store.load("c-1042", EXAMPLES)
+
+    def legend(number: int) -> str:
+        goal = record.goal(number)
+        assert goal is not None
+        lines = chart_lines(goal, views.summarize(goal, TODAY), views.instrument_for(goal),
+                            width=100, unicode=True)  # fmt: skip
+        return lines[-1].plain
+
+    assert "trend" in legend(2)
+    assert "trend" not in legend(1)

@@ -36,7 +36,7 @@ class Glyphs:
 
 
 UNICODE = Glyphs(
-    "●", "━", "┄", "┊", "│", "┤", "└", "─", "┬", "┐", "│", "┘", "]", " · ", "→", "…", "·"
+    "●", "━", "┄", "┊", "│", "┤", "└", "─", "┬", "┐", "│", "┘", "]", " · ", "→", "…", "⠤"
 )
 ASCII = Glyphs(
     "*", "=", "-", ":", "|", "+", "+", "-", "+", ".", "|", "'", "]", " | ", "->", ".", "."
@@ -172,10 +172,14 @@ def segments(coords: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return cells
 
 
-def braille_line(canvas: Canvas, coords: list[tuple[int, int]], style: str | None) -> None:
-    """The values joined by a line of Braille dots (2 x 4 dots per cell)."""
+def braille_line(
+    canvas: Canvas, coords: list[tuple[int, int]], style: str | None, every: int = 1
+) -> None:
+    """The values joined by a line of Braille dots (2 x 4 dots per cell); `every` 2 dots it."""
     bits: dict[tuple[int, int], int] = {}
-    for x, y in segments(coords):
+    for index, (x, y) in enumerate(segments(coords)):
+        if index % every:
+            continue
         key = (y // 4, x // 2)
         bits[key] = bits.get(key, 0) | BRAILLE_BITS[y % 4][x % 2]
     for (row, col), value in bits.items():

@@ -241,6 +241,7 @@ def _plot(
             higher = summary.better == Direction.HIGHER.value
             thresholds.append(Threshold(target_row, goal.target, equal_goes_high=higher))
     markers = len(points) <= cols // 2 or not unicode
+    projected = unicode and _projection(canvas, scale, goal, summary, points[-1][0])
     if unicode:
         coords = [(scale.col(d, 2), point_row(scale, v, thresholds, 4)) for d, v in points]
         braille_line(canvas, coords, style("cyan"))
@@ -262,9 +263,35 @@ def _plot(
         band_width,
         glyphs,
         unicode,
-        _legend(goal, instrument, glyphs, show_due, markers, unicode),
+        _legend(goal, instrument, glyphs, show_due, markers, unicode, projected),
         width,
     )
+
+
+def _projection(canvas: Canvas, scale: Scale, goal: Goal, summary: GoalSummary, last: date) -> bool:
+    """A dotted trend line from the last entry toward the target, as far as the axis goes.
+
+    Drawn (Unicode only) when the trend has a projected date and the axis reaches past the
+    last entry (it does when the due date is shown): it shows whether the line meets the
+    target before the due date. True when drawn.
+    """
+    from goaltrack.trend import fit_trend
+
+    if summary.projected_date is None or goal.target is None:
+        return False
+    trend = fit_trend([(entry.date, float(entry.value)) for entry in goal.entries_in_order()])
+    end = min(summary.projected_date, scale.end)
+    if trend is None or end <= last:
+        return False
+
+    def clamp(value: float) -> float:
+        return min(max(value, scale.low), scale.high)
+
+    start_value, end_value = clamp(trend.value_on(last)), clamp(trend.value_on(end))
+    coords = [(scale.col(last, 2), scale.row(start_value, 4)),
+              (scale.col(end, 2), scale.row(end_value, 4))]  # fmt: skip
+    braille_line(canvas, coords, "dim cyan", every=2)
+    return True
 
 
 def _value_range(
@@ -402,11 +429,14 @@ def _legend(
     show_due: bool,
     markers: bool,
     unicode: bool,
+    projected: bool = False,
 ) -> list[tuple[str, str | None]]:
     """Legend items as (text, style)."""
     items: list[tuple[str, str | None]] = []
     style = (lambda name: name) if unicode else (lambda name: None)
     items.append((f"{glyphs.point if markers else glyphs.line} score", style("bold cyan")))
+    if projected:
+        items.append(("⠢⠒ trend", style("dim cyan")))
     if goal.target is not None:
         items.append((f"{glyphs.target} target {format_value(goal.target)}", style("bold green")))
     if instrument is not None and instrument.cutoff is not None:
