@@ -11,6 +11,7 @@ dots are not in most monospace fonts).
 from __future__ import annotations
 
 import html
+import io
 import re
 import shutil
 import subprocess
@@ -27,8 +28,10 @@ SVG = ROOT / "docs" / "progress-chart.svg"
 PNG = SVG.with_suffix(".png")
 WIDTH = 100
 TODAY = date(2026, 11, 28)
-TEXT = re.compile(r'<text class="([^"]+)" x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)"'
-                  r' clip-path="([^"]+)">([^<]*)</text>')
+TEXT = re.compile(
+    r'<text class="([^"]+)" x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)"'
+    r' clip-path="([^"]+)">([^<]*)</text>'
+)
 
 
 def _one_text_per_cell(svg: str) -> str:
@@ -52,11 +55,17 @@ def _one_text_per_cell(svg: str) -> str:
 
 def main() -> None:
     record = store.load("c-1042", ROOT / "examples" / "caseload")
-    console = Console(width=WIDTH, record=True, force_terminal=True, color_system="truecolor",
-                      file=open("/dev/null", "w"))  # noqa: SIM115 - the console owns it
+    console = Console(
+        width=WIDTH, record=True, force_terminal=True, color_system="truecolor", file=io.StringIO()
+    )  # recorded, not shown
     for goal in record.goals[:2]:
-        lines = chart_lines(goal, views.summarize(goal, TODAY), views.instrument_for(goal),
-                            width=WIDTH, unicode=True)
+        lines = chart_lines(
+            goal,
+            views.summarize(goal, TODAY),
+            views.instrument_for(goal),
+            width=WIDTH,
+            unicode=True,
+        )
         for line in lines:
             line.rstrip()
             console.print(line, no_wrap=True, crop=True, overflow="crop")
