@@ -22,6 +22,9 @@ demo: $(STAMP)
 	@echo
 	@echo "== goaltrack progress c-1042 =="
 	@$(BIN)/goaltrack --home $(DEMO_HOME) progress c-1042
+	@echo
+	@echo "== goaltrack progress c-1042 1 --chart =="
+	@$(BIN)/goaltrack --home $(DEMO_HOME) progress c-1042 1 --chart
 
 ## test: the whole test suite
 test: $(STAMP)

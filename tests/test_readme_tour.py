@@ -41,6 +41,7 @@ def test_readme_tour_runs_as_printed(tmp_path: Path) -> None:
         "GOALTRACK_HOME": str(tmp_path / "home"),
         "COLUMNS": "88",
         "NO_COLOR": "1",
+        "GOALTRACK_AS_OF": "2026-11-28",  # stale/overdue/on-track judged on a fixed day
         "PATH": f"{bindir}:{os.environ['PATH']}",
     }
     ids: dict[str, str] = {}

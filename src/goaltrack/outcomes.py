@@ -1,17 +1,62 @@
 """Pure functions over a goal's series of progress entries: where does the goal stand?
 
 No I/O and no presentation here; the results are plain data for renderers and exporters.
+Every function that needs to know a measure takes its `Instrument` (or None) as a parameter,
+so it does not care where the registry comes from. The rules and their sources are in
+docs/outcomes.md.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
-from goaltrack.model import Goal
+from goaltrack.instruments import Z_RELIABLE, Direction, Instrument
+from goaltrack.model import Goal, GoalStatus
+from goaltrack.trend import Trend, fit_trend, projected_date
 
 Number = int | float
+
+DEFAULT_STALE_DAYS = 28
+_EPSILON = 1e-9
+
+
+class Movement(StrEnum):
+    """Reliable change from baseline: beyond measurement error, and which way."""
+
+    IMPROVED = "improved"
+    DETERIORATED = "deteriorated"
+    NONE = "none"
+
+
+class ClinicalChange(StrEnum):
+    """Clinically significant change (Jacobson & Truax 1991)."""
+
+    RECOVERED = "recovered"
+    IMPROVED = "improved"
+    UNCHANGED = "unchanged"
+    DETERIORATED = "deteriorated"
+
+
+class StatusWord(StrEnum):
+    """The one word a clinician scans for each goal (precedence in `status_word`)."""
+
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+    PAUSED = "paused"
+    NOT_ENOUGH_DATA = "not enough data"
+    NO_TARGET = "no target"
+    DETERIORATING = "deteriorating"
+    TARGET_REACHED = "target reached"
+    STALE = "stale"
+    OVERDUE = "overdue"
+    OFF_TRACK = "off track"
+    ON_TRACK = "on track"
+    IMPROVING = "improving"
+    NO_CHANGE = "no change"
 
 
 def change_from_baseline(baseline: Number | None, latest: Number | None) -> Number | None:
@@ -34,9 +79,186 @@ def percent_to_target(
     return round((latest - baseline) / (target - baseline) * 100, 1)
 
 
+def better_direction(
+    instrument: Instrument | None, baseline: Number | None, target: Number | None
+) -> Direction | None:
+    """Which way is better: the instrument's, else inferred from baseline toward target."""
+    if instrument is not None:
+        return instrument.better
+    if baseline is None or target is None or baseline == target:
+        return None
+    return Direction.LOWER if target < baseline else Direction.HIGHER
+
+
+def improvement(
+    before: Number | None, after: Number | None, direction: Direction | None
+) -> Number | None:
+    """Change from `before` to `after`, signed so that positive means better."""
+    if before is None or after is None or direction is None:
+        return None
+    change = after - before if direction is Direction.HIGHER else before - after
+    return _tidy(change)
+
+
+def jacobson_truax_rci(before: float, after: float, sd: float, reliability: float) -> float:
+    """The Reliable Change Index (Jacobson & Truax 1991): (after - before) / S_diff.
+
+    S_E = SD * sqrt(1 - reliability); S_diff = sqrt(2 * S_E^2). Reliable when |RCI| > 1.96.
+    """
+    standard_error = sd * math.sqrt(1 - reliability)
+    return (after - before) / math.sqrt(2 * standard_error**2)
+
+
+def reliable_change(
+    before: Number | None, after: Number | None, instrument: Instrument | None
+) -> Movement | None:
+    """Whether `before` -> `after` is a reliable improvement, deterioration, or neither.
+
+    Uses the instrument's published threshold in points (a change of at least that many
+    points is reliable, as in the IAPT manual), else the Jacobson & Truax RCI from its SD and
+    reliability (|RCI| > 1.96). None when the measure has neither, or a value is missing.
+    """
+    if before is None or after is None or instrument is None:
+        return None
+    gain = improvement(before, after, instrument.better)
+    assert gain is not None
+    if instrument.reliable_change is not None:
+        reliable = abs(gain) >= instrument.reliable_change - _EPSILON
+    elif instrument.sd is not None and instrument.reliability is not None:
+        rci = jacobson_truax_rci(before, after, instrument.sd, instrument.reliability)
+        reliable = abs(rci) > Z_RELIABLE
+    else:
+        return None
+    if not reliable or gain == 0:
+        return Movement.NONE
+    return Movement.IMPROVED if gain > 0 else Movement.DETERIORATED
+
+
+def in_clinical_range(value: Number, instrument: Instrument) -> bool | None:
+    """Whether `value` lies in the clinical range of the instrument's cutoff.
+
+    Lower-is-better measures: the cutoff and above are clinical (PHQ-9 >= 10). Higher-is-
+    better measures: below the cutoff is clinical. None when there is no cutoff.
+    """
+    if instrument.cutoff is None:
+        return None
+    if instrument.better is Direction.LOWER:
+        return value >= instrument.cutoff
+    return value < instrument.cutoff
+
+
+def clinical_significance(
+    before: Number | None, after: Number | None, instrument: Instrument | None
+) -> ClinicalChange | None:
+    """Jacobson & Truax classes against the instrument's cutoff.
+
+    recovered: reliable improvement from the clinical into the non-clinical range;
+    improved: reliable improvement without that crossing; unchanged: no reliable change;
+    deteriorated: reliable change for the worse. None without a cutoff or a reliable-change
+    criterion.
+    """
+    if instrument is None or instrument.cutoff is None or before is None or after is None:
+        return None
+    movement = reliable_change(before, after, instrument)
+    if movement is None:
+        return None
+    if movement is Movement.DETERIORATED:
+        return ClinicalChange.DETERIORATED
+    if movement is Movement.NONE:
+        return ClinicalChange.UNCHANGED
+    crossed = in_clinical_range(before, instrument) and not in_clinical_range(after, instrument)
+    return ClinicalChange.RECOVERED if crossed else ClinicalChange.IMPROVED
+
+
+def target_reached(
+    latest: Number | None, target: Number | None, direction: Direction | None
+) -> bool | None:
+    """Whether the latest value is at the target or beyond it on the better side."""
+    if latest is None or target is None or direction is None:
+        return None
+    return latest <= target if direction is Direction.LOWER else latest >= target
+
+
+def on_track(
+    due: date | None, reached: bool | None, trend: Trend | None, projected: date | None
+) -> bool | None:
+    """Whether the goal looks set to reach its target by its due date.
+
+    True when the target is reached or the trend reaches it by the due date; False when the
+    trend reaches it later, or is flat or heading away; None without a due date or a trend.
+    """
+    if due is None:
+        return None
+    if reached:
+        return True
+    if trend is None:
+        return None
+    return projected is not None and projected <= due
+
+
+def is_overdue(due: date | None, reached: bool | None, today: date) -> bool:
+    """The due date has passed and the target is not reached."""
+    return due is not None and today > due and reached is not True
+
+
+def days_since(last: date | None, today: date) -> int | None:
+    """Whole days from `last` to `today` (None without a date)."""
+    return None if last is None else (today - last).days
+
+
+def is_stale(last_activity: date, today: date, stale_days: int = DEFAULT_STALE_DAYS) -> bool:
+    """No entry for more than `stale_days` days (counted from the goal's creation if none)."""
+    return (today - last_activity).days > stale_days
+
+
+def status_word(
+    *,
+    goal_status: GoalStatus,
+    entries: int,
+    direction: Direction | None,
+    movement: Movement | None,
+    reached: bool | None,
+    stale: bool,
+    overdue: bool,
+    on_track: bool | None,
+) -> StatusWord:
+    """The overall word for a goal, by the first rule that applies (docs/outcomes.md).
+
+    `movement` is the reliable change when the measure has a criterion, else the plain
+    direction of the change from baseline.
+    """
+    if goal_status is not GoalStatus.ACTIVE:
+        return StatusWord(goal_status.value)
+    if entries == 0:
+        return StatusWord.NOT_ENOUGH_DATA
+    if direction is None:
+        return StatusWord.NO_TARGET
+    if movement is Movement.DETERIORATED:
+        return StatusWord.DETERIORATING
+    if reached:
+        return StatusWord.TARGET_REACHED
+    if stale:
+        return StatusWord.STALE
+    if overdue:
+        return StatusWord.OVERDUE
+    if entries == 1 and movement is not Movement.IMPROVED:
+        return StatusWord.NOT_ENOUGH_DATA
+    if on_track is False:
+        return StatusWord.OFF_TRACK
+    if on_track is True:
+        return StatusWord.ON_TRACK
+    if movement is Movement.IMPROVED:
+        return StatusWord.IMPROVING
+    return StatusWord.NO_CHANGE
+
+
 @dataclass(frozen=True)
 class GoalSummary:
-    """Where one goal stands: its figures as of its latest entry."""
+    """Where one goal stands: its figures as of its latest entry.
+
+    The first fields are the original contract; the outcome fields were added after them
+    (machine formats only ever gain fields).
+    """
 
     goal: int
     title: str
@@ -51,18 +273,55 @@ class GoalSummary:
     percent_to_target: float | None
     entries: int
     status: str
+    improvement: Number | None = None
+    better: str | None = None
+    reliable_change: str | None = None
+    clinical_significance: str | None = None
+    band: str | None = None
+    slope_per_week: float | None = None
+    projected_date: date | None = None
+    on_track: bool | None = None
+    target_reached: bool | None = None
+    overdue: bool = False
+    stale: bool = False
+    days_since_entry: int | None = None
+    status_word: str = StatusWord.NOT_ENOUGH_DATA.value
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for renderers, in field order."""
         return asdict(self)
 
 
-def summarize_goal(goal: Goal) -> GoalSummary:
-    """The summary of one goal from its entries (latest by date, then by entry order)."""
+def summarize_goal(
+    goal: Goal,
+    instrument: Instrument | None = None,
+    *,
+    today: date | None = None,
+    stale_days: int = DEFAULT_STALE_DAYS,
+) -> GoalSummary:
+    """The summary of one goal from its entries (latest by date, then by entry order).
+
+    `instrument` is the goal's measure (None when unknown); `today` defaults to the clock.
+    """
+    today = today or date.today()
     ordered = goal.entries_in_order()
     latest_entry = ordered[-1] if ordered else None
     latest = latest_entry.value if latest_entry else None
+    latest_date = latest_entry.date if latest_entry else None
     baseline = goal.effective_baseline()
+    direction = better_direction(instrument, baseline, goal.target)
+    gain = improvement(baseline, latest, direction)
+    reliable = reliable_change(baseline, latest, instrument)
+    movement = reliable if reliable is not None or gain is None else _plain_movement(gain)
+    trend = fit_trend([(entry.date, entry.value) for entry in ordered])
+    reached = target_reached(latest, goal.target, direction)
+    projected = None
+    if trend is not None and goal.target is not None and latest is not None and not reached:
+        projected = projected_date(trend, goal.target, latest)
+    active = goal.status is GoalStatus.ACTIVE
+    overdue = active and is_overdue(goal.due, reached, today)
+    stale = active and is_stale(latest_date or goal.created, today, stale_days)
+    track = on_track(goal.due, reached, trend, projected) if active else None
     return GoalSummary(
         goal=goal.number,
         title=goal.title,
@@ -72,12 +331,47 @@ def summarize_goal(goal: Goal) -> GoalSummary:
         target=goal.target,
         due=goal.due,
         latest=latest,
-        latest_date=latest_entry.date if latest_entry else None,
+        latest_date=latest_date,
         change=change_from_baseline(baseline, latest),
         percent_to_target=percent_to_target(baseline, goal.target, latest),
         entries=len(ordered),
         status=goal.status.value,
+        improvement=gain,
+        better=direction.value if direction else None,
+        reliable_change=_value(reliable),
+        clinical_significance=_value(clinical_significance(baseline, latest, instrument)),
+        band=instrument.band_for(latest) if instrument and latest is not None else None,
+        slope_per_week=round(trend.slope_per_week, 2) if trend else None,
+        projected_date=projected,
+        on_track=track,
+        target_reached=reached,
+        overdue=overdue,
+        stale=stale,
+        days_since_entry=days_since(latest_date, today),
+        status_word=status_word(
+            goal_status=goal.status,
+            entries=len(ordered),
+            direction=direction,
+            movement=movement,
+            reached=reached,
+            stale=stale,
+            overdue=overdue,
+            on_track=track,
+        ).value,
     )
+
+
+def _plain_movement(gain: Number) -> Movement:
+    """The direction of a change, for measures without a reliable-change criterion."""
+    if gain > 0:
+        return Movement.IMPROVED
+    if gain < 0:
+        return Movement.DETERIORATED
+    return Movement.NONE
+
+
+def _value(member: StrEnum | None) -> str | None:
+    return member.value if member is not None else None
 
 
 def _tidy(value: Number) -> Number:

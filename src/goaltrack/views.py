@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from goaltrack import instruments
+from goaltrack.gas import client_gas
+from goaltrack.instruments import Instrument, Registry
 from goaltrack.model import ClientRecord, Goal, GoalKind, GoalStatus
-from goaltrack.outcomes import GoalSummary, summarize_goal
+from goaltrack.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
 
 CLIENT_FIELDS = [
     "id", "name", "status", "created", "concerns", "goals", "active_goals", "last_entry",
@@ -21,6 +25,31 @@ def progress_fields() -> list[str]:
     from dataclasses import fields
 
     return ["client", *(item.name for item in fields(GoalSummary))]
+
+
+def instrument_for(goal: Goal, registry: Registry | None = None) -> Instrument | None:
+    """The instrument a goal is measured with: from `registry` (built-ins plus the user's
+    instruments.toml), else from the built-ins; None for an unknown or missing measure."""
+    if not goal.measure:
+        return None
+    return registry.get(goal.measure) if registry is not None else instruments.get(goal.measure)
+
+
+def summarize(
+    goal: Goal,
+    today: date | None = None,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    registry: Registry | None = None,
+) -> GoalSummary:
+    """A goal's summary against its own instrument."""
+    instrument = instrument_for(goal, registry)
+    return summarize_goal(goal, instrument, today=today, stale_days=stale_days)
+
+
+def gas_detail(record: ClientRecord, weighting: str = "equal") -> dict[str, Any] | None:
+    """The client's GAS T-score as plain data, or None when no GAS goal has an entry."""
+    summary = client_gas(record.goals, weighting)
+    return summary.as_dict() if summary else None
 
 
 def client_row(record: ClientRecord) -> dict[str, Any]:
@@ -39,7 +68,12 @@ def client_row(record: ClientRecord) -> dict[str, Any]:
     }
 
 
-def client_detail(record: ClientRecord) -> dict[str, Any]:
+def client_detail(
+    record: ClientRecord,
+    today: date | None = None,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    registry: Registry | None = None,
+) -> dict[str, Any]:
     """Everything `show` tells about a client: details, concerns, goals with their latest status."""
     client = record.client
     return {
@@ -53,7 +87,8 @@ def client_detail(record: ClientRecord) -> dict[str, Any]:
             {"name": concern.name, "severity": concern.severity.value}
             for concern in client.concerns
         ],
-        "goals": [summarize_goal(goal).as_dict() for goal in record.goals],
+        "goals": [summarize(goal, today, stale_days, registry).as_dict() for goal in record.goals],
+        "gas": gas_detail(record),
     }
 
 
@@ -90,9 +125,18 @@ def select_goals(
     )
 
 
-def progress_rows(record: ClientRecord, goals: list[Goal]) -> list[dict[str, Any]]:
+def progress_rows(
+    record: ClientRecord,
+    goals: list[Goal],
+    today: date | None = None,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    registry: Registry | None = None,
+) -> list[dict[str, Any]]:
     """Where each goal stands, one row per goal, with the client id first."""
-    return [{"client": record.client.id, **summarize_goal(goal).as_dict()} for goal in goals]
+    return [
+        {"client": record.client.id, **summarize(goal, today, stale_days, registry).as_dict()}
+        for goal in goals
+    ]
 
 
 def entry_rows(record: ClientRecord, goals: list[Goal]) -> list[dict[str, Any]]:

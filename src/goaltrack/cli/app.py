@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from goaltrack import __version__
-from goaltrack.cli import clients, goals, instruments, interop, measure, progress
+from goaltrack.cli import clients, goals, instruments, interop, measure, progress, progress_view
 from goaltrack.cli.common import STATE
 from goaltrack.errors import GoaltrackError
 
@@ -110,7 +110,7 @@ app.command("goals")(goals.list_goals)
 app.command("edit-goal")(goals.edit_goal)
 app.command("log")(progress.log)
 app.command("remove-entry")(progress.remove_entry)
-app.command("progress")(progress.show_progress)
+app.command("progress")(progress_view.show_progress)
 app.command("instruments")(instruments.list_instruments)
 app.command("measure")(measure.measure)
 app.command("import")(interop.import_data)

@@ -73,6 +73,8 @@ GOAL_SUMMARY_COLUMNS = [
     Column("percent_to_target", "Done", numeric=True, suffix="%", decimals=0),
     Column("status", "Status", drop=4),
 ]
+# `show`: the table shows the outcome word in place of the clinician's status.
+SHOW_GOAL_TABLE = [*GOAL_SUMMARY_COLUMNS[:8], Column("status_word", "Outlook")]
 
 
 def _approaches(values: list[str] | None) -> list[Approach]:
@@ -155,9 +157,12 @@ def show(
 ) -> None:
     """Show one client: details, concerns, and goals with where each stands."""
     from goaltrack import safety, views
+    from goaltrack.cli.instruments import registry
+    from goaltrack.cli.progress_view import as_of_setting, gas_footnote, stale_days_setting
 
+    stale_days, today = stale_days_setting(None), as_of_setting()
     record = store().load(client_id)
-    detail = views.client_detail(record)
+    detail = views.client_detail(record, today, stale_days, registry())
     alerts = safety.alerts(record)
     gas_sections = gas_sections_of(record, detail["goals"])
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
@@ -176,9 +181,10 @@ def show(
             ("Notes", detail["notes"]),
         ],
         sections=[
-            Section("Goals", GOAL_SUMMARY_COLUMNS, detail["goals"], empty="no goals yet"),
+            Section("Goals", SHOW_GOAL_TABLE, detail["goals"], empty="no goals yet"),
             *gas_sections,
         ],
+        footnotes=gas_footnote(detail["gas"]),
         alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)

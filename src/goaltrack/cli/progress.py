@@ -1,4 +1,4 @@
-"""Commands about progress: log, remove-entry, progress."""
+"""Commands about progress: log, remove-entry (`progress` itself is in progress_view)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from typing import Annotated
 
 import typer
 
-from goaltrack.cli.clients import GOAL_SUMMARY_COLUMNS, ClientIdArg
+from goaltrack.cli.clients import ClientIdArg
 from goaltrack.cli.common import (
-    FormatOption,
-    JsonOption,
     choices,
-    output,
     parse_choice,
     print_created,
     read_text_argument,
@@ -21,7 +18,6 @@ from goaltrack.cli.common import (
 from goaltrack.cli.goals import GoalArg
 from goaltrack.enums import Rater
 from goaltrack.parsing import parse_date, parse_number
-from goaltrack.render.output import Column, OutputFormat, Report
 
 
 def log(
@@ -72,46 +68,3 @@ def remove_entry(
 
     store().update(client_id, lambda record: changes.remove_entry(record, goal, entry_id))
     typer.echo(f"removed entry {entry_id} from goal {goal} of {client_id}", err=True)
-
-
-def show_progress(
-    client_id: ClientIdArg,
-    goal: Annotated[
-        int | None, typer.Argument(help="Only this goal (default: every goal).")
-    ] = None,
-    fmt: FormatOption = OutputFormat.TABLE,
-    as_json: JsonOption = False,
-) -> None:
-    """Where each goal stands: baseline, latest, change, % of the way to target."""
-    from goaltrack import changes, safety, views
-
-    record = store().load(client_id)
-    selected = [changes.find_goal(record, goal)] if goal is not None else sorted(
-        record.goals, key=lambda g: g.number
-    )
-    rows = views.progress_rows(record, selected)
-    alerts = safety.alerts(record)
-    columns = [
-        Column("client", "Client"),
-        *GOAL_SUMMARY_COLUMNS[:6],
-        Column("change", "Change", numeric=True, drop=6),
-        *GOAL_SUMMARY_COLUMNS[6:8],
-        Column("entries", "N", numeric=True, drop=7),
-        GOAL_SUMMARY_COLUMNS[8],
-    ]
-    report = Report(
-        document={
-            "client": client_id,
-            "goals": rows,
-            "alerts": [alert.as_dict() for alert in alerts],
-        },
-        rows=rows,
-        keys=views.progress_fields(),
-        columns=columns,
-        title=f"Progress of {client_id}",
-        empty="no goals yet: add one with `goaltrack add-goal`",
-        alerts=[alert.message() for alert in alerts],
-    )
-    if fmt is OutputFormat.TABLE and not as_json:
-        report.columns = columns[1:]
-    output(report, fmt, as_json)

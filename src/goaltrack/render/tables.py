@@ -88,9 +88,7 @@ def _table(
         title_justify="left",
         pad_edge=False,
         show_edge=False,
-        expand=any(
-            column.wrap and _widest(column, rows) > WRAP_MIN_WIDTH for column in columns
-        ),
+        expand=any(column.wrap and _widest(column, rows) > WRAP_MIN_WIDTH for column in columns),
     )
     for column in columns:
         table.add_column(
@@ -146,9 +144,7 @@ def print_report(report: Report, out: IO[str]) -> None:
     for section in sections:
         console.print()
         if section.rows:
-            console.print(
-                _table(section.title, section.columns, section.rows, console.width)
-            )
+            console.print(_table(section.title, section.columns, section.rows, console.width))
         else:
             console.print(Text(f"{section.title}: {section.empty}", style="dim"))
     for note in report.footnotes:

@@ -1,0 +1,507 @@
+"""The terminal progress chart: a goal's values over time, with its target, cutoff and bands.
+
+The chart is drawn on a grid of character cells. With colour and Unicode allowed, the line is
+drawn in Braille dots (2 x 4 per cell) with a marker per entry; in plain mode (NO_COLOR, or
+stdout not a terminal) only ASCII is used: `*` entries joined by `.`, `=` target, `-` cutoff,
+`:` due date. Layout, from the top: title, summary, plot (y axis, plot area, severity bands
+in a right-hand gutter), x axis with dates, legend. Rich is imported only inside functions.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from datetime import date
+from typing import IO, Any
+
+from goaltrack import views
+from goaltrack.instruments import Direction, Instrument, Registry
+from goaltrack.model import ClientRecord, Goal
+from goaltrack.outcomes import GoalSummary
+from goaltrack.render.canvas import (
+    ASCII,
+    UNICODE,
+    Canvas,
+    Glyphs,
+    Scale,
+    Threshold,
+    ascii_line,
+    braille_line,
+    date_axis,
+    format_value,
+    hline,
+    nice_step,
+    point_row,
+    wrap_words,
+)
+
+MIN_WIDTH = 40
+_BAND_PALETTE = ("green", "yellow3", "dark_orange", "red", "red3")
+_GOOD = {"achieved", "target reached", "on track", "improving"}
+_WARN = {"stale", "off track", "overdue", "no change"}
+_BAD = {"deteriorating"}
+
+
+def chart_lines(
+    goal: Goal,
+    summary: GoalSummary,
+    instrument: Instrument | None,
+    *,
+    width: int,
+    unicode: bool,
+    since: date | None = None,
+) -> list[Any]:
+    """The chart of one goal as Rich `Text` lines, each at most `width` cells wide.
+
+    `unicode` allows Braille, box drawing and colour styles; without it every character is
+    ASCII and no style is set. `since` leaves out entries before that date.
+    """
+    from rich.text import Text
+
+    width = max(width, MIN_WIDTH)
+    glyphs = UNICODE if unicode else ASCII
+    lines: list[Any] = []
+    bold = "bold" if unicode else None
+    heading = f"Goal {goal.number}: {goal.title}"
+    words = [Text(word, style=bold or "") for word in _pieces(heading, width)]
+    status = Text("· " if unicode else "- ")
+    status.append(summary.status_word, style=_status_style(summary.status_word) if unicode else "")
+    lines.extend(_wrap_parts([*words, status], width, sep=" "))
+    lines.extend(
+        _wrap_parts(
+            [
+                Text(piece)
+                for fact in _facts(summary, instrument, glyphs)
+                for piece in _pieces(fact, width)
+            ],
+            width,
+            sep=glyphs.sep,
+            style="dim" if unicode else None,
+        )
+    )
+    entries = [e for e in goal.entries_in_order() if since is None or e.date >= since]
+    if not entries:
+        empty = (
+            f"no entries since {since.isoformat()}"
+            if since and goal.progress
+            else ("no entries yet: log one with `goaltrack log`")
+        )
+        lines.extend(Text(piece, style="dim" if unicode else "") for piece in _pieces(empty, width))
+        return lines
+    points = [(entry.date, float(entry.value)) for entry in entries]
+    lines.extend(_plot(points, goal, summary, instrument, width, glyphs, unicode))
+    return lines
+
+
+def write_charts(
+    record: ClientRecord,
+    goals: Sequence[Goal],
+    out: IO[str],
+    *,
+    today: date,
+    stale_days: int,
+    since: date | None = None,
+    registry: Registry | None = None,
+) -> None:
+    """Draw each goal's chart to `out`, as wide as the terminal (or COLUMNS).
+
+    Unicode and colour on a UTF-8 terminal; plain ASCII when NO_COLOR is set, when `out` is
+    not a terminal (a pipe, a file), or when it cannot encode Unicode.
+    """
+    from goaltrack.render.tables import make_console
+
+    console = make_console(out)
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "")
+    unicode = out.isatty() and not os.environ.get("NO_COLOR") and encoding.startswith("utf")
+    charts = [
+        chart_lines(
+            goal,
+            views.summarize(goal, today, stale_days, registry),
+            views.instrument_for(goal, registry),
+            width=console.width,
+            unicode=unicode,
+            since=since,
+        )
+        for goal in goals
+    ]
+    print_charts(charts, console)
+
+
+def print_charts(charts: Sequence[Sequence[Any]], console: Any) -> None:
+    """Print charts one after another on a Rich console, a blank line between them."""
+    for index, lines in enumerate(charts):
+        if index:
+            console.print()
+        for line in lines:
+            trimmed = line.copy()
+            trimmed.rstrip()
+            console.print(trimmed, overflow="crop", no_wrap=True, crop=True)
+
+
+def _facts(summary: GoalSummary, instrument: Instrument | None, glyphs: Glyphs) -> list[str]:
+    """The short phrases under the title: measure, change, significance, trend, dates."""
+    facts = []
+    if instrument is not None:
+        facts.append(f"{instrument.name} ({instrument.better.value} is better)")
+    elif summary.measure:
+        facts.append(f"measure {summary.measure}")
+    if summary.baseline is not None and summary.latest is not None:
+        facts.append(
+            f"{format_value(summary.baseline)} {glyphs.arrow} {format_value(summary.latest)}"
+        )
+    if summary.improvement is not None and summary.improvement != 0:
+        word = "better" if summary.improvement > 0 else "worse"
+        unit = "point" if abs(summary.improvement) == 1 else "points"
+        facts.append(f"{format_value(abs(summary.improvement))} {unit} {word}")
+    if summary.clinical_significance:
+        facts.append(f"clinically {summary.clinical_significance}")
+    elif summary.reliable_change == "none":
+        facts.append("within measurement error")
+    elif summary.reliable_change:
+        facts.append(f"reliably {summary.reliable_change}")
+    if summary.slope_per_week is not None:
+        facts.append(f"trend {summary.slope_per_week:+.1f}/week")
+    if summary.projected_date is not None:
+        facts.append(f"target by ~{summary.projected_date.isoformat()}")
+    if summary.due is not None:
+        facts.append(f"due {summary.due.isoformat()}")
+    if summary.stale and summary.days_since_entry is not None:
+        facts.append(f"last entry {summary.days_since_entry} days ago")
+    return facts
+
+
+def _pieces(text: str, width: int) -> list[str]:
+    """`text` whole when it fits in `width`, else cut at spaces (long words broken)."""
+    import textwrap
+
+    return [text] if len(text) <= width else textwrap.wrap(text, width) or [""]
+
+
+def _wrap_parts(parts: list[Any], width: int, sep: str = "", style: str | None = None) -> list[Any]:
+    """Pack phrases into lines of `width`, breaking only between phrases."""
+    from rich.text import Text
+
+    lines: list[Any] = []
+    current = Text(style=style or "")
+    for part in parts:
+        if current.plain and len(current) + len(sep) + len(part) > width:
+            lines.append(current)
+            current = Text(style=style or "")
+        if current.plain:
+            current.append(sep)
+        current.append_text(part)
+    if current.plain:
+        lines.append(current)
+    return lines
+
+
+def _plot(
+    points: list[tuple[date, float]],
+    goal: Goal,
+    summary: GoalSummary,
+    instrument: Instrument | None,
+    width: int,
+    glyphs: Glyphs,
+    unicode: bool,
+) -> list[Any]:
+    low, high = _value_range(points, goal, instrument)
+    integer = instrument.integer if instrument else all(v.is_integer() for _, v in points)
+    rows = _plot_height(width, low, high, integer)
+    start, end = points[0][0], points[-1][0]
+    due = goal.due
+    show_due = due is not None and start < due and (due - end).days <= max(28, (end - start).days)
+    if show_due and due is not None and due > end:
+        end = due
+    bands = instrument.bands if instrument else ()
+    labels = _y_labels(Scale(low, high, rows, start, start, 1), goal.target, instrument)
+    label_width = max(len(text) for text in labels.values())
+    band_width = 0
+    if bands:
+        longest = max(len(band.label) for band in bands)
+        band_width = 3 + min(longest, max(8, width // 4))
+    cols = width - label_width - 2 - band_width
+    scale = Scale(low, high, rows, start, end, cols)
+    canvas = Canvas(cols, rows)
+    style = (lambda name: name) if unicode else (lambda name: None)
+
+    if show_due and due is not None:
+        col = scale.col(due)
+        for row in range(rows):
+            canvas.put(row, col, glyphs.due, style("magenta"))
+    thresholds: list[Threshold] = []
+    cutoff_row = _cutoff_row(scale, goal.target, instrument)
+    if cutoff_row is not None and instrument is not None and instrument.cutoff is not None:
+        hline(canvas, cutoff_row, glyphs.cutoff, style("yellow"))
+        thresholds.append(Threshold(cutoff_row, instrument.cutoff, equal_goes_high=True))
+    if goal.target is not None and low <= goal.target <= high:
+        target_row = scale.row(goal.target)
+        hline(canvas, target_row, glyphs.target, style("bold green"))
+        if summary.better is not None:
+            higher = summary.better == Direction.HIGHER.value
+            thresholds.append(Threshold(target_row, goal.target, equal_goes_high=higher))
+    markers = len(points) <= cols // 2 or not unicode
+    projected = unicode and _projection(canvas, scale, goal, summary, points[-1][0])
+    if unicode:
+        coords = [(scale.col(d, 2), point_row(scale, v, thresholds, 4)) for d, v in points]
+        braille_line(canvas, coords, style("cyan"))
+    else:
+        coords = [(scale.col(d), point_row(scale, v, thresholds)) for d, v in points]
+        ascii_line(canvas, coords, glyphs.line)
+    if markers:
+        for day, value in points:
+            row = point_row(scale, value, thresholds)
+            canvas.put(row, scale.col(day), glyphs.point, style("bold cyan"))
+
+    band_cells = _band_gutter(scale, bands, band_width, integer, glyphs, instrument, unicode)
+    return _assemble(
+        canvas,
+        scale,
+        labels,
+        label_width,
+        band_cells,
+        band_width,
+        glyphs,
+        unicode,
+        _legend(goal, instrument, glyphs, show_due, markers, unicode, projected),
+        width,
+    )
+
+
+def _projection(canvas: Canvas, scale: Scale, goal: Goal, summary: GoalSummary, last: date) -> bool:
+    """A dotted trend line from the last entry toward the target, as far as the axis goes.
+
+    Drawn (Unicode only) when the trend has a projected date and the axis reaches past the
+    last entry (it does when the due date is shown): it shows whether the line meets the
+    target before the due date. True when drawn.
+    """
+    from goaltrack.trend import fit_trend
+
+    if summary.projected_date is None or goal.target is None:
+        return False
+    trend = fit_trend([(entry.date, float(entry.value)) for entry in goal.entries_in_order()])
+    end = min(summary.projected_date, scale.end)
+    if trend is None or end <= last:
+        return False
+
+    def clamp(value: float) -> float:
+        return min(max(value, scale.low), scale.high)
+
+    start_value, end_value = clamp(trend.value_on(last)), clamp(trend.value_on(end))
+    coords = [(scale.col(last, 2), scale.row(start_value, 4)),
+              (scale.col(end, 2), scale.row(end_value, 4))]  # fmt: skip
+    braille_line(canvas, coords, "dim cyan", every=2)
+    return True
+
+
+def _value_range(
+    points: list[tuple[date, float]], goal: Goal, instrument: Instrument | None
+) -> tuple[float, float]:
+    """The y range: the instrument's, else the data's (with baseline and target) made round."""
+    if instrument is not None:
+        return float(instrument.min), float(instrument.max)
+    values = [value for _, value in points]
+    values += [float(v) for v in (goal.effective_baseline(), goal.target) if v is not None]
+    low, high = min(values), max(values)
+    if low == high:
+        return low - 1, high + 1
+    step = nice_step((high - low) / 4)
+    return math.floor(low / step) * step, math.ceil(high / step) * step
+
+
+def _plot_height(width: int, low: float, high: float, integer: bool) -> int:
+    """Rows of the plot: taller on wider terminals; whole rows per unit on small scales."""
+    most = min(max(width // 7, 13), 18)
+    span = high - low
+    if integer and span.is_integer() and 0 < span <= most - 1:
+        per_unit = int((most - 1) // span)
+        return int(span) * per_unit + 1
+    return most
+
+
+def _cutoff_row(scale: Scale, target: float | None, instrument: Instrument | None) -> int | None:
+    """The cutoff's row; one row off the target's when both round to the same row."""
+    if instrument is None or instrument.cutoff is None:
+        return None
+    row = scale.row(instrument.cutoff)
+    if target is not None and scale.row(target) == row and target != instrument.cutoff:
+        nudged = row - 1 if instrument.cutoff > target else row + 1
+        if 0 <= nudged < scale.rows:
+            return nudged
+    return row
+
+
+def _y_labels(scale: Scale, target: float | None, instrument: Instrument | None) -> dict[int, str]:
+    """Value labels by row: target and cutoff first, then the range ends, then round ticks."""
+    low, high, rows = scale.low, scale.high, scale.rows
+    labels: dict[int, str] = {}
+
+    row_step = (high - low) / (rows - 1)
+
+    def place(value: float, spaced: bool, row: int | None = None) -> None:
+        if not low <= value <= high:
+            return
+        if row is None:
+            row = scale.row(value)
+            if spaced and abs(scale.value_at_row(row) - value) > row_step * 0.3:
+                return  # a round tick far from its row's value would mislead
+
+        near = range(row - 1, row + 2) if spaced else range(row, row + 1)
+        if all(r not in labels for r in near):
+            labels[row] = format_value(value)
+
+    if target is not None:
+        place(float(target), spaced=False)
+    cutoff_row = _cutoff_row(scale, target, instrument)
+    if instrument is not None and instrument.cutoff is not None and cutoff_row is not None:
+        place(instrument.cutoff, spaced=False, row=cutoff_row)
+    place(high, spaced=False)
+    place(low, spaced=False)
+    step = nice_step((high - low) / max(rows // 2, 1))
+    tick = math.ceil(low / step) * step
+    while tick <= high + 1e-9:
+        place(tick, spaced=True)
+        tick += step
+    return labels
+
+
+def _band_gutter(
+    scale: Scale,
+    bands: Sequence[Any],
+    band_width: int,
+    integer: bool,
+    glyphs: Glyphs,
+    instrument: Instrument | None,
+    unicode: bool,
+) -> list[tuple[str, str | None]]:
+    """For each row, the gutter text: a bracket spanning each band and its label in the middle."""
+    gutter: list[tuple[str, str | None]] = [("", None)] * scale.rows
+    if not bands:
+        return gutter
+    half = 0.5 if integer else 0.0
+    owner: list[int | None] = []
+    for row in range(scale.rows):
+        value = scale.value_at_row(row)
+        found = None
+        for index, band in enumerate(bands):
+            if band.low - half - 1e-9 <= value < band.high + half - 1e-9 or (
+                row == 0 and abs(value - band.high) < 1e-9
+            ):
+                found = index
+                break
+        owner.append(found)
+    text_width = band_width - 3
+    for index, band in enumerate(bands):
+        band_rows = [row for row, who in enumerate(owner) if who == index]
+        if not band_rows:
+            continue
+        colour = _band_colour(index, len(bands), instrument) if unicode else None
+        top, bottom = band_rows[0], band_rows[-1]
+        wrapped = wrap_words(band.label, text_width, len(band_rows), glyphs.ellipsis)
+        first = top + (len(band_rows) - len(wrapped)) // 2
+        for row in band_rows:
+            if top == bottom:
+                mark = glyphs.bracket_single
+            elif row == top:
+                mark = glyphs.bracket_top
+            elif row == bottom:
+                mark = glyphs.bracket_bottom
+            else:
+                mark = glyphs.bracket_mid
+            index_in_label = row - first
+            label = wrapped[index_in_label] if 0 <= index_in_label < len(wrapped) else ""
+            gutter[row] = (f"{mark} {label}", colour)
+    return gutter
+
+
+def _band_colour(index: int, count: int, instrument: Instrument | None) -> str:
+    """Green for the best band through red for the worst."""
+    worst_first = instrument is not None and instrument.better is Direction.HIGHER
+    rank = count - 1 - index if worst_first else index
+    position = 0 if count == 1 else round(rank * (len(_BAND_PALETTE) - 1) / (count - 1))
+    return _BAND_PALETTE[position]
+
+
+def _legend(
+    goal: Goal,
+    instrument: Instrument | None,
+    glyphs: Glyphs,
+    show_due: bool,
+    markers: bool,
+    unicode: bool,
+    projected: bool = False,
+) -> list[tuple[str, str | None]]:
+    """Legend items as (text, style)."""
+    items: list[tuple[str, str | None]] = []
+    style = (lambda name: name) if unicode else (lambda name: None)
+    items.append((f"{glyphs.point if markers else glyphs.line} score", style("bold cyan")))
+    if projected:
+        items.append(("⠢⠒ trend", style("dim cyan")))
+    if goal.target is not None:
+        items.append((f"{glyphs.target} target {format_value(goal.target)}", style("bold green")))
+    if instrument is not None and instrument.cutoff is not None:
+        items.append((f"{glyphs.cutoff} cutoff {format_value(instrument.cutoff)}", style("yellow")))
+    if show_due and goal.due is not None:
+        items.append((f"{glyphs.due} due {goal.due.isoformat()}", style("magenta")))
+    return items
+
+
+def _assemble(
+    canvas: Canvas,
+    scale: Scale,
+    labels: dict[int, str],
+    label_width: int,
+    gutter: list[tuple[str, str | None]],
+    band_width: int,
+    glyphs: Glyphs,
+    unicode: bool,
+    legend: list[tuple[str, str | None]],
+    width: int,
+) -> list[Any]:
+    """Join y labels, plot rows, band gutter, the x axis with dates, and the legend."""
+    from rich.text import Text
+
+    axis_style = "dim" if unicode else None
+    lines: list[Any] = []
+    for row in range(canvas.height):
+        line = Text()
+        label = labels.get(row)
+        line.append(f"{label or '':>{label_width}} ", style=None)
+        line.append(glyphs.tick if label else glyphs.spine, style=axis_style)
+        _append_cells(line, canvas.chars[row], canvas.styles[row])
+        if band_width:
+            text, colour = gutter[row]
+            line.append(f" {text}".rstrip().ljust(band_width)[:band_width], style=colour)
+        lines.append(line)
+    ticks, date_line = date_axis(scale, label_width + 2)
+    floor = [glyphs.floor_tick if col in ticks else glyphs.floor for col in range(scale.cols)]
+    lines.append(
+        Text(" " * label_width + " " + glyphs.corner + "".join(floor), style=axis_style or "")
+    )
+    lines.append(Text(date_line))
+    legend_text = [Text(text, style=style or "") for text, style in legend]
+    lines.extend(_wrap_parts(legend_text, width, sep="  "))
+    return lines
+
+
+def _append_cells(line: Any, chars: list[str], styles: list[str | None]) -> None:
+    """Append a row of cells, one span per run of equal style."""
+    run, run_style = "", styles[0] if styles else None
+    for char, style in zip(chars, styles, strict=True):
+        if style != run_style and run:
+            line.append(run, style=run_style)
+            run = ""
+        run_style = style
+        run += char
+    if run:
+        line.append(run, style=run_style)
+
+
+def _status_style(word: str) -> str:
+    if word in _GOOD:
+        return "bold green"
+    if word in _BAD:
+        return "bold red"
+    if word in _WARN:
+        return "bold yellow"
+    return "bold"
