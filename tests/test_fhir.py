@@ -121,7 +121,7 @@ def test_goal_mapping_for_a_phq9_goal() -> None:
     resource = fhir.goal_resource("c-1", goal, fhir.patient_reference("c-1"))
     FhirGoal.model_validate(resource)
     assert resource["lifecycleStatus"] == "active"
-    assert resource["achievementStatus"]["coding"][0]["code"] == "in-progress"
+    assert resource["achievementStatus"]["coding"][0]["code"] == "no-change"  # 19 -> 17 < 6
     assert resource["category"][0]["coding"][0] == {
         "system": fhir.KIND_SYSTEM,
         "code": "symptom-reduction",
@@ -274,3 +274,38 @@ def test_user_instruments_from_the_home_name_the_measure(home: Path) -> None:
         "display": "Sleep quality diary",
     }
     assert target["detailQuantity"]["comparator"] == ">="
+
+
+@pytest.mark.parametrize(
+    ("measure", "baseline", "target", "values", "expected"),
+    [
+        ("phq9", 19, 9, [19, 12], "improving"),  # 7 points down: reliable (>= 6) improvement
+        ("phq9", 19, 9, [19, 15], "no-change"),  # 4 points: not a reliable change
+        ("phq9", 12, 5, [12, 19], "worsening"),  # 7 points up: reliable deterioration
+        ("phq9", 19, 9, [19, 8], "sustaining"),  # target reached, goal still active
+        ("gbo", 2, 8, [2, 3], "improving"),  # no criterion: plain direction, higher is better
+        ("gbo", 5, 8, [5, 4], "worsening"),
+        ("gbo", 5, 8, [5, 5], "no-change"),
+        (None, None, None, [4, 6], "in-progress"),  # better-or-worse unknown
+    ],
+)
+def test_achievement_follows_the_outcome(
+    measure: str | None,
+    baseline: int | None,
+    target: int | None,
+    values: list[int],
+    expected: str,
+) -> None:
+    """achievementStatus uses reliable change where the measure has a criterion (issue 4)."""
+    from goaltrack.instruments import builtin_registry
+
+    goal = _goal(
+        measure=measure,
+        baseline=baseline,
+        target=target,
+        progress=[_entry(value, day) for day, value in enumerate(values, start=1)],
+    )
+    instrument = builtin_registry().get(measure) if measure else None
+    assert fhir.achievement_status(goal, instrument) == expected
+    resource = fhir.goal_resource("c-1", goal, fhir.patient_reference("c-1"))
+    assert resource["achievementStatus"]["coding"][0]["code"] == expected

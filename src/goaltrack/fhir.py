@@ -16,6 +16,7 @@ from typing import Any
 
 from goaltrack.instruments import Direction, Instrument, Registry, builtin_registry
 from goaltrack.model import ClientRecord, Goal, GoalStatus, Priority, ProgressEntry, Rater
+from goaltrack.outcomes import Movement, summarize_goal
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/goaltrack/goaltrack/fhir")
 CLIENT_SYSTEM = "urn:goaltrack:client-id"
@@ -53,12 +54,22 @@ PRIORITY_DISPLAY = {
 }
 
 
-def achievement_status(goal: Goal) -> str:
-    """The FHIR goal-achievement code for a goal.
+RELIABLE_TO_ACHIEVEMENT = {
+    Movement.IMPROVED: "improving",
+    Movement.DETERIORATED: "worsening",
+    Movement.NONE: "no-change",
+}
 
-    From the clinician's status today: achieved -> achieved, dropped -> not-achieved, no
-    entries yet -> no-progress, otherwise in-progress. The one place to switch to the outcome
-    status word (improving, worsening, no-change) once outcomes provide it.
+
+def achievement_status(goal: Goal, instrument: Instrument | None = None) -> str:
+    """The FHIR goal-achievement code for a goal, from the outcome analytics (docs/outcomes.md).
+
+    The clinician's status first: achieved -> `achieved`, dropped -> `not-achieved`; no entries
+    -> `no-progress`. Then the outcome from baseline to latest value: target reached ->
+    `sustaining` (met, work goes on), reliable (or, without a criterion, plain) change for the
+    better -> `improving`, for the worse -> `worsening`, none -> `no-change`; `in-progress`
+    when better-or-worse cannot be known. Only date-independent figures are used, so the same
+    data exports the same bundle on any day.
     """
     if goal.status is GoalStatus.ACHIEVED:
         return "achieved"
@@ -66,7 +77,15 @@ def achievement_status(goal: Goal) -> str:
         return "not-achieved"
     if not goal.progress:
         return "no-progress"
-    return "in-progress"
+    summary = summarize_goal(goal, instrument)
+    if summary.target_reached:
+        return "sustaining"
+    if summary.reliable_change is not None:
+        return RELIABLE_TO_ACHIEVEMENT[Movement(summary.reliable_change)]
+    gain = summary.improvement
+    if gain is None:
+        return "in-progress"
+    return "improving" if gain > 0 else "worsening" if gain < 0 else "no-change"
 
 
 def bundle(
@@ -125,7 +144,9 @@ def goal_resource(
     client_id: str, goal: Goal, subject: dict[str, Any], registry: Registry | None = None
 ) -> dict[str, Any]:
     """A FHIR Goal: status, achievement, kind, priority, description, target and due date."""
-    achievement = achievement_status(goal)
+    achievement = achievement_status(
+        goal, _lookup(goal.measure, registry) if goal.measure is not None else None
+    )
     code, display = PRIORITY_DISPLAY[goal.priority]
     resource: dict[str, Any] = {
         "resourceType": "Goal",
