@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from goaltrack import __version__
-from goaltrack.cli import clients, goals, instruments, measure, progress, progress_view
+from goaltrack.cli import clients, goals, instruments, interop, measure, progress, progress_view
 from goaltrack.cli.common import STATE
 from goaltrack.errors import GoaltrackError
 
@@ -113,6 +113,9 @@ app.command("remove-entry")(progress.remove_entry)
 app.command("progress")(progress_view.show_progress)
 app.command("instruments")(instruments.list_instruments)
 app.command("measure")(measure.measure)
+app.command("import")(interop.import_data)
+app.command("export")(interop.export)
+app.command("schema")(interop.schema)
 
 
 def main() -> None:

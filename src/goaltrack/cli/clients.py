@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from goaltrack.cli import complete
 from goaltrack.cli.common import (
     FormatOption,
     JsonOption,
@@ -24,7 +25,13 @@ from goaltrack.render.output import Column, OutputFormat, Report, Section
 if TYPE_CHECKING:
     from goaltrack.model import ClientRecord
 
-ClientIdArg = Annotated[str, typer.Argument(help="Client id, e.g. c-1042.", show_default=False)]
+ClientIdArg = Annotated[
+    str,
+    typer.Argument(
+        help="Client id, e.g. c-1042.", show_default=False, autocompletion=complete.client_ids
+    ),
+]
+NewClientIdArg = Annotated[str, typer.Argument(help="Client id, e.g. c-1042.", show_default=False)]
 NameOption = Annotated[
     str | None, typer.Option("--name", help="Display name (optional; ids stay pseudonymous).")
 ]
@@ -75,7 +82,7 @@ def _approaches(values: list[str] | None) -> list[Approach]:
 
 
 def new_client(
-    client_id: ClientIdArg,
+    client_id: NewClientIdArg,
     name: NameOption = None,
     concern: ConcernOption = None,
     approach: ApproachOption = None,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from goaltrack.cli import complete
 from goaltrack.cli.clients import ClientIdArg
 from goaltrack.cli.common import (
     FormatOption,
@@ -21,7 +22,12 @@ from goaltrack.errors import InvalidValueError
 from goaltrack.parsing import parse_date, parse_number
 from goaltrack.render.output import Column, OutputFormat, Report
 
-GoalArg = Annotated[int, typer.Argument(help="Goal number (see `goaltrack goals ID`).")]
+GoalArg = Annotated[
+    int,
+    typer.Argument(
+        help="Goal number (see `goaltrack goals ID`).", autocompletion=complete.goal_numbers
+    ),
+]
 MeasureOption = Annotated[
     str | None, typer.Option("--measure", help="Instrument key, e.g. phq9, gad7, gbo.")
 ]

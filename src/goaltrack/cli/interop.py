@@ -1,0 +1,283 @@
+"""Commands for pipelines and other systems: import, export, schema.
+
+The work happens in the core (goaltrack.importing, goaltrack.exporting, goaltrack.fhir,
+goaltrack.schema), imported inside each command so `goaltrack --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from goaltrack.cli import complete
+from goaltrack.cli.common import FormatOption, JsonOption, output, store
+from goaltrack.errors import EXIT_DATA, InvalidValueError
+from goaltrack.render.output import Column, OutputFormat, Report
+
+
+class InputChoice(StrEnum):
+    """`import --input-format` (mirrors goaltrack.import_rows.InputFormat, loaded lazily)."""
+
+    CSV = "csv"
+    JSONL = "jsonl"
+    JSON = "json"
+
+
+class ExportChoice(StrEnum):
+    """`export --format` (mirrors goaltrack.exporting.ExportFormat, loaded lazily)."""
+
+    JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
+    FHIR = "fhir"
+
+
+MAX_ERRORS_SHOWN = 20
+PROGRESS_MIN_ROWS = 2000
+
+RESULT_COLUMNS = [
+    Column("client", "Client"),
+    Column("action", "Action"),
+    Column("goals_added", "Goals added", numeric=True),
+    Column("entries_added", "Entries added", numeric=True),
+    Column("entries_present", "Already there", numeric=True),
+]
+
+
+def import_data(
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="CSV, JSON Lines, or a JSON export; '-' (the default) reads stdin.",
+        ),
+    ] = "-",
+    input_format: Annotated[
+        InputChoice | None,
+        typer.Option(
+            "--input-format",
+            case_sensitive=False,
+            help="csv, jsonl or json (default: from the file extension, else from the content).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check everything and report; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Accept goal targets on the worse side of the baseline."),
+    ] = False,
+    fmt: FormatOption = OutputFormat.TABLE,
+    as_json: JsonOption = False,
+) -> None:
+    """Import progress entries (and new clients and goals) in bulk, all or nothing."""
+    from goaltrack import importing
+    from goaltrack.import_rows import InputFormat, detect_format
+
+    text = _read_input(source)
+    chosen = InputFormat(input_format.value) if input_format else detect_format(source, text)
+    the_store = store()
+    show_bar = sys.stderr.isatty() and text.count("\n") > PROGRESS_MIN_ROWS
+    with _ProgressBar(show_bar) as progress:
+        try:
+            prepared = importing.prepare(the_store, text, chosen, progress, force=force)
+        except importing.ImportRejected as rejected:
+            _print_row_errors(rejected)
+            raise
+        results = (
+            prepared.results
+            if dry_run
+            else importing.commit(the_store, prepared, progress=progress)
+        )
+    rows = [result.as_dict() for result in results]
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("goals_added", "entries_added", "entries_present")
+    }
+    created = sum(1 for row in rows if row["action"] == "create")
+    report = Report(
+        document={"dry_run": dry_run, "rows": prepared.rows, "totals": totals, "clients": rows},
+        rows=rows,
+        columns=RESULT_COLUMNS,
+        title="Dry run: nothing was written" if dry_run else None,
+        empty="nothing to import",
+    )
+    output(report, fmt, as_json)
+    verb = "would add" if dry_run else "added"
+    typer.echo(
+        f"{'dry run: ' if dry_run else ''}{verb} {_count(totals['entries_added'], 'entry')}, "
+        f"{_count(totals['goals_added'], 'goal')} and {_count(created, 'client')} from "
+        f"{_count(prepared.rows, prepared.unit)}; {_count(totals['entries_present'], 'entry')} "
+        "already there" + ("; nothing was written" if dry_run else ""),
+        err=True,
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {noun if number == 1 else plural}"
+
+
+def export(
+    client_ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="CLIENT",
+            help="Clients to export (or use --all).",
+            autocompletion=complete.client_ids,
+            show_default=False,
+        ),
+    ] = None,
+    everyone: Annotated[
+        bool, typer.Option("--all", help="Export every client, whatever their status.")
+    ] = False,
+    fmt: Annotated[
+        ExportChoice,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="json (full, lossless, re-importable), csv or jsonl (one row per entry), "
+            "fhir (FHIR R4 Bundle).",
+        ),
+    ] = ExportChoice.JSON,
+    out: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write to this file (mode 0600) instead of stdout."),
+    ] = None,
+    no_notes: Annotated[
+        bool, typer.Option("--no-notes", help="Leave entry notes out of csv and jsonl.")
+    ] = False,
+    patient_system: Annotated[
+        str | None,
+        typer.Option(
+            "--patient-system",
+            help="FHIR identifier system for client ids (default: urn:goaltrack:client-id).",
+        ),
+    ] = None,
+) -> None:
+    """Export clients as a full JSON dump, tidy CSV / JSON Lines, or a FHIR R4 Bundle."""
+    from goaltrack import exporting
+    from goaltrack.render.output import to_json, write_csv
+
+    chosen = exporting.ExportFormat(fmt.value)
+    selection = exporting.select(store(), client_ids or [], everyone)
+    buffer = io.StringIO()
+    if chosen is exporting.ExportFormat.JSON:
+        buffer.write(to_json(exporting.dump_document(selection.records)) + "\n")
+    elif chosen is exporting.ExportFormat.FHIR:
+        from goaltrack import fhir
+        from goaltrack.cli.instruments import registry
+
+        system = patient_system or fhir.CLIENT_SYSTEM
+        document = fhir.bundle(selection.records, client_system=system, registry=registry())
+        buffer.write(to_json(document) + "\n")
+    else:
+        rows = exporting.tidy_rows(selection.records, notes=not no_notes)
+        if chosen is exporting.ExportFormat.CSV:
+            write_csv(rows, list(exporting.ENTRY_COLUMNS), buffer)
+        else:
+            from goaltrack.render.output import OutputFormat as Fmt
+            from goaltrack.render.output import emit
+
+            emit(Report(document={}, rows=rows, columns=[]), Fmt.JSONL, buffer)
+    _write_output(buffer.getvalue(), out)
+    for problem in selection.problems:
+        sys.stderr.write(f"goaltrack: warning: {problem.message}; not exported\n")
+    if selection.problems:
+        raise typer.Exit(EXIT_DATA)
+
+
+def schema(
+    out: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of a client file, for editors with a TOML language server."""
+    from goaltrack.render.output import to_json
+    from goaltrack.schema import client_file_schema
+
+    _write_output(to_json(client_file_schema()) + "\n", out, private=False)
+
+
+def _write_output(text: str, out: str | None, private: bool = True) -> None:
+    """Write to stdout, or atomically to a file (0600 for exports: they hold client data)."""
+    if out is None or out == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from goaltrack.store import atomic_write
+
+    path = Path(out).expanduser()
+    if path.is_dir():
+        raise InvalidValueError(f"{path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise InvalidValueError(f"folder {path.parent} does not exist")
+    atomic_write(path, text.encode("utf-8"))
+    if not private:
+        path.chmod(0o644)
+    typer.echo(f"wrote {path}", err=True)
+
+
+def _read_input(source: str) -> str:
+    """The whole input as text: the file, or stdin for '-'."""
+    if source == "-":
+        if sys.stdin.isatty():
+            raise InvalidValueError("give a FILE, or pipe rows on stdin (see `import --help`)")
+        data = sys.stdin.buffer.read()
+        where = "stdin"
+    else:
+        try:
+            data = Path(source).expanduser().read_bytes()
+        except OSError as error:
+            raise InvalidValueError(f"cannot read {source}: {error.strerror}") from None
+        where = source
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidValueError(
+            f"{where} is not UTF-8 text; save the spreadsheet as 'CSV UTF-8'"
+        ) from None
+
+
+def _print_row_errors(rejected: Any) -> None:
+    """One stderr line per error (the first MAX_ERRORS_SHOWN), naming the line and field."""
+    for error in rejected.errors[:MAX_ERRORS_SHOWN]:
+        sys.stderr.write(f"goaltrack: error: {error}\n")
+    hidden = len(rejected.errors) - MAX_ERRORS_SHOWN
+    if hidden > 0:
+        sys.stderr.write(f"goaltrack: error: ... and {hidden} more\n")
+
+
+class _ProgressBar:
+    """A Rich progress bar on stderr, or nothing; yields the callback for the core."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.bar.start()
+        return self.update
+
+    def update(self, phase: str, done: int, total: int) -> None:
+        if phase not in self.tasks:
+            label = "checking" if phase == "check" else "writing"
+            self.tasks[phase] = self.bar.add_task(label, total=total)
+        self.bar.update(self.tasks[phase], completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,470 @@
+"""Bulk import, all or nothing: check every row against a private copy, then write each client once.
+
+`prepare` reads the input (rows via goaltrack.import_rows, or a full dump from `export`),
+applies every operation to a copy of each client's record with the same core functions the
+CLI uses (goaltrack.changes), and collects every error. Only when nothing is wrong does
+`commit` write, one `Store.create` or `Store.update` per client, replaying the same operations
+under the client's lock. Re-importing the same input adds nothing: entries are matched by id,
+or by (goal, date, value, session) when a row has no id; existing clients and goals are never
+edited by an import.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from goaltrack import changes, measuring
+from goaltrack.errors import (
+    ClientExistsError,
+    ClientNotFoundError,
+    CorruptFileError,
+    GoaltrackError,
+    InputError,
+    InvalidValueError,
+)
+from goaltrack.import_rows import (
+    ClientOp,
+    EntryOp,
+    GoalOp,
+    InputFormat,
+    RowError,
+    read_rows,
+)
+from goaltrack.instruments import Registry, load_registry
+from goaltrack.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
+from goaltrack.store import Store, migrate
+
+#: Version of the `export -f json` document; `import` reads this version and older.
+DUMP_FORMAT_VERSION = 1
+DUMP_KIND = "goaltrack-export"
+
+#: Called as progress(phase, done, total) while checking and writing; phase is "check" or "write".
+Progress = Callable[[str, int, int], None]
+
+
+class ImportRejected(InputError):
+    """The input holds invalid rows: nothing was written. `errors` lists every one."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        count = len(errors)
+        super().__init__(
+            f"import refused: {count} error{'s' if count != 1 else ''}; nothing was written"
+        )
+        self.errors = sorted(errors, key=_line_of)
+
+
+def _line_of(error: RowError) -> int:
+    """The line an error is on (0 for errors about the whole input or a dumped client)."""
+    number = error.where.removeprefix("line ").split(",", 1)[0]
+    return int(number) if number.isdigit() else 0
+
+
+@dataclass
+class ClientPlan:
+    """Everything the input asks of one client, in input order."""
+
+    client_id: str
+    where: str
+    client: ClientOp | None = None
+    goals: list[GoalOp] = field(default_factory=list)
+    entries: list[EntryOp] = field(default_factory=list)
+    incoming: ClientRecord | None = None  # a whole record from a dump
+
+
+@dataclass
+class ClientResult:
+    """What an import does (or would do) to one client."""
+
+    client: str
+    action: str  # create | update | unchanged
+    goals_added: int = 0
+    entries_added: int = 0
+    entries_present: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for the output layer."""
+        return {
+            "client": self.client,
+            "action": self.action,
+            "goals_added": self.goals_added,
+            "entries_added": self.entries_added,
+            "entries_present": self.entries_present,
+        }
+
+
+@dataclass
+class Prepared:
+    """A checked import: the plans, what each would change, and the new records to create."""
+
+    plans: list[ClientPlan]
+    results: list[ClientResult]
+    created: dict[str, ClientRecord]
+    rows: int
+    rules: Rules
+    unit: str = "row"  # what `rows` counts: CSV / JSON Lines rows, or dumped client records
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What rows are checked against: the instruments known in the home, and --force."""
+
+    registry: Registry
+    force: bool = False  # accept a goal target on the worse side of its baseline
+
+
+def prepare(
+    store: Store,
+    text: str,
+    fmt: InputFormat,
+    progress: Progress | None = None,
+    *,
+    registry: Registry | None = None,
+    force: bool = False,
+) -> Prepared:
+    """Read and check the whole input against the current data; raise ImportRejected if wrong.
+
+    Nothing is written. A client file that cannot be read (corrupt, too new) stops the import
+    with its own data error, because merging into a file we cannot trust is not safe.
+    Values and goals are checked against `registry` (default: the home's instruments).
+    """
+    rules = Rules(registry if registry is not None else load_registry(store.home), force)
+    if fmt is InputFormat.JSON:
+        plans, errors, rows = _dump_plans(text)
+    else:
+        plans, errors, rows = _row_plans(text, fmt)
+    results: list[ClientResult] = []
+    created: dict[str, ClientRecord] = {}
+    for done, plan in enumerate(plans, start=1):
+        try:
+            existing: ClientRecord | None = store.load(plan.client_id)
+        except ClientNotFoundError:
+            existing = None
+        record, result = _apply_plan(existing, plan, rules, errors)
+        results.append(result)
+        if record is not None and result.action == "create":
+            created[plan.client_id] = record
+        if progress:
+            progress("check", done, len(plans))
+    if errors:
+        raise ImportRejected(errors)
+    unit = "client record" if fmt is InputFormat.JSON else "row"
+    return Prepared(plans, results, created, rows, rules, unit)
+
+
+def commit(
+    store: Store, prepared: Prepared, progress: Progress | None = None
+) -> list[ClientResult]:
+    """Write a prepared import: one locked, atomic write per changed client.
+
+    Under each lock the operations are replayed on the file as it is now, so a change made
+    by another process since `prepare` is kept. If a write fails, the clients written before
+    it stay written; re-running the import then adds only what is missing.
+    """
+    results: list[ClientResult] = []
+    written: list[str] = []
+    for done, (plan, checked) in enumerate(zip(prepared.plans, prepared.results, strict=True), 1):
+        try:
+            replay = functools.partial(_replay, plan=plan, rules=prepared.rules)
+            if checked.action == "create":
+                try:
+                    store.create(prepared.created[plan.client_id])
+                    results.append(checked)
+                except ClientExistsError:  # created by someone else since the check: merge
+                    results.append(store.update(plan.client_id, replay))
+            elif checked.action == "update":
+                results.append(store.update(plan.client_id, replay))
+            else:
+                results.append(checked)
+        except GoaltrackError as error:
+            done_note = (
+                f"{len(written)} client(s) were written before this one; re-run the import to "
+                "add the rest (already imported entries are not added twice)"
+                if written
+                else "nothing was written"
+            )
+            raise type(error)(f"client {plan.client_id!r}: {error.message}; {done_note}") from None
+        if checked.action != "unchanged":
+            written.append(plan.client_id)
+        if progress:
+            progress("write", done, len(prepared.plans))
+    return results
+
+
+def _replay(record: ClientRecord, plan: ClientPlan, rules: Rules) -> ClientResult:
+    errors: list[RowError] = []
+    result = _apply_changes(record, plan, rules, errors, "update")
+    if errors:
+        raise InvalidValueError(f"{errors[0]} (the file changed during the import)")
+    return result
+
+
+# ---- planning ------------------------------------------------------------------------------
+
+
+def _row_plans(text: str, fmt: InputFormat) -> tuple[list[ClientPlan], list[RowError], int]:
+    parsed = read_rows(text, fmt)
+    errors = parsed.errors
+    plans: dict[str, ClientPlan] = {}
+    for op in parsed.ops:
+        plan = plans.get(op.client_id)
+        if plan is None:
+            plan = plans[op.client_id] = ClientPlan(op.client_id, f"line {op.line}")
+        if isinstance(op, ClientOp):
+            if plan.client is not None:
+                errors.append(
+                    RowError(
+                        f"line {op.line}",
+                        f"a second client row for {op.client_id!r} "
+                        f"(first on line {plan.client.line})",
+                    )
+                )
+            plan.client = op
+        elif isinstance(op, GoalOp):
+            plan.goals.append(op)
+        else:
+            plan.entries.append(op)
+    if not text.strip("\ufeff \t\r\n"):
+        errors.append(RowError("input", "is empty (not even a header line)"))
+    return list(plans.values()), errors, parsed.rows
+
+
+def _dump_plans(text: str) -> tuple[list[ClientPlan], list[RowError], int]:
+    errors: list[RowError] = []
+    try:
+        document = json.loads(text.removeprefix("\ufeff"))
+    except ValueError as error:
+        line = getattr(error, "lineno", None)
+        return [], [RowError(f"line {line}" if line else "input", "not valid JSON")], 0
+    if not isinstance(document, dict) or not isinstance(document.get("clients"), list):
+        return [], [RowError("input", "not a goaltrack export: no 'clients' list")], 0
+    version = document.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version > DUMP_FORMAT_VERSION:
+        return (
+            [],
+            [RowError("input", f"format_version must be an integer up to {DUMP_FORMAT_VERSION}")],
+            0,
+        )
+    plans: dict[str, ClientPlan] = {}
+    for index, item in enumerate(document["clients"]):
+        where = f"clients[{index}]"
+        record = _dump_record(item, where, errors)
+        if record is None:
+            continue
+        client_id = record.client.id
+        if client_id in plans:
+            errors.append(RowError(where, f"client {client_id!r} appears twice"))
+            continue
+        plans[client_id] = ClientPlan(client_id, f"{where} ({client_id})", incoming=record)
+    return list(plans.values()), errors, len(document["clients"])
+
+
+def _dump_record(item: Any, where: str, errors: list[RowError]) -> ClientRecord | None:
+    if not isinstance(item, dict):
+        errors.append(RowError(where, "must be a JSON object"))
+        return None
+    version = item.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        errors.append(
+            RowError(
+                where,
+                f"schema_version {version} is newer than this goaltrack "
+                f"understands ({SCHEMA_VERSION}); upgrade goaltrack",
+            )
+        )
+        return None
+    try:
+        return ClientRecord.model_validate(migrate(dict(item), where))
+    except CorruptFileError as error:
+        errors.append(RowError(where, error.message.removeprefix(f"{where}: ")))
+    except ValidationError as error:
+        errors.append(RowError(where, describe_validation_error(error)))
+    return None
+
+
+# ---- applying ------------------------------------------------------------------------------
+
+
+def _apply_plan(
+    existing: ClientRecord | None, plan: ClientPlan, rules: Rules, errors: list[RowError]
+) -> tuple[ClientRecord | None, ClientResult]:
+    """Apply a plan to a copy of the client (or a new record); errors are collected."""
+    if existing is not None:
+        record = existing.model_copy(deep=True)
+        action = "update"
+    elif plan.incoming is not None:
+        record = plan.incoming.model_copy(deep=True)
+        entries = sum(len(goal.progress) for goal in record.goals)
+        return record, ClientResult(plan.client_id, "create", len(record.goals), entries)
+    elif plan.client is not None:
+        op = plan.client
+        try:
+            record = changes.new_client_record(
+                op.client_id,
+                name=op.name,
+                concerns=op.concerns,
+                approaches=op.approaches,
+                notes=op.notes,
+                created=op.created,
+            )
+            if op.status is not None:
+                record.client.status = op.status
+        except GoaltrackError as error:
+            errors.append(RowError(f"line {op.line}", error.message))
+            return None, ClientResult(plan.client_id, "create")
+        action = "create"
+    else:
+        errors.append(
+            RowError(
+                plan.where,
+                f"client {plan.client_id!r} does not exist; "
+                "add a row with type=client to create it",
+            )
+        )
+        return None, ClientResult(plan.client_id, "create")
+    result = _apply_changes(record, plan, rules, errors, action)
+    try:
+        ClientRecord.model_validate(record.model_dump())
+    except ValidationError as error:
+        errors.append(RowError(plan.where, describe_validation_error(error)))
+    return record, result
+
+
+def _apply_changes(
+    record: ClientRecord, plan: ClientPlan, rules: Rules, errors: list[RowError], action: str
+) -> ClientResult:
+    result = ClientResult(plan.client_id, action)
+    if plan.incoming is not None:
+        _merge(record, plan.incoming, plan.where, errors, result)
+    for goal_op in plan.goals:
+        try:
+            result.goals_added += _apply_goal(record, goal_op, rules)
+        except GoaltrackError as error:
+            errors.append(RowError(f"line {goal_op.line}", error.message))
+    ids = {entry.id: (goal.number, entry) for goal in record.goals for entry in goal.progress}
+    keys = {
+        (goal.number, entry.date, entry.value, entry.session)
+        for goal in record.goals
+        for entry in goal.progress
+    }
+    for op in plan.entries:
+        try:
+            added = _apply_entry(record, op, rules, ids, keys)
+        except GoaltrackError as error:
+            errors.append(RowError(f"line {op.line}", error.message))
+            continue
+        if added:
+            result.entries_added += 1
+        else:
+            result.entries_present += 1
+    if action == "update" and not result.goals_added and not result.entries_added:
+        result.action = "unchanged"
+    return result
+
+
+def _apply_goal(record: ClientRecord, op: GoalOp, rules: Rules) -> int:
+    """Add the goal unless a goal with its number exists (which must then be the same goal)."""
+    existing = record.goal(op.number)
+    if existing is not None:
+        title = op.fields.title or ""
+        if existing.title.casefold() != title.casefold() or existing.kind != op.fields.kind:
+            raise InvalidValueError(
+                f"field goal: goal {op.number} of {op.client_id!r} already exists with a "
+                "different kind or title; use another number"
+            )
+        return 0
+    fields = dataclasses.replace(op.fields)  # add_goal fills in a default measure
+    number = measuring.add_goal(
+        record, fields, rules.registry, force=rules.force, created=op.created
+    )
+    if number != op.number:
+        goal = changes.find_goal(record, number)
+        goal.number = op.number
+    return 1
+
+
+def _apply_entry(
+    record: ClientRecord,
+    op: EntryOp,
+    rules: Rules,
+    ids: dict[str, tuple[int, Any]],
+    keys: set[tuple[Any, ...]],
+) -> bool:
+    """Log the entry unless it is already there; True when it was added."""
+    goal = changes.find_goal(record, op.goal)
+    if op.measure is not None and goal.measure is not None and op.measure != goal.measure:
+        raise InvalidValueError(
+            f"field measure: goal {op.goal} of {op.client_id!r} is measured with "
+            f"{goal.measure}, not {op.measure}"
+        )
+    key = (op.goal, op.entry.date, op.entry.value, op.entry.session)
+    if op.entry_id is not None and op.entry_id in ids:
+        number, entry = ids[op.entry_id]
+        if (number, entry.date, entry.value, entry.session) != key:
+            raise InvalidValueError(
+                f"field id: entry {op.entry_id} already exists with a different goal, date, "
+                "value or session"
+            )
+        return False
+    if op.entry_id is None and key in keys:
+        return False
+    new_id = measuring.log_value(record, op.goal, op.entry, rules.registry)
+    entry = goal.progress[-1]
+    if op.entry_id is not None and entry.id == new_id:
+        entry.id = op.entry_id
+    ids[entry.id] = (op.goal, entry)
+    keys.add(key)
+    return True
+
+
+def _merge(
+    record: ClientRecord,
+    incoming: ClientRecord,
+    where: str,
+    errors: list[RowError],
+    result: ClientResult,
+) -> None:
+    """Add the goals and entries of a dumped record that the client does not have yet."""
+    ids = {entry.id: (goal.number, entry) for goal in record.goals for entry in goal.progress}
+    for goal in incoming.goals:
+        mine = record.goal(goal.number)
+        if mine is None:
+            clash = [entry.id for entry in goal.progress if entry.id in ids]
+            if clash:
+                errors.append(
+                    RowError(
+                        where, f"entry {clash[0]} of goal {goal.number} exists on another goal"
+                    )
+                )
+                continue
+            record.goals.append(goal.model_copy(deep=True))
+            result.goals_added += 1
+            result.entries_added += len(goal.progress)
+            continue
+        if mine.title != goal.title or mine.kind != goal.kind:
+            errors.append(
+                RowError(where, f"goal {goal.number} exists with a different kind or title")
+            )
+            continue
+        for entry in goal.progress:
+            if entry.id in ids:
+                number, present = ids[entry.id]
+                if number != goal.number or present != entry:
+                    errors.append(
+                        RowError(
+                            where,
+                            f"entry {entry.id} of goal {goal.number} exists with different data",
+                        )
+                    )
+                else:
+                    result.entries_present += 1
+                continue
+            mine.progress.append(entry.model_copy(deep=True))
+            ids[entry.id] = (goal.number, entry)
+            result.entries_added += 1
