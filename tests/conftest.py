@@ -77,3 +77,7 @@ def client_with_goal(runner: CliRunner) -> str:
     invoke(runner, "log", "c-1", "1", "17", "--date", "2026-09-08", "--session", "2")
     invoke(runner, "log", "c-1", "1", "14", "--date", "2026-09-22", "--session", "4")
     return "c-1"
+
+
+# Reliability figures (issue 6): printed at the end of every run.
+from reliability_figures import pytest_terminal_summary  # noqa: E402, F401
