@@ -353,7 +353,8 @@ class Store:
             self._remove_orphans(client_id)
             yield
         finally:
-            os.close(fd)  # closing the descriptor releases the flock
+            with contextlib.suppress(OSError):  # the flock is released even if close fails
+                os.close(fd)
 
     def _remove_orphans(self, client_id: str) -> None:
         """Delete temp files left by a writer that died (only called while holding the lock)."""
