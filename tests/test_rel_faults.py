@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import invoke
+
 from reliability_figures import SECRET, assert_private, record
-from reliability_procs import client_with_goal, temp_files
+from reliability_procs import client_with_goal, fast_invoke, temp_files
 from typer.testing import CliRunner
 
 from goaltrack.store import Store
@@ -89,7 +89,7 @@ def test_every_io_step_failing_leaves_old_or_new_file(
     path = store.path_for("c-1")
     injector = Injector(monkeypatch)
     injector.reset(None)
-    assert invoke(runner, *LOG).exit_code == 0
+    assert fast_invoke(runner, *LOG).exit_code == 0
     counts = dict(injector.calls)
     assert counts["replace"] == 1 and counts["mkstemp"] == 1
     faults = 0
@@ -99,7 +99,7 @@ def test_every_io_step_failing_leaves_old_or_new_file(
                 before = path.read_bytes()
                 entries_before = len(store.load("c-1").goals[0].progress)
                 injector.reset((step, k, code))
-                result = invoke(runner, *LOG)
+                result = fast_invoke(runner, *LOG)
                 after_replace = injector.fault_after_replace
                 injector.reset(None)
                 faults += 1
