@@ -278,14 +278,23 @@ class _Checker:
             return
         record = loaded.record
         entries = sum(len(goal.progress) for goal in record.goals)
+        if loaded.file_version > SCHEMA_VERSION:
+            self.add(
+                label,
+                NOTICE,
+                "schema",
+                f"schema {loaded.file_version}, written by a newer goaltrack: readable, but "
+                "read-only to this version",
+            )
+            return
         version = _file_version(path)
         if version is not None and version < SCHEMA_VERSION:
             self.add(
                 label,
                 NOTICE,
                 "schema",
-                f"schema {version}: migrated in memory, rewritten as {SCHEMA_VERSION} on the next "
-                "change",
+                f"schema {version}: migrated in memory, rewritten as {SCHEMA_VERSION} on the "
+                "next change",
             )
         if not self._has(label):
             self.add(
