@@ -25,6 +25,7 @@ class GoaltrackGroup(TyperGroup):
     """Turns domain errors into one stderr line and an exit code: the only such boundary."""
 
     def invoke(self, ctx: Any) -> Any:
+        audit.drain_warnings()  # only this invocation's warnings are reported
         try:
             return super().invoke(ctx)
         except GoaltrackError as error:
