@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import typer.testing
-
 from typer.testing import CliRunner, Result
 
 from goaltrack import changes

@@ -11,13 +11,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import invoke
-from reliability_figures import SECRET, assert_private
-from reliability_procs import client_with_goal
 from typer.testing import CliRunner
 
+from conftest import invoke
 from goaltrack import audit, changes
 from goaltrack.store import Store
+from reliability_figures import SECRET, assert_private
+from reliability_procs import client_with_goal
 
 FIELDS = ["v", "time", "user", "pid", "command", "client", "goals", "entries", "outcome", "error"]
 
@@ -34,7 +34,9 @@ def test_each_change_appends_one_line(home: Path, runner: CliRunner) -> None:
     invoke(runner, "remove-entry", "c-1", "1", entry_id)
     events = _events(home)
     assert [list(e) for e in events] == [FIELDS] * 4
-    assert [(e["command"], e["client"], e["goals"], e["entries"], e["outcome"]) for e in events] == [
+    assert [
+        (e["command"], e["client"], e["goals"], e["entries"], e["outcome"]) for e in events
+    ] == [
         ("new-client", "c-1", [], [], "ok"),
         ("add-goal", "c-1", [1], [], "ok"),
         ("log", "c-1", [1], [entry_id], "ok"),
@@ -164,9 +166,7 @@ def test_parallel_writers_leave_only_whole_lines(home: Path) -> None:
         "    e = changes.EntryFields(value=i, date=date(2026, 9, 2))\n"
         "    s.update('c-1', lambda r: changes.log_entry(r, 1, e))\n"
     )
-    workers = [
-        subprocess.Popen([sys.executable, "-c", script, str(home)]) for _ in range(4)
-    ]
+    workers = [subprocess.Popen([sys.executable, "-c", script, str(home)]) for _ in range(4)]
     assert [w.wait() for w in workers] == [0] * 4
     events = _events(home)
     assert len([e for e in events if e["entries"]]) == 40

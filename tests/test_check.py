@@ -9,12 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import invoke, snapshot
-from reliability_procs import client_with_goal
 from typer.testing import CliRunner
 
+from conftest import invoke, snapshot
 from goaltrack.check import FIXED, NOTICE, OK, PROBLEM, check_home
 from goaltrack.store import Store
+from reliability_procs import client_with_goal
 
 
 def _findings(home: Path, fix: bool = False) -> dict[tuple[str, str], str]:
@@ -69,12 +69,14 @@ def test_check_reports_corrupt_open_and_orphan_then_fix_repairs_two(
 def test_check_never_changes_client_files(home: Path, runner: CliRunner) -> None:
     """check and check --fix leave every client file byte-identical."""
     store = _three_problems(home)
-    before = {name: data for name, data in snapshot(store.clients_dir).items()
-              if name.endswith(".toml")}
+    before = {
+        name: data for name, data in snapshot(store.clients_dir).items() if name.endswith(".toml")
+    }
     invoke(runner, "check")
     invoke(runner, "check", "--fix")
-    after = {name: data for name, data in snapshot(store.clients_dir).items()
-             if name.endswith(".toml")}
+    after = {
+        name: data for name, data in snapshot(store.clients_dir).items() if name.endswith(".toml")
+    }
     assert after == before
 
 
@@ -141,11 +143,15 @@ def test_temp_file_of_a_running_write_is_left_alone(home: Path) -> None:
     temp = store.clients_dir / ".c-1.toml.inflight.tmp"
     temp.write_text("being written")
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR);"
-         "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
-         str(store.lock_path_for("c-1"))],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR);"
+            "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
+            str(store.lock_path_for("c-1")),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
@@ -211,7 +217,10 @@ def test_check_as_a_real_process_names_the_three_problems(home: Path) -> None:
     _three_problems(home)
     done = subprocess.run(
         [sys.executable, "-m", "goaltrack", "check"],
-        capture_output=True, text=True, check=False, timeout=60,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
         env={**os.environ, "COLUMNS": "160"},
     )
     assert done.returncode == 3

@@ -17,6 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from goaltrack.errors import GoaltrackError
+from goaltrack.store import LoadedRecord, Store
 from reliability_figures import SECRET, assert_private, record
 from reliability_procs import (
     client_with_goal,
@@ -27,9 +30,6 @@ from reliability_procs import (
     temp_files,
     wait_all,
 )
-
-from goaltrack.errors import GoaltrackError
-from goaltrack.store import LoadedRecord, Store
 
 WORKERS = 8
 UPDATES = 50

@@ -15,13 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import EXAMPLES
-from reliability_figures import SECRET, assert_private, record
-from reliability_procs import fast_invoke
 from typer.testing import CliRunner
 
+from conftest import EXAMPLES
 from goaltrack.errors import CorruptFileError, DataError, GoaltrackError, SchemaTooNewError
 from goaltrack.store import Store
+from reliability_figures import SECRET, assert_private, record
+from reliability_procs import fast_invoke
 
 CLIENT = "c-1042"
 FLIPS = 1000
@@ -90,8 +90,10 @@ def test_every_truncated_prefix(home: Path, runner: CliRunner) -> None:
             _cli_check(runner, path, outcome)
     record("corrupt: truncated prefixes tried", len(original))
     record("corrupt: prefixes refused with exit 3", outcomes["refused"])
-    record("corrupt: prefixes that are complete shorter documents (cut at a line end)",
-           outcomes["loaded"])
+    record(
+        "corrupt: prefixes that are complete shorter documents (cut at a line end)",
+        outcomes["loaded"],
+    )
     assert outcomes["schema"] == 0
     assert outcomes["refused"] > 0.9 * len(original)
 
@@ -126,7 +128,10 @@ def test_corrupt_file_in_a_real_process(home: Path) -> None:
         path.write_bytes(damaged)
         done = subprocess.run(
             [sys.executable, "-m", "goaltrack", "log", CLIENT, "1", "5"],
-            capture_output=True, text=True, check=False, timeout=60,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
         )
         assert_private(done.stderr)
         assert done.returncode == 3

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from goaltrack.store import Store
 from reliability_figures import SECRET, assert_private, record
 from reliability_procs import (
     client_with_goal,
@@ -23,8 +24,6 @@ from reliability_procs import (
     read_acks,
     temp_files,
 )
-
-from goaltrack.store import Store
 
 CYCLES = 200
 CLIENTS = 10  # the kills rotate over ten clients, so no file grows without bound
@@ -49,7 +48,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_entry(home: Path) -> No
     for cycle in range(CYCLES):
         client_id = ids[cycle % CLIENTS]
         ack = home / f"ack-{cycle}.txt"
-        pid = fork(lambda: _writer(home, client_id, ack))
+        pid = fork(lambda c=client_id, a=ack: _writer(home, c, a))
         time.sleep(rng.uniform(0.0, 0.05))
         kill(pid)
         acked[client_id].update(read_acks(ack))

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from reliability_figures import SECRET, assert_private, record
-from reliability_procs import client_with_goal, fast_invoke, temp_files
 from typer.testing import CliRunner
 
 from goaltrack.store import Store
+from reliability_figures import SECRET, assert_private, record
+from reliability_procs import client_with_goal, fast_invoke, temp_files
 
 ERRNOS = (errno.ENOSPC, errno.EIO, errno.EACCES, errno.EROFS)
 STEPS = ("open", "mkstemp", "fchmod", "write", "fsync", "close", "replace")
@@ -198,7 +197,9 @@ main()
         ("fsync", "EIO", "dir", True),
     ],
 )
-def test_fault_in_a_real_process(home: Path, step: str, code: str, which: str, changed: bool) -> None:
+def test_fault_in_a_real_process(
+    home: Path, step: str, code: str, which: str, changed: bool
+) -> None:
     """In a real `goaltrack log` process a failing step gives exit 3 and one clean line."""
     store = Store(home)
     client_with_goal(store)

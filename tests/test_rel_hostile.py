@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import invoke, snapshot
-from reliability_figures import SECRET, assert_private, record
-from reliability_procs import client_with_goal, fast_invoke
 from typer.testing import CliRunner
 
+from conftest import invoke, snapshot
 from goaltrack.store import Store
+from reliability_figures import SECRET, assert_private, record
+from reliability_procs import client_with_goal, fast_invoke
 
 HOSTILE_IDS = [
     "../x",
@@ -154,7 +154,10 @@ def test_fifo_as_client_file_does_not_hang(home: Path) -> None:
     os.mkfifo(store.path_for("c-1"))
     done = subprocess.run(
         [sys.executable, "-m", "goaltrack", "show", "c-1"],
-        capture_output=True, text=True, timeout=20, check=False,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
     )
     assert done.returncode == 3
     assert "not a regular file" in done.stderr

@@ -21,17 +21,41 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from reliability_figures import SECRET, record
 
 from goaltrack import changes
 from goaltrack.errors import InvalidValueError
 from goaltrack.model import GoalKind
 from goaltrack.store import Store
+from reliability_figures import SECRET, record
 
 D = date(2026, 9, 1)
 PIECES = [
-    "a", "Z", " ", "é", "😀", "\r", "\n", "\r\n", "\x00", "\x1b", "\x1b[2J", "\x7f", "\u2028",
-    "\u202e", "\ufeff", '"', "'", '"""', "'''", "\\", "\\n", "\ud800", "\udfff", "=", "[", "#",
+    "a",
+    "Z",
+    " ",
+    "é",
+    "😀",
+    "\r",
+    "\n",
+    "\r\n",
+    "\x00",
+    "\x1b",
+    "\x1b[2J",
+    "\x7f",
+    "\u2028",
+    "\u202e",
+    "\ufeff",
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\\n",
+    "\ud800",
+    "\udfff",
+    "=",
+    "[",
+    "#",
     SECRET,
 ]
 SURROGATES = ("\ud800", "\udfff")
@@ -106,8 +130,11 @@ class StoreMachine(RuleBasedStateMachine):
         self.next_number += 1
 
     @precondition(lambda self: bool(self.goals))
-    @rule(data=st.data(), value=st.integers(0, 27) | st.floats(0, 10, allow_nan=False),
-          note=HOSTILE | st.none())
+    @rule(
+        data=st.data(),
+        value=st.integers(0, 27) | st.floats(0, 10, allow_nan=False),
+        note=HOSTILE | st.none(),
+    )
     def log(self, data: st.DataObject, value: float, note: str | None) -> None:
         number = data.draw(st.sampled_from(sorted(self.goals)))
         entry = changes.EntryFields(value=value, date=D, note=note)
@@ -143,7 +170,9 @@ class StoreMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(g["entries"] for g in self.goals.values()))
     @rule(data=st.data())
     def remove_entry(self, data: st.DataObject) -> None:
-        number = data.draw(st.sampled_from(sorted(n for n, g in self.goals.items() if g["entries"])))
+        number = data.draw(
+            st.sampled_from(sorted(n for n, g in self.goals.items() if g["entries"]))
+        )
         entry_id = data.draw(st.sampled_from(sorted(self.goals[number]["entries"])))
         self.store.update("c-1", lambda r: changes.remove_entry(r, number, entry_id))
         del self.goals[number]["entries"][entry_id]
@@ -170,7 +199,6 @@ StoreMachine.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-
 
 
 TestStoreMachine = StoreMachine.TestCase
