@@ -221,10 +221,9 @@ class Store:
         except OSError as error:
             raise _os_error(source, "read", error) from None
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                os.close(fd)
-                raise StoragePermissionError(f"{source}: not a regular file; refusing")
             with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise StoragePermissionError(f"{source}: not a regular file; refusing")
                 raw = handle.read()
         except OSError as error:
             raise _os_error(source, "read", error) from None
