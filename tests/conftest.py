@@ -56,13 +56,16 @@ def run_cli(
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` with its bytes, to prove a command changed nothing."""
+    """Every file under `folder` with its bytes, to prove a command changed nothing.
+
+    The audit log is left out: it records every attempted change, refused ones included.
+    """
     if not folder.exists():
         return {}
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.name != "audit.log"
     }
 
 
