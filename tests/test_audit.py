@@ -30,7 +30,7 @@ def test_each_change_appends_one_line(home: Path, runner: CliRunner) -> None:
     """new-client, add-goal, log, remove-entry: one line each with command, goal and entry."""
     invoke(runner, "new-client", "c-1", "--name", SECRET, "--note", SECRET)
     invoke(runner, "add-goal", "c-1", "coping", f"{SECRET} title")
-    entry_id = invoke(runner, "log", "c-1", "1", "17", "--note", SECRET).stdout.strip()
+    entry_id = invoke(runner, "log", "c-1", "1", "7", "--note", SECRET).stdout.strip()
     invoke(runner, "remove-entry", "c-1", "1", entry_id)
     events = _events(home)
     assert [list(e) for e in events] == [FIELDS] * 4

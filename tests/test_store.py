@@ -330,8 +330,7 @@ def test_scan_reports_unreadable_files_and_reads_the_rest(home: Path) -> None:
 
 HOSTILE = st.lists(
     st.sampled_from(
-        list("ab \"'\\\r\n\t\x00\x1b\x7f\u2028\u202e\ufeff")
-        + ['"""', "'''", "é", "😀"]
+        [*list("ab \"'\\\r\n\t\x00\x1b\x7f\u2028\u202e\ufeff"), '"""', "'''", "é", "😀"]
     ),
     max_size=40,
 ).map("".join)
@@ -348,3 +347,15 @@ def test_hostile_notes_round_trip_exactly(home: Path, note: str) -> None:
     entry_id = _log(s, 1, note=note)
     stored = {e.id: e.note for e in s.load("c-1").goals[0].progress}
     assert stored[entry_id] == note
+
+
+@given(st.text(max_size=80))
+def test_any_id_is_either_safe_or_refused(candidate: str) -> None:
+    """Whatever text is given as an id, the path stays inside the clients folder or it is refused."""
+    s = Store(Path("/nonexistent/home"))
+    try:
+        path = s.path_for(candidate)
+    except InvalidIdError:
+        return
+    assert path.parent == s.clients_dir
+    assert path.name == f"{candidate}.toml"

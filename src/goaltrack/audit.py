@@ -24,10 +24,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from goaltrack.errors import InputError, WriteFailedError
-from goaltrack.model import ClientRecord
+
+if TYPE_CHECKING:  # the model (pydantic) is not needed to append a line
+    from goaltrack.model import ClientRecord
 
 AUDIT_FILE = "audit.log"
 AUDIT_VERSION = 1

@@ -59,6 +59,9 @@ def new_client_record(
     created: date | None = None,
 ) -> ClientRecord:
     """A new client's record, validated but not yet written."""
+    from goaltrack.store import check_client_id
+
+    check_client_id(client_id)
     concern_models = [
         _validated(Concern, name=cname, severity=severity or Severity.MODERATE)
         for cname, severity in concerns

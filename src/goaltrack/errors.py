@@ -75,3 +75,7 @@ class LockTimeoutError(DataError):
 
 class WriteFailedError(DataError):
     """The operating system refused a step of the atomic write; the old file is intact."""
+
+
+class InstrumentsFileError(DataError):
+    """The user's instruments.toml does not parse or validate; it names the file and key."""

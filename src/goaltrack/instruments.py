@@ -8,12 +8,16 @@ than none.
 from __future__ import annotations
 
 import math
+import re
+import tomllib
+from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from goaltrack.errors import InvalidValueError
-from goaltrack.model import GoalKind
+from goaltrack.errors import InstrumentsFileError, InvalidValueError
+from goaltrack.model import MEASURE_KEY_PATTERN, GoalKind, describe_validation_error
 
 Z_RELIABLE = 1.96
 
@@ -56,6 +60,19 @@ class Instrument(BaseModel):
     source: str = ""
     items: bool = False  # whether goaltrack may administer it item by item
     note: str | None = None
+    origin: str = "built-in"  # "built-in", or the instruments.toml it was read from
+    per_goal: bool = False  # a rating of one goal (GBO, GAS): never copied to other goals
+
+    @property
+    def totals_only(self) -> bool:
+        """True when goaltrack stores only totals (licence or no item texts)."""
+        return not self.items
+
+    def range_text(self) -> str:
+        """The range as people write it, e.g. "0-27" or "-2..+2"."""
+        if self.min < 0:
+            return f"{_fmt(self.min)}..{self.max:+g}"
+        return f"{_fmt(self.min)}-{_fmt(self.max)}"
 
     @model_validator(mode="after")
     def _consistent(self) -> Instrument:
@@ -138,8 +155,9 @@ BUILTINS: dict[str, Instrument] = {
             min=0,
             max=21,
             better=Direction.LOWER,
-            bands=_bands((0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"),
-                         (15, 21, "severe")),
+            bands=_bands(
+                (0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 21, "severe")
+            ),
             cutoff=10,
             reliable_change=4,
             loinc="70274-6",
@@ -159,6 +177,7 @@ BUILTINS: dict[str, Instrument] = {
             source="US National Center for PTSD: cutoff 31-33 (33 used), 10-point reliable "
             "change (5 = minimum response)",
             items=True,
+            note="No LOINC code for the total is set: none could be confirmed.",
         ),
         Instrument(
             key="rses",
@@ -185,9 +204,10 @@ BUILTINS: dict[str, Instrument] = {
                 (25, 40, "severe"),
             ),
             cutoff=11,
-            licence="copyright CORE System Trust; reproduce unchanged, non-commercial; "
-            "totals only",
+            licence="copyright CORE System Trust; reproduce unchanged, non-commercial; totals only",
             source="Barkham et al. 2013",
+            note="A 6-point reliable-change figure circulates but could not be confirmed "
+            "against the CORE-10 manual, so none is set.",
         ),
         Instrument(
             key="gbo",
@@ -197,6 +217,9 @@ BUILTINS: dict[str, Instrument] = {
             better=Direction.HIGHER,
             licence="CC BY-NC-SA 4.0",
             source="Law & Jacob, Goals and Goal Based Outcomes (CORC)",
+            note="A reliable-change figure of 2.45 (Edbrooke-Childs et al. 2015) could not be "
+            "confirmed from a primary source, so none is set.",
+            per_goal=True,
         ),
         Instrument(
             key="suds",
@@ -206,6 +229,7 @@ BUILTINS: dict[str, Instrument] = {
             better=Direction.LOWER,
             licence="public domain",
             source="Wolpe 1969",
+            per_goal=True,
         ),
         Instrument(
             key="ors",
@@ -214,8 +238,13 @@ BUILTINS: dict[str, Instrument] = {
             max=40,
             integer=False,
             better=Direction.HIGHER,
+            cutoff=25,
             licence="electronic administration needs a licence: totals only, never items",
-            source="Miller & Duncan 2000",
+            source="Miller & Duncan 2000; Miller et al. 2003 (J Brief Therapy 2(2)); adult "
+            "clinical cut-off 25 as used by the ORS's own FIT software (OpenFIT knowledge base "
+            "KA-01031: 25 for adults, 32 for children)",
+            note="Cut-off 25 is for adults. A 5-point reliable-change figure circulates but "
+            "could not be confirmed, so none is set.",
         ),
         Instrument(
             key="gas",
@@ -233,6 +262,7 @@ BUILTINS: dict[str, Instrument] = {
             loinc="107332-9",
             licence="free",
             source="Kiresuk & Sherman 1968",
+            per_goal=True,
         ),
         Instrument(
             key="rating",
@@ -242,6 +272,7 @@ BUILTINS: dict[str, Instrument] = {
             better=Direction.HIGHER,
             licence="free",
             source="goaltrack generic scale",
+            per_goal=True,
         ),
     )
 }
@@ -259,3 +290,113 @@ DEFAULT_MEASURE: dict[GoalKind, str] = {
 def get(key: str) -> Instrument | None:
     """The built-in instrument with this key, if any."""
     return BUILTINS.get(key)
+
+
+# ---- the registry: built-ins plus the user's own instruments.toml ----------------------
+
+USER_FILE = "instruments.toml"
+#: Fields a user may set in instruments.toml (`key` comes from the table name; `items` and
+#: `origin` are goaltrack's own: a user scale has no item texts to administer).
+USER_FIELDS = frozenset(Instrument.model_fields) - {"key", "items", "origin"}
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every instrument this goaltrack knows: the built-ins and the user's own scales."""
+
+    instruments: dict[str, Instrument]
+    path: Path | None = None  # the user file that was read, if any
+
+    def get(self, key: str) -> Instrument | None:
+        """The instrument with this key, if known."""
+        return self.instruments.get(key)
+
+    def require(self, key: str) -> Instrument:
+        """The instrument with this key, or InvalidValueError listing the known keys."""
+        instrument = self.instruments.get(key)
+        if instrument is None:
+            raise InvalidValueError(
+                f"unknown instrument {key!r}; known: {', '.join(self.instruments)} "
+                "(see `goaltrack instruments`)"
+            )
+        return instrument
+
+    def all(self) -> list[Instrument]:
+        """Every instrument: built-ins first in their shipped order, then the user's by key."""
+        return list(self.instruments.values())
+
+    def is_builtin(self, key: str) -> bool:
+        """True when `key` names a built-in instrument."""
+        return key in BUILTINS
+
+
+def builtin_registry() -> Registry:
+    """A registry of the built-ins only."""
+    return Registry(dict(BUILTINS))
+
+
+def load_registry(home: Path) -> Registry:
+    """The built-ins merged with `home`/instruments.toml, if that file exists.
+
+    A user instrument may not reuse a built-in key: silently replacing PHQ-9's cutoff or range
+    would change what every existing PHQ-9 goal means. Errors name the file and the table.
+    """
+    path = home / USER_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return builtin_registry()
+    except OSError as error:
+        raise InstrumentsFileError(
+            f"cannot read {path}: {error.strerror or type(error).__name__}"
+        ) from None
+    merged = dict(BUILTINS)
+    for instrument in parse_user_instruments(raw, path):
+        merged[instrument.key] = instrument
+    return Registry(merged, path)
+
+
+def parse_user_instruments(raw: bytes, path: Path) -> list[Instrument]:
+    """The instruments defined in the bytes of a user file, validated; errors name `path`."""
+    try:
+        document = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InstrumentsFileError(f"{path}: not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        if line is None:
+            match = re.search(r"line (\d+)", str(error))
+            line = int(match.group(1)) if match else None
+        where = f" (line {line})" if line else ""
+        raise InstrumentsFileError(f"{path}: not valid TOML{where}") from None
+    found: list[Instrument] = []
+    for key in sorted(document):
+        table = document[key]
+        if key == "schema_version" and table == 1:
+            continue
+        where = f"{path}: [{key}]"
+        if not isinstance(table, dict):
+            raise InstrumentsFileError(
+                f"{where} must be a table of instrument fields, e.g. [{key}] with name, min, "
+                "max, better"
+            )
+        if MEASURE_KEY_PATTERN.fullmatch(key) is None:
+            raise InstrumentsFileError(
+                f"{where}: an instrument key must be 1-32 characters of a-z, 0-9, '-' or '_'"
+            )
+        if key in BUILTINS:
+            raise InstrumentsFileError(
+                f"{where}: {key!r} is a built-in instrument and cannot be redefined; "
+                "use another key"
+            )
+        unknown = sorted(set(table) - USER_FIELDS)
+        if unknown:
+            raise InstrumentsFileError(
+                f"{where}: unknown field(s) {', '.join(unknown)}; allowed: "
+                f"{', '.join(sorted(USER_FIELDS))}"
+            )
+        try:
+            found.append(Instrument.model_validate({**table, "key": key, "origin": str(path)}))
+        except ValidationError as error:
+            raise InstrumentsFileError(f"{where}: {describe_validation_error(error)}") from None
+    return found

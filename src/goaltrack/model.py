@@ -18,11 +18,46 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    ValidationError,
     Field,
+    ValidationError,
     field_validator,
     model_validator,
 )
+
+from goaltrack.enums import (
+    GAS_LEVELS,
+    Approach,
+    ClientStatus,
+    EntryFlag,
+    GoalKind,
+    GoalStatus,
+    Priority,
+    Rater,
+    Severity,
+    gas_level_key,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Approach",
+    "Client",
+    "ClientRecord",
+    "ClientStatus",
+    "Concern",
+    "Goal",
+    "GoalKind",
+    "GoalStatus",
+    "Priority",
+    "ProgressEntry",
+    "Rater",
+    "Severity",
+    "EntryFlag",
+    "GAS_LEVELS",
+    "gas_level_key",
+    "describe_validation_error",
+    "is_valid_client_id",
+    "new_entry_id",
+]
 
 SCHEMA_VERSION = 1
 
@@ -33,68 +68,6 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
-class Severity(StrEnum):
-    """How severe a presenting concern is; shapes how goals are prioritised."""
-
-    MILD = "mild"
-    MODERATE = "moderate"
-    SEVERE = "severe"
-    CRISIS = "crisis"
-
-
-class Approach(StrEnum):
-    """Therapeutic approaches that frame a client's goals."""
-
-    CBT = "cbt"
-    PSYCHODYNAMIC = "psychodynamic"
-    HUMANISTIC = "humanistic"
-    FAMILY = "family"
-    MINDFULNESS = "mindfulness"
-    EMDR = "emdr"
-    OTHER = "other"
-
-
-class ClientStatus(StrEnum):
-    """Where a client is in treatment."""
-
-    ACTIVE = "active"
-    PAUSED = "paused"
-    DISCHARGED = "discharged"
-
-
-class GoalKind(StrEnum):
-    """The kinds of therapy goal goaltrack models (DESIGN.md, 'The goals it models')."""
-
-    SYMPTOM_REDUCTION = "symptom-reduction"
-    TRAUMA_RESOLUTION = "trauma-resolution"
-    SELF_ESTEEM = "self-esteem"
-    COPING = "coping"
-    AUTONOMY = "autonomy"
-    RELATIONSHIPS = "relationships"
-
-
-class Priority(StrEnum):
-    """A goal's priority, usually following the severity of the concern it addresses."""
-
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-
-class GoalStatus(StrEnum):
-    """A goal's lifecycle status, set by the clinician."""
-
-    ACTIVE = "active"
-    PAUSED = "paused"
-    ACHIEVED = "achieved"
-    DROPPED = "dropped"
-
-
-class Rater(StrEnum):
-    """Who gave a progress rating."""
-
-    CLIENT = "client"
-    THERAPIST = "therapist"
 
 
 def is_valid_client_id(value: str) -> bool:
@@ -192,6 +165,9 @@ class ProgressEntry(_Model):
     session: Annotated[int, Field(ge=1, le=100_000)] | None = None
     rater: Rater | None = None
     note: Text | None = None
+    instrument: str | None = None  # set when the value is the total of an administered form
+    responses: list[Annotated[int, Field(ge=0, le=100)]] | None = None  # item answers, in order
+    flags: list[EntryFlag] | None = None
 
     @field_validator("id")
     @classmethod
@@ -199,6 +175,31 @@ class ProgressEntry(_Model):
         if ENTRY_ID_PATTERN.fullmatch(value) is None:
             raise ValueError("entry id must be 1-64 letters, digits, '-' or '_'")
         return value
+
+    @field_validator("instrument")
+    @classmethod
+    def _instrument_key(cls, value: str | None) -> str | None:
+        if value is not None and MEASURE_KEY_PATTERN.fullmatch(value) is None:
+            raise ValueError("instrument must be 1-32 characters of a-z, 0-9, '-' or '_'")
+        return value
+
+    @field_validator("responses", "flags")
+    @classmethod
+    def _empty_is_none(cls, value: list[Any] | None) -> list[Any] | None:
+        """Keep files tidy: an empty list is stored as no key at all."""
+        return value or None
+
+    @model_validator(mode="after")
+    def _responses_need_instrument(self) -> ProgressEntry:
+        if self.responses is not None and self.instrument is None:
+            raise ValueError("item responses need the instrument they answer")
+        if self.flags is not None:
+            self.__dict__["flags"] = list(dict.fromkeys(self.flags))
+        return self
+
+    def has_flag(self, flag: EntryFlag) -> bool:
+        """True when the entry carries `flag`."""
+        return bool(self.flags) and flag in (self.flags or [])
 
 
 class Goal(_Model):
@@ -216,6 +217,7 @@ class Goal(_Model):
     approach: Approach | None = None
     created: date
     progress: list[ProgressEntry] = Field(default_factory=list)
+    gas_levels: dict[str, Line] | None = None  # GAS only: what each level -2..+2 looks like
 
     @field_validator("measure")
     @classmethod
@@ -223,6 +225,26 @@ class Goal(_Model):
         if value is not None and MEASURE_KEY_PATTERN.fullmatch(value) is None:
             raise ValueError("measure must be 1-32 characters of a-z, 0-9, '-' or '_'")
         return value
+
+    @field_validator("gas_levels")
+    @classmethod
+    def _gas_level_keys(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        """Canonical keys in level order (-2 first); an empty table is no table."""
+        if not value:
+            return None
+        levels = {gas_level_key(key): text for key, text in value.items()}
+        if len(levels) != len(value):
+            raise ValueError("each GAS level may be described once")
+        return {key: levels[key] for key in GAS_LEVELS if key in levels}
+
+    @model_validator(mode="after")
+    def _gas_levels_only_for_gas(self) -> Goal:
+        if self.gas_levels is not None and self.measure != "gas":
+            raise ValueError(
+                "GAS level descriptions belong to goals measured by gas; "
+                "clear them first (--clear gas_levels)"
+            )
+        return self
 
     def entries_in_order(self) -> list[ProgressEntry]:
         """The progress entries by date (stable for entries on the same day)."""
@@ -267,7 +289,8 @@ class ClientRecord(_Model):
 
     def to_document(self) -> dict[str, Any]:
         """The record as plain TOML-ready data: no None values, enums as strings, key order kept."""
-        return _strip(self.model_dump(mode="python"))
+        document: dict[str, Any] = _strip(self.model_dump(mode="python"))
+        return document
 
 
 def _strip(value: Any) -> Any:

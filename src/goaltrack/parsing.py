@@ -6,8 +6,8 @@ import math
 import re
 from datetime import date, timedelta
 
+from goaltrack.enums import Severity
 from goaltrack.errors import InvalidValueError
-from goaltrack.model import Severity
 
 _INTEGER = re.compile(r"[+-]?\d+")
 

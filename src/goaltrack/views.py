@@ -5,7 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from goaltrack.model import ClientRecord, Goal, GoalKind, GoalStatus
-from goaltrack.outcomes import summarize_goal
+from goaltrack.outcomes import GoalSummary, summarize_goal
+
+CLIENT_FIELDS = [
+    "id", "name", "status", "created", "concerns", "goals", "active_goals", "last_entry",
+]
+GOAL_FIELDS = [
+    "client", "goal", "kind", "title", "measure", "baseline", "target", "due", "priority",
+    "status", "approach", "created", "entries",
+]
+
+
+def progress_fields() -> list[str]:
+    """The keys of a progress row, in order (CSV header even when there are no rows)."""
+    from dataclasses import fields
+
+    return ["client", *(item.name for item in fields(GoalSummary))]
 
 
 def client_row(record: ClientRecord) -> dict[str, Any]:
@@ -57,6 +72,7 @@ def goal_row(goal: Goal) -> dict[str, Any]:
         "approach": goal.approach.value if goal.approach else None,
         "created": goal.created,
         "entries": len(goal.progress),
+        "gas_levels": goal.gas_levels,
     }
 
 

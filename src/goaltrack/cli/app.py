@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 
 from goaltrack import __version__, audit
 from goaltrack.cli import audit as audit_cli
-from goaltrack.cli import check, clients, goals, progress
+from goaltrack.cli import check, clients, goals, instruments, measure, progress
 from goaltrack.cli.common import STATE
 from goaltrack.errors import GoaltrackError
 
@@ -134,6 +134,8 @@ app.command("edit-goal")(goals.edit_goal)
 app.command("log")(progress.log)
 app.command("remove-entry")(progress.remove_entry)
 app.command("progress")(progress.show_progress)
+app.command("instruments")(instruments.list_instruments)
+app.command("measure")(measure.measure)
 app.command("check")(check.check)
 app.command("audit")(audit_cli.show_audit)
 

@@ -8,9 +8,7 @@ from typing import Annotated
 import typer
 
 from goaltrack.cli.common import STATE, FormatOption, JsonOption, output
-from goaltrack.parsing import parse_date
 from goaltrack.render.output import Column, OutputFormat, Report
-from goaltrack.store import check_client_id, resolve_home
 
 AUDIT_COLUMNS = [
     Column("time", "Time (UTC)"),
@@ -37,6 +35,8 @@ def show_audit(
 ) -> None:
     """Show the audit trail: who changed which client, when, with which command and outcome."""
     from goaltrack.audit import audit_path, read_events
+    from goaltrack.parsing import parse_date
+    from goaltrack.store import check_client_id, resolve_home
 
     if client_id is not None:
         check_client_id(client_id)

@@ -9,7 +9,6 @@ import typer
 from goaltrack.cli.common import STATE, FormatOption, JsonOption, output
 from goaltrack.errors import EXIT_DATA
 from goaltrack.render.output import Column, OutputFormat, Report
-from goaltrack.store import resolve_home
 
 CHECK_COLUMNS = [
     Column("path", "Path"),
@@ -33,6 +32,7 @@ def check(
 ) -> None:
     """Verify every client file, lock, temp file and the audit log; exit 3 if problems remain."""
     from goaltrack.check import FIXED, PROBLEM, check_home
+    from goaltrack.store import resolve_home
 
     home = resolve_home(STATE.home)
     result = check_home(home, fix=fix)

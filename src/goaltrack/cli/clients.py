@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from goaltrack import changes, views
 from goaltrack.cli.common import (
     FormatOption,
     JsonOption,
@@ -17,11 +16,13 @@ from goaltrack.cli.common import (
     read_text_argument,
     store,
 )
+from goaltrack.enums import Approach, ClientStatus
 from goaltrack.errors import EXIT_DATA
-from goaltrack.model import Approach, ClientStatus
 from goaltrack.parsing import parse_concern
 from goaltrack.render.output import Column, OutputFormat, Report, Section
-from goaltrack.store import scan
+
+if TYPE_CHECKING:
+    from goaltrack.model import ClientRecord
 
 ClientIdArg = Annotated[str, typer.Argument(help="Client id, e.g. c-1042.", show_default=False)]
 NameOption = Annotated[
@@ -46,7 +47,7 @@ NoteOption = Annotated[
 
 CLIENT_COLUMNS = [
     Column("id", "Client"),
-    Column("name", "Name", wrap=True, drop=3),
+    Column("name", "Name", drop=3),
     Column("status", "Status", drop=2),
     Column("concerns", "Concerns", wrap=True, drop=4),
     Column("active_goals", "Active goals", numeric=True),
@@ -79,6 +80,8 @@ def new_client(
     note: NoteOption = None,
 ) -> None:
     """Create a client file (fails if the client exists)."""
+    from goaltrack import changes
+
     record = changes.new_client_record(
         client_id,
         name=name,
@@ -100,17 +103,30 @@ def list_clients(
     as_json: JsonOption = False,
 ) -> None:
     """List clients (active ones unless --status says otherwise)."""
+    from goaltrack import safety, views
+    from goaltrack.store import scan
+
     wanted = None if status.strip().lower() == "all" else parse_choice(
         ClientStatus, status, "status"
     )
     records, problems = scan(store())
     shown = [r for r in records if wanted is None or r.client.status is wanted]
     rows = [views.client_row(record) for record in shown]
+    alerts = [alert for record in shown for alert in safety.alerts(record)]
+    flagged = {alert.client: alert.date for alert in alerts}
+    for row in rows:
+        row["risk_item9"] = flagged.get(row["id"])
     hidden = len(records) - len(shown)
     report = Report(
         document={"clients": rows},
         rows=rows,
-        columns=CLIENT_COLUMNS,
+        keys=[*views.CLIENT_FIELDS, "risk_item9"],
+        columns=[*CLIENT_COLUMNS, Column("risk_item9", "Item-9 flag", drop=6)],
+        alerts=[
+            f"RISK: {alert.client}: PHQ-9 item 9 endorsed on {alert.date.isoformat()} — "
+            f"see `goaltrack show {alert.client}`"
+            for alert in alerts
+        ],
         empty="no clients yet: add one with `goaltrack new-client ID`" if not records
         else "no clients with that status",
         footnotes=[f"{hidden} other client(s) not shown; use --status all"] if hidden else [],
@@ -131,12 +147,17 @@ def show(
     client_id: ClientIdArg, fmt: FormatOption = OutputFormat.TABLE, as_json: JsonOption = False
 ) -> None:
     """Show one client: details, concerns, and goals with where each stands."""
+    from goaltrack import safety, views
+
     record = store().load(client_id)
     detail = views.client_detail(record)
+    alerts = safety.alerts(record)
+    gas_sections = gas_sections_of(record, detail["goals"])
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
     report = Report(
-        document={"client": detail},
-        rows=detail["goals"],
+        document={"client": detail, "alerts": [alert.as_dict() for alert in alerts]},
+        rows=[{"client": record.client.id, **goal} for goal in detail["goals"]],
+        keys=views.progress_fields(),
         columns=GOAL_SUMMARY_COLUMNS,
         title=f"Client {record.client.id}" + (f" — {record.client.name}" if record.client.name
                                                else ""),
@@ -147,9 +168,32 @@ def show(
             ("Approaches", detail["approaches"]),
             ("Notes", detail["notes"]),
         ],
-        sections=[Section("Goals", GOAL_SUMMARY_COLUMNS, detail["goals"], empty="no goals yet")],
+        sections=[
+            Section("Goals", GOAL_SUMMARY_COLUMNS, detail["goals"], empty="no goals yet"),
+            *gas_sections,
+        ],
+        alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)
+
+
+def gas_sections_of(record: ClientRecord, goals: list[dict[str, Any]]) -> list[Section]:
+    """Add each GAS goal's level descriptions to its JSON and give it a table of its own."""
+    sections = []
+    for goal_data in goals:
+        goal = record.goal(goal_data["goal"])
+        if goal is None or not goal.gas_levels:
+            continue
+        goal_data["gas_levels"] = dict(goal.gas_levels)
+        rows = [{"level": level, "text": text} for level, text in goal.gas_levels.items()]
+        sections.append(
+            Section(
+                f"GAS levels of goal {goal.number}",
+                [Column("level", "Level", numeric=True), Column("text", "Looks like", wrap=True)],
+                rows,
+            )
+        )
+    return sections
 
 
 def edit_client(
@@ -177,6 +221,8 @@ def edit_client(
     ] = None,
 ) -> None:
     """Change a client's name, status, concerns, approaches or notes."""
+    from goaltrack import changes
+
     edit = changes.ClientEdit(
         name=name,
         status=parse_choice(ClientStatus, status, "status"),

@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from goaltrack.errors import InvalidValueError
 from goaltrack.render.output import OutputFormat, Report, emit
-from goaltrack.store import Store
+
+if TYPE_CHECKING:
+    from goaltrack.store import Store
 
 E = TypeVar("E", bound=Enum)
 
@@ -27,6 +29,8 @@ STATE = RunState()
 
 def store() -> Store:
     """The store this invocation works on (`--home` > GOALTRACK_HOME > XDG default)."""
+    from goaltrack.store import Store
+
     return Store.at(STATE.home)
 
 

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import changes, views
 from goaltrack.cli.clients import ClientIdArg
 from goaltrack.cli.common import (
     FormatOption,
@@ -17,7 +16,8 @@ from goaltrack.cli.common import (
     print_created,
     store,
 )
-from goaltrack.model import Approach, GoalKind, GoalStatus, Priority
+from goaltrack.enums import Approach, GoalKind, GoalStatus, Priority
+from goaltrack.errors import InvalidValueError
 from goaltrack.parsing import parse_date, parse_number
 from goaltrack.render.output import Column, OutputFormat, Report
 
@@ -30,6 +30,19 @@ BaselineOption = Annotated[
     typer.Option("--baseline", help="Starting value (default: the first logged value)."),
 ]
 TargetOption = Annotated[str | None, typer.Option("--target", help="Value that means success.")]
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="Accept a target on the worse side of the baseline."),
+]
+GasLevelOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--gas-level",
+        metavar="LEVEL=TEXT",
+        help="GAS goals: what level -2, -1, 0, +1 or +2 looks like, e.g. '0=Goes to the "
+        "gym twice a week'. Repeatable.",
+    ),
+]
 DueOption = Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")]
 PriorityOption = Annotated[
     str | None, typer.Option("--priority", help=f"One of {choices(Priority)}.")
@@ -66,8 +79,16 @@ def add_goal(
     due: DueOption = None,
     priority: PriorityOption = None,
     approach: ApproachOption = None,
+    force: ForceOption = False,
+    gas_level: GasLevelOption = None,
 ) -> None:
-    """Add a goal to a client; prints the new goal number."""
+    """Add a goal to a client; prints the new goal number.
+
+    The measure defaults to the kind's usual instrument (symptom-reduction: phq9,
+    trauma-resolution: pcl5, self-esteem: rses, others: gbo; gas when --gas-level is given).
+    """
+    from goaltrack import changes
+
     fields = changes.GoalFields(
         kind=parse_choice(GoalKind, kind, "goal kind"),
         title=title,
@@ -78,7 +99,15 @@ def add_goal(
         priority=parse_choice(Priority, priority, "priority"),
         approach=parse_choice(Approach, approach, "approach"),
     )
-    number = store().update(client_id, lambda record: changes.add_goal(record, fields))
+    from goaltrack import measuring
+    from goaltrack.cli.instruments import registry
+
+    levels = parse_gas_levels(gas_level)
+    known = registry()
+    number = store().update(
+        client_id,
+        lambda record: measuring.add_goal(record, fields, known, force=force, gas_levels=levels),
+    )
     print_created(number, f"added goal {number} for {client_id}")
 
 
@@ -93,6 +122,8 @@ def list_goals(
     as_json: JsonOption = False,
 ) -> None:
     """List a client's goals."""
+    from goaltrack import views
+
     record = store().load(client_id)
     selected = views.select_goals(
         record,
@@ -103,6 +134,7 @@ def list_goals(
     report = Report(
         document={"client": client_id, "goals": rows},
         rows=[{"client": client_id, **row} for row in rows],
+        keys=views.GOAL_FIELDS,
         columns=[Column("client", "Client"), *GOAL_COLUMNS],
         title=f"Goals of {client_id}",
         empty="no goals" if record.goals else "no goals yet: add one with `goaltrack add-goal`",
@@ -129,11 +161,17 @@ def edit_goal(
     clear: Annotated[
         list[str] | None,
         typer.Option(
-            "--clear", help=f"Remove a field: {', '.join(changes.GOAL_CLEARABLE)}. Repeatable."
+            "--clear",
+            help="Remove a field: measure, baseline, target, due, approach, gas_levels. "
+            "Repeatable.",
         ),
     ] = None,
+    force: ForceOption = False,
+    gas_level: GasLevelOption = None,
 ) -> None:
     """Change a goal's fields, including its status."""
+    from goaltrack import changes
+
     fields = changes.GoalFields(
         kind=parse_choice(GoalKind, kind, "goal kind"),
         title=title,
@@ -145,7 +183,42 @@ def edit_goal(
         status=parse_choice(GoalStatus, status, "goal status"),
         approach=parse_choice(Approach, approach, "approach"),
     )
+    from goaltrack import measuring
+    from goaltrack.cli.instruments import registry
+    from goaltrack.instruments import builtin_registry
+
+    levels = parse_gas_levels(gas_level)
+    checks_values = (
+        fields.measure is not None
+        or fields.baseline is not None
+        or fields.target is not None
+        or bool({"measure", "baseline", "target"} & set(clear or []))
+    )
+    # a status or title change needs no registry, so a broken instruments.toml cannot block it
+    known = registry() if checks_values else builtin_registry()
     store().update(
-        client_id, lambda record: changes.edit_goal(record, goal, fields, clear or [])
+        client_id,
+        lambda record: measuring.edit_goal(
+            record, goal, fields, known, clear=clear or [], force=force, gas_levels=levels
+        ),
     )
     typer.echo(f"updated goal {goal} of {client_id}", err=True)
+
+
+def parse_gas_levels(specs: list[str] | None) -> dict[str, str]:
+    """`LEVEL=TEXT` specs (level -2..+2) as a mapping; a clear error for a malformed one."""
+    from goaltrack.enums import gas_level_key
+
+    levels: dict[str, str] = {}
+    for spec in specs or []:
+        level, sep, text = spec.partition("=")
+        if not sep or not text.strip():
+            raise InvalidValueError(
+                f"--gas-level {spec!r}: use LEVEL=TEXT, e.g. '0=Goes out once a week'"
+            )
+        try:
+            key = gas_level_key(level)
+        except ValueError as error:
+            raise InvalidValueError(f"--gas-level: {error}") from None
+        levels[key] = text.strip()
+    return levels

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import changes, views
 from goaltrack.cli.clients import GOAL_SUMMARY_COLUMNS, ClientIdArg
 from goaltrack.cli.common import (
     FormatOption,
@@ -20,7 +19,7 @@ from goaltrack.cli.common import (
     store,
 )
 from goaltrack.cli.goals import GoalArg
-from goaltrack.model import Rater
+from goaltrack.enums import Rater
 from goaltrack.parsing import parse_date, parse_number
 from goaltrack.render.output import Column, OutputFormat, Report
 
@@ -44,6 +43,8 @@ def log(
     ] = None,
 ) -> None:
     """Record a progress value on a goal; prints the new entry id."""
+    from goaltrack import changes
+
     entry = changes.EntryFields(
         value=parse_number(value),
         date=parse_date(on) if on else date.today(),
@@ -51,7 +52,13 @@ def log(
         rater=parse_choice(Rater, rater, "rater"),
         note=read_text_argument(note),
     )
-    entry_id = store().update(client_id, lambda record: changes.log_entry(record, goal, entry))
+    from goaltrack import measuring
+    from goaltrack.cli.instruments import registry
+
+    known = registry()
+    entry_id = store().update(
+        client_id, lambda record: measuring.log_value(record, goal, entry, known)
+    )
     print_created(entry_id, f"logged {value} on goal {goal} of {client_id}: entry {entry_id}")
 
 
@@ -61,6 +68,8 @@ def remove_entry(
     entry_id: Annotated[str, typer.Argument(help="Entry id, as printed by `log`.")],
 ) -> None:
     """Remove a mistaken progress entry."""
+    from goaltrack import changes
+
     store().update(client_id, lambda record: changes.remove_entry(record, goal, entry_id))
     typer.echo(f"removed entry {entry_id} from goal {goal} of {client_id}", err=True)
 
@@ -74,11 +83,14 @@ def show_progress(
     as_json: JsonOption = False,
 ) -> None:
     """Where each goal stands: baseline, latest, change, % of the way to target."""
+    from goaltrack import changes, safety, views
+
     record = store().load(client_id)
     selected = [changes.find_goal(record, goal)] if goal is not None else sorted(
         record.goals, key=lambda g: g.number
     )
     rows = views.progress_rows(record, selected)
+    alerts = safety.alerts(record)
     columns = [
         Column("client", "Client"),
         *GOAL_SUMMARY_COLUMNS[:6],
@@ -88,11 +100,17 @@ def show_progress(
         GOAL_SUMMARY_COLUMNS[8],
     ]
     report = Report(
-        document={"client": client_id, "goals": rows},
+        document={
+            "client": client_id,
+            "goals": rows,
+            "alerts": [alert.as_dict() for alert in alerts],
+        },
         rows=rows,
+        keys=views.progress_fields(),
         columns=columns,
         title=f"Progress of {client_id}",
         empty="no goals yet: add one with `goaltrack add-goal`",
+        alerts=[alert.message() for alert in alerts],
     )
     if fmt is OutputFormat.TABLE and not as_json:
         report.columns = columns[1:]

@@ -64,18 +64,31 @@ class Report:
     sections: list[Section] = field(default_factory=list)
     empty: str = "nothing to show"
     footnotes: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)  # safety alerts: shown first, never hidden
+    keys: list[str] | None = None
+
+    def csv_keys(self) -> list[str]:
+        """CSV header: the declared keys, else every key of the rows in order of appearance."""
+        if self.keys is not None:
+            return self.keys
+        if self.rows:
+            return list(dict.fromkeys(key for row in self.rows for key in row))
+        return [column.key for column in self.columns]
 
 
 def emit(report: Report, fmt: OutputFormat, out: IO[str] | None = None) -> None:
     """Write a report to `out` (stdout) in the chosen format."""
     out = out or sys.stdout
+    if report.alerts and fmt in (OutputFormat.CSV, OutputFormat.JSONL):
+        for alert in report.alerts:  # flat rows have no place for them: never silent
+            sys.stderr.write(f"goaltrack: warning: {alert}\n")
     if fmt is OutputFormat.JSON:
         out.write(to_json({"format_version": FORMAT_VERSION, **report.document}) + "\n")
     elif fmt is OutputFormat.JSONL:
         for row in report.rows:
             out.write(json.dumps(_plain(row), ensure_ascii=False, separators=(",", ":")) + "\n")
     elif fmt is OutputFormat.CSV:
-        write_csv(report.rows, [column.key for column in report.columns], out)
+        write_csv(report.rows, report.csv_keys(), out)
     else:
         from goaltrack.render.tables import print_report
 
@@ -102,6 +115,8 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, list | tuple):
         return ";".join(_csv_cell(item) for item in value)
     if isinstance(value, date | datetime):

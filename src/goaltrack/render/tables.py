@@ -9,19 +9,34 @@ from typing import IO, Any
 from goaltrack.render.output import Column, Report, Section
 
 
-def make_console(out: IO[str]) -> Any:
-    """A Rich console for `out`: colour only on a terminal and when NO_COLOR is unset."""
+def make_console(out: IO[str], record: bool = False) -> Any:
+    """A Rich console for `out`: colour only on a terminal and when NO_COLOR is unset.
+
+    With `record=True` nothing is written; call `flush_console` to write the text with
+    trailing blanks trimmed, so piped tables copy and diff cleanly.
+    """
+    import io
+
     from rich.console import Console
 
     is_terminal = out.isatty()
+    probe = Console(file=out)
     return Console(
-        file=out,
+        file=io.StringIO() if record else out,
+        width=probe.width,
+        force_terminal=is_terminal,
         no_color=bool(os.environ.get("NO_COLOR")) or not is_terminal,
         highlight=False,
         emoji=False,
         markup=False,
         soft_wrap=False,
     )
+
+
+def flush_console(console: Any, out: IO[str]) -> None:
+    """Write what a recording console holds to `out`, each line without trailing blanks."""
+    text = console.file.getvalue()
+    out.write("\n".join(line.rstrip() for line in text.split("\n")))
 
 
 def format_cell(value: Any) -> str:
@@ -51,7 +66,7 @@ def fit_columns(columns: list[Column], rows: list[dict[str, Any]], width: int) -
         return (min(widest, WRAP_MIN_WIDTH) if column.wrap else widest) + 2
 
     kept = list(columns)
-    while sum(natural(column) for column in kept) + len(kept) + 1 > width:
+    while sum(natural(column) for column in kept) + len(kept) - 1 > width:
         droppable = [column for column in kept if column.drop > 0]
         if not droppable:
             break
@@ -67,7 +82,16 @@ def _table(
     from rich.text import Text
 
     columns = fit_columns(columns, rows, width)
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table = Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+        show_edge=False,
+        expand=any(
+            column.wrap and _widest(column, rows) > WRAP_MIN_WIDTH for column in columns
+        ),
+    )
     for column in columns:
         table.add_column(
             column.header,
@@ -82,9 +106,12 @@ def _table(
     return table
 
 
+def _widest(column: Column, rows: list[dict[str, Any]]) -> int:
+    return max([len(column.header), *(len(_cell(row, column)) for row in rows)])
+
+
 def _wrap_min(column: Column, rows: list[dict[str, Any]]) -> int:
-    widest = max([len(column.header), *(len(_cell(row, column)) for row in rows)])
-    return min(widest, WRAP_MIN_WIDTH)
+    return min(_widest(column, rows), WRAP_MIN_WIDTH)
 
 
 def _cell(row: dict[str, Any], column: Column) -> str:
@@ -99,7 +126,9 @@ def print_report(report: Report, out: IO[str]) -> None:
     """Print a report as text for people: fields, then the main table, then sections."""
     from rich.text import Text
 
-    console = make_console(out)
+    console = make_console(out, record=True)
+    for alert in report.alerts:
+        console.print(Text(f"!! {alert}", style="bold red"))
     if report.title:
         console.print(Text(report.title, style="bold"))
     if report.fields:
@@ -124,3 +153,4 @@ def print_report(report: Report, out: IO[str]) -> None:
             console.print(Text(f"{section.title}: {section.empty}", style="dim"))
     for note in report.footnotes:
         console.print(Text(note, style="dim"))
+    flush_console(console, out)

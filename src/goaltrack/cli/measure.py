@@ -1,0 +1,235 @@
+"""The `measure` command: administer an instrument item by item, score it, log the total."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import IO, TYPE_CHECKING, Annotated
+
+import typer
+
+from goaltrack.cli.clients import ClientIdArg
+from goaltrack.cli.common import (
+    FormatOption,
+    JsonOption,
+    choices,
+    output,
+    parse_choice,
+    read_text_argument,
+    store,
+)
+from goaltrack.cli.instruments import registry
+from goaltrack.enums import EntryFlag, Rater
+from goaltrack.errors import InvalidValueError
+from goaltrack.parsing import parse_date, parse_number
+from goaltrack.render.output import Column, OutputFormat, Report
+
+if TYPE_CHECKING:
+    from goaltrack import forms, measuring
+    from goaltrack.instruments import Instrument
+
+BACK = {"b", "back"}
+QUIT = {"q", "quit"}
+
+
+def measure(
+    client_id: ClientIdArg,
+    instrument_key: Annotated[
+        str, typer.Argument(metavar="INSTRUMENT", help="Instrument key, e.g. phq9, gad7, rses.")
+    ],
+    goal: Annotated[
+        int | None,
+        typer.Option("--goal", help="Log to this goal (default: every active goal it measures)."),
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", help="Date given, YYYY-MM-DD (default: today).")
+    ] = None,
+    responses: Annotated[
+        str | None,
+        typer.Option(
+            "--responses",
+            help="Item answers in form order, e.g. 0,1,2,... ('-' or a pipe: read stdin).",
+        ),
+    ] = None,
+    total: Annotated[
+        str | None,
+        typer.Option("--total", help="The total only (ORS, CORE-10 and scales without items)."),
+    ] = None,
+    session: Annotated[int | None, typer.Option("--session", min=1, help="Session.")] = None,
+    rater: Annotated[
+        str | None, typer.Option("--rater", help=f"Who rated: {choices(Rater)}.")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="A note; '-' reads it from stdin.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    as_json: JsonOption = False,
+) -> None:
+    """Administer an instrument (interactively on a terminal, else from --responses or stdin),
+    score it, and log the total to the client's goals measured by it."""
+    from goaltrack import measuring
+
+    instrument = registry().require(instrument_key.strip().lower())
+    given_total = parse_number(total, "total") if total is not None else None
+    reads_stdin = responses == "-" or (
+        responses is None and given_total is None and not sys.stdin.isatty()
+    )
+    if note == "-" and reads_stdin:
+        raise InvalidValueError("stdin can carry the responses or the note, not both")
+    answers = _answers(instrument, responses, given_total)
+    value, flags = measuring.score(instrument, answers, given_total)
+    administration = measuring.Administration(
+        client=client_id,
+        instrument=instrument.key,
+        date=parse_date(on) if on else date.today(),
+        total=value,
+        band=instrument.band_for(value),
+        responses=answers,
+        flags=flags,
+        per_goal=instrument.per_goal,
+    )
+    entry_note = read_text_argument(note)
+    try:
+        store().update(
+            client_id,
+            lambda record: measuring.record_administration(
+                record,
+                administration,
+                goal,
+                session=session,
+                rater=parse_choice(Rater, rater, "rater"),
+                note=entry_note,
+            ),
+        )
+    finally:
+        if EntryFlag.RISK_ITEM9 in flags:  # shown even when saving failed: never silent
+            _warn_risk(client_id, administration, saved=bool(administration.entries))
+    _report(administration, instrument, fmt, as_json)
+
+
+def _answers(
+    instrument: Instrument, responses: str | None, total: int | float | None
+) -> list[int] | None:
+    """Item answers from --responses, stdin, or an interactive session; None for a total."""
+    if responses is None and total is not None:
+        return None
+    if not instrument.items:
+        raise InvalidValueError(
+            f"{instrument.key} is totals only: its licence or the lack of item texts forbids "
+            f"item-by-item administration; give --total (e.g. --total {instrument.max:g})"
+        )
+    from goaltrack.measuring import require_form
+
+    form = require_form(instrument.key)
+    if responses is not None and responses != "-":
+        return form.parse_responses(responses)
+    if responses is None and sys.stdin.isatty():
+        return ask(form, sys.stdin, sys.stderr)
+    return form.parse_responses(sys.stdin.read())
+
+
+def ask(form: forms.Form, inp: IO[str], out: IO[str]) -> list[int]:
+    """Ask every item with its real wording and options; re-ask until each answer is valid.
+
+    'b' goes back one item, 'q' stops without saving anything.
+    """
+    out.write(f"\n{form.name}\n")
+    if form.instructions:
+        out.write(f"{form.instructions}\n")
+    if form.stem:
+        out.write(f"{form.stem}\n")
+    out.write(
+        "Answer with the number"
+        + (" or letters" if _has_abbrevs(form) else "")
+        + "; b = back, q = quit without saving.\n"
+    )
+    answers: list[int] = []
+    while len(answers) < form.size:
+        item = form.items[len(answers)]
+        out.write(f"\n{item.number}/{form.size}. {item.text}\n")
+        for option in form.options:
+            abbrev = f" ({option.abbrev})" if option.abbrev else ""
+            out.write(f"   {option.value}  {option.label}{abbrev}\n")
+        out.write(f"Answer [{form.choices()}]: ")
+        out.flush()
+        line = inp.readline()
+        if not line:
+            raise InvalidValueError(f"{form.key} stopped at item {item.number}: nothing saved")
+        text = line.strip()
+        if text.lower() in QUIT:
+            raise InvalidValueError(f"{form.key} stopped at item {item.number}: nothing saved")
+        if text.lower() in BACK:
+            if answers:
+                answers.pop()
+            continue
+        try:
+            answers.append(form.parse_answer(text, item))
+        except InvalidValueError:
+            out.write(f"  Please answer {form.choices()}.\n")
+    out.write("\n")
+    return answers
+
+
+def _has_abbrevs(form: forms.Form) -> bool:
+    return any(option.abbrev for option in form.options)
+
+
+def _warn_risk(client_id: str, administration: measuring.Administration, saved: bool) -> None:
+    """The prominent stderr warning for an endorsed PHQ-9 item 9."""
+    from goaltrack.forms import get_form
+
+    answers = administration.responses or []
+    form = get_form(administration.instrument)
+    answer = answers[8] if len(answers) >= 9 else None
+    label = f" ({form.option_label(answer)})" if form and answer is not None else ""
+    bar = "!" * 72
+    lines = [
+        bar,
+        f"RISK: {client_id} answered {answer}{label} to PHQ-9 item 9 (thoughts of being "
+        "better off dead or of hurting themselves).",
+        "Follow up with the client now (safety assessment); the flag stays on `show` and "
+        "`progress` until a later PHQ-9 has item 9 = 0.",
+    ]
+    if not saved:
+        lines.append("This administration was NOT saved (see the error below).")
+    lines.append(bar)
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
+
+
+def _report(
+    administration: measuring.Administration,
+    instrument: Instrument,
+    fmt: OutputFormat,
+    as_json: bool,
+) -> None:
+    data = administration.as_dict()
+    goals = ", ".join(str(entry["goal"]) for entry in administration.entries)
+    rows = [
+        {**data, "goal": entry["goal"], "entry": entry["id"]} for entry in administration.entries
+    ]
+    report = Report(
+        document={"administration": data},
+        rows=rows,
+        columns=[
+            Column("client", "Client"),
+            Column("instrument", "Instrument"),
+            Column("date", "Date"),
+            Column("total", "Total", numeric=True),
+            Column("band", "Band"),
+            Column("goal", "Goal", numeric=True),
+            Column("entry", "Entry"),
+            Column("flags", "Flags"),
+            Column("responses", "Responses"),
+        ],
+        title=f"{instrument.name}: {administration.client}, {administration.date.isoformat()}",
+        fields=[
+            ("Total", f"{administration.total:g} of {instrument.range_text()}"),
+            ("Band", administration.band),
+            ("Logged to", f"goal {goals}" if goals else None),
+            ("Flags", data["flags"]),
+        ],
+    )
+    if fmt is OutputFormat.TABLE and not as_json:
+        report.columns = []
+    output(report, fmt, as_json)

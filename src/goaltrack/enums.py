@@ -1,0 +1,109 @@
+"""The closed vocabularies of the file format (DESIGN.md): kinds, statuses, severities.
+
+Kept apart from the Pydantic models so that the CLI can list the choices in its help
+without paying for model construction at start-up.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How severe a presenting concern is; shapes how goals are prioritised."""
+
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+    CRISIS = "crisis"
+
+
+class Approach(StrEnum):
+    """Therapeutic approaches that frame a client's goals."""
+
+    CBT = "cbt"
+    PSYCHODYNAMIC = "psychodynamic"
+    HUMANISTIC = "humanistic"
+    FAMILY = "family"
+    MINDFULNESS = "mindfulness"
+    EMDR = "emdr"
+    OTHER = "other"
+
+
+class ClientStatus(StrEnum):
+    """Where a client is in treatment."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    DISCHARGED = "discharged"
+
+
+class GoalKind(StrEnum):
+    """The kinds of therapy goal goaltrack models (DESIGN.md, 'The goals it models')."""
+
+    SYMPTOM_REDUCTION = "symptom-reduction"
+    TRAUMA_RESOLUTION = "trauma-resolution"
+    SELF_ESTEEM = "self-esteem"
+    COPING = "coping"
+    AUTONOMY = "autonomy"
+    RELATIONSHIPS = "relationships"
+
+
+class Priority(StrEnum):
+    """A goal's priority, usually following the severity of the concern it addresses."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class GoalStatus(StrEnum):
+    """A goal's lifecycle status, set by the clinician."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class Rater(StrEnum):
+    """Who gave a progress rating."""
+
+    CLIENT = "client"
+    THERAPIST = "therapist"
+
+
+class EntryFlag(StrEnum):
+    """A mark on a progress entry that a clinician must see."""
+
+    RISK_ITEM9 = "risk-item9"  # PHQ-9 item 9 (thoughts of death or self-harm) answered above 0
+
+
+#: The five Goal Attainment Scaling levels, as written in a goal's `gas_levels` table.
+GAS_LEVELS = ("-2", "-1", "0", "+1", "+2")
+
+
+def gas_level_key(level: int | str) -> str:
+    """The canonical key of a GAS level (-2..+2), e.g. 1 -> "+1"; ValueError otherwise."""
+    text = str(level).strip()
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValueError(f"GAS level must be one of {', '.join(GAS_LEVELS)}") from None
+    if not -2 <= number <= 2:
+        raise ValueError(f"GAS level must be one of {', '.join(GAS_LEVELS)}")
+    return f"{number:+d}" if number else "0"
+
+
+__all__ = [
+    "GAS_LEVELS",
+    "EntryFlag",
+    "gas_level_key",
+    "Approach",
+    "ClientStatus",
+    "GoalKind",
+    "GoalStatus",
+    "Priority",
+    "Rater",
+    "Severity",
+]

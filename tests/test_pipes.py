@@ -1,0 +1,99 @@
+"""Real subprocess runs: pipes, stdin, capture of printed ids, permissions, concurrency."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from conftest import run_cli
+
+
+def _sh(script: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GOALTRACK_HOME": str(home), "GT": f"{sys.executable} -m goaltrack"}
+    return subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+
+
+def test_printed_ids_can_be_captured_by_the_shell(home: Path) -> None:
+    """n=$(goaltrack add-goal ...) and e=$(goaltrack log ...) capture bare values."""
+    result = _sh(
+        'set -e; $GT new-client c-1 2>/dev/null; n=$($GT add-goal c-1 coping "Breathe");'
+        'e=$($GT log c-1 "$n" 4); echo "$n|$e"',
+        home,
+    )
+    assert result.returncode == 0, result.stderr
+    number, entry_id = result.stdout.strip().split("|")
+    assert number == "1"
+    assert len(entry_id) == 10
+    stored = tomllib.loads((home / "clients" / "c-1.toml").read_text())
+    assert stored["goals"][0]["progress"][0]["id"] == entry_id
+
+
+def test_read_commands_emit_valid_json_and_csv(home: Path) -> None:
+    """clients/show/goals/progress --json parse with json; -f csv parses with csv."""
+    run_cli("new-client", "c-1")
+    run_cli("add-goal", "c-1", "coping", "Breathe, slowly", "--target", "8")
+    run_cli("log", "c-1", "1", "3", "--note", 'quote " and, comma')
+    for args in (["clients"], ["show", "c-1"], ["goals", "c-1"], ["progress", "c-1"]):
+        result = run_cli(*args, "--json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["format_version"] == 1
+        rows = list(csv.DictReader(io.StringIO(run_cli(*args, "-f", "csv").stdout)))
+        assert len(rows) == 1, args
+    assert "\x1b" not in run_cli("progress", "c-1").stdout
+
+
+def test_note_from_stdin_in_a_pipe(home: Path) -> None:
+    """printf ... | goaltrack log --note - stores the piped text exactly."""
+    run_cli("new-client", "c-1")
+    run_cli("add-goal", "c-1", "coping", "Breathe")
+    result = run_cli("log", "c-1", "1", "5", "--note", "-", input="Felt safe; ünïcödé\n")
+    assert result.returncode == 0, result.stderr
+    stored = tomllib.loads((home / "clients" / "c-1.toml").read_text())
+    assert stored["goals"][0]["progress"][0]["note"] == "Felt safe; ünïcödé"
+
+
+def test_files_are_private_under_an_open_umask(home: Path) -> None:
+    """With umask 000 the home is 0700 and the client and lock files are 0600."""
+    result = _sh("umask 000; $GT new-client c-1 && $GT add-goal c-1 coping x >/dev/null", home)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    assert stat.S_IMODE((home / "clients").stat().st_mode) == 0o700
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (home / "clients").iterdir()}
+    assert modes == {"c-1.toml": 0o600, "c-1.toml.lock": 0o600}
+
+
+def test_no_lost_update_with_eight_parallel_writers(home: Path) -> None:
+    """8 processes x 25 `goaltrack log` via xargs -P8 leave exactly 200 entries and no temp files."""
+    run_cli("new-client", "c-1")
+    run_cli("add-goal", "c-1", "coping", "Breathe")
+    result = _sh(
+        "seq 1 200 | xargs -P8 -n25 sh -c "
+        "'for v in \"$@\"; do $GT log c-1 1 $((v % 11)) --note \"n$v\" >/dev/null || exit 1; done' _",
+        home,
+    )
+    assert result.returncode == 0, result.stderr
+    stored = tomllib.loads((home / "clients" / "c-1.toml").read_text())
+    entries = stored["goals"][0]["progress"]
+    assert len(entries) == 200
+    assert len({e["id"] for e in entries}) == 200
+    assert sorted(e["note"] for e in entries) == sorted(f"n{v}" for v in range(1, 201))
+    assert sorted(p.name for p in (home / "clients").iterdir()) == ["c-1.toml", "c-1.toml.lock"]
+
+
+def test_closed_pipe_is_quiet(home: Path) -> None:
+    """`goaltrack clients | head -1` does not print a BrokenPipe traceback."""
+    for n in range(30):
+        run_cli("new-client", f"c-{n}")
+    result = _sh("$GT clients --status all -f jsonl | head -1", home)
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr
+    assert result.stdout.startswith("{")

@@ -1,0 +1,67 @@
+"""The README's tour, typed command by command in a fresh home, prints what the README shows."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+ENTRY_ID = re.compile(r"^[0-9A-Z]{10}$")
+
+
+def _tour_steps() -> list[tuple[str, str]]:
+    """(command, expected output) pairs from the console blocks of the README's tour section."""
+    text = (REPO / "README.md").read_text()
+    section = text.split("## A short tour", 1)[1].split("\n## ", 1)[0]
+    steps: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```console\n(.*?)```", section, flags=re.S):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                steps.append((line[2:], []))
+            elif line.startswith("    ") and steps and steps[-1][0].endswith("\\"):
+                steps[-1] = (steps[-1][0][:-1] + line.strip(), steps[-1][1])
+            elif steps:
+                steps[-1][1].append(line)
+    return [(command, "\n".join(lines).strip("\n")) for command, lines in steps]
+
+
+def test_readme_tour_runs_as_printed(tmp_path: Path) -> None:
+    """Each tour command exits 0 and prints the README's output (ids and today's date mapped)."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    shim = bindir / "goaltrack"
+    shim.write_text(f'#!/bin/sh\nexec {sys.executable} -m goaltrack "$@"\n')
+    shim.chmod(0o755)
+    env = {
+        **os.environ,
+        "GOALTRACK_HOME": str(tmp_path / "home"),
+        "COLUMNS": "88",
+        "NO_COLOR": "1",
+        "PATH": f"{bindir}:{os.environ['PATH']}",
+    }
+    ids: dict[str, str] = {}
+    steps = _tour_steps()
+    assert len(steps) >= 15
+    for command, expected in steps:
+        if "jq" in command and not any(
+            (Path(p) / "jq").exists() for p in env["PATH"].split(":")
+        ):
+            continue
+        for printed, actual in ids.items():
+            command = command.replace(printed, actual)
+        result = subprocess.run(
+            ["bash", "-c", command], capture_output=True, text=True, env=env, check=False
+        )
+        assert result.returncode == 0, (command, result.stderr)
+        shown = (result.stdout + result.stderr).strip("\n")
+        if ENTRY_ID.match(expected) and ENTRY_ID.match(shown):
+            ids[expected] = shown
+            continue
+        for printed, actual in ids.items():
+            shown = shown.replace(actual, printed)
+        shown = re.sub(r"Since       \d{4}-\d\d-\d\d", "Since       2026-11-28", shown)
+        assert [line.rstrip() for line in shown.splitlines()] == expected.splitlines(), command
