@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reliability_procs import D, client_with_goal
 
 from goaltrack import changes
 from goaltrack.errors import ClientNotFoundError, CorruptFileError, InvalidIdError
 from goaltrack.store import Store
+from reliability_procs import D, client_with_goal
 
 
 def test_update_of_unknown_client_leaves_no_lock_file(home: Path) -> None:

@@ -404,14 +404,14 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temp_name, path)  # noqa: PTH105 (os-level on purpose: tests inject faults)
+        os.replace(temp_name, path)
     except OSError as error:
         with contextlib.suppress(OSError):
-            os.unlink(temp_name)  # noqa: PTH108
+            os.unlink(temp_name)
         raise _os_error(str(path), "write", error) from None
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(temp_name)  # noqa: PTH108
+            os.unlink(temp_name)
         raise
     try:
         dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
