@@ -226,3 +226,18 @@ def test_check_as_a_real_process_names_the_three_problems(home: Path) -> None:
     assert done.returncode == 3
     assert done.stdout.count(" problem ") == 3
     assert "run `goaltrack check --fix` to repair 2 of them" in done.stdout
+
+
+def test_user_instruments_file_is_checked(home: Path) -> None:
+    """instruments.toml: a broken one is a problem naming the line; a good one is ok."""
+    store = Store(home)
+    client_with_goal(store)
+    path = home / "instruments.toml"
+    path.write_text("[mood\nname = 'x'\n")
+    path.chmod(0o600)
+    findings = check_home(home).findings
+    assert [(f.path, f.status, f.message) for f in findings if f.path == "instruments.toml"] == [
+        ("instruments.toml", PROBLEM, "not valid TOML (line 1)")
+    ]
+    path.write_text('[mood]\nname = "Mood"\nmin = 0\nmax = 10\nbetter = "higher"\n')
+    assert _findings(home)[("instruments.toml", "instruments")] == OK

@@ -162,6 +162,22 @@ class _Checker:
         self.private(self.home / name, name, info, 0o600)
         return info
 
+    def instruments(self) -> None:
+        """The user's instruments.toml: private, and it must parse (errors name table, not text)."""
+        if self.top_file(INSTRUMENTS_FILE) is None:
+            return
+        from goaltrack.instruments import BUILTINS, load_registry
+
+        try:
+            registry = load_registry(self.home)
+        except DataError as error:
+            message = error.message.replace(f"{self.home / INSTRUMENTS_FILE}: ", "")
+            self.add(INSTRUMENTS_FILE, PROBLEM, "parse", message)
+            return
+        if not self._has(INSTRUMENTS_FILE):
+            own = len(set(registry.instruments) - set(BUILTINS))
+            self.add(INSTRUMENTS_FILE, OK, "instruments", f"valid: {own} user instrument(s)")
+
     def audit_log(self) -> None:
         info = self.top_file(AUDIT_FILE)
         if info is None:
@@ -335,7 +351,7 @@ def check_home(home: Path, fix: bool = False) -> CheckResult:
     """
     checker = _Checker(home, fix)
     if checker.folders():
-        checker.top_file(INSTRUMENTS_FILE)
+        checker.instruments()
         checker.audit_log()
         checker.clients()
     return checker.result
