@@ -141,6 +141,15 @@ def _append(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def _sync(fd: int, home: Path) -> None:
+    """Make the line as durable as the change it records; a failure is only a warning."""
+    try:
+        os.fsync(fd)
+    except OSError as problem:
+        reason = problem.strerror or type(problem).__name__
+        _WARNINGS.append(f"could not sync the audit log {audit_path(home)}: {reason}")
+
+
 @dataclass
 class Attempt:
     """One audited change: the store fills in goals and entries, then it is finished once."""
@@ -181,6 +190,7 @@ class Attempt:
                     return
                 fd = _open(audit_path(self.home))
             _append(fd, data)
+            _sync(fd, self.home)
         except OSError as problem:
             reason = problem.strerror or type(problem).__name__
             _WARNINGS.append(f"could not append to the audit log {audit_path(self.home)}: {reason}")

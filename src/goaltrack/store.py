@@ -307,7 +307,10 @@ class Store:
         """Create the home and clients folders 0700, and refuse folders others can read."""
         for folder in (self.home, self.clients_dir):
             try:
+                created = not os.path.lexists(folder)
                 folder.mkdir(mode=0o700, parents=folder is self.home, exist_ok=True)
+                if created:  # make the new folder's own entry durable, as writes are
+                    _fsync_folder(folder.parent)
                 info = os.lstat(folder)
                 if stat.S_ISLNK(info.st_mode) and folder is self.home:
                     info = folder.stat()  # a home may be a link (e.g. to an encrypted volume)
@@ -375,6 +378,16 @@ class Store:
 
     def _write_text(self, client_id: str, text: str) -> None:
         atomic_write(self.path_for(client_id), text.encode("utf-8"))
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk (best effort: some file systems refuse it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _revalidate(record: ClientRecord) -> ClientRecord:
