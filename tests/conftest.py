@@ -56,13 +56,16 @@ def run_cli(
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` with its bytes, to prove a command changed nothing."""
+    """Every file under `folder` with its bytes, to prove a command changed nothing.
+
+    The audit log is left out: it records every attempted change, refused ones included.
+    """
     if not folder.exists():
         return {}
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.name != "audit.log"
     }
 
 
@@ -77,3 +80,7 @@ def client_with_goal(runner: CliRunner) -> str:
     invoke(runner, "log", "c-1", "1", "17", "--date", "2026-09-08", "--session", "2")
     invoke(runner, "log", "c-1", "1", "14", "--date", "2026-09-22", "--session", "4")
     return "c-1"
+
+
+# Reliability figures (issue 6): printed at the end of every run.
+from reliability_figures import pytest_terminal_summary  # noqa: E402, F401

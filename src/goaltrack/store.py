@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import tomli_w
 from pydantic import ValidationError
 
+from goaltrack import audit
 from goaltrack.errors import (
     ClientExistsError,
     ClientNotFoundError,
@@ -116,7 +117,9 @@ def parse_document(text: str, source: str) -> LoadedRecord:
             match = _LINE_IN_MESSAGE.search(str(error))
             line = int(match.group(1)) if match else None
         where = f" (line {line})" if line else ""
-        raise CorruptFileError(f"{source}: not valid TOML{where}; the file was left unchanged") from None
+        raise CorruptFileError(
+            f"{source}: not valid TOML{where}; the file was left unchanged"
+        ) from None
     version = document.get("schema_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         try:
@@ -211,20 +214,32 @@ class Store:
         path = self.path_for(client_id)
         source = str(path)
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            # O_NONBLOCK: a FIFO planted under a client's name must not hang the program.
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:
             raise ClientNotFoundError(f"no client {client_id!r} in {self.clients_dir}") from None
         except OSError as error:
             raise _os_error(source, "read", error) from None
         try:
             with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise StoragePermissionError(f"{source}: not a regular file; refusing")
                 raw = handle.read()
         except OSError as error:
             raise _os_error(source, "read", error) from None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise CorruptFileError(f"{source}: not valid UTF-8; the file was left unchanged") from None
+            raise CorruptFileError(
+                f"{source}: not valid UTF-8; the file was left unchanged"
+            ) from None
+        if not text.endswith("\n"):
+            # goaltrack always ends a file with a newline; without one, the last line may have
+            # been cut (`value = 17` read as `value = 1`), so the file is not trusted.
+            raise CorruptFileError(
+                f"{source}: does not end with a newline, so it may be truncated; the file was "
+                "left unchanged (if you edited it by hand, add a final newline)"
+            )
         loaded = parse_document(text, source)
         if loaded.record.client.id != client_id:
             raise CorruptFileError(
@@ -236,12 +251,17 @@ class Store:
 
     def create(self, record: ClientRecord) -> None:
         """Write a new client's file; refuse if one exists already."""
-        client_id = record.client.id
+        client_id = check_client_id(record.client.id)
         self.ensure_home()
-        with self._locked(client_id):
+        with self._audited(client_id) as attempt, self._locked(client_id):
             if self.exists(client_id):
                 raise ClientExistsError(f"client {client_id!r} already exists")
-            self._write(client_id, _revalidate(record))
+            final = _revalidate(record)
+            text = render_document(final)
+            attempt.describe(None, final)
+            attempt.open_log()
+            self._write_text(client_id, text)
+            attempt.finish(None)  # under the lock, so the log follows the order of the writes
 
     def update(self, client_id: str, change: Callable[[ClientRecord], T]) -> T:
         """Apply `change` to a client under its lock and write the result atomically.
@@ -249,10 +269,11 @@ class Store:
         `change` receives a private copy of the record, mutates it and may return a value,
         which is returned. If it raises, or the result does not validate, nothing is written.
         """
-        if not self.exists(client_id):  # do not leave a lock file for a client that is not there
+        check_client_id(client_id)
+        if not self.exists(client_id):  # before locking: a typo must not leave a lock file
             raise ClientNotFoundError(f"no client {client_id!r} in {self.clients_dir}")
         self.ensure_home()
-        with self._locked(client_id):
+        with self._audited(client_id) as attempt, self._locked(client_id):
             loaded = self._read(client_id)
             if loaded.file_version > SCHEMA_VERSION:
                 raise SchemaTooNewError(
@@ -261,32 +282,59 @@ class Store:
                 )
             draft = loaded.record.model_copy(deep=True)
             result = change(draft)
-            self._write(client_id, _revalidate(draft))
+            final = _revalidate(draft)
+            text = render_document(final)
+            attempt.describe(loaded.record, final)
+            attempt.open_log()
+            self._write_text(client_id, text)
+            attempt.finish(None)  # under the lock, so the log follows the order of the writes
             return result
+
+    @contextlib.contextmanager
+    def _audited(self, client_id: str) -> Iterator[audit.Attempt]:
+        """Append one audit line for the change made inside, whatever its outcome."""
+        attempt = audit.Attempt(self.home, client_id)
+        try:
+            yield attempt
+        except BaseException as error:
+            if not attempt.done:
+                attempt.finish(error)
+            raise
+        if not attempt.done:
+            attempt.finish(None)
 
     def ensure_home(self) -> None:
         """Create the home and clients folders 0700, and refuse folders others can read."""
         for folder in (self.home, self.clients_dir):
             try:
+                created = not os.path.lexists(folder)
                 folder.mkdir(mode=0o700, parents=folder is self.home, exist_ok=True)
+                if created:  # make the new folder's own entry durable, as writes are
+                    _fsync_folder(folder.parent)
                 info = os.lstat(folder)
+                if stat.S_ISLNK(info.st_mode) and folder is self.home:
+                    info = folder.stat()  # a home may be a link (e.g. to an encrypted volume)
             except OSError as error:
                 raise _os_error(str(folder), "create", error) from None
-            if stat.S_ISLNK(info.st_mode) and folder is self.clients_dir:
+            if stat.S_ISLNK(info.st_mode):
                 raise StoragePermissionError(f"{folder} is a symbolic link; refusing to write")
+            if not stat.S_ISDIR(info.st_mode):
+                raise StoragePermissionError(f"{folder} is not a folder; refusing to write")
+            if info.st_uid != os.geteuid():
+                raise StoragePermissionError(
+                    f"{folder} belongs to another user (uid {info.st_uid}); refusing to write"
+                )
             if stat.S_IMODE(info.st_mode) & 0o077:
                 raise StoragePermissionError(
                     f"{folder} is open to other users (mode {stat.S_IMODE(info.st_mode):04o}); "
-                    f"run: chmod 700 {folder}"
+                    f"run: goaltrack check --fix (or: chmod 700 {folder})"
                 )
 
     @contextlib.contextmanager
     def _locked(self, client_id: str) -> Iterator[None]:
         lock_path = self.lock_path_for(client_id)
         try:
-            fd = os.open(
-                lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600
-            )
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         except OSError as error:
             raise _os_error(str(lock_path), "lock", error) from None
         try:
@@ -307,18 +355,39 @@ class Store:
             self._remove_orphans(client_id)
             yield
         finally:
-            os.close(fd)  # closing the descriptor releases the flock
+            with contextlib.suppress(OSError):  # the flock is released even if close fails
+                os.close(fd)
 
     def _remove_orphans(self, client_id: str) -> None:
         """Delete temp files left by a writer that died (only called while holding the lock)."""
-        prefix = f".{client_id}{CLIENT_SUFFIX}."
-        for entry in os.scandir(self.clients_dir):
-            if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
+        for path in self.orphan_paths(client_id):
+            with contextlib.suppress(OSError):  # `goaltrack check` reports what could not go
+                path.unlink()
 
-    def _write(self, client_id: str, record: ClientRecord) -> None:
-        atomic_write(self.path_for(client_id), render_document(record).encode("utf-8"))
+    def orphan_paths(self, client_id: str) -> list[Path]:
+        """Temp files of a client's writes (orphans unless a writer holds the lock)."""
+        prefix = f".{client_id}{CLIENT_SUFFIX}."
+        with os.scandir(self.clients_dir) as entries:
+            return sorted(
+                Path(entry.path)
+                for entry in entries
+                if entry.name.startswith(prefix)
+                and entry.name.endswith(TEMP_SUFFIX)
+                and entry.is_file(follow_symlinks=False)
+            )
+
+    def _write_text(self, client_id: str, text: str) -> None:
+        atomic_write(self.path_for(client_id), text.encode("utf-8"))
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk (best effort: some file systems refuse it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _revalidate(record: ClientRecord) -> ClientRecord:
@@ -342,6 +411,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
+                if written <= 0:  # never loop forever on a device that accepts nothing
+                    raise OSError(errno.EIO, os.strerror(errno.EIO))
                 view = view[written:]
             os.fsync(fd)
         finally:
@@ -362,10 +433,17 @@ def atomic_write(path: Path, data: bytes) -> None:
         finally:
             os.close(dir_fd)
     except OSError as error:
-        raise _os_error(str(folder), "sync", error) from None
+        # The new file is in place (readers see it) but may not survive a power loss.
+        reason = error.strerror or type(error).__name__
+        raise WriteFailedError(
+            f"cannot sync {folder}: {reason}; the change was written but may not survive "
+            "a power loss"
+        ) from None
 
 
-def _os_error(source: str, action: str, error: OSError) -> StoragePermissionError | WriteFailedError:
+def _os_error(
+    source: str, action: str, error: OSError
+) -> StoragePermissionError | WriteFailedError:
     """Turn an OSError into a domain error that names the file and the reason only."""
     reason = error.strerror or type(error).__name__
     if error.errno == errno.ELOOP or isinstance(error, IsADirectoryError):

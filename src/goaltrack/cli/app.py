@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,8 +11,18 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from goaltrack import __version__
-from goaltrack.cli import clients, goals, instruments, interop, measure, progress, progress_view
+from goaltrack import __version__, audit
+from goaltrack.cli import audit as audit_cli
+from goaltrack.cli import (
+    check,
+    clients,
+    goals,
+    instruments,
+    interop,
+    measure,
+    progress,
+    progress_view,
+)
 from goaltrack.cli.common import STATE
 from goaltrack.errors import GoaltrackError
 
@@ -23,6 +34,7 @@ class GoaltrackGroup(TyperGroup):
     """Turns domain errors into one stderr line and an exit code: the only such boundary."""
 
     def invoke(self, ctx: Any) -> Any:
+        audit.drain_warnings()  # only this invocation's warnings are reported
         try:
             return super().invoke(ctx)
         except GoaltrackError as error:
@@ -43,6 +55,8 @@ class GoaltrackGroup(TyperGroup):
                 f"unless the command said so. Run with {DEBUG_ENV}=1 for details.",
                 EXIT_INTERNAL,
             )
+        finally:
+            _warn_audit()
         return None
 
 
@@ -50,10 +64,26 @@ def _is_click_exception(error: Exception) -> bool:
     return type(error).__module__.startswith(("click", "typer"))
 
 
+# Control, line-separator and bidi-override characters: shown escaped, so that a hostile file
+# name, key or id can neither break the one-line contract nor drive the terminal.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def one_line(message: str) -> str:
+    """A message made safe for one stderr line: unsafe characters written as escapes."""
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", message)
+
+
 def _fail(message: str, code: int) -> None:
-    sys.stderr.write(message.replace("\n", " ") + "\n")
+    sys.stderr.write(one_line(message) + "\n")
     sys.stderr.flush()
     raise typer.Exit(code)
+
+
+def _warn_audit() -> None:
+    """Report audit lines that could not be written (the change itself stands)."""
+    for warning in audit.drain_warnings():
+        sys.stderr.write(one_line(f"goaltrack: warning: {warning}") + "\n")
 
 
 def _quiet_broken_pipe() -> None:
@@ -82,6 +112,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     home: Annotated[
         Path | None,
         typer.Option(
@@ -99,6 +130,7 @@ def main_options(
 ) -> None:
     """Track psychotherapy goals: clients, goals, measures and progress, session by session."""
     STATE.home = home
+    audit.set_command(ctx.invoked_subcommand or "")
 
 
 app.command("new-client")(clients.new_client)
@@ -116,6 +148,8 @@ app.command("measure")(measure.measure)
 app.command("import")(interop.import_data)
 app.command("export")(interop.export)
 app.command("schema")(interop.schema)
+app.command("check")(check.check)
+app.command("audit")(audit_cli.show_audit)
 
 
 def main() -> None:

@@ -1,0 +1,423 @@
+"""`goaltrack check`: verify every file of a home, and repair only what is safe to repair.
+
+Findings are plain data. A repair (`fix=True`) only ever changes permissions (chmod 0700 on the
+folders, 0600 on files) and deletes orphaned temp files while holding the client's lock; it
+never rewrites, moves or deletes a client file, a lock file or the audit log.
+
+A lock file with no client file ("stale lock") is reported as a notice and kept: deleting a
+lock file that another process has open would let two writers in at once (DESIGN.md), and an
+empty lock file costs nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import stat
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from goaltrack.audit import AUDIT_FILE, read_events
+from goaltrack.errors import (
+    ClientNotFoundError,
+    DataError,
+    LockTimeoutError,
+    SchemaTooNewError,
+)
+from goaltrack.model import ENTRY_ID_PATTERN, SCHEMA_VERSION, is_valid_client_id
+from goaltrack.store import CLIENT_SUFFIX, LOCK_SUFFIX, TEMP_SUFFIX, Store
+
+OK = "ok"
+PROBLEM = "problem"
+FIXED = "fixed"
+NOTICE = "notice"
+
+INSTRUMENTS_FILE = "instruments.toml"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing `check` found about one path (relative to the home)."""
+
+    path: str
+    status: str  # ok | problem | fixed | notice
+    check: str  # a short code: folder, mode, owner, symlink, parse, orphan, lock, ...
+    message: str
+    fixable: bool = False
+
+    def as_row(self) -> dict[str, Any]:
+        """The finding as a flat row for every output format."""
+        return {
+            "path": self.path,
+            "status": self.status,
+            "check": self.check,
+            "message": self.message,
+            "fixable": self.fixable,
+        }
+
+
+@dataclass
+class CheckResult:
+    """Everything `check` found under one home."""
+
+    home: Path
+    fixed_run: bool
+    findings: list[Finding] = field(default_factory=list)
+    client_files: int = 0
+
+    def count(self, status: str) -> int:
+        """How many findings have this status."""
+        return sum(1 for finding in self.findings if finding.status == status)
+
+    @property
+    def clean(self) -> bool:
+        """True when no problem remains."""
+        return self.count(PROBLEM) == 0
+
+
+class _Checker:
+    def __init__(self, home: Path, fix: bool) -> None:
+        self.home = home
+        self.fix = fix
+        self.result = CheckResult(home=home, fixed_run=fix)
+        self.euid = os.geteuid()
+
+    def add(self, path: str, status: str, check: str, message: str, fixable: bool = False) -> None:
+        self.result.findings.append(Finding(path, status, check, message, fixable))
+
+    # ---- permissions ------------------------------------------------------------------
+
+    def private(self, path: Path, label: str, info: os.stat_result, mode: int) -> bool:
+        """Check owner and mode of a folder or file; chmod with --fix. False on a problem."""
+        if info.st_uid != self.euid:
+            self.add(label, PROBLEM, "owner", f"belongs to another user (uid {info.st_uid})")
+            return False
+        current = stat.S_IMODE(info.st_mode)
+        if not current & 0o077:
+            return True
+        what = f"open to other users (mode {current:04o}, should be {mode:04o})"
+        if not self.fix:
+            self.add(label, PROBLEM, "mode", what, fixable=True)
+            return False
+        try:
+            _fchmod(path, mode, follow=label == ".")
+        except OSError as error:
+            self.add(label, PROBLEM, "mode", f"{what}; chmod failed: {error.strerror}", True)
+            return False
+        self.add(label, FIXED, "mode", f"was {current:04o}, now {mode:04o}")
+        return True
+
+    # ---- the folders --------------------------------------------------------------------
+
+    def folders(self) -> bool:
+        """Check the home and clients folders; False when there is nothing more to check."""
+        try:
+            info = os.lstat(self.home)
+        except FileNotFoundError:
+            self.add(".", NOTICE, "folder", "no data folder yet: nothing to check")
+            return False
+        if stat.S_ISLNK(info.st_mode):
+            self.add(".", NOTICE, "symlink", "the data folder is a symbolic link (followed)")
+            try:
+                info = self.home.stat()
+            except OSError as error:
+                self.add(".", PROBLEM, "folder", f"cannot follow the link: {error.strerror}")
+                return False
+        if not stat.S_ISDIR(info.st_mode):
+            self.add(".", PROBLEM, "folder", "the data folder is not a folder")
+            return False
+        self.private(self.home, ".", info, 0o700)
+        clients = self.home / "clients"
+        try:
+            info = os.lstat(clients)
+        except FileNotFoundError:
+            self.add("clients", NOTICE, "folder", "no clients folder yet")
+            return True
+        if stat.S_ISLNK(info.st_mode):
+            self.add("clients", PROBLEM, "symlink", "is a symbolic link; goaltrack refuses it")
+            return True
+        if not stat.S_ISDIR(info.st_mode):
+            self.add("clients", PROBLEM, "folder", "is not a folder")
+            return True
+        self.private(clients, "clients", info, 0o700)
+        return True
+
+    # ---- files at the top of the home --------------------------------------------------
+
+    def top_file(self, name: str) -> os.stat_result | None:
+        try:
+            info = os.lstat(self.home / name)
+        except FileNotFoundError:
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            self.add(name, PROBLEM, "symlink", "is a symbolic link; goaltrack refuses it")
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            self.add(name, PROBLEM, "file", "is not a regular file")
+            return None
+        self.private(self.home / name, name, info, 0o600)
+        return info
+
+    def instruments(self) -> None:
+        """The user's instruments.toml: private, and it must parse (errors name table, not text)."""
+        if self.top_file(INSTRUMENTS_FILE) is None:
+            return
+        from goaltrack.instruments import BUILTINS, load_registry
+
+        try:
+            registry = load_registry(self.home)
+        except DataError as error:
+            message = error.message.replace(f"{self.home / INSTRUMENTS_FILE}: ", "")
+            self.add(INSTRUMENTS_FILE, PROBLEM, "parse", message)
+            return
+        if not self._has(INSTRUMENTS_FILE):
+            own = len(set(registry.instruments) - set(BUILTINS))
+            self.add(INSTRUMENTS_FILE, OK, "instruments", f"valid: {own} user instrument(s)")
+
+    def audit_log(self) -> None:
+        info = self.top_file(AUDIT_FILE)
+        if info is None:
+            return
+        try:
+            log = read_events(self.home)
+        except DataError as error:
+            self.add(AUDIT_FILE, PROBLEM, "audit", error.message)
+            return
+        if log.unreadable:
+            self.add(
+                AUDIT_FILE,
+                PROBLEM,
+                "audit",
+                f"{log.unreadable} line(s) cannot be read (never rewritten by goaltrack)",
+            )
+        elif not self._has(AUDIT_FILE):
+            self.add(AUDIT_FILE, OK, "audit", f"{len(log.events)} event(s)")
+
+    def _has(self, path: str) -> bool:
+        return any(f.path == path and f.status != FIXED for f in self.result.findings)
+
+    # ---- the clients folder ---------------------------------------------------------------
+
+    def clients(self) -> None:
+        clients = self.home / "clients"
+        if not clients.is_dir() or clients.is_symlink():
+            return
+        with os.scandir(clients) as entries:
+            names = sorted(entry.name for entry in entries)
+        present = set(names)
+        store = Store(self.home, lock_timeout=2.0)
+        orphans: dict[str, list[str]] = {}
+        for name in names:
+            label = f"clients/{name}"
+            if name.endswith(LOCK_SUFFIX) and is_valid_client_id(name[: -len(LOCK_SUFFIX)]):
+                self.lock_file(clients / name, label, name[: -len(LOCK_SUFFIX)], present)
+            elif name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                client_id = name[1:].split(CLIENT_SUFFIX + ".", 1)[0]
+                own = name.startswith(f".{client_id}{CLIENT_SUFFIX}.")
+                if is_valid_client_id(client_id) and own:
+                    orphans.setdefault(client_id, []).append(name)
+                else:
+                    self.add(label, NOTICE, "other", "not a goaltrack file; left alone")
+            elif name.endswith(CLIENT_SUFFIX) and not name.startswith("."):
+                client_id = name[: -len(CLIENT_SUFFIX)]
+                if is_valid_client_id(client_id):
+                    self.client_file(store, clients / name, label, client_id)
+                else:
+                    self.add(
+                        label,
+                        NOTICE,
+                        "other",
+                        "not a client file (the name is not a valid client id); ignored",
+                    )
+            else:
+                self.add(label, NOTICE, "other", "not a goaltrack file; left alone")
+        for client_id, temp_names in sorted(orphans.items()):
+            self.temp_files(store, client_id, temp_names)
+
+    def lock_file(self, path: Path, label: str, client_id: str, present: set[str]) -> None:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            self.add(
+                label,
+                PROBLEM,
+                "symlink",
+                "is a symbolic link, so every write of this client is refused; remove it by hand",
+            )
+            return
+        if not stat.S_ISREG(info.st_mode):
+            self.add(label, PROBLEM, "lock", "is not a regular file; remove it by hand")
+            return
+        self.private(path, label, info, 0o600)
+        if f"{client_id}{CLIENT_SUFFIX}" not in present:
+            self.add(
+                label,
+                NOTICE,
+                "lock",
+                "stale lock file (no client file); harmless, kept by design",
+            )
+
+    def client_file(self, store: Store, path: Path, label: str, client_id: str) -> None:
+        self.result.client_files += 1
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            self.add(
+                label,
+                PROBLEM,
+                "symlink",
+                "is a symbolic link; goaltrack neither reads nor writes through it",
+            )
+            return
+        if not stat.S_ISREG(info.st_mode):
+            self.add(label, PROBLEM, "file", "is not a regular file")
+            return
+        self.private(path, label, info, 0o600)
+        duplicates = _duplicate_entry_ids(path)
+        if duplicates:
+            self.add(label, PROBLEM, "entries", duplicates)
+            return
+        try:
+            loaded = store._read(client_id)
+        except SchemaTooNewError:
+            self.add(
+                label,
+                NOTICE,
+                "schema",
+                "written by a newer goaltrack: readable, but read-only to this version",
+            )
+            return
+        except (DataError, ClientNotFoundError) as error:
+            self.add(label, PROBLEM, "parse", error.message.replace(f"{path}: ", ""))
+            return
+        record = loaded.record
+        entries = sum(len(goal.progress) for goal in record.goals)
+        if loaded.file_version > SCHEMA_VERSION:
+            self.add(
+                label,
+                NOTICE,
+                "schema",
+                f"schema {loaded.file_version}, written by a newer goaltrack: readable, but "
+                "read-only to this version",
+            )
+            return
+        version = _file_version(path)
+        if version is not None and version < SCHEMA_VERSION:
+            self.add(
+                label,
+                NOTICE,
+                "schema",
+                f"schema {version}: migrated in memory, rewritten as {SCHEMA_VERSION} on the "
+                "next change",
+            )
+        if not self._has(label):
+            self.add(
+                label,
+                OK,
+                "client",
+                f"valid: schema {SCHEMA_VERSION}, {len(record.goals)} goal(s), {entries} entries",
+            )
+
+    def temp_files(self, store: Store, client_id: str, names: list[str]) -> None:
+        """Temp files are orphans unless a writer holds the client's lock right now."""
+        if _lock_is_held(store.lock_path_for(client_id)):
+            for name in names:
+                self.add(f"clients/{name}", NOTICE, "orphan", "temp file of a write in progress")
+            return
+        if self.fix:
+            with contextlib.suppress(LockTimeoutError, DataError), store._locked(client_id):
+                pass  # taking the lock removes the orphans, under the lock
+        left = {path.name for path in store.orphan_paths(client_id)} if self.fix else set(names)
+        for name in names:
+            label = f"clients/{name}"
+            if name in left:
+                self.add(
+                    label,
+                    PROBLEM,
+                    "orphan",
+                    "orphaned temp file of an interrupted write",
+                    fixable=True,
+                )
+            else:
+                self.add(label, FIXED, "orphan", "orphaned temp file removed")
+
+
+def check_home(home: Path, fix: bool = False) -> CheckResult:
+    """Verify a home: folders, client files, locks, temp files, the audit log; repair if `fix`.
+
+    Returns the findings; the caller decides how to show them. Never changes clinical content.
+    """
+    checker = _Checker(home, fix)
+    if checker.folders():
+        checker.instruments()
+        checker.audit_log()
+        checker.clients()
+    return checker.result
+
+
+def _fchmod(path: Path, mode: int, follow: bool) -> None:
+    """chmod through a descriptor opened without following links (no race with a swap)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    try:
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
+def _lock_is_held(lock_path: Path) -> bool:
+    """True when another process holds the lock (probed with a non-blocking shared lock)."""
+    try:
+        fd = os.open(lock_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return False
+
+
+def _read_toml(path: Path) -> dict[str, Any] | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            return tomllib.loads(handle.read().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+
+
+def _file_version(path: Path) -> int | None:
+    document = _read_toml(path)
+    version = document.get("schema_version") if document else None
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
+def _duplicate_entry_ids(path: Path) -> str | None:
+    """Name entry ids used twice in a file (ids are random codes, never clinical text)."""
+    document = _read_toml(path)
+    if not document or not isinstance(document.get("goals"), list):
+        return None
+    ids = [
+        entry.get("id")
+        for goal in document["goals"]
+        if isinstance(goal, dict) and isinstance(goal.get("progress"), list)
+        for entry in goal["progress"]
+        if isinstance(entry, dict)
+    ]
+    repeated = sorted(
+        str(entry_id)
+        for entry_id, n in Counter(i for i in ids if isinstance(i, str)).items()
+        if n > 1
+    )
+    if not repeated:
+        return None
+    shown = [entry_id for entry_id in repeated if ENTRY_ID_PATTERN.fullmatch(entry_id)]
+    names = ", ".join(shown[:5]) + (" ..." if len(shown) > 5 else "")
+    return f"{len(repeated)} duplicate entry id(s): {names or 'not printable'}; fix by hand"

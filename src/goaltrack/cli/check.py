@@ -1,0 +1,63 @@
+"""`goaltrack check [--fix]`: verify every file of the home and report per file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from goaltrack.cli.common import STATE, FormatOption, JsonOption, output
+from goaltrack.errors import EXIT_DATA
+from goaltrack.render.output import Column, OutputFormat, Report
+
+CHECK_COLUMNS = [
+    Column("path", "Path"),
+    Column("status", "Status"),
+    Column("check", "Check", drop=1),
+    Column("message", "Finding", wrap=True),
+]
+
+
+def check(
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Repair what is safe: permissions (0700 folders, 0600 files) and orphaned temp "
+            "files. Never touches clinical content.",
+        ),
+    ] = False,
+    fmt: FormatOption = OutputFormat.TABLE,
+    as_json: JsonOption = False,
+) -> None:
+    """Verify every client file, lock, temp file and the audit log; exit 3 if problems remain."""
+    from goaltrack.check import FIXED, PROBLEM, check_home
+    from goaltrack.store import resolve_home
+
+    home = resolve_home(STATE.home)
+    result = check_home(home, fix=fix)
+    rows = [finding.as_row() for finding in result.findings]
+    problems = result.count(PROBLEM)
+    fixable = sum(1 for f in result.findings if f.status == PROBLEM and f.fixable)
+    summary = {
+        "client_files": result.client_files,
+        "problems": problems,
+        "fixed": result.count(FIXED),
+        "clean": result.clean,
+    }
+    footnotes = [
+        f"{result.client_files} client file(s) checked; {problems} problem(s) remain; "
+        f"{summary['fixed']} fixed"
+    ]
+    if fixable:
+        footnotes.append(f"run `goaltrack check --fix` to repair {fixable} of them")
+    report = Report(
+        document={"home": str(home), **summary, "findings": rows},
+        rows=rows,
+        columns=CHECK_COLUMNS,
+        title=f"Check of {home}",
+        footnotes=footnotes,
+    )
+    output(report, fmt, as_json)
+    if problems:
+        raise typer.Exit(EXIT_DATA)
