@@ -32,11 +32,16 @@ test: $(STAMP)
 
 ## lint: ruff and mypy, both clean
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks examples docs
+	$(BIN)/ruff format --check src tests benchmarks examples docs
 	$(BIN)/mypy
 
 check: test lint
+
+## bench: start-up and caseload timings, and the 10,000-row import (figures for notes)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/cli_timings.py --clients 2000 --runs 5
+	$(BIN)/python benchmarks/import_10k.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

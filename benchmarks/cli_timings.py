@@ -28,11 +28,21 @@ def build(home: Path, count: int) -> None:
     for n in range(count):
         goals = [
             Goal(
-                number=g + 1, kind=list(GoalKind)[g], title=f"Goal {g + 1}", measure="phq9",
-                baseline=19, target=9, created=start,
+                number=g + 1,
+                kind=list(GoalKind)[g],
+                title=f"Goal {g + 1}",
+                measure="phq9",
+                baseline=19,
+                target=9,
+                created=start,
                 progress=[
-                    ProgressEntry(id=new_entry_id(), date=start + timedelta(days=7 * i),
-                                  value=max(0, 19 - i), session=i + 1, note="weekly check-in")
+                    ProgressEntry(
+                        id=new_entry_id(),
+                        date=start + timedelta(days=7 * i),
+                        value=max(0, 19 - i),
+                        session=i + 1,
+                        note="weekly check-in",
+                    )
                     for i in range(12)
                 ],
             )
@@ -45,8 +55,13 @@ def timed(args: list[str], env: dict[str, str], runs: int) -> float:
     samples = []
     for _ in range(runs):
         began = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "goaltrack", *args], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "goaltrack", *args],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         samples.append(time.perf_counter() - began)
     return statistics.median(samples)
 

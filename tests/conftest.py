@@ -74,8 +74,19 @@ def client_with_goal(runner: CliRunner) -> str:
     """A client c-1 with goal 1 (PHQ-9, baseline 19, target 9) and two entries."""
     invoke(runner, "new-client", "c-1", "--name", "Alex R.", "--concern", "depression:severe")
     invoke(
-        runner, "add-goal", "c-1", "symptom-reduction", "Reduce depressive symptoms",
-        "--measure", "phq9", "--baseline", "19", "--target", "9", "--due", "2026-12-15",
+        runner,
+        "add-goal",
+        "c-1",
+        "symptom-reduction",
+        "Reduce depressive symptoms",
+        "--measure",
+        "phq9",
+        "--baseline",
+        "19",
+        "--target",
+        "9",
+        "--due",
+        "2026-12-15",
     )
     invoke(runner, "log", "c-1", "1", "17", "--date", "2026-09-08", "--session", "2")
     invoke(runner, "log", "c-1", "1", "14", "--date", "2026-09-22", "--session", "4")

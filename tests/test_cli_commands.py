@@ -18,8 +18,21 @@ def _file(home: Path, client_id: str = "c-1") -> dict:  # type: ignore[type-arg]
 def test_new_client_writes_every_given_field(runner: CliRunner, home: Path) -> None:
     """new-client stores name, concerns with severities, approaches and notes."""
     result = invoke(
-        runner, "new-client", "c-1", "--name", "Alex R.", "--concern", "depression:severe",
-        "--concern", "sleep", "--approach", "cbt", "--approach", "Mindfulness", "--note", "Evenings",
+        runner,
+        "new-client",
+        "c-1",
+        "--name",
+        "Alex R.",
+        "--concern",
+        "depression:severe",
+        "--concern",
+        "sleep",
+        "--approach",
+        "cbt",
+        "--approach",
+        "Mindfulness",
+        "--note",
+        "Evenings",
     )
     assert result.exit_code == 0, result.stderr
     client = _file(home)["client"]
@@ -49,14 +62,29 @@ def test_log_prints_the_entry_id_and_stores_the_entry(runner: CliRunner, home: P
     invoke(runner, "new-client", "c-1")
     invoke(runner, "add-goal", "c-1", "coping", "Feel better overall", "--measure", "ors")
     result = invoke(
-        runner, "log", "c-1", "1", "26.5", "--date", "2026-09-08", "--session", "2",
-        "--rater", "therapist", "--note", "Good week",
+        runner,
+        "log",
+        "c-1",
+        "1",
+        "26.5",
+        "--date",
+        "2026-09-08",
+        "--session",
+        "2",
+        "--rater",
+        "therapist",
+        "--note",
+        "Good week",
     )
     entry_id = result.stdout.strip()
     entry = _file(home)["goals"][0]["progress"][0]
     assert entry == {
-        "id": entry_id, "date": __import__("datetime").date(2026, 9, 8), "value": 26.5,
-        "session": 2, "rater": "therapist", "note": "Good week",
+        "id": entry_id,
+        "date": __import__("datetime").date(2026, 9, 8),
+        "value": 26.5,
+        "session": 2,
+        "rater": "therapist",
+        "note": "Good week",
     }
 
 
@@ -84,10 +112,27 @@ def test_progress_json_has_exact_figures(runner: CliRunner, client_with_goal: st
     data = json.loads(invoke(runner, "progress", "c-1", "--json").stdout)
     assert data["format_version"] == 1
     goal = data["goals"][0]
-    assert {k: goal[k] for k in ("goal", "baseline", "latest", "latest_date", "change",
-                                 "percent_to_target", "entries", "status")} == {
-        "goal": 1, "baseline": 19, "latest": 14, "latest_date": "2026-09-22", "change": -5,
-        "percent_to_target": 50.0, "entries": 2, "status": "active",
+    assert {
+        k: goal[k]
+        for k in (
+            "goal",
+            "baseline",
+            "latest",
+            "latest_date",
+            "change",
+            "percent_to_target",
+            "entries",
+            "status",
+        )
+    } == {
+        "goal": 1,
+        "baseline": 19,
+        "latest": 14,
+        "latest_date": "2026-09-22",
+        "change": -5,
+        "percent_to_target": 50.0,
+        "entries": 2,
+        "status": "active",
     }
 
 
@@ -134,11 +179,33 @@ def test_clients_with_no_home_says_how_to_start(runner: CliRunner) -> None:
 
 def test_edit_client_changes_concerns_and_approaches(runner: CliRunner, home: Path) -> None:
     """edit-client adds/updates/removes concerns and approaches and replaces notes."""
-    invoke(runner, "new-client", "c-1", "--concern", "anxiety:mild", "--concern", "sleep",
-           "--approach", "cbt")
+    invoke(
+        runner,
+        "new-client",
+        "c-1",
+        "--concern",
+        "anxiety:mild",
+        "--concern",
+        "sleep",
+        "--approach",
+        "cbt",
+    )
     result = invoke(
-        runner, "edit-client", "c-1", "--concern", "Anxiety:severe", "--remove-concern", "sleep",
-        "--approach", "emdr", "--remove-approach", "cbt", "--name", "Sam", "--note", "new",
+        runner,
+        "edit-client",
+        "c-1",
+        "--concern",
+        "Anxiety:severe",
+        "--remove-concern",
+        "sleep",
+        "--approach",
+        "emdr",
+        "--remove-approach",
+        "cbt",
+        "--name",
+        "Sam",
+        "--note",
+        "new",
     )
     assert result.exit_code == 0, result.stderr
     client = _file(home)["client"]
@@ -156,11 +223,13 @@ def test_edit_client_clear_removes_fields(runner: CliRunner, home: Path) -> None
     assert client["name"] == "N"
 
 
-def test_edit_goal_changes_status_and_fields(runner: CliRunner, client_with_goal: str,
-                                             home: Path) -> None:
+def test_edit_goal_changes_status_and_fields(
+    runner: CliRunner, client_with_goal: str, home: Path
+) -> None:
     """edit-goal sets status, target and due date, and --clear drops a field."""
-    result = invoke(runner, "edit-goal", "c-1", "1", "--status", "achieved", "--target", "8",
-                    "--clear", "due")
+    result = invoke(
+        runner, "edit-goal", "c-1", "1", "--status", "achieved", "--target", "8", "--clear", "due"
+    )
     assert result.exit_code == 0, result.stderr
     goal = _file(home)["goals"][0]
     assert (goal["status"], goal["target"]) == ("achieved", 8)

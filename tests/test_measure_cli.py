@@ -234,10 +234,15 @@ def test_instruments_lists_every_builtin_as_csv(runner: CliRunner) -> None:
     assert len(rows) == 10
     phq9 = rows[0]
     assert (phq9["key"], phq9["range"], phq9["better"], phq9["cutoff"]) == (
-        "phq9", "0-27", "lower", "10"
+        "phq9",
+        "0-27",
+        "lower",
+        "10",
     )
     assert (phq9["reliable_change"], phq9["administration"], phq9["origin"]) == (
-        "6", "items", "built-in"
+        "6",
+        "items",
+        "built-in",
     )
     assert phq9["bands"].split(";")[0] == '{"low":0,"high":4,"label":"minimal"}'
 

@@ -72,12 +72,12 @@ def test_files_are_private_under_an_open_umask(home: Path) -> None:
 
 
 def test_no_lost_update_with_eight_parallel_writers(home: Path) -> None:
-    """8 processes x 25 `goaltrack log` via xargs -P8 leave exactly 200 entries and no temp files."""
+    """8 x 25 `goaltrack log` runs via xargs -P8 leave exactly 200 entries and no temp files."""
     run_cli("new-client", "c-1")
     run_cli("add-goal", "c-1", "coping", "Breathe")
     result = _sh(
         "seq 1 200 | xargs -P8 -n25 sh -c "
-        "'for v in \"$@\"; do $GT log c-1 1 $((v % 11)) --note \"n$v\" >/dev/null || exit 1; done' _",
+        '\'for v in "$@"; do $GT log c-1 1 $((v % 11)) --note "n$v" >/dev/null || exit 1; done\' _',
         home,
     )
     assert result.returncode == 0, result.stderr

@@ -48,9 +48,7 @@ def test_readme_tour_runs_as_printed(tmp_path: Path) -> None:
     steps = _tour_steps()
     assert len(steps) >= 15
     for command, expected in steps:
-        if "jq" in command and not any(
-            (Path(p) / "jq").exists() for p in env["PATH"].split(":")
-        ):
+        if "jq" in command and not any((Path(p) / "jq").exists() for p in env["PATH"].split(":")):
             continue
         for printed, actual in ids.items():
             command = command.replace(printed, actual)

@@ -100,7 +100,7 @@ def test_file_key_order_matches_design(home: Path) -> None:
     _add_goal(s)
     _log(s, 3)
     text = s.path_for("c-1").read_text()
-    assert text.startswith("schema_version = 1\n\n[client]\nid = \"c-1\"\n")
+    assert text.startswith('schema_version = 1\n\n[client]\nid = "c-1"\n')
     assert text.index("[[goals]]") < text.index("[[goals.progress]]")
     assert "null" not in text
 
@@ -336,7 +336,9 @@ HOSTILE = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(note=HOSTILE)
 def test_hostile_notes_round_trip_exactly(home: Path, note: str) -> None:
     """Any note, including control characters and quote runs, is stored and read back exactly."""
@@ -351,7 +353,7 @@ def test_hostile_notes_round_trip_exactly(home: Path, note: str) -> None:
 
 @given(st.text(max_size=80))
 def test_any_id_is_either_safe_or_refused(candidate: str) -> None:
-    """Whatever text is given as an id, the path stays inside the clients folder or it is refused."""
+    """Any text given as an id either stays inside the clients folder or is refused."""
     s = Store(Path("/nonexistent/home"))
     try:
         path = s.path_for(candidate)

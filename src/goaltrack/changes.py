@@ -134,9 +134,7 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     for cname, severity in edit.set_concerns:
         existing = next((c for c in concerns if c.name.casefold() == cname.casefold()), None)
         if existing is None:
-            concerns.append(
-                _validated(Concern, name=cname, severity=severity or Severity.MODERATE)
-            )
+            concerns.append(_validated(Concern, name=cname, severity=severity or Severity.MODERATE))
         elif severity is not None:
             existing.severity = severity
     client.concerns = concerns

@@ -97,13 +97,13 @@ def gas_level_key(level: int | str) -> str:
 
 __all__ = [
     "GAS_LEVELS",
-    "EntryFlag",
-    "gas_level_key",
     "Approach",
     "ClientStatus",
+    "EntryFlag",
     "GoalKind",
     "GoalStatus",
     "Priority",
     "Rater",
     "Severity",
+    "gas_level_key",
 ]

@@ -38,12 +38,14 @@ from goaltrack.enums import (
 )
 
 __all__ = [
+    "GAS_LEVELS",
     "SCHEMA_VERSION",
     "Approach",
     "Client",
     "ClientRecord",
     "ClientStatus",
     "Concern",
+    "EntryFlag",
     "Goal",
     "GoalKind",
     "GoalStatus",
@@ -51,10 +53,8 @@ __all__ = [
     "ProgressEntry",
     "Rater",
     "Severity",
-    "EntryFlag",
-    "GAS_LEVELS",
-    "gas_level_key",
     "describe_validation_error",
+    "gas_level_key",
     "is_valid_client_id",
     "new_entry_id",
 ]
@@ -66,8 +66,6 @@ ENTRY_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 MEASURE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-
-
 
 
 def is_valid_client_id(value: str) -> bool:

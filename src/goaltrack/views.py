@@ -12,11 +12,29 @@ from goaltrack.model import ClientRecord, Goal, GoalKind, GoalStatus
 from goaltrack.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
 
 CLIENT_FIELDS = [
-    "id", "name", "status", "created", "concerns", "goals", "active_goals", "last_entry",
+    "id",
+    "name",
+    "status",
+    "created",
+    "concerns",
+    "goals",
+    "active_goals",
+    "last_entry",
 ]
 GOAL_FIELDS = [
-    "client", "goal", "kind", "title", "measure", "baseline", "target", "due", "priority",
-    "status", "approach", "created", "entries",
+    "client",
+    "goal",
+    "kind",
+    "title",
+    "measure",
+    "baseline",
+    "target",
+    "due",
+    "priority",
+    "status",
+    "approach",
+    "created",
+    "entries",
 ]
 
 

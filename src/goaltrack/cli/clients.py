@@ -105,8 +105,9 @@ def new_client(
 def list_clients(
     status: Annotated[
         str,
-        typer.Option("--status", help=f"Show clients with this status ({choices(ClientStatus)}) "
-                     "or 'all'."),
+        typer.Option(
+            "--status", help=f"Show clients with this status ({choices(ClientStatus)}) or 'all'."
+        ),
     ] = "active",
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
@@ -115,8 +116,8 @@ def list_clients(
     from goaltrack import safety, views
     from goaltrack.store import scan
 
-    wanted = None if status.strip().lower() == "all" else parse_choice(
-        ClientStatus, status, "status"
+    wanted = (
+        None if status.strip().lower() == "all" else parse_choice(ClientStatus, status, "status")
     )
     records, problems = scan(store())
     shown = [r for r in records if wanted is None or r.client.status is wanted]
@@ -136,7 +137,8 @@ def list_clients(
             f"see `goaltrack show {alert.client}`"
             for alert in alerts
         ],
-        empty="no clients yet: add one with `goaltrack new-client ID`" if not records
+        empty="no clients yet: add one with `goaltrack new-client ID`"
+        if not records
         else "no clients with that status",
         footnotes=[f"{hidden} other client(s) not shown; use --status all"] if hidden else [],
     )
@@ -171,8 +173,8 @@ def show(
         rows=[{"client": record.client.id, **goal} for goal in detail["goals"]],
         keys=views.progress_fields(),
         columns=GOAL_SUMMARY_COLUMNS,
-        title=f"Client {record.client.id}" + (f" — {record.client.name}" if record.client.name
-                                               else ""),
+        title=f"Client {record.client.id}"
+        + (f" — {record.client.name}" if record.client.name else ""),
         fields=[
             ("Status", detail["status"]),
             ("Since", detail["created"]),

@@ -121,8 +121,8 @@ def list_goals(
     client_id: ClientIdArg,
     kind: Annotated[str | None, typer.Option("--kind", help="Only goals of this kind.")] = None,
     status: Annotated[
-        str | None, typer.Option("--status", help=f"Only goals with this status "
-                                 f"({choices(GoalStatus)}).")
+        str | None,
+        typer.Option("--status", help=f"Only goals with this status ({choices(GoalStatus)})."),
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,

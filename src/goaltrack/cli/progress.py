@@ -27,9 +27,7 @@ def log(
     on: Annotated[
         str | None, typer.Option("--date", help="Date measured, YYYY-MM-DD (default: today).")
     ] = None,
-    session: Annotated[
-        int | None, typer.Option("--session", min=1, help="Session number.")
-    ] = None,
+    session: Annotated[int | None, typer.Option("--session", min=1, help="Session number.")] = None,
     rater: Annotated[
         str | None, typer.Option("--rater", help=f"Who rated: {choices(Rater)}.")
     ] = None,
