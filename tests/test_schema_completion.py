@@ -187,25 +187,3 @@ def test_taplo_checks_hand_edits_with_the_schema(runner: CliRunner, tmp_path: Pa
 
     assert check("c-1042.toml") == 0
     assert check("c-2077.toml") != 0
-
-
-def test_completion_shortcuts_match_the_core(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """The completer's id pattern and home resolution are the core's (kept light for speed)."""
-    from goaltrack.model import CLIENT_ID_PATTERN
-    from goaltrack.store import resolve_home
-
-    assert complete._CLIENT_ID.pattern == CLIENT_ID_PATTERN.pattern
-    cases = [
-        {"GOALTRACK_HOME": str(tmp_path / "env"), "XDG_DATA_HOME": str(tmp_path / "xdg")},
-        {"XDG_DATA_HOME": str(tmp_path / "xdg")},
-        {"HOME": str(tmp_path / "user")},
-    ]
-    for env in cases:
-        for name in ("GOALTRACK_HOME", "XDG_DATA_HOME"):
-            monkeypatch.delenv(name, raising=False)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        for explicit in (None, str(tmp_path / "flag"), "~/x"):
-            assert complete.home_for_completion(explicit) == resolve_home(explicit)

@@ -36,8 +36,10 @@ from goaltrack.enums import (
     Severity,
     gas_level_key,
 )
+from goaltrack.paths import CLIENT_ID_PATTERN, is_valid_client_id
 
 __all__ = [
+    "CLIENT_ID_PATTERN",
     "GAS_LEVELS",
     "SCHEMA_VERSION",
     "Approach",
@@ -61,16 +63,10 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 
-CLIENT_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 ENTRY_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 MEASURE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-
-
-def is_valid_client_id(value: str) -> bool:
-    """True when `value` is a safe client id (also a safe file name)."""
-    return isinstance(value, str) and CLIENT_ID_PATTERN.fullmatch(value) is not None
 
 
 def new_entry_id(taken: set[str] | frozenset[str] = frozenset()) -> str:

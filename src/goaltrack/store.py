@@ -45,13 +45,13 @@ from goaltrack.model import (
     describe_validation_error,
     is_valid_client_id,
 )
+from goaltrack.paths import CLIENT_SUFFIX as CLIENT_SUFFIX
+from goaltrack.paths import resolve_home as resolve_home
 
 T = TypeVar("T")
 
-HOME_ENV = "GOALTRACK_HOME"
 LOCK_TIMEOUT_ENV = "GOALTRACK_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 30.0
-CLIENT_SUFFIX = ".toml"
 LOCK_SUFFIX = ".toml.lock"
 TEMP_SUFFIX = ".tmp"
 
@@ -60,18 +60,6 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 MIGRATIONS: dict[int, Migration] = {}
 
 _LINE_IN_MESSAGE = re.compile(r"line (\d+)")
-
-
-def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The data folder: `--home` > $GOALTRACK_HOME > $XDG_DATA_HOME/goaltrack > ~/.local/share."""
-    if explicit:
-        return Path(explicit).expanduser()
-    from_env = os.environ.get(HOME_ENV)
-    if from_env:
-        return Path(from_env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
-    return base / "goaltrack"
 
 
 def check_client_id(client_id: str) -> str:

@@ -12,25 +12,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+from goaltrack.paths import CLIENT_SUFFIX, is_valid_client_id, resolve_home
+
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
-_CLIENT_SUFFIX = ".toml"
-#: Same as goaltrack.model.CLIENT_ID_PATTERN (a test pins them equal); repeated here because
-#: importing the model loads pydantic, which would double the time of every TAB press.
-_CLIENT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 def home_for_completion(explicit: str | os.PathLike[str] | None) -> Path:
-    """The home as goaltrack.store.resolve_home finds it (a test pins them equal), without
-    importing the store: `--home` > $GOALTRACK_HOME > $XDG_DATA_HOME/goaltrack > ~/.local/share.
-    """
-    if explicit:
-        return Path(explicit).expanduser()
-    from_env = os.environ.get("GOALTRACK_HOME")
-    if from_env:
-        return Path(from_env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
-    return base / "goaltrack"
+    """The home as the store finds it: `--home` > $GOALTRACK_HOME > XDG default."""
+    return resolve_home(explicit)
 
 
 def _clients_dir(ctx: Any) -> Path:
@@ -39,7 +28,7 @@ def _clients_dir(ctx: Any) -> Path:
 
 
 def _is_client_id(text: str) -> bool:
-    return _CLIENT_ID.fullmatch(text) is not None
+    return is_valid_client_id(text)
 
 
 def client_ids(ctx: Any, incomplete: str) -> list[str]:
@@ -49,9 +38,9 @@ def client_ids(ctx: Any, incomplete: str) -> list[str]:
     except Exception:  # completion must never fail loudly
         return []
     ids = (
-        name[: -len(_CLIENT_SUFFIX)]
+        name[: -len(CLIENT_SUFFIX)]
         for name in names
-        if name.endswith(_CLIENT_SUFFIX) and not name.startswith(".")
+        if name.endswith(CLIENT_SUFFIX) and not name.startswith(".")
     )
     return sorted(i for i in ids if i.startswith(incomplete) and _is_client_id(i))
 
@@ -64,7 +53,7 @@ def goal_numbers(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
         client_id = ctx.params.get("client_id")
         if not isinstance(client_id, str) or not _is_client_id(client_id):
             return []
-        path = _clients_dir(ctx) / f"{client_id}{_CLIENT_SUFFIX}"
+        path = _clients_dir(ctx) / f"{client_id}{CLIENT_SUFFIX}"
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         found = []
         for goal in data.get("goals", []):
