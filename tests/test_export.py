@@ -132,31 +132,36 @@ _administration = st.one_of(
 )
 
 
+RANGES = {None: (-5, 100), "phq9": (0, 27), "gbo": (0, 10), "gas": (-2, 2)}
+
+
 @st.composite
 def records(draw: st.DrawFn) -> ClientRecord:
-    """Random valid records: any ids, ints and floats, notes of any text, item answers, flags
-    and GAS level descriptions."""
+    """Random valid records: any ids, values within each measure's range, notes of any text,
+    PHQ-9 item answers with their totals, flags and GAS level descriptions."""
     goals = []
     ids = draw(st.lists(st.from_regex(r"[A-Z0-9]{10}", fullmatch=True), unique=True, max_size=12))
     for number in range(1, draw(st.integers(0, 3)) + 1):
         take, ids = ids[: len(ids) // 2 + 1], ids[len(ids) // 2 + 1 :]
-        progress = [
-            ProgressEntry(
-                id=entry_id,
-                date=draw(st.dates(date(2020, 1, 1), date(2026, 11, 1))),
-                value=draw(
-                    st.one_of(
-                        st.integers(-5, 100),
-                        st.floats(-5, 100, allow_nan=False).map(lambda f: round(f, 2)),
-                    )
-                ),
-                session=draw(st.none() | st.integers(1, 200)),
-                note=draw(st.none() | st.text(max_size=40)),
-                **draw(_administration),
+        measure = draw(st.sampled_from([None, "phq9", "gbo", "gas"]))
+        low, high = RANGES[measure]
+        values = st.integers(low, high)
+        if measure is None:
+            values = values | st.floats(low, high, allow_nan=False).map(lambda f: round(f, 2))
+        progress = []
+        for entry_id in take:
+            administration = draw(_administration) if measure == "phq9" else {}
+            value = sum(administration["responses"]) if administration else draw(values)
+            progress.append(
+                ProgressEntry(
+                    id=entry_id,
+                    date=draw(st.dates(date(2020, 1, 1), date(2026, 11, 1))),
+                    value=value,
+                    session=draw(st.none() | st.integers(1, 200)),
+                    note=draw(st.none() | st.text(max_size=40)),
+                    **administration,
+                )
             )
-            for entry_id in take
-        ]
-        measure = draw(st.none() | st.sampled_from(["phq9", "gbo", "gas", "mine"]))
         levels = None
         if measure == "gas":
             levels = draw(

@@ -169,7 +169,26 @@ def test_unknown_column_is_refused(home: Path) -> None:
     """A misspelt column is an error on line 1, not silently dropped data."""
     errors = _rejected("client,goal,date,value,sesion\nc-9,1,2026-10-01,3,2\n")
     assert len(errors) == 1
-    assert errors[0].startswith("line 1: unknown column 'sesion'")
+    assert errors[0].startswith("line 1: column 5 is not a known column name")
+
+
+def test_headerless_csv_never_quotes_a_cell(home: Path) -> None:
+    """A CSV without a header row is refused by column position, never echoing a note."""
+    errors = _rejected("c-9,1,2026-10-01,3,,client,SECRET feels hopeless\n")
+    assert errors
+    assert not any("SECRET" in error for error in errors)
+
+
+def test_same_day_ratings_by_client_and_therapist_are_two_entries(home: Path) -> None:
+    """Rows that differ only in rater and note are both kept, not merged as duplicates."""
+    _import(SETUP)
+    _import(
+        "client,goal,date,value,rater,note\n"
+        "c-9,1,2026-10-05,5,client,a\n"
+        "c-9,1,2026-10-05,5,therapist,b\n"
+    )
+    entries = Store.at().load("c-9").goal(1).progress  # type: ignore[union-attr]
+    assert sorted((e.rater, e.note) for e in entries) == [("client", "a"), ("therapist", "b")]
 
 
 def test_fields_of_another_row_type_are_refused(home: Path) -> None:

@@ -409,6 +409,20 @@ def test_quitting_interactive_measure_saves_nothing(home: Path, runner: CliRunne
     assert snapshot(home) == before
 
 
+def test_interactive_measure_refuses_before_the_first_item(home: Path, runner: CliRunner) -> None:
+    """A client without a PHQ-9 goal is told so before answering anything."""
+    invoke(runner, "new-client", "c-1")
+    child = pexpect.spawn(
+        sys.executable, ["-m", "goaltrack", "measure", "c-1", "phq9"],
+        env={**os.environ, "GOALTRACK_HOME": str(home)}, encoding="utf-8", timeout=30,
+    )  # fmt: skip
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "no active goal measured by phq9" in (child.before or "")
+    assert "Answer" not in (child.before or "")
+    assert child.exitstatus == 1
+
+
 # ---- the item-9 safety flag -----------------------------------------------------------------
 
 

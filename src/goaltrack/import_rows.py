@@ -234,7 +234,9 @@ def _csv_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]]]
 
 def _jsonl_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]]]:
     rows: list[tuple[int, dict[str, Any]]] = []
-    for line, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+    # Only "\n" ends a JSON Lines record: U+2028 or NEL inside a note are text, not breaks.
+    lines = [raw.removesuffix("\r") for raw in text.removeprefix("\ufeff").split("\n")]
+    for line, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
@@ -253,16 +255,24 @@ def _jsonl_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]
 
 def _check_columns(columns: list[str], where: str, parsed: ParsedRows) -> bool:
     ok = True
-    for column in columns:
+    # Columns are named by position only: a file without a header row would otherwise put
+    # the first row's cells (a note, say) into an error message.
+    for position, column in enumerate(columns, start=1):
         if column not in KNOWN_COLUMNS:
             parsed.errors.append(
-                RowError(where, f"unknown column {column!r}; known: {', '.join(KNOWN_COLUMNS)}")
+                RowError(
+                    where,
+                    f"column {position} is not a known column name (is the header row "
+                    f"missing?); known: {', '.join(KNOWN_COLUMNS)}",
+                )
             )
             ok = False
-    duplicates = sorted({c for c in columns if columns.count(c) > 1})
-    if duplicates:
-        parsed.errors.append(RowError(where, f"column {duplicates[0]!r} appears twice"))
-        ok = False
+    seen: set[str] = set()
+    for position, column in enumerate(columns, start=1):
+        if column in seen and column in KNOWN_COLUMNS:
+            parsed.errors.append(RowError(where, f"column {position} ({column}) appears twice"))
+            ok = False
+        seen.add(column)
     if "client" not in columns and where == "line 1":
         parsed.errors.append(RowError(where, "no 'client' column"))
         ok = False

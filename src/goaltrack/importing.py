@@ -16,6 +16,7 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -300,6 +301,7 @@ def _apply_plan(
         action = "update"
     elif plan.incoming is not None:
         record = plan.incoming.model_copy(deep=True)
+        check_dumped(record, rules, plan.where, errors)
         entries = sum(len(goal.progress) for goal in record.goals)
         return record, ClientResult(plan.client_id, "create", len(record.goals), entries)
     elif plan.client is not None:
@@ -336,11 +338,46 @@ def _apply_plan(
     return record, result
 
 
+def check_dumped(
+    record: ClientRecord, rules: Rules, where: str, errors: list[RowError]
+) -> None:
+    """Hold a dumped record to the rules `log`, `add-goal` and `measure` apply.
+
+    Every measure must be known, every value fit its instrument, no entry lie in the future,
+    and item answers must add up to the stored total (their safety flag is re-derived by
+    the model, so a dump cannot hide an endorsed PHQ-9 item 9).
+    """
+    today = date.today()
+    for goal in record.goals:
+        try:
+            measuring.check_goal(goal, rules.registry, rules.force)
+        except GoaltrackError as error:
+            errors.append(RowError(where, f"goal {goal.number}: {error.message}"))
+        for entry in goal.progress:
+            if entry.date > today:
+                errors.append(
+                    RowError(where, f"entry {entry.id}: date {entry.date} is in the future")
+                )
+            if entry.responses is None or entry.instrument is None:
+                continue
+            instrument = rules.registry.get(entry.instrument)
+            if instrument is None:
+                errors.append(
+                    RowError(where, f"entry {entry.id}: unknown instrument {entry.instrument!r}")
+                )
+                continue
+            try:
+                measuring.score(instrument, list(entry.responses), entry.value)
+            except GoaltrackError as error:
+                errors.append(RowError(where, f"entry {entry.id}: {error.message}"))
+
+
 def _apply_changes(
     record: ClientRecord, plan: ClientPlan, rules: Rules, errors: list[RowError], action: str
 ) -> ClientResult:
     result = ClientResult(plan.client_id, action)
     if plan.incoming is not None:
+        check_dumped(plan.incoming, rules, plan.where, errors)
         _merge(record, plan.incoming, plan.where, errors, result)
     for goal_op in plan.goals:
         try:
@@ -349,7 +386,7 @@ def _apply_changes(
             errors.append(RowError(f"line {goal_op.line}", error.message))
     ids = {entry.id: (goal.number, entry) for goal in record.goals for entry in goal.progress}
     keys = {
-        (goal.number, entry.date, entry.value, entry.session)
+        (goal.number, entry.date, entry.value, entry.session, entry.rater, entry.note)
         for goal in record.goals
         for entry in goal.progress
     }
@@ -403,13 +440,18 @@ def _apply_entry(
             f"field measure: goal {op.goal} of {op.client_id!r} is measured with "
             f"{goal.measure}, not {op.measure}"
         )
-    key = (op.goal, op.entry.date, op.entry.value, op.entry.session)
+    # Rater and note are part of the match: a client's and a therapist's rating of the same
+    # value on the same day are two entries, not one.
+    key = (
+        op.goal, op.entry.date, op.entry.value, op.entry.session, op.entry.rater, op.entry.note
+    )
     if op.entry_id is not None and op.entry_id in ids:
         number, entry = ids[op.entry_id]
-        if (number, entry.date, entry.value, entry.session) != key:
+        present = (number, entry.date, entry.value, entry.session, entry.rater, entry.note)
+        if present != key:
             raise InvalidValueError(
                 f"field id: entry {op.entry_id} already exists with a different goal, date, "
-                "value or session"
+                "value, session, rater or note"
             )
         return False
     if op.entry_id is None and key in keys:

@@ -109,8 +109,7 @@ class Instrument(BaseModel):
         """Refuse a value outside the range or, for integer measures, with a fraction."""
         if not self.min <= value <= self.max:
             raise InvalidValueError(
-                f"{what} {_fmt(value)} is outside the {self.key} range "
-                f"{_fmt(self.min)}-{_fmt(self.max)}"
+                f"{what} {_fmt(value)} is outside the {self.key} range {self.range_text()}"
             )
         if self.integer and not float(value).is_integer():
             raise InvalidValueError(f"{what} {_fmt(value)} must be a whole number for {self.key}")

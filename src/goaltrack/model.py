@@ -187,9 +187,17 @@ class ProgressEntry(_Model):
     def _responses_need_instrument(self) -> ProgressEntry:
         if self.responses is not None and self.instrument is None:
             raise ValueError("item responses need the instrument they answer")
+        if self.endorses_phq9_item9() and not self.has_flag(EntryFlag.RISK_ITEM9):
+            # A safety signal is derived from the answers, never only from a stored mark.
+            self.__dict__["flags"] = [*(self.flags or []), EntryFlag.RISK_ITEM9]
         if self.flags is not None:
             self.__dict__["flags"] = list(dict.fromkeys(self.flags))
         return self
+
+    def endorses_phq9_item9(self) -> bool:
+        """True when this is a PHQ-9 whose item 9 (thoughts of death or self-harm) is above 0."""
+        answers = self.responses or []
+        return self.instrument == "phq9" and len(answers) >= 9 and answers[8] > 0
 
     def has_flag(self, flag: EntryFlag) -> bool:
         """True when the entry carries `flag`."""

@@ -140,7 +140,9 @@ app.command("edit-client")(clients.edit_client)
 app.command("add-goal")(goals.add_goal)
 app.command("goals")(goals.list_goals)
 app.command("edit-goal")(goals.edit_goal)
-app.command("log")(progress.log)
+# `ignore_unknown_options` lets a negative value through as VALUE (GAS levels are -2..+2):
+# `goaltrack log c-1 3 -1` would otherwise read "-1" as an unknown option.
+app.command("log", context_settings={"ignore_unknown_options": True})(progress.log)
 app.command("remove-entry")(progress.remove_entry)
 app.command("progress")(progress_view.show_progress)
 app.command("instruments")(instruments.list_instruments)
