@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from goaltrack.errors import GoaltrackError, InvalidValueError
+from goaltrack.errors import DataError, GoaltrackError, InvalidValueError
 from goaltrack.importing import DUMP_FORMAT_VERSION, DUMP_KIND
 from goaltrack.model import SCHEMA_VERSION, ClientRecord
 from goaltrack.store import Store, check_client_id, scan
@@ -42,6 +42,8 @@ def select(store: Store, client_ids: list[str], everyone: bool) -> Selection:
     if everyone and client_ids:
         raise InvalidValueError("name clients or use --all, not both")
     if everyone:
+        if not store.home.is_dir():  # a mistyped home must not give an empty "backup"
+            raise DataError(f"no goaltrack data at {store.home}; check --home or GOALTRACK_HOME")
         records, problems = scan(store)
         return Selection(sorted(records, key=lambda r: r.client.id), list(problems))
     if not client_ids:

@@ -338,9 +338,7 @@ def _apply_plan(
     return record, result
 
 
-def check_dumped(
-    record: ClientRecord, rules: Rules, where: str, errors: list[RowError]
-) -> None:
+def check_dumped(record: ClientRecord, rules: Rules, where: str, errors: list[RowError]) -> None:
     """Hold a dumped record to the rules `log`, `add-goal` and `measure` apply.
 
     Every measure must be known, every value fit its instrument, no entry lie in the future,
@@ -442,9 +440,7 @@ def _apply_entry(
         )
     # Rater and note are part of the match: a client's and a therapist's rating of the same
     # value on the same day are two entries, not one.
-    key = (
-        op.goal, op.entry.date, op.entry.value, op.entry.session, op.entry.rater, op.entry.note
-    )
+    key = (op.goal, op.entry.date, op.entry.value, op.entry.session, op.entry.rater, op.entry.note)
     if op.entry_id is not None and op.entry_id in ids:
         number, entry = ids[op.entry_id]
         present = (number, entry.date, entry.value, entry.session, entry.rater, entry.note)

@@ -32,7 +32,7 @@ class Direction(StrEnum):
 class Band(BaseModel):
     """A labelled severity band, inclusive at both ends."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     low: float
     high: float
@@ -42,7 +42,7 @@ class Band(BaseModel):
 class Instrument(BaseModel):
     """One measure: what values it takes, which way is better, and where the lines are."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     key: str
     name: str

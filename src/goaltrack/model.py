@@ -62,6 +62,8 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+#: No scale goes near this; the bound keeps sums and slopes finite and TOML ints in 64 bits.
+MAX_MAGNITUDE = 10**12
 
 ENTRY_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 MEASURE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
@@ -102,6 +104,8 @@ def _check_number(value: Any) -> Any:
         raise ValueError("must be a number")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("must be a finite number")
+    if abs(value) > MAX_MAGNITUDE:
+        raise ValueError("must lie between -1e12 and 1e12")
     return value
 
 

@@ -16,6 +16,8 @@ def parse_number(text: str, what: str = "value") -> int | float:
     """A number typed by a user: an int when it has no fraction, else a finite float."""
     cleaned = text.strip()
     if _INTEGER.fullmatch(cleaned):
+        if len(cleaned.lstrip("+-")) > 18:
+            raise InvalidValueError(f"{what} is too large")
         return int(cleaned)
     try:
         number = float(cleaned)

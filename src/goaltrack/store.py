@@ -151,6 +151,20 @@ def render_document(record: ClientRecord) -> str:
     return text
 
 
+def _lock_timeout_from_env() -> float:
+    """GOALTRACK_LOCK_TIMEOUT in seconds: a finite, non-negative number, else an input error."""
+    text = os.environ.get(LOCK_TIMEOUT_ENV)
+    if not text:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:  # also false for NaN
+        raise InvalidValueError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds (0-86400)")
+    return seconds
+
+
 class Store:
     """The client files under one home folder."""
 
@@ -158,7 +172,7 @@ class Store:
         self.home = home
         self.clients_dir = home / "clients"
         if lock_timeout is None:
-            lock_timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
+            lock_timeout = _lock_timeout_from_env()
         self.lock_timeout = lock_timeout
 
     @classmethod
@@ -181,7 +195,12 @@ class Store:
         return os.path.lexists(self.path_for(client_id))
 
     def client_ids(self) -> list[str]:
-        """Ids of every client file, sorted."""
+        """Ids of every client file, sorted; a home that is not a folder is an error."""
+        for folder in (self.home, self.clients_dir):
+            if folder.exists() and not folder.is_dir():
+                raise StoragePermissionError(
+                    f"{folder} is not a folder; check --home or GOALTRACK_HOME"
+                )
         if not self.clients_dir.is_dir():
             return []
         ids = []

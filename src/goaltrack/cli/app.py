@@ -154,6 +154,25 @@ app.command("check")(check.check)
 app.command("audit")(audit_cli.show_audit)
 
 
+def _ensure_standard_streams() -> None:
+    """Give a closed stdin, stdout or stderr /dev/null, before any file can take its number.
+
+    Run as `goaltrack log ... >&-`, a lock or temp file would otherwise become fd 1, and a
+    missing sys.stdout would turn a successful write into a crash that a script retries.
+    """
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
+
+
 def main() -> None:
     """Console-script entry point."""
+    _ensure_standard_streams()
     app(prog_name="goaltrack")

@@ -137,7 +137,7 @@ def list_clients(
             f"see `goaltrack show {alert.client}`"
             for alert in alerts
         ],
-        empty="no clients yet: add one with `goaltrack new-client ID`"
+        empty=f"no clients yet in {store().home}: add one with `goaltrack new-client ID`"
         if not records
         else "no clients with that status",
         footnotes=[f"{hidden} other client(s) not shown; use --status all"] if hidden else [],

@@ -214,6 +214,7 @@ def _write_output(text: str, out: str | None, private: bool = True) -> None:
     from goaltrack.store import atomic_write
 
     path = Path(out).expanduser()
+    _refuse_data_files(path)
     if path.is_dir():
         raise InvalidValueError(f"{path} is a folder; give a file name")
     if not path.parent.is_dir():
@@ -222,6 +223,15 @@ def _write_output(text: str, out: str | None, private: bool = True) -> None:
     if not private:
         path.chmod(0o644)
     typer.echo(f"wrote {path}", err=True)
+
+
+def _refuse_data_files(path: Path) -> None:
+    """Never let -o replace a client file, its lock, the audit log or instruments.toml."""
+    home = store().home.resolve()
+    target = path.resolve()
+    protected = (home / "audit.log", home / "instruments.toml")
+    if target.is_relative_to(home / "clients") or target in protected:
+        raise InvalidValueError(f"{path} is one of goaltrack's own data files; choose another")
 
 
 def _read_input(source: str) -> str:

@@ -78,7 +78,9 @@ def measure(
         raise InvalidValueError("stdin can carry the responses or the note, not both")
     # Check the client and its goals before asking anything: a client must never answer a
     # whole questionnaire only to learn it could not be saved. The save re-checks under lock.
-    measuring.target_goals(store().load(client_id), instrument.key, goal, instrument.per_goal)
+    # (Answers given up front are scored first instead, so an endorsed item 9 always warns.)
+    if responses is None and given_total is None and not reads_stdin:
+        measuring.target_goals(store().load(client_id), instrument.key, goal, instrument.per_goal)
     answers = _answers(instrument, responses, given_total)
     value, flags = measuring.score(instrument, answers, given_total)
     administration = measuring.Administration(

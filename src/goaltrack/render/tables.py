@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from typing import IO, Any
 
@@ -51,7 +52,12 @@ def format_cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return ", ".join(format_cell(item) for item in value)
-    return str(value)
+    return _TERMINAL_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", str(value))
+
+
+# Text from files (notes, names, imported rows) must not drive the terminal: escape C0/C1
+# controls (ESC above all) and bidi overrides; keep newlines and tabs, which tables handle.
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 WRAP_MIN_WIDTH = 18

@@ -1,0 +1,138 @@
+"""Defects found in review and acceptance testing, each pinned by a test."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import invoke, run_cli, snapshot
+
+
+def _gas_client(runner: CliRunner) -> None:
+    invoke(runner, "new-client", "c-1")
+    invoke(runner, "add-goal", "c-1", "autonomy", "Speak up", "--measure", "gas",
+           "--baseline", "-2", "--target", "0")  # fmt: skip
+
+
+def test_negative_values_can_be_logged(runner: CliRunner, home: Path) -> None:
+    """`log c-1 1 -1` records -1 (GAS levels are -2..+2), options may follow the value."""
+    _gas_client(runner)
+    result = invoke(runner, "log", "c-1", "1", "-1", "--date", "2026-10-01")
+    assert result.exit_code == 0, result.stderr
+    entry = tomllib.loads((home / "clients" / "c-1.toml").read_text())["goals"][0]["progress"][0]
+    assert (entry["value"], str(entry["date"])) == (-1, "2026-10-01")
+
+
+def test_out_of_range_negative_value_names_the_range(runner: CliRunner) -> None:
+    """-3 on a GAS goal is refused with the range written as -2..+2."""
+    _gas_client(runner)
+    result = invoke(runner, "log", "c-1", "1", "-3")
+    assert result.exit_code == 1
+    assert "outside the gas range -2..+2" in result.stderr
+
+
+def _dump(goal: dict) -> str:  # type: ignore[type-arg]
+    record = {
+        "schema_version": 1,
+        "client": {"id": "c-9", "created": "2026-01-01", "status": "active"},
+        "goals": [goal],
+    }
+    return json.dumps({"format_version": 1, "kind": "goaltrack-dump", "schema_version": 1,
+                       "clients": [record]})  # fmt: skip
+
+
+def _phq9_goal(entry: dict) -> dict:  # type: ignore[type-arg]
+    return {"number": 1, "kind": "symptom-reduction", "title": "Mood", "measure": "phq9",
+            "created": "2026-01-01", "progress": [entry]}  # fmt: skip
+
+
+def test_dump_import_refuses_values_outside_the_instrument(home: Path) -> None:
+    """A dump with a PHQ-9 value of 1000 is refused and writes nothing."""
+    dump = _dump(_phq9_goal({"id": "E1", "date": "2026-02-01", "value": 1000}))
+    result = run_cli("import", "-", "--input-format", "json", input=dump)
+    assert result.returncode == 1
+    assert "outside the phq9 range" in result.stderr
+    assert not (home / "clients" / "c-9.toml").exists()
+
+
+def test_dump_cannot_hide_an_endorsed_item9(home: Path) -> None:
+    """Item answers with item 9 above 0 raise the risk flag even when the dump omits it."""
+    answers = [1, 1, 1, 1, 1, 1, 1, 1, 2]
+    entry = {"id": "E1", "date": "2026-02-01", "value": 10, "instrument": "phq9",
+             "responses": answers}  # fmt: skip
+    result = run_cli("import", "-", "--input-format", "json", input=_dump(_phq9_goal(entry)))
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(run_cli("show", "c-9", "--json").stdout)
+    assert shown["alerts"], shown
+
+
+def test_huge_values_are_refused(runner: CliRunner) -> None:
+    """1e308 and a 30-digit integer are refused with exit 1, not a crash."""
+    invoke(runner, "new-client", "c-1")
+    invoke(runner, "add-goal", "c-1", "coping", "x")
+    invoke(runner, "edit-goal", "c-1", "1", "--clear", "measure")
+    for value in ("1e308", "9" * 30, "-1e13"):
+        result = invoke(runner, "log", "c-1", "1", value)
+        assert result.exit_code == 1, value
+
+
+def test_log_with_stdout_closed_succeeds(home: Path) -> None:
+    """`goaltrack log ... >&-` stores the entry and exits 0 (a retry would duplicate it)."""
+    run_cli("new-client", "c-1")
+    run_cli("add-goal", "c-1", "coping", "x")
+    env = {**os.environ, "GOALTRACK_HOME": str(home)}
+    result = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m goaltrack log c-1 1 4 >&-"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    stored = tomllib.loads((home / "clients" / "c-1.toml").read_text())
+    assert len(stored["goals"][0]["progress"]) == 1
+
+
+def test_terminal_escapes_in_notes_are_not_sent_to_the_terminal(runner: CliRunner) -> None:
+    """An ESC sequence in client notes is shown as \\u001b, never emitted raw."""
+    invoke(runner, "new-client", "c-1", "--note", "x\x1b[2J\x1b]0;pwned\x07")
+    out = invoke(runner, "show", "c-1").stdout
+    assert "\x1b" not in out
+    assert "\\u001b[2J" in out
+
+
+def test_export_output_cannot_replace_a_client_file(runner: CliRunner, home: Path) -> None:
+    """`export -o` aimed at a client file is refused and the file is unchanged."""
+    invoke(runner, "new-client", "c-1")
+    before = snapshot(home)
+    result = invoke(runner, "export", "c-1", "-f", "csv", "-o", str(home / "clients/c-1.toml"))
+    assert result.exit_code == 1
+    assert snapshot(home) == before
+
+
+def test_export_all_from_a_missing_home_is_an_error(tmp_path: Path) -> None:
+    """A mistyped home gives exit 3, not an empty backup."""
+    result = run_cli("--home", str(tmp_path / "typo"), "export", "--all")
+    assert result.returncode == 3
+    assert "no goaltrack data" in result.stderr
+
+
+def test_home_that_is_a_file_is_an_error(tmp_path: Path) -> None:
+    """`--home FILE clients` exits 3 instead of listing nothing."""
+    afile = tmp_path / "file"
+    afile.write_text("x")
+    result = run_cli("--home", str(afile), "clients")
+    assert result.returncode == 3
+    assert "is not a folder" in result.stderr
+
+
+def test_bad_lock_timeout_is_an_input_error(runner: CliRunner, home: Path) -> None:
+    """GOALTRACK_LOCK_TIMEOUT=abc or nan gives a one-line error, exit 1."""
+    invoke(runner, "new-client", "c-1")
+    for bad in ("abc", "nan", "-1"):
+        result = run_cli("edit-client", "c-1", "--name", "x", env={"GOALTRACK_LOCK_TIMEOUT": bad})
+        assert result.returncode == 1, bad
+        assert "GOALTRACK_LOCK_TIMEOUT" in result.stderr
