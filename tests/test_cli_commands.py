@@ -300,3 +300,23 @@ def test_home_flag_beats_environment(runner: CliRunner, tmp_path: Path, home: Pa
     invoke(runner, "--home", str(other), "new-client", "c-9")
     assert (other / "clients" / "c-9.toml").exists()
     assert not (home / "clients" / "c-9.toml").exists()
+
+
+def test_entries_lists_a_goals_history_with_ids(runner: CliRunner, client_with_goal: str) -> None:
+    """entries shows every entry of a goal in date order, with the ids remove-entry needs."""
+    data = json.loads(invoke(runner, "entries", "c-1", "1", "--json").stdout)
+    assert [(e["date"], e["value"], e["session"]) for e in data["entries"]] == [
+        ("2026-09-08", 17, 2),
+        ("2026-09-22", 14, 4),
+    ]
+    entry_id = data["entries"][0]["id"]
+    assert entry_id in invoke(runner, "entries", "c-1").stdout
+    assert invoke(runner, "remove-entry", "c-1", "1", entry_id).exit_code == 0
+
+
+def test_entries_since_limits_the_window(runner: CliRunner, client_with_goal: str) -> None:
+    """entries --since keeps entries on or after the date."""
+    data = json.loads(
+        invoke(runner, "entries", "c-1", "--since", "2026-09-22", "-f", "json").stdout
+    )
+    assert [e["value"] for e in data["entries"]] == [14]

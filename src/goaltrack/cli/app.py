@@ -144,6 +144,7 @@ app.command("edit-goal")(goals.edit_goal)
 # `goaltrack log c-1 3 -1` would otherwise read "-1" as an unknown option.
 app.command("log", context_settings={"ignore_unknown_options": True})(progress.log)
 app.command("remove-entry")(progress.remove_entry)
+app.command("entries")(progress.list_entries)
 app.command("progress")(progress_view.show_progress)
 app.command("instruments")(instruments.list_instruments)
 app.command("measure")(measure.measure)

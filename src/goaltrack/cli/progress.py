@@ -9,7 +9,10 @@ import typer
 
 from goaltrack.cli.clients import ClientIdArg
 from goaltrack.cli.common import (
+    FormatOption,
+    JsonOption,
     choices,
+    output,
     parse_choice,
     print_created,
     read_text_argument,
@@ -18,6 +21,7 @@ from goaltrack.cli.common import (
 from goaltrack.cli.goals import GoalArg
 from goaltrack.enums import Rater
 from goaltrack.parsing import parse_date, parse_number
+from goaltrack.render.output import Column, OutputFormat, Report
 
 
 def log(
@@ -66,3 +70,66 @@ def remove_entry(
 
     store().update(client_id, lambda record: changes.remove_entry(record, goal, entry_id))
     typer.echo(f"removed entry {entry_id} from goal {goal} of {client_id}", err=True)
+
+
+ENTRY_COLUMNS = [
+    Column("goal", "#", numeric=True),
+    Column("date", "Date"),
+    Column("value", "Value", numeric=True),
+    Column("session", "Session", numeric=True, drop=5),
+    Column("rater", "Rater", drop=3),
+    Column("flags", "Flags", drop=4),
+    Column("note", "Note", wrap=True, drop=2),
+    Column("id", "Entry id", drop=1),
+]
+
+
+def list_entries(
+    client_id: ClientIdArg,
+    goal: Annotated[
+        int | None, typer.Argument(help="Only this goal (default: every goal).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only entries on or after this date.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    as_json: JsonOption = False,
+) -> None:
+    """A goal's history: every entry with its date, value, session, rater, note and id."""
+    from goaltrack import changes, views
+
+    record = store().load(client_id)
+    goals = (
+        [changes.find_goal(record, goal)]
+        if goal is not None
+        else sorted(record.goals, key=lambda g: g.number)
+    )
+    start = parse_date(since, "--since date") if since else None
+    flags = {
+        entry.id: [flag.value for flag in entry.flags or []] for g in goals for entry in g.progress
+    }
+    rows = [
+        {**row, "flags": flags.get(row["id"], [])}
+        for row in views.entry_rows(record, goals)
+        if start is None or row["date"] >= start
+    ]
+    report = Report(
+        document={"client": client_id, "entries": rows},
+        rows=rows,
+        columns=ENTRY_COLUMNS,
+        keys=[
+            "client",
+            "goal",
+            "measure",
+            "id",
+            "date",
+            "value",
+            "session",
+            "rater",
+            "note",
+            "flags",
+        ],  # fmt: skip
+        title=f"Entries of {client_id}" + (f", goal {goal}" if goal is not None else ""),
+        empty="no entries yet: record one with `goaltrack log`",
+    )
+    output(report, fmt, as_json)
