@@ -301,6 +301,7 @@ def test_unknown_export_format(runner: CliRunner) -> None:
 
 def test_round_trip_of_an_empty_home(home: Path, tmp_path: Path) -> None:
     """An empty home exports an empty dump, which imports as a no-op (nightly checks pass)."""
+    home.mkdir(mode=0o700)
     dump = run_cli("export", "--all")
     assert dump.returncode == 0
     assert json.loads(dump.stdout)["clients"] == []

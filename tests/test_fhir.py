@@ -309,3 +309,15 @@ def test_achievement_follows_the_outcome(
     assert fhir.achievement_status(goal, instrument) == expected
     resource = fhir.goal_resource("c-1", goal, fhir.patient_reference("c-1"))
     assert resource["achievementStatus"]["coding"][0]["code"] == expected
+
+
+def test_endorsed_item9_reaches_the_fhir_observation(home: Path) -> None:
+    """A PHQ-9 with item 9 above 0 carries its item answers and an 'A' interpretation."""
+    entry = ProgressEntry(id="E1", date=date(2026, 11, 20), value=10, instrument="phq9",
+                          responses=[1, 2, 1, 2, 1, 1, 0, 1, 1])  # fmt: skip
+    goal = Goal(number=1, kind=GoalKind.SYMPTOM_REDUCTION, title="Mood", measure="phq9",
+                created=date(2026, 9, 1), progress=[entry])  # fmt: skip
+    resource = fhir.observation_resource("c-1", goal, entry, {"reference": "Patient/x"})
+    assert [c["valueInteger"] for c in resource["component"]] == [1, 2, 1, 2, 1, 1, 0, 1, 1]
+    assert resource["interpretation"][0]["coding"][0]["code"] == "A"
+    Observation.model_validate(resource)

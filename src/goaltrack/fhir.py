@@ -29,6 +29,8 @@ UCUM = "http://unitsofmeasure.org"
 ACHIEVEMENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 PRIORITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-priority"
 CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
+INTERPRETATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+ITEM_SYSTEM = "urn:goaltrack:item"
 
 LIFECYCLE = {
     GoalStatus.ACTIVE: "active",
@@ -231,6 +233,7 @@ def observation_resource(
     }
     if entry.rater is Rater.CLIENT:
         resource["performer"] = [subject]
+    _add_item_answers(resource, entry)
     if isinstance(entry.value, int):
         resource["valueInteger"] = entry.value
     else:
@@ -241,6 +244,30 @@ def observation_resource(
             "code": "{score}",
         }
     return resource
+
+
+def _add_item_answers(resource: dict[str, Any], entry: ProgressEntry) -> None:
+    """Carry item answers as components, and an endorsed PHQ-9 item 9 as an interpretation,
+    so a record system receiving the bundle sees the safety signal, not just the total."""
+    if entry.responses is None or entry.instrument is None:
+        return
+    resource["component"] = [
+        {
+            "code": {
+                "coding": [{"system": ITEM_SYSTEM, "code": f"{entry.instrument}-item{number}"}],
+                "text": f"{entry.instrument} item {number}",
+            },
+            "valueInteger": answer,
+        }
+        for number, answer in enumerate(entry.responses, start=1)
+    ]
+    if entry.endorses_phq9_item9():
+        resource["interpretation"] = [
+            {
+                "coding": [{"system": INTERPRETATION_SYSTEM, "code": "A", "display": "Abnormal"}],
+                "text": "PHQ-9 item 9 (thoughts of death or self-harm) endorsed: follow up",
+            }
+        ]
 
 
 def _entry(resource: dict[str, Any]) -> dict[str, Any]:

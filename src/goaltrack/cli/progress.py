@@ -128,7 +128,7 @@ def list_entries(
             "rater",
             "note",
             "flags",
-        ],  # fmt: skip
+        ],
         title=f"Entries of {client_id}" + (f", goal {goal}" if goal is not None else ""),
         empty="no entries yet: record one with `goaltrack log`",
     )
