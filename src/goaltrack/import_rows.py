@@ -219,7 +219,7 @@ def _csv_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]]]
                 (
                     line,
                     {
-                        column: cell
+                        column: _unescape_formula(cell)
                         for column, cell in zip(columns, cells, strict=False)
                         if cell.strip()
                     },
@@ -230,6 +230,13 @@ def _csv_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]]]
             RowError(f"line {reader.line_num}", "malformed CSV (unbalanced quotes?)")
         )
     return rows
+
+
+def _unescape_formula(cell: str) -> str:
+    """Undo the apostrophe CSV output puts before text that a spreadsheet would run."""
+    if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return cell[1:]
+    return cell
 
 
 def _jsonl_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]]]:

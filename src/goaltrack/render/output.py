@@ -121,7 +121,14 @@ def _csv_cell(value: Any) -> str:
         return ";".join(_csv_cell(item) for item in value)
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value  # a spreadsheet must not run a note or title as a formula
     return str(value)
+
+
+#: Text cells starting with these are formulas to a spreadsheet (CSV injection); CSV output
+#: prefixes them with an apostrophe, and `import` removes it again. Numbers are not text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _plain(value: Any) -> Any:
