@@ -159,3 +159,22 @@ def test_csv_text_cannot_run_as_a_spreadsheet_formula(runner: CliRunner, home: P
     assert result.returncode == 0, result.stderr
     stored = tomllib.loads((other / "clients" / "c-2.toml").read_text())
     assert stored["goals"][0]["progress"][0]["note"] == "=1+1"
+
+
+def test_check_reports_a_hand_edited_value_outside_its_instrument(
+    runner: CliRunner, home: Path
+) -> None:
+    """A PCL-5 value edited to 999 by hand is a `values` problem (exit 3); the file is kept."""
+    invoke(runner, "new-client", "c-1")
+    invoke(runner, "add-goal", "c-1", "trauma-resolution", "Process the memories")
+    invoke(runner, "log", "c-1", "1", "40")
+    path = home / "clients" / "c-1.toml"
+    path.write_text(path.read_text().replace("value = 40", "value = 999"))
+    before = path.read_bytes()
+    result = invoke(runner, "check", "--fix", "-f", "json")
+    assert result.exit_code == 3
+    findings = json.loads(result.stdout)["findings"]
+    values = [f for f in findings if f["check"] == "values"]
+    assert len(values) == 1
+    assert "999 is outside the pcl5 range 0-80" in values[0]["message"]
+    assert path.read_bytes() == before

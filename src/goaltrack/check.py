@@ -85,6 +85,18 @@ class _Checker:
         self.fix = fix
         self.result = CheckResult(home=home, fixed_run=fix)
         self.euid = os.geteuid()
+        self._registry: Any = None
+        self._registry_loaded = False
+
+    def registry(self) -> Any:
+        """The home's instruments (None when instruments.toml is broken: reported apart)."""
+        if not self._registry_loaded:
+            from goaltrack.instruments import load_registry
+
+            self._registry_loaded = True
+            with contextlib.suppress(DataError):
+                self._registry = load_registry(self.home)
+        return self._registry
 
     def add(self, path: str, status: str, check: str, message: str, fixable: bool = False) -> None:
         self.result.findings.append(Finding(path, status, check, message, fixable))
@@ -312,6 +324,10 @@ class _Checker:
                 f"schema {version}: migrated in memory, rewritten as {SCHEMA_VERSION} on the "
                 "next change",
             )
+        registry = self.registry()
+        if registry is not None:
+            for message in measure_problems(record, registry):
+                self.add(label, PROBLEM, "values", message)
         if not self._has(label):
             self.add(
                 label,
@@ -421,3 +437,20 @@ def _duplicate_entry_ids(path: Path) -> str | None:
     shown = [entry_id for entry_id in repeated if ENTRY_ID_PATTERN.fullmatch(entry_id)]
     names = ", ".join(shown[:5]) + (" ..." if len(shown) > 5 else "")
     return f"{len(repeated)} duplicate entry id(s): {names or 'not printable'}; fix by hand"
+
+
+def measure_problems(record: Any, registry: Any) -> list[str]:
+    """Goals whose measure is unknown or whose values break their instrument (a hand edit,
+    say): reported so a clinician can correct them; never changed by --fix."""
+    from goaltrack import measuring
+    from goaltrack.errors import InputError
+
+    problems = []
+    for goal in record.goals:
+        try:
+            measuring.check_goal(goal, registry, force=True)
+        except InputError as error:
+            prefix = f"goal {goal.number}"
+            message = error.message
+            problems.append(message if message.startswith(prefix) else f"{prefix}: {message}")
+    return problems
