@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from goaltrack.cli.goals import GoalArg
 from goaltrack.enums import Rater
 from goaltrack.parsing import parse_date, parse_number
 from goaltrack.render.output import Column, OutputFormat, Report
+
+if TYPE_CHECKING:
+    from goaltrack.model import ClientRecord
 
 
 def log(
@@ -54,10 +57,24 @@ def log(
     from goaltrack.cli.instruments import registry
 
     known = registry()
-    entry_id = store().update(
-        client_id, lambda record: measuring.log_value(record, goal, entry, known)
-    )
+
+    def apply(record: ClientRecord) -> tuple[str, list[str]]:
+        same = [
+            e.id
+            for e in changes.find_goal(record, goal).progress
+            if e.date == entry.date and e.value == entry.value
+        ]
+        return measuring.log_value(record, goal, entry, known), same
+
+    entry_id, same = store().update(client_id, apply)
     print_created(entry_id, f"logged {value} on goal {goal} of {client_id}: entry {entry_id}")
+    if same:  # logged all the same (two ratings can agree), but a double entry is visible
+        typer.echo(
+            f"goaltrack: note: goal {goal} already had {value} on {entry.date.isoformat()} "
+            f"(entry {', '.join(same)}); if this was a mistake: goaltrack remove-entry "
+            f"{client_id} {goal} {entry_id}",
+            err=True,
+        )
 
 
 def remove_entry(
