@@ -189,3 +189,15 @@ def test_logging_the_same_value_twice_on_a_day_warns(runner: CliRunner, home: Pa
     assert first.stderr == ""
     assert first.stdout.strip() in second.stderr
     assert f"remove-entry c-1 1 {second.stdout.strip()}" in second.stderr
+
+
+def test_non_utf8_stdout_gives_valid_json_and_no_crash(runner: CliRunner) -> None:
+    """With PYTHONIOENCODING=ascii, --json escapes non-ASCII text and tables print '?'."""
+    invoke(runner, "new-client", "c-1", "--name", "Zoë Ñ")
+    env = {"PYTHONIOENCODING": "ascii"}
+    shown = run_cli("show", "c-1", "--json", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["client"]["name"] == "Zoë Ñ"
+    table = run_cli("show", "c-1", env=env)
+    assert table.returncode == 0, table.stderr
+    assert "Zo? ?" in table.stdout

@@ -82,11 +82,15 @@ def emit(report: Report, fmt: OutputFormat, out: IO[str] | None = None) -> None:
     if report.alerts and fmt in (OutputFormat.CSV, OutputFormat.JSONL):
         for alert in report.alerts:  # flat rows have no place for them: never silent
             sys.stderr.write(f"goaltrack: warning: {alert}\n")
+    # JSON stays valid on a stdout that cannot encode all of Unicode (PYTHONIOENCODING=ascii).
+    ascii_only = not _writes_unicode(out)
     if fmt is OutputFormat.JSON:
-        out.write(to_json({"format_version": FORMAT_VERSION, **report.document}) + "\n")
+        document = {"format_version": FORMAT_VERSION, **report.document}
+        out.write(to_json(document, ascii_only=ascii_only) + "\n")
     elif fmt is OutputFormat.JSONL:
         for row in report.rows:
-            out.write(json.dumps(_plain(row), ensure_ascii=False, separators=(",", ":")) + "\n")
+            line = json.dumps(_plain(row), ensure_ascii=ascii_only, separators=(",", ":"))
+            out.write(line + "\n")
     elif fmt is OutputFormat.CSV:
         write_csv(report.rows, report.csv_keys(), out)
     else:
@@ -95,9 +99,14 @@ def emit(report: Report, fmt: OutputFormat, out: IO[str] | None = None) -> None:
         print_report(report, out)
 
 
-def to_json(value: Any) -> str:
-    """Indented JSON with dates as ISO strings and non-ASCII text kept as is."""
-    return json.dumps(_plain(value), ensure_ascii=False, indent=2)
+def to_json(value: Any, ascii_only: bool = False) -> str:
+    """Indented JSON with dates as ISO strings and non-ASCII text kept as is (or escaped)."""
+    return json.dumps(_plain(value), ensure_ascii=ascii_only, indent=2)
+
+
+def _writes_unicode(out: IO[str]) -> bool:
+    encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "")
+    return encoding in ("utf8", "utf16", "utf32")
 
 
 def write_csv(rows: list[dict[str, Any]], keys: list[str], out: IO[str]) -> None:
