@@ -201,3 +201,66 @@ def test_non_utf8_stdout_gives_valid_json_and_no_crash(runner: CliRunner) -> Non
     table = run_cli("show", "c-1", env=env)
     assert table.returncode == 0, table.stderr
     assert "Zo? ?" in table.stdout
+
+
+FLAGGED = "0,0,0,0,0,0,0,0,2"
+
+
+def _phq9_client(runner: CliRunner) -> None:
+    invoke(runner, "new-client", "c-1")
+    invoke(runner, "add-goal", "c-1", "symptom-reduction", "Mood", "--baseline", "19",
+           "--target", "9")  # fmt: skip
+
+
+def test_bad_date_still_shows_the_item9_warning(runner: CliRunner, home: Path) -> None:
+    """Answers given with a malformed --date are refused, but an endorsed item 9 still warns."""
+    _phq9_client(runner)
+    before = snapshot(home)
+    result = invoke(runner, "measure", "c-1", "phq9", "--responses", FLAGGED,
+                    "--date", "2026-13-01")  # fmt: skip
+    assert result.exit_code == 1
+    assert "RISK: c-1 answered 2" in result.stderr
+    assert "not a date" in result.stderr
+    assert snapshot(home) == before
+
+
+def test_malformed_hand_edit_cannot_clear_the_item9_flag(runner: CliRunner, home: Path) -> None:
+    """A later PHQ-9 entry with one answer (a hand edit) neither clears the flag nor passes check."""
+    _phq9_client(runner)
+    invoke(runner, "measure", "c-1", "phq9", "--responses", FLAGGED, "--date", "2026-11-01")
+    path = home / "clients" / "c-1.toml"
+    path.write_text(
+        path.read_text() + '\n[[goals.progress]]\nid = "HANDEDIT01"\ndate = 2026-11-05\n'
+        'value = 12\ninstrument = "phq9"\nresponses = [0]\n'
+    )
+    progress = json.loads(invoke(runner, "progress", "c-1", "--json").stdout)
+    assert progress["alerts"], progress
+    assert invoke(runner, "check").exit_code == 3
+
+
+def test_measure_of_an_administered_goal_cannot_change(runner: CliRunner, home: Path) -> None:
+    """A goal holding PHQ-9 administrations refuses --measure gad7 (they would be relabelled)."""
+    _phq9_client(runner)
+    invoke(runner, "measure", "c-1", "phq9", "--responses", "1,1,1,1,1,1,1,1,0")
+    result = invoke(runner, "edit-goal", "c-1", "1", "--measure", "gad7")
+    assert result.exit_code == 1
+    assert "phq9 administrations" in result.stderr
+
+
+def test_decimals_are_shown_as_typed(runner: CliRunner) -> None:
+    """6.125 on an ORS goal shows as 6.125 in the entries table, not 6.12."""
+    invoke(runner, "new-client", "c-1")
+    invoke(runner, "add-goal", "c-1", "coping", "Overall", "--measure", "ors")
+    invoke(runner, "log", "c-1", "1", "6.125")
+    assert "6.125" in invoke(runner, "entries", "c-1").stdout
+
+
+def test_instrument_range_beyond_the_value_bound_is_refused(runner: CliRunner, home: Path) -> None:
+    """instruments.toml with max = 1e308 is a clear error naming the file (exit 3)."""
+    home.mkdir(mode=0o700)
+    (home / "instruments.toml").write_text(
+        '[big]\nname = "Big"\nmin = -1e308\nmax = 1e308\nbetter = "higher"\ninteger = false\n'
+    )
+    result = invoke(runner, "instruments")
+    assert result.exit_code == 3
+    assert "instruments.toml" in result.stderr

@@ -447,10 +447,11 @@ def measure_problems(record: Any, registry: Any) -> list[str]:
 
     problems = []
     for goal in record.goals:
+        prefix = f"goal {goal.number}"
         try:
             measuring.check_goal(goal, registry, force=True)
         except InputError as error:
-            prefix = f"goal {goal.number}"
             message = error.message
             problems.append(message if message.startswith(prefix) else f"{prefix}: {message}")
+        problems.extend(f"{prefix}: {p}" for p in measuring.answer_problems(goal, registry))
     return problems

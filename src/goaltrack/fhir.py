@@ -213,9 +213,10 @@ def observation_resource(
     registry: Registry | None = None,
 ) -> dict[str, Any]:
     """A FHIR Observation for one score: final, survey, coded, dated, focused on its Goal."""
+    measure = entry.instrument or goal.measure  # an administered form is coded as what it was
     code = (
-        measure_concept(goal.measure, registry)
-        if goal.measure is not None
+        measure_concept(measure, registry)
+        if measure is not None
         else {"coding": [{"system": INSTRUMENT_SYSTEM, "code": "unspecified"}], "text": goal.title}
     )
     resource: dict[str, Any] = {

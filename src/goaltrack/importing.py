@@ -356,18 +356,8 @@ def check_dumped(record: ClientRecord, rules: Rules, where: str, errors: list[Ro
                 errors.append(
                     RowError(where, f"entry {entry.id}: date {entry.date} is in the future")
                 )
-            if entry.responses is None or entry.instrument is None:
-                continue
-            instrument = rules.registry.get(entry.instrument)
-            if instrument is None:
-                errors.append(
-                    RowError(where, f"entry {entry.id}: unknown instrument {entry.instrument!r}")
-                )
-                continue
-            try:
-                measuring.score(instrument, list(entry.responses), entry.value)
-            except GoaltrackError as error:
-                errors.append(RowError(where, f"entry {entry.id}: {error.message}"))
+        for problem in measuring.answer_problems(goal, rules.registry):
+            errors.append(RowError(where, problem))
 
 
 def _apply_changes(

@@ -76,6 +76,8 @@ class Instrument(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Instrument:
+        if max(abs(self.min), abs(self.max)) > 10**12:  # the bound the model puts on values
+            raise ValueError("min and max must lie between -1e12 and 1e12")
         if self.min >= self.max:
             raise ValueError("min must be below max")
         for band in self.bands:

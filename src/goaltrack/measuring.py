@@ -140,6 +140,13 @@ def edit_goal(
     if "gas_levels" in clear:
         changes._assign(goal, "gas_levels", None)
         clear = tuple(name for name in clear if name != "gas_levels")
+    changes_measure = fields.measure not in (None, goal.measure) or "measure" in clear
+    administered = sorted({e.instrument for e in goal.progress if e.instrument is not None})
+    if changes_measure and administered:
+        raise InvalidValueError(
+            f"goal {number} holds {', '.join(administered)} administrations, which would be "
+            "relabelled; add a new goal for the new measure instead"
+        )
     leaves_gas = fields.measure not in (None, GAS) or "measure" in clear
     if leaves_gas and goal.gas_levels:
         raise InvalidValueError(
@@ -163,6 +170,24 @@ def log_value(
     if instrument is not None:
         instrument.check_value(entry.value)
     return changes.log_entry(record, number, entry)
+
+
+def answer_problems(goal: Goal, registry: Registry) -> list[str]:
+    """Entries whose item answers do not score to their stored total, or name no known form:
+    shared by the import of a dump and by `goaltrack check`."""
+    problems = []
+    for entry in goal.progress:
+        if entry.responses is None or entry.instrument is None:
+            continue
+        instrument = registry.get(entry.instrument)
+        if instrument is None:
+            problems.append(f"entry {entry.id}: unknown instrument {entry.instrument!r}")
+            continue
+        try:
+            score(instrument, list(entry.responses), entry.value)
+        except InvalidValueError as error:
+            problems.append(f"entry {entry.id}: {error.message}")
+    return problems
 
 
 def measure_of(goal: Goal, registry: Registry) -> Instrument | None:

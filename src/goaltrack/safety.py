@@ -60,7 +60,14 @@ def open_risk(record: ClientRecord) -> RiskAlert | None:
     flagged: list[tuple[Goal, ProgressEntry]] = []
     for goal in record.goals:
         for entry in goal.progress:
-            if entry.instrument != PHQ9 or entry.responses is None:
+            answers = entry.responses or []
+            # Only a complete, well-formed PHQ-9 can clear a flag: a malformed (hand-edited)
+            # entry must never silence a safety signal.
+            if (
+                entry.instrument != PHQ9
+                or len(answers) != 9
+                or not all(0 <= a <= 3 for a in answers)
+            ):
                 continue
             if latest is None or entry.date > latest:
                 latest, flagged = entry.date, []

@@ -76,25 +76,39 @@ def measure(
     )
     if note == "-" and reads_stdin:
         raise InvalidValueError("stdin can carry the responses or the note, not both")
-    # Check the client and its goals before asking anything: a client must never answer a
-    # whole questionnaire only to learn it could not be saved. The save re-checks under lock.
-    # (Answers given up front are scored first instead, so an endorsed item 9 always warns.)
+    # Everything that can be checked before the answers is checked first, so that a client
+    # never answers a whole questionnaire only to learn it cannot be saved. When the answers
+    # came up front (a script), they are scored before any refusal, so that an endorsed
+    # item 9 always warns, even when the entry cannot be stored.
+    setup_error: InvalidValueError | None = None
+    on_date = date.today()
+    try:
+        on_date = parse_date(on) if on else on_date
+        if on_date > date.today():
+            raise InvalidValueError(f"date {on_date.isoformat()} is in the future")
+        rater_value = parse_choice(Rater, rater, "rater")
+    except InvalidValueError as error:
+        setup_error, rater_value = error, None
     if responses is None and given_total is None and not reads_stdin:
+        if setup_error is not None:
+            raise setup_error
         measuring.target_goals(store().load(client_id), instrument.key, goal, instrument.per_goal)
     answers = _answers(instrument, responses, given_total)
     value, flags = measuring.score(instrument, answers, given_total)
     administration = measuring.Administration(
         client=client_id,
         instrument=instrument.key,
-        date=parse_date(on) if on else date.today(),
+        date=on_date,
         total=value,
         band=instrument.band_for(value),
         responses=answers,
         flags=flags,
         per_goal=instrument.per_goal,
     )
-    entry_note = read_text_argument(note)
     try:
+        if setup_error is not None:
+            raise setup_error
+        entry_note = read_text_argument(note)
         store().update(
             client_id,
             lambda record: measuring.record_administration(
@@ -102,7 +116,7 @@ def measure(
                 administration,
                 goal,
                 session=session,
-                rater=parse_choice(Rater, rater, "rater"),
+                rater=rater_value,
                 note=entry_note,
             ),
         )

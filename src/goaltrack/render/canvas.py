@@ -197,7 +197,7 @@ def format_value(value: float) -> str:
     number = float(value)
     if number.is_integer():
         return str(int(number))
-    return f"{number:.2f}".rstrip("0").rstrip(".")
+    return f"{number:.6g}"
 
 
 def wrap_words(text: str, width: int, max_lines: int, ellipsis: str) -> list[str]:

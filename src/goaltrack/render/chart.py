@@ -112,6 +112,7 @@ def write_charts(
     from goaltrack.render.tables import make_console
 
     console = make_console(out)
+    console.width = max(console.width, MIN_WIDTH)  # narrower than that, lines run on, not cut
     encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "")
     unicode = out.isatty() and not os.environ.get("NO_COLOR") and encoding.startswith("utf")
     charts = [

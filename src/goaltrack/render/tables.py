@@ -10,6 +10,9 @@ from typing import IO, Any
 from goaltrack.render.output import Column, Report, Section
 
 
+MIN_CONSOLE_WIDTH = 20  # COLUMNS=0 or a tiny pane must not print nothing
+
+
 def make_console(out: IO[str], record: bool = False) -> Any:
     """A Rich console for `out`: colour only on a terminal and when NO_COLOR is unset.
 
@@ -24,7 +27,7 @@ def make_console(out: IO[str], record: bool = False) -> Any:
     probe = Console(file=out)
     return Console(
         file=io.StringIO() if record else out,
-        width=probe.width,
+        width=max(probe.width, MIN_CONSOLE_WIDTH),
         force_terminal=is_terminal,
         no_color=bool(os.environ.get("NO_COLOR")) or not is_terminal,
         highlight=False,
@@ -46,8 +49,8 @@ def format_cell(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:.4g}"
+    if isinstance(value, float):  # as typed: 6.125 stays 6.125, 0.0005 stays 0.0005
+        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.4g}"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple):
