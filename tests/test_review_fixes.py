@@ -225,7 +225,7 @@ def test_bad_date_still_shows_the_item9_warning(runner: CliRunner, home: Path) -
 
 
 def test_malformed_hand_edit_cannot_clear_the_item9_flag(runner: CliRunner, home: Path) -> None:
-    """A later PHQ-9 entry with one answer (a hand edit) neither clears the flag nor passes check."""
+    """A later one-answer PHQ-9 entry (a hand edit) neither clears the flag nor passes check."""
     _phq9_client(runner)
     invoke(runner, "measure", "c-1", "phq9", "--responses", FLAGGED, "--date", "2026-11-01")
     path = home / "clients" / "c-1.toml"

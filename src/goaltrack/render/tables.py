@@ -9,7 +9,6 @@ from typing import IO, Any
 
 from goaltrack.render.output import Column, Report, Section
 
-
 MIN_CONSOLE_WIDTH = 20  # COLUMNS=0 or a tiny pane must not print nothing
 
 
