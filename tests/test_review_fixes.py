@@ -264,3 +264,12 @@ def test_instrument_range_beyond_the_value_bound_is_refused(runner: CliRunner, h
     result = invoke(runner, "instruments")
     assert result.exit_code == 3
     assert "instruments.toml" in result.stderr
+
+
+def test_a_gas_level_given_twice_is_refused(runner: CliRunner) -> None:
+    """`--gas-level 2=b --gas-level +2=c` names the clash instead of keeping the last."""
+    invoke(runner, "new-client", "c-1")
+    result = invoke(runner, "add-goal", "c-1", "autonomy", "x", "--gas-level", "2=b",
+                    "--gas-level", "+2=c")  # fmt: skip
+    assert result.exit_code == 1
+    assert "level +2 is given twice" in result.stderr

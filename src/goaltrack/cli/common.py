@@ -70,6 +70,9 @@ def read_text_argument(text: str | None) -> str | None:
     """A note given as text, or read from stdin when it is '-' (keeps it out of `ps`)."""
     if text != "-":
         return text
+    if sys.stdin.isatty():  # typed by hand: say what is awaited, and how to finish
+        sys.stderr.write("Note (end with Ctrl-D on a line of its own):\n")
+        sys.stderr.flush()
     data = sys.stdin.read()
     if data.endswith("\r\n"):
         data = data[:-2]

@@ -226,5 +226,7 @@ def parse_gas_levels(specs: list[str] | None) -> dict[str, str]:
             key = gas_level_key(level)
         except ValueError as error:
             raise InvalidValueError(f"--gas-level: {error}") from None
+        if key in levels:
+            raise InvalidValueError(f"--gas-level: level {key} is given twice")
         levels[key] = text.strip()
     return levels
