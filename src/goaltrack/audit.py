@@ -33,7 +33,6 @@ if TYPE_CHECKING:  # the model (pydantic) is not needed to append a line
 
 AUDIT_FILE = "audit.log"
 AUDIT_VERSION = 1
-OUTCOMES = ("ok", "refused", "failed")
 
 _COMMAND: ContextVar[str] = ContextVar("goaltrack_audit_command", default="api")
 _WARNINGS: list[str] = []

@@ -250,20 +250,29 @@ class _Checker:
         for client_id, temp_names in sorted(orphans.items()):
             self.temp_files(store, client_id, temp_names)
 
-    def lock_file(self, path: Path, label: str, client_id: str, present: set[str]) -> None:
+    def private_regular_file(
+        self, path: Path, label: str, check: str, if_link: str, if_other: str
+    ) -> bool:
+        """A regular file (not a link, FIFO or folder) that is ours and 0600; False if not."""
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode):
-            self.add(
-                label,
-                PROBLEM,
-                "symlink",
-                "is a symbolic link, so every write of this client is refused; remove it by hand",
-            )
-            return
+            self.add(label, PROBLEM, "symlink", if_link)
+            return False
         if not stat.S_ISREG(info.st_mode):
-            self.add(label, PROBLEM, "lock", "is not a regular file; remove it by hand")
-            return
+            self.add(label, PROBLEM, check, if_other)
+            return False
         self.private(path, label, info, 0o600)
+        return True
+
+    def lock_file(self, path: Path, label: str, client_id: str, present: set[str]) -> None:
+        if not self.private_regular_file(
+            path,
+            label,
+            "lock",
+            "is a symbolic link, so every write of this client is refused; remove it by hand",
+            "is not a regular file; remove it by hand",
+        ):
+            return
         if f"{client_id}{CLIENT_SUFFIX}" not in present:
             self.add(
                 label,
@@ -274,19 +283,14 @@ class _Checker:
 
     def client_file(self, store: Store, path: Path, label: str, client_id: str) -> None:
         self.result.client_files += 1
-        info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode):
-            self.add(
-                label,
-                PROBLEM,
-                "symlink",
-                "is a symbolic link; goaltrack neither reads nor writes through it",
-            )
+        if not self.private_regular_file(
+            path,
+            label,
+            "file",
+            "is a symbolic link; goaltrack neither reads nor writes through it",
+            "is not a regular file",
+        ):
             return
-        if not stat.S_ISREG(info.st_mode):
-            self.add(label, PROBLEM, "file", "is not a regular file")
-            return
-        self.private(path, label, info, 0o600)
         duplicates = _duplicate_entry_ids(path)
         if duplicates:
             self.add(label, PROBLEM, "entries", duplicates)

@@ -63,11 +63,6 @@ class Instrument(BaseModel):
     origin: str = "built-in"  # "built-in", or the instruments.toml it was read from
     per_goal: bool = False  # a rating of one goal (GBO, GAS): never copied to other goals
 
-    @property
-    def totals_only(self) -> bool:
-        """True when goaltrack stores only totals (licence or no item texts)."""
-        return not self.items
-
     def range_text(self) -> str:
         """The range as people write it, e.g. "0-27" or "-2..+2"."""
         if self.min < 0:

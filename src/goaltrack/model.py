@@ -315,7 +315,8 @@ def describe_validation_error(error: ValidationError) -> str:
     parts = []
     for item in error.errors(include_input=False, include_url=False)[:3]:
         location = _format_location(item.get("loc", ()))
-        message = str(item.get("msg", "invalid"))
+        # Pydantic prefixes our own validators' messages with "Value error, ": drop it.
+        message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
         parts.append(f"{location}: {message}" if location else message)
     more = len(error.errors()) - len(parts)
     if more > 0:

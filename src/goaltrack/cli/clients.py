@@ -23,6 +23,7 @@ from goaltrack.parsing import parse_concern
 from goaltrack.render.output import Column, OutputFormat, Report, Section
 
 if TYPE_CHECKING:
+    from goaltrack.errors import GoaltrackError
     from goaltrack.model import ClientRecord
 
 ClientIdArg = Annotated[
@@ -146,7 +147,7 @@ def list_clients(
     _report_problems(problems)
 
 
-def _report_problems(problems: list) -> None:  # type: ignore[type-arg]
+def _report_problems(problems: list[GoaltrackError]) -> None:
     """Name each unreadable file on stderr; exit 3 after the readable ones were shown."""
     for problem in problems:
         sys.stderr.write(f"goaltrack: warning: {problem.message}\n")
