@@ -18,8 +18,15 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from goaltrack.model import Client, ClientRecord, Goal, GoalKind, ProgressEntry, new_entry_id
-from goaltrack.store import Store
+from goaltrack.records.model import (
+    Client,
+    ClientRecord,
+    Goal,
+    GoalKind,
+    ProgressEntry,
+    new_entry_id,
+)
+from goaltrack.storage.store import Store
 
 
 def build(home: Path, count: int) -> None:

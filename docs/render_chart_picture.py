@@ -20,8 +20,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from goaltrack import store, views
+from goaltrack import views
 from goaltrack.render.chart import chart_lines
+from goaltrack.storage import store
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = ROOT / "docs" / "progress-chart.svg"

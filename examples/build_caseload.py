@@ -13,14 +13,14 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from goaltrack.model import (
+from goaltrack.records.model import (
     Client,
     ClientRecord,
     Concern,
     Goal,
     ProgressEntry,
 )
-from goaltrack.store import Store
+from goaltrack.storage.store import Store
 
 HOME = Path(__file__).resolve().parent / "caseload"
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

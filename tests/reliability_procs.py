@@ -12,10 +12,10 @@ from typing import Any
 import typer.testing
 from typer.testing import CliRunner, Result
 
-from goaltrack import changes
+from goaltrack import operations as changes
 from goaltrack.cli.app import app
-from goaltrack.model import GoalKind
-from goaltrack.store import CLIENT_SUFFIX, TEMP_SUFFIX, Store
+from goaltrack.records.model import GoalKind
+from goaltrack.storage.store import CLIENT_SUFFIX, TEMP_SUFFIX, Store
 
 D = date(2026, 9, 1)
 

@@ -6,13 +6,13 @@ import subprocess
 import sys
 
 CORE = [
-    "goaltrack.model",
-    "goaltrack.instruments",
-    "goaltrack.outcomes",
-    "goaltrack.store",
+    "goaltrack.records.model",
+    "goaltrack.measures.instruments",
+    "goaltrack.measures.outcomes",
+    "goaltrack.storage.store",
     "goaltrack.errors",
-    "goaltrack.changes",
-    "goaltrack.parsing",
+    "goaltrack.operations",
+    "goaltrack.records.convert",
     "goaltrack.views",
 ]
 
@@ -46,10 +46,11 @@ def test_help_imports_neither_rich_nor_pydantic() -> None:
 
 
 def test_store_load_works_as_a_library(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """goaltrack.store.load(id, home) works from plain Python, as from a notebook."""
+    """goaltrack.storage.store.load(id, home) works from plain Python, as from a notebook."""
     from datetime import date
 
-    from goaltrack import changes, store
+    from goaltrack import operations as changes
+    from goaltrack.storage import store
 
     store.Store(tmp_path / "h").create(changes.new_client_record("c-1", created=date(2026, 9, 1)))
     assert store.load("c-1", home=tmp_path / "h").client.created == date(2026, 9, 1)

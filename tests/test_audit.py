@@ -14,8 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import invoke
-from goaltrack import audit, changes
-from goaltrack.store import Store
+from goaltrack import operations as changes
+from goaltrack.storage import audit
+from goaltrack.storage.store import Store
 from reliability_figures import SECRET, assert_private
 from reliability_procs import client_with_goal
 
@@ -67,7 +68,7 @@ def test_audit_log_is_private_whatever_the_umask(tmp_path: Path) -> None:
     home = tmp_path / "h"
     code = (
         "import os; os.umask(0); from datetime import date; import pathlib;"
-        "from goaltrack import changes; from goaltrack.store import Store;"
+        "from goaltrack import operations as changes; from goaltrack.storage.store import Store;"
         f"Store(pathlib.Path({str(home)!r})).create("
         "changes.new_client_record('c-1', created=date(2026, 9, 1)))"
     )
@@ -159,8 +160,8 @@ def test_parallel_writers_leave_only_whole_lines(home: Path) -> None:
     store = Store(home)
     client_with_goal(store)
     script = (
-        "import sys; from datetime import date; from goaltrack import changes;"
-        "from goaltrack.store import Store; import pathlib;"
+        "import sys; from datetime import date; from goaltrack import operations as changes;"
+        "from goaltrack.storage.store import Store; import pathlib;"
         "s = Store(pathlib.Path(sys.argv[1]), lock_timeout=60)\n"
         "for i in range(10):\n"
         "    e = changes.EntryFields(value=i, date=date(2026, 9, 2))\n"

@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, invoke, run_cli
-from goaltrack import instruments, store, views
-from goaltrack.model import ClientRecord, Goal, GoalKind, ProgressEntry
+from goaltrack import views
+from goaltrack.measures import instruments
+from goaltrack.records.model import ClientRecord, Goal, GoalKind, ProgressEntry
 from goaltrack.render.chart import chart_lines, write_charts
+from goaltrack.storage import store
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TODAY = date(2026, 11, 28)
@@ -261,7 +263,8 @@ def test_any_series_draws_within_width(
 def test_analytics_modules_do_not_import_rich_or_typer() -> None:
     """outcomes, trend and gas are core: importing them loads neither rich nor typer."""
     code = (
-        "import sys, goaltrack.outcomes, goaltrack.trend, goaltrack.gas, goaltrack.views; "
+        "import sys, goaltrack.measures.outcomes, goaltrack.measures.trend, "
+        "goaltrack.measures.gas, goaltrack.views; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'typer')))"
     )
     result = subprocess.run(

@@ -12,8 +12,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from conftest import invoke, snapshot
-from goaltrack.check import FIXED, NOTICE, OK, PROBLEM, check_home
-from goaltrack.store import Store
+from goaltrack.storage.check import FIXED, NOTICE, OK, PROBLEM, check_home
+from goaltrack.storage.store import Store
 from reliability_procs import client_with_goal
 
 

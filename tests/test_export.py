@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from tests.conftest import EXAMPLES, invoke, run_cli, snapshot
 from typer.testing import CliRunner
 
-from goaltrack import exporting, importing
-from goaltrack.import_rows import InputFormat
-from goaltrack.model import (
+from goaltrack.interop import exporting, importing
+from goaltrack.interop.rows import InputFormat
+from goaltrack.records.model import (
     Client,
     ClientRecord,
     EntryFlag,
@@ -28,7 +28,7 @@ from goaltrack.model import (
     ProgressEntry,
 )
 from goaltrack.render.output import to_json
-from goaltrack.store import Store
+from goaltrack.storage.store import Store
 
 
 def _copy_caseload(home: Path) -> None:

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from tests.conftest import EXAMPLES, REPO, run_cli
 from tests.test_export import records
 
-from goaltrack import fhir
-from goaltrack.model import Client, ClientRecord, Goal, GoalKind, GoalStatus, ProgressEntry
-from goaltrack.store import Store
+from goaltrack.interop import fhir
+from goaltrack.records.model import Client, ClientRecord, Goal, GoalKind, GoalStatus, ProgressEntry
+from goaltrack.storage.store import Store
 
 SAMPLE = REPO / "docs" / "sample-fhir-bundle.json"
 LIFECYCLE = {
@@ -297,7 +297,7 @@ def test_achievement_follows_the_outcome(
     expected: str,
 ) -> None:
     """achievementStatus uses reliable change where the measure has a criterion (issue 4)."""
-    from goaltrack.instruments import builtin_registry
+    from goaltrack.measures.instruments import builtin_registry
 
     goal = _goal(
         measure=measure,

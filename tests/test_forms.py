@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from goaltrack import forms
 from goaltrack.errors import InvalidValueError
-from goaltrack.instruments import BUILTINS
+from goaltrack.measures import forms
+from goaltrack.measures.instruments import BUILTINS
 from goaltrack.measuring import score
-from goaltrack.model import EntryFlag
+from goaltrack.records.model import EntryFlag
 
 
 def form(key: str) -> forms.Form:

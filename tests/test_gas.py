@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from goaltrack.gas import client_gas, gas_t_score
-from goaltrack.model import Goal, GoalKind, GoalStatus, Priority, ProgressEntry
+from goaltrack.measures.gas import client_gas, gas_t_score
+from goaltrack.records.model import Goal, GoalKind, GoalStatus, Priority, ProgressEntry
 
 D = date(2026, 9, 1)
 

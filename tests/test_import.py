@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from tests.conftest import invoke, run_cli, snapshot
 from typer.testing import CliRunner
 
-from goaltrack import importing
 from goaltrack.errors import CorruptFileError
-from goaltrack.import_rows import InputFormat, detect_format, read_rows
-from goaltrack.store import Store
+from goaltrack.interop import importing
+from goaltrack.interop.rows import InputFormat, detect_format, read_rows
+from goaltrack.storage.store import Store
 
 TODAY = date(2026, 11, 28)
 FUTURE = date.today() + timedelta(days=3)
@@ -397,7 +397,7 @@ def test_non_utf8_input_is_refused(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_entry_logged_meanwhile_is_kept(home: Path) -> None:
     """Changes made between checking and writing survive: the write replays under the lock."""
-    from goaltrack import changes
+    from goaltrack import operations as changes
 
     _import(SETUP)
     s = Store(home)
@@ -456,7 +456,7 @@ def test_line_numbers_count_multi_line_notes(home: Path) -> None:
 
 def test_client_created_meanwhile_is_merged_not_clobbered(home: Path) -> None:
     """If another process creates the client after the check, the import merges into it."""
-    from goaltrack import changes
+    from goaltrack import operations as changes
 
     s = Store(home)
     prepared = importing.prepare(s, SETUP, InputFormat.CSV)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from goaltrack.errors import InstrumentsFileError, InvalidValueError
-from goaltrack.instruments import BUILTINS, DEFAULT_MEASURE, Direction, load_registry
-from goaltrack.model import GoalKind
+from goaltrack.measures.instruments import BUILTINS, DEFAULT_MEASURE, Direction, load_registry
+from goaltrack.records.model import GoalKind
 
 SLEEP = """
 [sleep]
@@ -171,7 +171,7 @@ def test_malformed_user_file_names_the_file_and_problem(
 def test_example_caseload_fits_its_instruments() -> None:
     """Every goal of the shipped example caseload passes the instrument checks."""
     from goaltrack.measuring import check_goal
-    from goaltrack.store import Store
+    from goaltrack.storage.store import Store
 
     examples = Path(__file__).resolve().parent.parent / "examples" / "caseload"
     store = Store(examples)

@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 CORE = [
-    "goaltrack.import_rows",
-    "goaltrack.importing",
-    "goaltrack.exporting",
-    "goaltrack.fhir",
-    "goaltrack.schema",
+    "goaltrack.interop.rows",
+    "goaltrack.interop.importing",
+    "goaltrack.interop.exporting",
+    "goaltrack.interop.fhir",
+    "goaltrack.storage.schema",
 ]
 
 
@@ -37,8 +37,8 @@ def test_help_does_not_load_exporters() -> None:
 def test_cli_format_choices_mirror_the_core() -> None:
     """The CLI's format enums (kept light for start-up) list exactly the core's formats."""
     from goaltrack.cli.interop import ExportChoice, InputChoice
-    from goaltrack.exporting import ExportFormat
-    from goaltrack.import_rows import InputFormat
+    from goaltrack.interop.exporting import ExportFormat
+    from goaltrack.interop.rows import InputFormat
 
     assert [c.value for c in InputChoice] == [f.value for f in InputFormat]
     assert [c.value for c in ExportChoice] == [f.value for f in ExportFormat]

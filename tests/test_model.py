@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from goaltrack.model import (
+from goaltrack.records.model import (
     Client,
     ClientRecord,
     Goal,

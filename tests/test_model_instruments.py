@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from goaltrack.model import EntryFlag, Goal, GoalKind, ProgressEntry, gas_level_key
+from goaltrack.records.model import EntryFlag, Goal, GoalKind, ProgressEntry, gas_level_key
 
 
 def entry(**fields: object) -> ProgressEntry:

@@ -8,10 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from goaltrack import instruments
-from goaltrack.instruments import Direction, Instrument
-from goaltrack.model import Goal, GoalKind, GoalStatus, ProgressEntry
-from goaltrack.outcomes import (
+from goaltrack.measures import instruments
+from goaltrack.measures.instruments import Direction, Instrument
+from goaltrack.measures.outcomes import (
     ClinicalChange,
     Movement,
     StatusWord,
@@ -27,7 +26,8 @@ from goaltrack.outcomes import (
     summarize_goal,
     target_reached,
 )
-from goaltrack.trend import fit_trend
+from goaltrack.measures.trend import fit_trend
+from goaltrack.records.model import Goal, GoalKind, GoalStatus, ProgressEntry
 
 PHQ9 = instruments.get("phq9")
 GAD7 = instruments.get("gad7")

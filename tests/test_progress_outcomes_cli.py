@@ -229,14 +229,6 @@ def test_bad_as_of_is_an_input_error(runner: CliRunner, monkeypatch) -> None:  #
     assert "GOALTRACK_AS_OF" in result.stderr
 
 
-def test_cli_default_stale_days_matches_the_core() -> None:
-    """The CLI's default (kept there for start-up time) equals the core's."""
-    from goaltrack import outcomes
-    from goaltrack.cli import progress_view
-
-    assert progress_view.DEFAULT_STALE_DAYS == outcomes.DEFAULT_STALE_DAYS
-
-
 def test_user_instrument_feeds_the_analytics(runner: CliRunner, home: Path) -> None:
     """A user scale with SD 7.5, r .9 (instruments.toml): 11 -> 20 is RCI 2.68: improved."""
     invoke(runner, "new-client", "c-1")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from goaltrack.errors import GoaltrackError
-from goaltrack.store import LoadedRecord, Store
+from goaltrack.storage.store import LoadedRecord, Store
 from reliability_figures import SECRET, assert_private, record
 from reliability_procs import (
     client_with_goal,

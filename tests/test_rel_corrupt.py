@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES
 from goaltrack.errors import CorruptFileError, DataError, GoaltrackError, SchemaTooNewError
-from goaltrack.store import Store
+from goaltrack.storage.store import Store
 from reliability_figures import SECRET, assert_private, record
 from reliability_procs import fast_invoke
 

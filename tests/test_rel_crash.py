@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from goaltrack.store import Store
+from goaltrack.storage.store import Store
 from reliability_figures import SECRET, assert_private, record
 from reliability_procs import (
     client_with_goal,

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from goaltrack.store import Store
+from goaltrack.storage.store import Store
 from reliability_figures import SECRET, assert_private, record
 from reliability_procs import client_with_goal, fast_invoke, temp_files
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import invoke, snapshot
-from goaltrack.store import Store
+from goaltrack.storage.store import Store
 from reliability_figures import SECRET, assert_private, record
 from reliability_procs import client_with_goal, fast_invoke
 

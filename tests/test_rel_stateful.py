@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from goaltrack import changes
+from goaltrack import operations as changes
 from goaltrack.errors import InvalidValueError
-from goaltrack.model import GoalKind
-from goaltrack.store import Store
+from goaltrack.records.model import GoalKind
+from goaltrack.storage.store import Store
 from reliability_figures import SECRET, record
 
 D = date(2026, 9, 1)

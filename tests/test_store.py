@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from goaltrack import changes, store
+from goaltrack import operations as changes
 from goaltrack.errors import (
     ClientExistsError,
     ClientNotFoundError,
@@ -25,8 +25,9 @@ from goaltrack.errors import (
     SchemaTooNewError,
     StoragePermissionError,
 )
-from goaltrack.model import GoalKind
-from goaltrack.store import Store, resolve_home
+from goaltrack.records.model import GoalKind
+from goaltrack.storage import store
+from goaltrack.storage.store import Store, resolve_home
 
 D = date(2026, 9, 1)
 
@@ -249,7 +250,7 @@ def test_files_are_private_whatever_the_umask(tmp_path: Path) -> None:
     home = tmp_path / "open-umask"
     code = (
         "import os; os.umask(0); from datetime import date;"
-        "from goaltrack import changes; from goaltrack.store import Store;"
+        "from goaltrack import operations as changes; from goaltrack.storage.store import Store;"
         f"s = Store(__import__('pathlib').Path({str(home)!r}));"
         "s.create(changes.new_client_record('c-1', created=date(2026, 9, 1)))"
     )

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from goaltrack import changes
+from goaltrack import operations as changes
 from goaltrack.errors import ClientNotFoundError, CorruptFileError, InvalidIdError
-from goaltrack.store import Store
+from goaltrack.storage.store import Store
 from reliability_procs import D, client_with_goal
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from goaltrack.trend import fit_trend, projected_date
+from goaltrack.measures.trend import fit_trend, projected_date
 
 D0 = date(2026, 9, 1)
 

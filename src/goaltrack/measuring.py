@@ -2,7 +2,7 @@
 
 These functions run inside `Store.update` (they mutate the private draft and raise to refuse),
 so a value that breaks a rule of its instrument never reaches the disk. They wrap the generic
-changes in `goaltrack.changes` with what the instrument registry knows: range, integer rule,
+changes in `goaltrack.operations` with what the instrument registry knows: range, integer rule,
 direction, and which forms may be given item by item.
 """
 
@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from goaltrack import changes
+from goaltrack import operations
 from goaltrack.errors import InvalidValueError
-from goaltrack.instruments import DEFAULT_MEASURE, Direction, Instrument, Registry
-from goaltrack.model import (
+from goaltrack.measures.instruments import DEFAULT_MEASURE, Direction, Instrument, Registry
+from goaltrack.records.model import (
     ClientRecord,
     EntryFlag,
     Goal,
@@ -28,7 +28,7 @@ from goaltrack.model import (
 )
 
 if TYPE_CHECKING:
-    from goaltrack.forms import Form
+    from goaltrack.measures.forms import Form
 
 GAS = "gas"
 
@@ -86,12 +86,12 @@ def set_gas_levels(goal: Goal, levels: Mapping[str, str]) -> None:
             merged[gas_level_key(key)] = text
         except ValueError as error:
             raise InvalidValueError(str(error)) from None
-    changes._assign(goal, "gas_levels", merged)
+    operations._assign(goal, "gas_levels", merged)
 
 
 def add_goal(
     record: ClientRecord,
-    fields: changes.GoalFields,
+    fields: operations.GoalFields,
     registry: Registry,
     *,
     force: bool = False,
@@ -107,8 +107,8 @@ def add_goal(
             fields.measure = DEFAULT_MEASURE.get(fields.kind)
     if fields.measure is not None:
         registry.require(fields.measure)
-    number = changes.add_goal(record, fields, created)
-    goal = changes.find_goal(record, number)
+    number = operations.add_goal(record, fields, created)
+    goal = operations.find_goal(record, number)
     set_gas_levels(goal, gas_levels or {})
     try:
         check_goal(goal, registry, force)
@@ -125,7 +125,7 @@ def add_goal(
 def edit_goal(
     record: ClientRecord,
     number: int,
-    fields: changes.GoalFields,
+    fields: operations.GoalFields,
     registry: Registry,
     *,
     clear: Iterable[str] = (),
@@ -134,11 +134,11 @@ def edit_goal(
 ) -> None:
     """Change a goal; a new measure, baseline or target is checked against the instrument."""
     clear = tuple(clear)
-    goal = changes.find_goal(record, number)
+    goal = operations.find_goal(record, number)
     if not fields.given() and not clear and not gas_levels:
         raise InvalidValueError("nothing to change: give at least one option (see --help)")
     if "gas_levels" in clear:
-        changes._assign(goal, "gas_levels", None)
+        operations._assign(goal, "gas_levels", None)
         clear = tuple(name for name in clear if name != "gas_levels")
     changes_measure = fields.measure not in (None, goal.measure) or "measure" in clear
     administered = sorted({e.instrument for e in goal.progress if e.instrument is not None})
@@ -154,7 +154,7 @@ def edit_goal(
             "its measure"
         )
     if fields.given() or clear:
-        changes.edit_goal(record, number, fields, clear)
+        operations.edit_goal(record, number, fields, clear)
     set_gas_levels(goal, gas_levels or {})
     touched = {"measure", "baseline", "target"} & (set(fields.given()) | set(clear))
     if touched and goal.measure is not None:
@@ -162,14 +162,14 @@ def edit_goal(
 
 
 def log_value(
-    record: ClientRecord, number: int, entry: changes.EntryFields, registry: Registry
+    record: ClientRecord, number: int, entry: operations.EntryFields, registry: Registry
 ) -> str:
     """Record a value on a goal after checking it against the goal's instrument; its id."""
-    goal = changes.find_goal(record, number)
+    goal = operations.find_goal(record, number)
     instrument = measure_of(goal, registry)
     if instrument is not None:
         instrument.check_value(entry.value)
-    return changes.log_entry(record, number, entry)
+    return operations.log_entry(record, number, entry)
 
 
 def answer_problems(goal: Goal, registry: Registry) -> list[str]:
@@ -262,7 +262,7 @@ def score(
 
 def require_form(key: str) -> Form:
     """The item texts of an administrable instrument, or a clear error."""
-    from goaltrack import forms  # item texts are read only by commands that administer
+    from goaltrack.measures import forms  # item texts are read only by commands that administer
 
     form = forms.get_form(key)
     if form is None:
@@ -281,7 +281,7 @@ def target_goals(
     A per-goal rating (GBO, GAS, ...) describes one goal, so it is never copied to several.
     """
     if goal_number is not None:
-        goal = changes.find_goal(record, goal_number)
+        goal = operations.find_goal(record, goal_number)
         if goal.measure != instrument:
             raise InvalidValueError(
                 f"goal {goal_number} of {record.client.id!r} is measured by "
@@ -325,7 +325,7 @@ def record_administration(
     for goal in goals:
         entry_id = new_entry_id(record.entry_ids())
         goal.progress.append(
-            changes._validated(
+            operations._validated(
                 ProgressEntry,
                 id=entry_id,
                 date=administration.date,

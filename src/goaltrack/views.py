@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from goaltrack import instruments
-from goaltrack.gas import client_gas
-from goaltrack.instruments import Instrument, Registry
-from goaltrack.model import ClientRecord, Goal, GoalKind, GoalStatus
-from goaltrack.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
+from goaltrack.measures import instruments
+from goaltrack.measures.gas import client_gas
+from goaltrack.measures.instruments import Instrument, Registry
+from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
+from goaltrack.records.model import ClientRecord, Goal, GoalKind, GoalStatus
 
 CLIENT_FIELDS = [
     "id",

@@ -11,20 +11,21 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from goaltrack import __version__, audit
+from goaltrack import __version__
 from goaltrack.cli import audit as audit_cli
 from goaltrack.cli import (
     check,
     clients,
+    entries,
     goals,
     instruments,
     interop,
     measure,
     progress,
-    progress_view,
 )
 from goaltrack.cli.common import STATE
 from goaltrack.errors import GoaltrackError
+from goaltrack.storage import audit
 
 DEBUG_ENV = "GOALTRACK_DEBUG"
 EXIT_INTERNAL = 70
@@ -142,10 +143,10 @@ app.command("goals")(goals.list_goals)
 app.command("edit-goal")(goals.edit_goal)
 # `ignore_unknown_options` lets a negative value through as VALUE (GAS levels are -2..+2):
 # `goaltrack log c-1 3 -1` would otherwise read "-1" as an unknown option.
-app.command("log", context_settings={"ignore_unknown_options": True})(progress.log)
-app.command("remove-entry")(progress.remove_entry)
-app.command("entries")(progress.list_entries)
-app.command("progress")(progress_view.show_progress)
+app.command("log", context_settings={"ignore_unknown_options": True})(entries.log)
+app.command("remove-entry")(entries.remove_entry)
+app.command("entries")(entries.list_entries)
+app.command("progress")(progress.show_progress)
 app.command("instruments")(instruments.list_instruments)
 app.command("measure")(measure.measure)
 app.command("import")(interop.import_data)

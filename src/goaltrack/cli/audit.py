@@ -34,9 +34,9 @@ def show_audit(
     as_json: JsonOption = False,
 ) -> None:
     """Show the audit trail: who changed which client, when, with which command and outcome."""
-    from goaltrack.audit import audit_path, read_events
-    from goaltrack.parsing import parse_date
-    from goaltrack.store import check_client_id, resolve_home
+    from goaltrack.records.convert import parse_date
+    from goaltrack.storage.audit import audit_path, read_events
+    from goaltrack.storage.store import check_client_id, resolve_home
 
     if client_id is not None:
         check_client_id(client_id)

@@ -31,8 +31,8 @@ def check(
     as_json: JsonOption = False,
 ) -> None:
     """Verify every client file, lock, temp file and the audit log; exit 3 if problems remain."""
-    from goaltrack.check import FIXED, PROBLEM, check_home
-    from goaltrack.store import resolve_home
+    from goaltrack.storage.check import FIXED, PROBLEM, check_home
+    from goaltrack.storage.store import resolve_home
 
     home = resolve_home(STATE.home)
     result = check_home(home, fix=fix)

@@ -17,14 +17,14 @@ from goaltrack.cli.common import (
     read_text_argument,
     store,
 )
-from goaltrack.enums import Approach, ClientStatus
 from goaltrack.errors import EXIT_DATA
-from goaltrack.parsing import parse_concern
+from goaltrack.records.convert import parse_concern
+from goaltrack.records.enums import Approach, ClientStatus
 from goaltrack.render.output import Column, OutputFormat, Report, Section
 
 if TYPE_CHECKING:
     from goaltrack.errors import GoaltrackError
-    from goaltrack.model import ClientRecord
+    from goaltrack.records.model import ClientRecord
 
 ClientIdArg = Annotated[
     str,
@@ -90,9 +90,9 @@ def new_client(
     note: NoteOption = None,
 ) -> None:
     """Create a client file (fails if the client exists)."""
-    from goaltrack import changes
+    from goaltrack import operations
 
-    record = changes.new_client_record(
+    record = operations.new_client_record(
         client_id,
         name=name,
         concerns=[parse_concern(text) for text in concern or []],
@@ -114,8 +114,9 @@ def list_clients(
     as_json: JsonOption = False,
 ) -> None:
     """List clients (active ones unless --status says otherwise)."""
-    from goaltrack import safety, views
-    from goaltrack.store import scan
+    from goaltrack import views
+    from goaltrack.measures import safety
+    from goaltrack.storage.store import scan
 
     wanted = (
         None if status.strip().lower() == "all" else parse_choice(ClientStatus, status, "status")
@@ -159,9 +160,10 @@ def show(
     client_id: ClientIdArg, fmt: FormatOption = OutputFormat.TABLE, as_json: JsonOption = False
 ) -> None:
     """Show one client: details, concerns, and goals with where each stands."""
-    from goaltrack import safety, views
+    from goaltrack import views
     from goaltrack.cli.instruments import registry
-    from goaltrack.cli.progress_view import as_of_setting, gas_footnote, stale_days_setting
+    from goaltrack.cli.progress import as_of_setting, gas_footnote, stale_days_setting
+    from goaltrack.measures import safety
 
     stale_days, today = stale_days_setting(None), as_of_setting()
     record = store().load(client_id)
@@ -237,9 +239,9 @@ def edit_client(
     ] = None,
 ) -> None:
     """Change a client's name, status, concerns, approaches or notes."""
-    from goaltrack import changes
+    from goaltrack import operations
 
-    edit = changes.ClientEdit(
+    edit = operations.ClientEdit(
         name=name,
         status=parse_choice(ClientStatus, status, "status"),
         notes=read_text_argument(note),
@@ -249,5 +251,5 @@ def edit_client(
         remove_approaches=tuple(_approaches(remove_approach)),
         clear=tuple(clear or []),
     )
-    store().update(client_id, lambda record: changes.edit_client(record, edit))
+    store().update(client_id, lambda record: operations.edit_client(record, edit))
     typer.echo(f"updated client {client_id}", err=True)

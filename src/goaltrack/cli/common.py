@@ -13,7 +13,7 @@ from goaltrack.errors import InvalidValueError
 from goaltrack.render.output import OutputFormat, Report, emit
 
 if TYPE_CHECKING:
-    from goaltrack.store import Store
+    from goaltrack.storage.store import Store
 
 E = TypeVar("E", bound=Enum)
 
@@ -29,7 +29,7 @@ STATE = RunState()
 
 def store() -> Store:
     """The store this invocation works on (`--home` > GOALTRACK_HOME > XDG default)."""
-    from goaltrack.store import Store
+    from goaltrack.storage.store import Store
 
     return Store.at(STATE.home)
 

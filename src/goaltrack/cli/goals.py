@@ -17,9 +17,9 @@ from goaltrack.cli.common import (
     print_created,
     store,
 )
-from goaltrack.enums import Approach, GoalKind, GoalStatus, Priority
 from goaltrack.errors import InvalidValueError
-from goaltrack.parsing import parse_date, parse_number
+from goaltrack.records.convert import parse_date, parse_number
+from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Priority
 from goaltrack.render.output import Column, OutputFormat, Report
 
 GoalArg = Annotated[
@@ -93,9 +93,9 @@ def add_goal(
     The measure defaults to the kind's usual instrument (symptom-reduction: phq9,
     trauma-resolution: pcl5, self-esteem: rses, others: gbo; gas when --gas-level is given).
     """
-    from goaltrack import changes
+    from goaltrack import operations
 
-    fields = changes.GoalFields(
+    fields = operations.GoalFields(
         kind=parse_choice(GoalKind, kind, "goal kind"),
         title=title,
         measure=measure.strip().lower() if measure else None,
@@ -176,9 +176,9 @@ def edit_goal(
     gas_level: GasLevelOption = None,
 ) -> None:
     """Change a goal's fields, including its status."""
-    from goaltrack import changes
+    from goaltrack import operations
 
-    fields = changes.GoalFields(
+    fields = operations.GoalFields(
         kind=parse_choice(GoalKind, kind, "goal kind"),
         title=title,
         measure=measure.strip().lower() if measure else None,
@@ -191,7 +191,7 @@ def edit_goal(
     )
     from goaltrack import measuring
     from goaltrack.cli.instruments import registry
-    from goaltrack.instruments import builtin_registry
+    from goaltrack.measures.instruments import builtin_registry
 
     levels = parse_gas_levels(gas_level)
     checks_values = (
@@ -213,7 +213,7 @@ def edit_goal(
 
 def parse_gas_levels(specs: list[str] | None) -> dict[str, str]:
     """`LEVEL=TEXT` specs (level -2..+2) as a mapping; a clear error for a malformed one."""
-    from goaltrack.enums import gas_level_key
+    from goaltrack.records.enums import gas_level_key
 
     levels: dict[str, str] = {}
     for spec in specs or []:

@@ -10,7 +10,7 @@ from goaltrack.cli.common import FormatOption, JsonOption, output, store
 from goaltrack.render.output import Column, OutputFormat, Report, Section
 
 if TYPE_CHECKING:
-    from goaltrack.instruments import Instrument, Registry
+    from goaltrack.measures.instruments import Instrument, Registry
 
 INSTRUMENT_COLUMNS = [
     Column("key", "Key"),
@@ -32,7 +32,9 @@ BAND_COLUMNS = [
 
 def registry() -> Registry:
     """The instruments this invocation knows: built-ins plus $GOALTRACK_HOME/instruments.toml."""
-    from goaltrack.instruments import load_registry  # only commands that check values need it
+    from goaltrack.measures.instruments import (
+        load_registry,  # only commands that check values need it
+    )
 
     return load_registry(store().home)
 

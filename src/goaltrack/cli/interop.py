@@ -1,7 +1,7 @@
 """Commands for pipelines and other systems: import, export, schema.
 
-The work happens in the core (goaltrack.importing, goaltrack.exporting, goaltrack.fhir,
-goaltrack.schema), imported inside each command so `goaltrack --help` stays fast.
+The work happens in the core (goaltrack.interop, goaltrack.storage.schema), imported inside
+each command so `goaltrack --help` stays fast.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from goaltrack.render.output import Column, OutputFormat, Report
 
 
 class InputChoice(StrEnum):
-    """`import --input-format` (mirrors goaltrack.import_rows.InputFormat, loaded lazily)."""
+    """`import --input-format` (mirrors goaltrack.interop.rows.InputFormat, loaded lazily)."""
 
     CSV = "csv"
     JSONL = "jsonl"
@@ -29,7 +29,7 @@ class InputChoice(StrEnum):
 
 
 class ExportChoice(StrEnum):
-    """`export --format` (mirrors goaltrack.exporting.ExportFormat, loaded lazily)."""
+    """`export --format` (mirrors goaltrack.interop.exporting.ExportFormat, loaded lazily)."""
 
     JSON = "json"
     JSONL = "jsonl"
@@ -76,8 +76,8 @@ def import_data(
     as_json: JsonOption = False,
 ) -> None:
     """Import progress entries (and new clients and goals) in bulk, all or nothing."""
-    from goaltrack import importing
-    from goaltrack.import_rows import InputFormat, detect_format
+    from goaltrack.interop import importing
+    from goaltrack.interop.rows import InputFormat, detect_format
 
     text = _read_input(source)
     chosen = InputFormat(input_format.value) if input_format else detect_format(source, text)
@@ -162,7 +162,7 @@ def export(
     ] = None,
 ) -> None:
     """Export clients as a full JSON dump, tidy CSV / JSON Lines, or a FHIR R4 Bundle."""
-    from goaltrack import exporting
+    from goaltrack.interop import exporting
     from goaltrack.render.output import to_json, write_csv
 
     chosen = exporting.ExportFormat(fmt.value)
@@ -171,8 +171,8 @@ def export(
     if chosen is exporting.ExportFormat.JSON:
         buffer.write(to_json(exporting.dump_document(selection.records)) + "\n")
     elif chosen is exporting.ExportFormat.FHIR:
-        from goaltrack import fhir
         from goaltrack.cli.instruments import registry
+        from goaltrack.interop import fhir
 
         system = patient_system or fhir.CLIENT_SYSTEM
         document = fhir.bundle(selection.records, client_system=system, registry=registry())
@@ -200,7 +200,7 @@ def schema(
 ) -> None:
     """Print the JSON Schema of a client file, for editors with a TOML language server."""
     from goaltrack.render.output import to_json
-    from goaltrack.schema import client_file_schema
+    from goaltrack.storage.schema import client_file_schema
 
     _write_output(to_json(client_file_schema()) + "\n", out, private=False)
 
@@ -211,7 +211,7 @@ def _write_output(text: str, out: str | None, private: bool = True) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from goaltrack.store import atomic_write
+    from goaltrack.storage.store import atomic_write
 
     path = Path(out).expanduser()
     _refuse_data_files(path)

@@ -19,14 +19,15 @@ from goaltrack.cli.common import (
     store,
 )
 from goaltrack.cli.instruments import registry
-from goaltrack.enums import EntryFlag, Rater
 from goaltrack.errors import InvalidValueError
-from goaltrack.parsing import parse_date, parse_number
+from goaltrack.records.convert import parse_date, parse_number
+from goaltrack.records.enums import EntryFlag, Rater
 from goaltrack.render.output import Column, OutputFormat, Report
 
 if TYPE_CHECKING:
-    from goaltrack import forms, measuring
-    from goaltrack.instruments import Instrument
+    from goaltrack import measuring
+    from goaltrack.measures import forms
+    from goaltrack.measures.instruments import Instrument
 
 BACK = {"b", "back"}
 QUIT = {"q", "quit"}
@@ -195,7 +196,7 @@ def _has_abbrevs(form: forms.Form) -> bool:
 
 def _warn_risk(client_id: str, administration: measuring.Administration, saved: bool) -> None:
     """The prominent stderr warning for an endorsed PHQ-9 item 9."""
-    from goaltrack.forms import get_form
+    from goaltrack.measures.forms import get_form
 
     answers = administration.responses or []
     form = get_form(administration.instrument)

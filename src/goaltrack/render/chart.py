@@ -16,9 +16,9 @@ from datetime import date
 from typing import IO, Any
 
 from goaltrack import views
-from goaltrack.instruments import Direction, Instrument, Registry
-from goaltrack.model import ClientRecord, Goal
-from goaltrack.outcomes import GoalSummary
+from goaltrack.measures.instruments import Direction, Instrument, Registry
+from goaltrack.measures.outcomes import GoalSummary
+from goaltrack.records.model import ClientRecord, Goal
 from goaltrack.render.canvas import (
     ASCII,
     UNICODE,
@@ -276,7 +276,7 @@ def _projection(canvas: Canvas, scale: Scale, goal: Goal, summary: GoalSummary, 
     last entry (it does when the due date is shown): it shows whether the line meets the
     target before the due date. True when drawn.
     """
-    from goaltrack.trend import fit_trend
+    from goaltrack.measures.trend import fit_trend
 
     if summary.projected_date is None or goal.target is None:
         return False

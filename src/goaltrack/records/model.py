@@ -24,7 +24,8 @@ from pydantic import (
     model_validator,
 )
 
-from goaltrack.enums import (
+from goaltrack.paths import CLIENT_ID_PATTERN, is_valid_client_id
+from goaltrack.records.enums import (
     GAS_LEVELS,
     Approach,
     ClientStatus,
@@ -36,7 +37,6 @@ from goaltrack.enums import (
     Severity,
     gas_level_key,
 )
-from goaltrack.paths import CLIENT_ID_PATTERN, is_valid_client_id
 
 __all__ = [
     "CLIENT_ID_PATTERN",

@@ -12,9 +12,9 @@ from enum import StrEnum
 from typing import Any
 
 from goaltrack.errors import DataError, GoaltrackError, InvalidValueError
-from goaltrack.importing import DUMP_FORMAT_VERSION, DUMP_KIND
-from goaltrack.model import SCHEMA_VERSION, ClientRecord
-from goaltrack.store import Store, check_client_id, scan
+from goaltrack.interop.importing import DUMP_FORMAT_VERSION, DUMP_KIND
+from goaltrack.records.model import SCHEMA_VERSION, ClientRecord
+from goaltrack.storage.store import Store, check_client_id, scan
 from goaltrack.views import entry_rows
 
 ENTRY_COLUMNS = ("client", "goal", "measure", "id", "date", "value", "session", "rater", "note")

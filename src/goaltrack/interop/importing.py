@@ -1,8 +1,8 @@
 """Bulk import, all or nothing: check every row against a private copy, then write each client once.
 
-`prepare` reads the input (rows via goaltrack.import_rows, or a full dump from `export`),
+`prepare` reads the input (rows via goaltrack.interop.rows, or a full dump from `export`),
 applies every operation to a copy of each client's record with the same core functions the
-CLI uses (goaltrack.changes), and collects every error. Only when nothing is wrong does
+CLI uses (goaltrack.operations), and collects every error. Only when nothing is wrong does
 `commit` write, one `Store.create` or `Store.update` per client, replaying the same operations
 under the client's lock. Re-importing the same input adds nothing: entries are matched by id,
 or by (goal, date, value, session) when a row has no id; existing clients and goals are never
@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from goaltrack import changes, measuring
+from goaltrack import measuring, operations
 from goaltrack.errors import (
     ClientExistsError,
     ClientNotFoundError,
@@ -30,7 +30,7 @@ from goaltrack.errors import (
     InputError,
     InvalidValueError,
 )
-from goaltrack.import_rows import (
+from goaltrack.interop.rows import (
     ClientOp,
     EntryOp,
     GoalOp,
@@ -38,9 +38,9 @@ from goaltrack.import_rows import (
     RowError,
     read_rows,
 )
-from goaltrack.instruments import Registry, load_registry
-from goaltrack.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
-from goaltrack.store import Store, migrate
+from goaltrack.measures.instruments import Registry, load_registry
+from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
+from goaltrack.storage.store import Store, migrate
 
 #: Version of the `export -f json` document; `import` reads this version and older.
 DUMP_FORMAT_VERSION = 1
@@ -307,7 +307,7 @@ def _apply_plan(
     elif plan.client is not None:
         op = plan.client
         try:
-            record = changes.new_client_record(
+            record = operations.new_client_record(
                 op.client_id,
                 name=op.name,
                 concerns=op.concerns,
@@ -409,7 +409,7 @@ def _apply_goal(record: ClientRecord, op: GoalOp, rules: Rules) -> int:
         record, fields, rules.registry, force=rules.force, created=op.created
     )
     if number != op.number:
-        goal = changes.find_goal(record, number)
+        goal = operations.find_goal(record, number)
         goal.number = op.number
     return 1
 
@@ -422,7 +422,7 @@ def _apply_entry(
     keys: set[tuple[Any, ...]],
 ) -> bool:
     """Log the entry unless it is already there; True when it was added."""
-    goal = changes.find_goal(record, op.goal)
+    goal = operations.find_goal(record, op.goal)
     if op.measure is not None and goal.measure is not None and op.measure != goal.measure:
         raise InvalidValueError(
             f"field measure: goal {op.goal} of {op.client_id!r} is measured with "

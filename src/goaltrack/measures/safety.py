@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from goaltrack.model import ClientRecord, EntryFlag, Goal, ProgressEntry
+from goaltrack.records.model import ClientRecord, EntryFlag, Goal, ProgressEntry
 
 PHQ9 = "phq9"
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from goaltrack.errors import InputError, WriteFailedError
 
 if TYPE_CHECKING:  # the model (pydantic) is not needed to append a line
-    from goaltrack.model import ClientRecord
+    from goaltrack.records.model import ClientRecord
 
 AUDIT_FILE = "audit.log"
 AUDIT_VERSION = 1

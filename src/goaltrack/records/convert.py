@@ -6,8 +6,9 @@ import math
 import re
 from datetime import date, timedelta
 
-from goaltrack.enums import Severity
-from goaltrack.errors import InvalidValueError
+from goaltrack.errors import InvalidIdError, InvalidValueError
+from goaltrack.paths import is_valid_client_id
+from goaltrack.records.enums import Severity
 
 _INTEGER = re.compile(r"[+-]?\d+")
 
@@ -59,3 +60,13 @@ def parse_concern(text: str) -> tuple[str, Severity | None]:
         raise InvalidValueError(
             f"unknown severity {severity_text!r} in concern {name!r}; use one of {choices}"
         ) from None
+
+
+def check_client_id(client_id: str) -> str:
+    """Return `client_id` if it is a safe id, else raise InvalidIdError (exit 1)."""
+    if not is_valid_client_id(client_id):
+        raise InvalidIdError(
+            f"invalid client id {client_id!r}: use 1-64 characters of a-z, 0-9, '-' or '_', "
+            "starting with a letter or digit (e.g. c-1042)"
+        )
+    return client_id

@@ -14,9 +14,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from goaltrack.instruments import Direction, Instrument, Registry, builtin_registry
-from goaltrack.model import ClientRecord, Goal, GoalStatus, Priority, ProgressEntry, Rater
-from goaltrack.outcomes import Movement, summarize_goal
+from goaltrack.measures.instruments import Direction, Instrument, Registry, builtin_registry
+from goaltrack.measures.outcomes import Movement, summarize_goal
+from goaltrack.records.model import ClientRecord, Goal, GoalStatus, Priority, ProgressEntry, Rater
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/goaltrack/goaltrack/fhir")
 CLIENT_SYSTEM = "urn:goaltrack:client-id"

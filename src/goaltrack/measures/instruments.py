@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from goaltrack.errors import InstrumentsFileError, InvalidValueError
-from goaltrack.model import MEASURE_KEY_PATTERN, GoalKind, describe_validation_error
+from goaltrack.records.model import MEASURE_KEY_PATTERN, GoalKind, describe_validation_error
 
 Z_RELIABLE = 1.96
 

@@ -14,13 +14,14 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from goaltrack.instruments import Z_RELIABLE, Direction, Instrument
-from goaltrack.model import Goal, GoalStatus
-from goaltrack.trend import Trend, fit_trend, projected_date
+from goaltrack import settings
+from goaltrack.measures.instruments import Z_RELIABLE, Direction, Instrument
+from goaltrack.measures.trend import Trend, fit_trend, projected_date
+from goaltrack.records.model import Goal, GoalStatus
 
 Number = int | float
 
-DEFAULT_STALE_DAYS = 28
+DEFAULT_STALE_DAYS = settings.DEFAULT_STALE_DAYS
 _EPSILON = 1e-9
 
 

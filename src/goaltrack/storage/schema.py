@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from goaltrack.model import (
+from goaltrack.records.model import (
     CLIENT_ID_PATTERN,
     ENTRY_ID_PATTERN,
     MEASURE_KEY_PATTERN,

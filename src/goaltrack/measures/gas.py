@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from goaltrack.model import Goal, GoalStatus, Priority
+from goaltrack.records.model import Goal, GoalStatus, Priority
 
 GAS_MEASURE = "gas"
 RHO = 0.3

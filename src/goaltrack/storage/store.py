@@ -25,33 +25,32 @@ from typing import Any, TypeVar
 import tomli_w
 from pydantic import ValidationError
 
-from goaltrack import audit
+from goaltrack import settings
 from goaltrack.errors import (
     ClientExistsError,
     ClientNotFoundError,
     CorruptFileError,
     DataError,
     GoaltrackError,
-    InvalidIdError,
     InvalidValueError,
     LockTimeoutError,
     SchemaTooNewError,
     StoragePermissionError,
     WriteFailedError,
 )
-from goaltrack.model import (
+from goaltrack.paths import CLIENT_SUFFIX as CLIENT_SUFFIX
+from goaltrack.paths import resolve_home as resolve_home
+from goaltrack.records.convert import check_client_id as check_client_id
+from goaltrack.records.model import (
     SCHEMA_VERSION,
     ClientRecord,
     describe_validation_error,
     is_valid_client_id,
 )
-from goaltrack.paths import CLIENT_SUFFIX as CLIENT_SUFFIX
-from goaltrack.paths import resolve_home as resolve_home
+from goaltrack.storage import audit
 
 T = TypeVar("T")
 
-LOCK_TIMEOUT_ENV = "GOALTRACK_LOCK_TIMEOUT"
-DEFAULT_LOCK_TIMEOUT = 30.0
 LOCK_SUFFIX = ".toml.lock"
 TEMP_SUFFIX = ".tmp"
 
@@ -60,16 +59,6 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 MIGRATIONS: dict[int, Migration] = {}
 
 _LINE_IN_MESSAGE = re.compile(r"line (\d+)")
-
-
-def check_client_id(client_id: str) -> str:
-    """Return `client_id` if it is a safe id, else raise InvalidIdError (exit 1)."""
-    if not is_valid_client_id(client_id):
-        raise InvalidIdError(
-            f"invalid client id {client_id!r}: use 1-64 characters of a-z, 0-9, '-' or '_', "
-            "starting with a letter or digit (e.g. c-1042)"
-        )
-    return client_id
 
 
 def migrate(document: dict[str, Any], source: str = "client file") -> dict[str, Any]:
@@ -151,20 +140,6 @@ def render_document(record: ClientRecord) -> str:
     return text
 
 
-def _lock_timeout_from_env() -> float:
-    """GOALTRACK_LOCK_TIMEOUT in seconds: a finite, non-negative number, else an input error."""
-    text = os.environ.get(LOCK_TIMEOUT_ENV)
-    if not text:
-        return DEFAULT_LOCK_TIMEOUT
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= 86_400:  # also false for NaN
-        raise InvalidValueError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds (0-86400)")
-    return seconds
-
-
 class Store:
     """The client files under one home folder."""
 
@@ -172,7 +147,7 @@ class Store:
         self.home = home
         self.clients_dir = home / "clients"
         if lock_timeout is None:
-            lock_timeout = _lock_timeout_from_env()
+            lock_timeout = settings.lock_timeout()
         self.lock_timeout = lock_timeout
 
     @classmethod

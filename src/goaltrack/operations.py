@@ -15,7 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from goaltrack.errors import EntryNotFoundError, GoalNotFoundError, InvalidValueError
-from goaltrack.model import (
+from goaltrack.records.convert import check_client_id
+from goaltrack.records.model import (
     Approach,
     Client,
     ClientRecord,
@@ -59,8 +60,6 @@ def new_client_record(
     created: date | None = None,
 ) -> ClientRecord:
     """A new client's record, validated but not yet written."""
-    from goaltrack.store import check_client_id
-
     check_client_id(client_id)
     concern_models = [
         _validated(Concern, name=cname, severity=severity or Severity.MODERATE)

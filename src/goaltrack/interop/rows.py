@@ -18,8 +18,8 @@ from datetime import date
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
-from goaltrack.changes import EntryFields, GoalFields
-from goaltrack.model import (
+from goaltrack.operations import EntryFields, GoalFields
+from goaltrack.records.model import (
     ENTRY_ID_PATTERN,
     MEASURE_KEY_PATTERN,
     Approach,

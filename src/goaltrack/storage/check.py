@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from goaltrack.audit import AUDIT_FILE, read_events
 from goaltrack.errors import (
     ClientNotFoundError,
     DataError,
     LockTimeoutError,
     SchemaTooNewError,
 )
-from goaltrack.model import ENTRY_ID_PATTERN, SCHEMA_VERSION, is_valid_client_id
-from goaltrack.store import CLIENT_SUFFIX, LOCK_SUFFIX, TEMP_SUFFIX, Store
+from goaltrack.records.model import ENTRY_ID_PATTERN, SCHEMA_VERSION, is_valid_client_id
+from goaltrack.storage.audit import AUDIT_FILE, read_events
+from goaltrack.storage.store import CLIENT_SUFFIX, LOCK_SUFFIX, TEMP_SUFFIX, Store
 
 OK = "ok"
 PROBLEM = "problem"
@@ -91,7 +91,7 @@ class _Checker:
     def registry(self) -> Any:
         """The home's instruments (None when instruments.toml is broken: reported apart)."""
         if not self._registry_loaded:
-            from goaltrack.instruments import load_registry
+            from goaltrack.measures.instruments import load_registry
 
             self._registry_loaded = True
             with contextlib.suppress(DataError):
@@ -178,7 +178,7 @@ class _Checker:
         """The user's instruments.toml: private, and it must parse (errors name table, not text)."""
         if self.top_file(INSTRUMENTS_FILE) is None:
             return
-        from goaltrack.instruments import BUILTINS, load_registry
+        from goaltrack.measures.instruments import BUILTINS, load_registry
 
         try:
             registry = load_registry(self.home)

@@ -1,0 +1,1 @@
+"""Interop: bulk import (rows, dumps), export (JSON, CSV) and FHIR R4."""

@@ -1,0 +1,1 @@
+"""Measures: instruments, forms, scoring, safety, GAS, outcomes and trends (pure functions)."""

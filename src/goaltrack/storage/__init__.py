@@ -1,0 +1,1 @@
+"""Storage: the file format, the locked atomic store, the audit trail, check and schema."""
