@@ -47,15 +47,7 @@ def log_value(
     goal = record.require_goal(number)
     instrument = measure_of(goal, registry)
     _refuse_future(entry.date, today)
-    new = _new_entry(
-        record,
-        entry_id,
-        date=entry.date,
-        value=entry.value,
-        session=entry.session,
-        rater=entry.rater,
-        note=entry.note,
-    )
+    new = _new_entry(record, entry, entry_id)
     if instrument is not None:  # after the model's checks: a huge value is refused as such
         instrument.check_value(new.value)
     goal.progress.append(new)
@@ -77,15 +69,17 @@ def record_administration(
     _refuse_future(administration.date, today)
     administration.entries = []
     goals = target_goals(record, administration.instrument, goal_number, administration.per_goal)
+    given = EntryFields(
+        value=administration.total,
+        date=administration.date,
+        session=session,
+        rater=rater,
+        note=note,
+    )
     for goal in goals:
         entry = _new_entry(
             record,
-            None,
-            date=administration.date,
-            value=administration.total,
-            session=session,
-            rater=rater,
-            note=note,
+            given,
             instrument=administration.instrument,
             responses=administration.responses,
             flags=administration.flags,
@@ -109,9 +103,11 @@ def _refuse_future(on: date, today: date | None) -> None:
         raise InvalidValueError(f"date {on.isoformat()} is in the future")
 
 
-def _new_entry(record: ClientRecord, entry_id: str | None, **fields: Any) -> ProgressEntry:
+def _new_entry(
+    record: ClientRecord, fields: EntryFields, entry_id: str | None = None, **extra: Any
+) -> ProgressEntry:
     """A validated entry with a fresh id, or `entry_id` when it is not taken in the file."""
     taken = record.entry_ids()
     if entry_id is not None and entry_id in taken:
         raise FieldError("id", f"entry {entry_id} already exists in this client's file")
-    return build(ProgressEntry, id=entry_id or new_entry_id(taken), **fields)
+    return build(ProgressEntry, id=entry_id or new_entry_id(taken), **vars(fields), **extra)
