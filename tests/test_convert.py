@@ -127,6 +127,7 @@ def test_approaches_in_a_row() -> None:
 def test_labels_are_stripped_and_notes_kept_as_given() -> None:
     """A title loses surrounding spaces; a note keeps them, and must be text."""
     assert convert.parse_line("  Sleep better ", "title") == "Sleep better"
+    assert convert.parse_line("Sleep\n", "title") == "Sleep\n"  # the model refuses it
     assert convert.parse_note("  first line\n second ") == "  first line\n second "
     with pytest.raises(FieldError) as caught:
         convert.parse_note(12)

@@ -141,8 +141,9 @@ def parse_choice(value: object, field: str, enum: type[E]) -> E:
 
 
 def parse_line(value: object, field: str) -> str:
-    """A single-line label (title, name): text, stripped. The model refuses a blank one."""
-    return _text(value, field).strip()
+    """A single-line label (title, name): text without surrounding spaces. A line break or
+    other control character is kept, for the model to refuse, as it refuses a blank label."""
+    return _text(value, field).strip(" ")
 
 
 def parse_note(value: object, field: str = "note") -> str:
