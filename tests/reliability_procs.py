@@ -14,6 +14,7 @@ from typer.testing import CliRunner, Result
 
 from goaltrack import operations as changes
 from goaltrack.cli.app import app
+from goaltrack.measures.instruments import builtin_registry
 from goaltrack.records.model import GoalKind
 from goaltrack.storage.store import CLIENT_SUFFIX, TEMP_SUFFIX, Store
 
@@ -52,13 +53,16 @@ def client_with_goal(store: Store, client_id: str = "c-1") -> None:
     """Create a client with one goal (no measure, so any value is accepted)."""
     store.create(changes.new_client_record(client_id, created=D))
     fields = changes.GoalFields(kind=GoalKind.COPING, title="Use breathing skills")
-    store.update(client_id, lambda r: changes.add_goal(r, fields, created=D))
+    store.update(
+        client_id,
+        lambda r: changes.add_goal(r, fields, builtin_registry(), default_measure=False, created=D),
+    )
 
 
 def log_and_ack(store: Store, client_id: str, value: int, note: str, ack_fd: int) -> None:
     """Log one entry; only once the store returned, write its id to the ack file."""
     entry = changes.EntryFields(value=value, date=D, note=note)
-    entry_id = store.update(client_id, lambda r: changes.log_entry(r, 1, entry))
+    entry_id = store.update(client_id, lambda r: changes.log_value(r, 1, entry, builtin_registry()))
     os.write(ack_fd, f"{entry_id}\n".encode())
 
 

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 
 from conftest import invoke
 from goaltrack import operations as changes
+from goaltrack.measures.instruments import builtin_registry
+from goaltrack.records.model import GoalKind
 from goaltrack.storage import audit
 from goaltrack.storage.store import Store
 from reliability_figures import SECRET, assert_private
@@ -147,10 +149,11 @@ def test_no_audit_log_yet(home: Path, runner: CliRunner) -> None:
 def test_changed_parts_names_goals_and_entries() -> None:
     """The diff of two records names the goals and entries that changed."""
     before = changes.new_client_record("c-1", created=date(2026, 9, 1))
-    changes.add_goal(before, changes.GoalFields(kind=changes.GoalKind.COPING, title="t"))
+    fields = changes.GoalFields(kind=GoalKind.COPING, title="t")
+    changes.add_goal(before, fields, builtin_registry(), default_measure=False)
     after = before.model_copy(deep=True)
     entry = changes.EntryFields(value=3, date=date(2026, 9, 2))
-    entry_id = changes.log_entry(after, 1, entry)
+    entry_id = changes.log_value(after, 1, entry, builtin_registry())
     assert audit.changed_parts(before, after) == ([1], [entry_id])
     assert audit.changed_parts(after, after) == ([], [])
 
@@ -161,11 +164,12 @@ def test_parallel_writers_leave_only_whole_lines(home: Path) -> None:
     client_with_goal(store)
     script = (
         "import sys; from datetime import date; from goaltrack import operations as changes;"
+        "from goaltrack.measures.instruments import builtin_registry;"
         "from goaltrack.storage.store import Store; import pathlib;"
         "s = Store(pathlib.Path(sys.argv[1]), lock_timeout=60)\n"
         "for i in range(10):\n"
         "    e = changes.EntryFields(value=i, date=date(2026, 9, 2))\n"
-        "    s.update('c-1', lambda r: changes.log_entry(r, 1, e))\n"
+        "    s.update('c-1', lambda r: changes.log_value(r, 1, e, builtin_registry()))\n"
     )
     workers = [subprocess.Popen([sys.executable, "-c", script, str(home)]) for _ in range(4)]
     assert [w.wait() for w in workers] == [0] * 4

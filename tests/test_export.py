@@ -18,7 +18,7 @@ from tests.conftest import EXAMPLES, invoke, run_cli, snapshot
 from typer.testing import CliRunner
 
 from goaltrack.interop import exporting, importing
-from goaltrack.interop.rows import InputFormat
+from goaltrack.interop.formats import InputFormat
 from goaltrack.records.model import (
     Client,
     ClientRecord,

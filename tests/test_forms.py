@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures import forms
 from goaltrack.measures.instruments import BUILTINS
-from goaltrack.measuring import score
+from goaltrack.measures.scoring import score
 from goaltrack.records.model import EntryFlag
 
 

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from goaltrack.errors import CorruptFileError
 from goaltrack.interop import importing
-from goaltrack.interop.rows import InputFormat, detect_format, read_rows
+from goaltrack.interop.formats import InputFormat
+from goaltrack.interop.rows import detect_format, read_rows
 from goaltrack.storage.store import Store
 
 TODAY = date(2026, 11, 28)
@@ -116,7 +117,7 @@ def test_same_id_with_other_data_is_refused(home: Path) -> None:
     _import("client,goal,date,value,id\nc-9,1,2026-10-01,18,LEGACY-0001\n")
     errors = _rejected("client,goal,date,value,id\nc-9,1,2026-10-01,17,LEGACY-0001\n")
     assert len(errors) == 1
-    assert errors[0].startswith("line 2: field id: entry LEGACY-0001 already exists")
+    assert errors[0].startswith("line 2, field id: entry LEGACY-0001 already exists")
 
 
 def test_one_bad_row_writes_nothing_and_names_line_and_field(home: Path) -> None:
@@ -162,7 +163,7 @@ def test_measure_column_guards_against_wrong_goal(home: Path) -> None:
     """A measure that differs from the goal's measure is refused (scores on the wrong goal)."""
     _import(SETUP)
     errors = _rejected("client,goal,measure,date,value\nc-9,2,phq9,2026-10-01,3\n")
-    assert errors == ["line 2: field measure: goal 2 of 'c-9' is measured with ors, not phq9"]
+    assert errors == ["line 2, field measure: goal 2 of 'c-9' is measured with ors, not phq9"]
 
 
 def test_unknown_column_is_refused(home: Path) -> None:
@@ -202,7 +203,7 @@ def test_goal_number_clash_with_other_title_is_refused(home: Path) -> None:
     _import(SETUP)
     errors = _rejected("type,client,goal,kind,title\ngoal,c-9,1,coping,Something else\n")
     assert errors == [
-        "line 2: field goal: goal 1 of 'c-9' already exists with a different kind or title; "
+        "line 2, field goal: goal 1 of 'c-9' already exists with a different kind or title; "
         "use another number"
     ]
 
@@ -398,12 +399,13 @@ def test_non_utf8_input_is_refused(runner: CliRunner, tmp_path: Path) -> None:
 def test_entry_logged_meanwhile_is_kept(home: Path) -> None:
     """Changes made between checking and writing survive: the write replays under the lock."""
     from goaltrack import operations as changes
+    from goaltrack.measures.instruments import builtin_registry
 
     _import(SETUP)
     s = Store(home)
     prepared = importing.prepare(s, ENTRIES, InputFormat.CSV)
     meanwhile = changes.EntryFields(value=11, date=date(2026, 11, 1))
-    s.update("c-9", lambda r: changes.log_entry(r, 1, meanwhile))
+    s.update("c-9", lambda r: changes.log_value(r, 1, meanwhile, builtin_registry()))
     importing.commit(s, prepared)
     goal = s.load("c-9").goal(1)
     assert goal is not None

@@ -170,7 +170,7 @@ def test_malformed_user_file_names_the_file_and_problem(
 
 def test_example_caseload_fits_its_instruments() -> None:
     """Every goal of the shipped example caseload passes the instrument checks."""
-    from goaltrack.measuring import check_goal
+    from goaltrack.measures.scoring import check_goal
     from goaltrack.storage.store import Store
 
     examples = Path(__file__).resolve().parent.parent / "examples" / "caseload"

@@ -32,13 +32,3 @@ def test_help_does_not_load_exporters() -> None:
     """Building the CLI (as `goaltrack --help` does) loads no exporter and no rich."""
     loaded = _loaded_after("import goaltrack.cli.app")
     assert not loaded & {*CORE, "rich"}
-
-
-def test_cli_format_choices_mirror_the_core() -> None:
-    """The CLI's format enums (kept light for start-up) list exactly the core's formats."""
-    from goaltrack.cli.interop import ExportChoice, InputChoice
-    from goaltrack.interop.exporting import ExportFormat
-    from goaltrack.interop.rows import InputFormat
-
-    assert [c.value for c in InputChoice] == [f.value for f in InputFormat]
-    assert [c.value for c in ExportChoice] == [f.value for f in ExportFormat]

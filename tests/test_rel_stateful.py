@@ -24,6 +24,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from goaltrack import operations as changes
 from goaltrack.errors import InvalidValueError
+from goaltrack.measures.instruments import builtin_registry
 from goaltrack.records.model import GoalKind
 from goaltrack.storage.store import Store
 from reliability_figures import SECRET, record
@@ -120,7 +121,8 @@ class StoreMachine(RuleBasedStateMachine):
     @rule(title=TITLES)
     def add_goal(self, title: str) -> None:
         fields = changes.GoalFields(kind=GoalKind.COPING, title=title)
-        change = lambda r: changes.add_goal(r, fields, created=D)  # noqa: E731
+        known = builtin_registry()
+        change = lambda r: changes.add_goal(r, fields, known, default_measure=False, created=D)  # noqa: E731
         if not _title_ok(title):
             self._refused(change)
             return
@@ -138,7 +140,7 @@ class StoreMachine(RuleBasedStateMachine):
     def log(self, data: st.DataObject, value: float, note: str | None) -> None:
         number = data.draw(st.sampled_from(sorted(self.goals)))
         entry = changes.EntryFields(value=value, date=D, note=note)
-        change = lambda r: changes.log_entry(r, number, entry)  # noqa: E731
+        change = lambda r: changes.log_value(r, number, entry, builtin_registry())  # noqa: E731
         if note is not None and not _note_ok(note):
             self._refused(change)
             return
@@ -160,7 +162,7 @@ class StoreMachine(RuleBasedStateMachine):
     def edit_goal_title(self, data: st.DataObject, title: str) -> None:
         number = data.draw(st.sampled_from(sorted(self.goals)))
         fields = changes.GoalFields(title=title)
-        change = lambda r: changes.edit_goal(r, number, fields)  # noqa: E731
+        change = lambda r: changes.edit_goal(r, number, fields, builtin_registry())  # noqa: E731
         if not _title_ok(title):
             self._refused(change)
             return

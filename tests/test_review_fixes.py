@@ -43,7 +43,7 @@ def _dump(goal: dict) -> str:  # type: ignore[type-arg]
         "client": {"id": "c-9", "created": "2026-01-01", "status": "active"},
         "goals": [goal],
     }
-    return json.dumps({"format_version": 1, "kind": "goaltrack-dump", "schema_version": 1,
+    return json.dumps({"format_version": 1, "kind": "goaltrack-export", "schema_version": 1,
                        "clients": [record]})  # fmt: skip
 
 
@@ -220,7 +220,7 @@ def test_bad_date_still_shows_the_item9_warning(runner: CliRunner, home: Path) -
                     "--date", "2026-13-01")  # fmt: skip
     assert result.exit_code == 1
     assert "RISK: c-1 answered 2" in result.stderr
-    assert "not a date" in result.stderr
+    assert "date: must be a date as YYYY-MM-DD" in result.stderr
     assert snapshot(home) == before
 
 

@@ -25,6 +25,7 @@ from goaltrack.errors import (
     SchemaTooNewError,
     StoragePermissionError,
 )
+from goaltrack.measures.instruments import builtin_registry
 from goaltrack.records.model import GoalKind
 from goaltrack.storage import store
 from goaltrack.storage.store import Store, resolve_home
@@ -42,12 +43,15 @@ def _new(s: Store, client_id: str = "c-1") -> None:
 
 def _add_goal(s: Store, client_id: str = "c-1") -> int:
     fields = changes.GoalFields(kind=GoalKind.COPING, title="Use breathing skills")
-    return s.update(client_id, lambda r: changes.add_goal(r, fields, created=D))
+    return s.update(
+        client_id,
+        lambda r: changes.add_goal(r, fields, builtin_registry(), default_measure=False, created=D),
+    )
 
 
 def _log(s: Store, value: float, note: str | None = None, client_id: str = "c-1") -> str:
     entry = changes.EntryFields(value=value, date=D, note=note)
-    return s.update(client_id, lambda r: changes.log_entry(r, 1, entry))
+    return s.update(client_id, lambda r: changes.log_value(r, 1, entry, builtin_registry()))
 
 
 def test_home_resolution_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from goaltrack import operations as changes
 from goaltrack.errors import ClientNotFoundError, CorruptFileError, InvalidIdError
+from goaltrack.measures.instruments import builtin_registry
 from goaltrack.storage.store import Store
 from reliability_procs import D, client_with_goal
 
@@ -33,7 +34,7 @@ def test_file_without_final_newline_is_refused_as_truncated(home: Path) -> None:
     store = Store(home)
     client_with_goal(store)
     entry = changes.EntryFields(value=17, date=D)
-    store.update("c-1", lambda r: changes.log_entry(r, 1, entry))
+    store.update("c-1", lambda r: changes.log_value(r, 1, entry, builtin_registry()))
     path = store.path_for("c-1")
     full = path.read_bytes()
     cut = full.replace(b"value = 17\n", b"value = 1")

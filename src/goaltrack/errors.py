@@ -51,6 +51,23 @@ class InvalidValueError(InputError):
     """A value, date, kind or other field the model refuses."""
 
 
+class FieldError(InvalidValueError):
+    """One named field breaks one rule: shown as `FIELD: RULE` on the command line and as
+    `line N, field FIELD: RULE` in an import, so a value gets the same answer on every path.
+
+    The rule never quotes the value: it may be clinical text in the wrong column.
+    """
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
+        self.rule = rule
+
+
+class InvalidClientIdError(FieldError, InvalidIdError):
+    """A client id that breaks the id rule, as a field error."""
+
+
 class DataError(GoaltrackError):
     """The data cannot be trusted or reached: exit code 3."""
 

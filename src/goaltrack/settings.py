@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from goaltrack.errors import InvalidValueError
-from goaltrack.records.convert import parse_date
+from goaltrack.errors import FieldError
+from goaltrack.records.convert import parse_date, parse_number, parse_whole_number
 
 STALE_DAYS_ENV = "GOALTRACK_STALE_DAYS"
 AS_OF_ENV = "GOALTRACK_AS_OF"
@@ -29,11 +29,7 @@ def stale_days(option: int | None = None) -> int:
     if option is not None:
         return option
     text = os.environ.get(STALE_DAYS_ENV, "").strip()
-    if not text:
-        return DEFAULT_STALE_DAYS
-    if not text.isdigit() or int(text) < 1:
-        raise InvalidValueError(f"{STALE_DAYS_ENV} must be a whole number of days, at least 1")
-    return int(text)
+    return parse_whole_number(text, STALE_DAYS_ENV) if text else DEFAULT_STALE_DAYS
 
 
 def as_of() -> date:
@@ -50,12 +46,13 @@ def lock_timeout() -> float:
     text = os.environ.get(LOCK_TIMEOUT_ENV)
     if not text:
         return DEFAULT_LOCK_TIMEOUT
+    rule = FieldError(LOCK_TIMEOUT_ENV, "must be a number of seconds (0-86400)")
     try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= 86_400:  # also false for NaN
-        raise InvalidValueError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds (0-86400)")
+        seconds = float(parse_number(text, LOCK_TIMEOUT_ENV))
+    except FieldError:
+        raise rule from None
+    if not 0 <= seconds <= 86_400:
+        raise rule
     return seconds
 
 

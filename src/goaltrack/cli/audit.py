@@ -41,7 +41,7 @@ def show_audit(
     if client_id is not None:
         check_client_id(client_id)
     home = resolve_home(STATE.home)
-    log = read_events(home, client=client_id, since=parse_date(since) if since else None)
+    log = read_events(home, client=client_id, since=parse_date(since, "since") if since else None)
     rows = [{column.key: event.get(column.key) for column in AUDIT_COLUMNS} for event in log.events]
     report = Report(
         document={

@@ -18,7 +18,7 @@ from goaltrack.cli.common import (
     store,
 )
 from goaltrack.errors import EXIT_DATA
-from goaltrack.records.convert import parse_concern
+from goaltrack.records.convert import parse_concern, parse_line
 from goaltrack.records.enums import Approach, ClientStatus
 from goaltrack.render.output import Column, OutputFormat, Report, Section
 
@@ -78,6 +78,10 @@ GOAL_SUMMARY_COLUMNS = [
 SHOW_GOAL_TABLE = [*GOAL_SUMMARY_COLUMNS[:8], Column("status_word", "Outlook")]
 
 
+def _name(text: str | None) -> str | None:
+    return None if text is None else parse_line(text, "name")
+
+
 def _approaches(values: list[str] | None) -> list[Approach]:
     return [a for a in (parse_choice(Approach, v, "approach") for v in values or []) if a]
 
@@ -94,7 +98,7 @@ def new_client(
 
     record = operations.new_client_record(
         client_id,
-        name=name,
+        name=_name(name),
         concerns=[parse_concern(text) for text in concern or []],
         approaches=_approaches(approach),
         notes=read_text_argument(note),
@@ -242,7 +246,7 @@ def edit_client(
     from goaltrack import operations
 
     edit = operations.ClientEdit(
-        name=name,
+        name=_name(name),
         status=parse_choice(ClientStatus, status, "status"),
         notes=read_text_argument(note),
         set_concerns=tuple(parse_concern(text) for text in concern or []),

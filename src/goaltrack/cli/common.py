@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from goaltrack.errors import InvalidValueError
+from goaltrack.records import convert
+from goaltrack.records.convert import choices as choices
 from goaltrack.render.output import OutputFormat, Report, emit
 
 if TYPE_CHECKING:
@@ -51,19 +53,19 @@ def output(report: Report, fmt: OutputFormat, as_json: bool) -> None:
     emit(report, OutputFormat.JSON if as_json else fmt)
 
 
-def choices(enum: type[Enum]) -> str:
-    """The allowed values of an enum, for help texts and errors."""
-    return ", ".join(str(member.value) for member in enum)
-
-
 def parse_choice(enum: type[E], text: str | None, what: str) -> E | None:
-    """Parse a user-typed choice (case-insensitive); None stays None."""
-    if text is None:
-        return None
-    try:
-        return enum(text.strip().lower())
-    except ValueError:
-        raise InvalidValueError(f"unknown {what} {text!r}; use one of: {choices(enum)}") from None
+    """A typed choice through the conversion layer (case-insensitive); None stays None."""
+    return None if text is None else convert.parse_choice(text, what, enum)
+
+
+def whole_number(field: str) -> Callable[[str], int]:
+    """A typer `parser` reading a whole number (1 or more) through the conversion layer, so
+    `--session 0` gets the same message and exit code (1) as a session 0 in an import."""
+
+    def parse(text: str) -> int:
+        return convert.parse_whole_number(text, field)
+
+    return parse
 
 
 def read_text_argument(text: str | None) -> str | None:

@@ -17,6 +17,7 @@ from goaltrack.cli.common import (
     print_created,
     read_text_argument,
     store,
+    whole_number,
 )
 from goaltrack.cli.goals import GoalArg
 from goaltrack.records.convert import parse_date, parse_number
@@ -34,7 +35,10 @@ def log(
     on: Annotated[
         str | None, typer.Option("--date", help="Date measured, YYYY-MM-DD (default: today).")
     ] = None,
-    session: Annotated[int | None, typer.Option("--session", min=1, help="Session number.")] = None,
+    session: Annotated[
+        int | None,
+        typer.Option("--session", parser=whole_number("session"), help="Session number."),
+    ] = None,
     rater: Annotated[
         str | None, typer.Option("--rater", help=f"Who rated: {choices(Rater)}.")
     ] = None,
@@ -47,13 +51,12 @@ def log(
     from goaltrack import operations
 
     entry = operations.EntryFields(
-        value=parse_number(value),
-        date=parse_date(on) if on else date.today(),
+        value=parse_number(value, "value"),
+        date=parse_date(on, "date") if on else date.today(),
         session=session,
         rater=parse_choice(Rater, rater, "rater"),
         note=read_text_argument(note),
     )
-    from goaltrack import measuring
     from goaltrack.cli.instruments import registry
 
     known = registry()
@@ -61,10 +64,10 @@ def log(
     def apply(record: ClientRecord) -> tuple[str, list[str]]:
         same = [
             e.id
-            for e in operations.find_goal(record, goal).progress
+            for e in record.require_goal(goal).progress
             if e.date == entry.date and e.value == entry.value
         ]
-        return measuring.log_value(record, goal, entry, known), same
+        return operations.log_value(record, goal, entry, known), same
 
     entry_id, same = store().update(client_id, apply)
     print_created(entry_id, f"logged {value} on goal {goal} of {client_id}: entry {entry_id}")
@@ -104,7 +107,8 @@ ENTRY_COLUMNS = [
 def list_entries(
     client_id: ClientIdArg,
     goal: Annotated[
-        int | None, typer.Argument(help="Only this goal (default: every goal).")
+        int | None,
+        typer.Argument(help="Only this goal (default: every goal).", parser=whole_number("goal")),
     ] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="Only entries on or after this date.")
@@ -113,15 +117,15 @@ def list_entries(
     as_json: JsonOption = False,
 ) -> None:
     """A goal's history: every entry with its date, value, session, rater, note and id."""
-    from goaltrack import operations, views
+    from goaltrack import views
 
     record = store().load(client_id)
     goals = (
-        [operations.find_goal(record, goal)]
+        [record.require_goal(goal)]
         if goal is not None
         else sorted(record.goals, key=lambda g: g.number)
     )
-    start = parse_date(since, "--since date") if since else None
+    start = parse_date(since, "since") if since else None
     flags = {
         entry.id: [flag.value for flag in entry.flags or []] for g in goals for entry in g.progress
     }

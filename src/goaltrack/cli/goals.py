@@ -16,16 +16,19 @@ from goaltrack.cli.common import (
     parse_choice,
     print_created,
     store,
+    whole_number,
 )
 from goaltrack.errors import InvalidValueError
-from goaltrack.records.convert import parse_date, parse_number
+from goaltrack.records.convert import parse_date, parse_line, parse_measure_key, parse_number
 from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Priority
 from goaltrack.render.output import Column, OutputFormat, Report
 
 GoalArg = Annotated[
     int,
     typer.Argument(
-        help="Goal number (see `goaltrack goals ID`).", autocompletion=complete.goal_numbers
+        help="Goal number (see `goaltrack goals ID`).",
+        parser=whole_number("goal"),
+        autocompletion=complete.goal_numbers,
     ),
 ]
 MeasureOption = Annotated[
@@ -75,6 +78,10 @@ def _number(text: str | None, what: str) -> int | float | None:
     return None if text is None else parse_number(text, what)
 
 
+def _measure(text: str | None) -> str | None:
+    return None if text is None else parse_measure_key(text, "measure")
+
+
 def add_goal(
     client_id: ClientIdArg,
     kind: Annotated[str, typer.Argument(help=f"Goal kind: {choices(GoalKind)}.")],
@@ -97,22 +104,21 @@ def add_goal(
 
     fields = operations.GoalFields(
         kind=parse_choice(GoalKind, kind, "goal kind"),
-        title=title,
-        measure=measure.strip().lower() if measure else None,
+        title=parse_line(title, "title"),
+        measure=_measure(measure),
         baseline=_number(baseline, "baseline"),
         target=_number(target, "target"),
-        due=parse_date(due, "due date") if due else None,
+        due=parse_date(due, "due") if due else None,
         priority=parse_choice(Priority, priority, "priority"),
         approach=parse_choice(Approach, approach, "approach"),
     )
-    from goaltrack import measuring
     from goaltrack.cli.instruments import registry
 
     levels = parse_gas_levels(gas_level)
     known = registry()
     number = store().update(
         client_id,
-        lambda record: measuring.add_goal(record, fields, known, force=force, gas_levels=levels),
+        lambda record: operations.add_goal(record, fields, known, force=force, gas_levels=levels),
     )
     print_created(number, f"added goal {number} for {client_id}")
 
@@ -180,16 +186,15 @@ def edit_goal(
 
     fields = operations.GoalFields(
         kind=parse_choice(GoalKind, kind, "goal kind"),
-        title=title,
-        measure=measure.strip().lower() if measure else None,
+        title=None if title is None else parse_line(title, "title"),
+        measure=_measure(measure),
         baseline=_number(baseline, "baseline"),
         target=_number(target, "target"),
-        due=parse_date(due, "due date") if due else None,
+        due=parse_date(due, "due") if due else None,
         priority=parse_choice(Priority, priority, "priority"),
         status=parse_choice(GoalStatus, status, "goal status"),
         approach=parse_choice(Approach, approach, "approach"),
     )
-    from goaltrack import measuring
     from goaltrack.cli.instruments import registry
     from goaltrack.measures.instruments import builtin_registry
 
@@ -204,7 +209,7 @@ def edit_goal(
     known = registry() if checks_values else builtin_registry()
     store().update(
         client_id,
-        lambda record: measuring.edit_goal(
+        lambda record: operations.edit_goal(
             record, goal, fields, known, clear=clear or [], force=force, gas_levels=levels
         ),
     )

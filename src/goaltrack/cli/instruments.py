@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from goaltrack.cli.common import FormatOption, JsonOption, output, store
+from goaltrack.records.convert import parse_measure_key
 from goaltrack.render.output import Column, OutputFormat, Report, Section
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def list_instruments(
         )
         output(report, fmt, as_json)
         return
-    instrument = known.require(key.strip().lower())
+    instrument = known.require(parse_measure_key(key, "instrument"))
     row = instrument_row(instrument)
     rc = row["reliable_change"]
     rc_text = None

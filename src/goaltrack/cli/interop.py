@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,25 +16,8 @@ import typer
 from goaltrack.cli import complete
 from goaltrack.cli.common import FormatOption, JsonOption, output, store
 from goaltrack.errors import EXIT_DATA, InvalidValueError
+from goaltrack.interop.formats import ExportFormat, InputFormat
 from goaltrack.render.output import Column, OutputFormat, Report
-
-
-class InputChoice(StrEnum):
-    """`import --input-format` (mirrors goaltrack.interop.rows.InputFormat, loaded lazily)."""
-
-    CSV = "csv"
-    JSONL = "jsonl"
-    JSON = "json"
-
-
-class ExportChoice(StrEnum):
-    """`export --format` (mirrors goaltrack.interop.exporting.ExportFormat, loaded lazily)."""
-
-    JSON = "json"
-    JSONL = "jsonl"
-    CSV = "csv"
-    FHIR = "fhir"
-
 
 MAX_ERRORS_SHOWN = 20
 PROGRESS_MIN_ROWS = 2000
@@ -58,7 +40,7 @@ def import_data(
         ),
     ] = "-",
     input_format: Annotated[
-        InputChoice | None,
+        InputFormat | None,
         typer.Option(
             "--input-format",
             case_sensitive=False,
@@ -77,10 +59,10 @@ def import_data(
 ) -> None:
     """Import progress entries (and new clients and goals) in bulk, all or nothing."""
     from goaltrack.interop import importing
-    from goaltrack.interop.rows import InputFormat, detect_format
+    from goaltrack.interop.rows import detect_format
 
     text = _read_input(source)
-    chosen = InputFormat(input_format.value) if input_format else detect_format(source, text)
+    chosen = input_format or detect_format(source, text)
     the_store = store()
     show_bar = sys.stderr.isatty() and text.count("\n") > PROGRESS_MIN_ROWS
     with _ProgressBar(show_bar) as progress:
@@ -137,7 +119,7 @@ def export(
         bool, typer.Option("--all", help="Export every client, whatever their status.")
     ] = False,
     fmt: Annotated[
-        ExportChoice,
+        ExportFormat,
         typer.Option(
             "--format",
             "-f",
@@ -145,7 +127,7 @@ def export(
             help="json (full, lossless, re-importable), csv or jsonl (one row per entry), "
             "fhir (FHIR R4 Bundle).",
         ),
-    ] = ExportChoice.JSON,
+    ] = ExportFormat.JSON,
     out: Annotated[
         str | None,
         typer.Option("--output", "-o", help="Write to this file (mode 0600) instead of stdout."),
@@ -165,12 +147,11 @@ def export(
     from goaltrack.interop import exporting
     from goaltrack.render.output import to_json, write_csv
 
-    chosen = exporting.ExportFormat(fmt.value)
     selection = exporting.select(store(), client_ids or [], everyone)
     buffer = io.StringIO()
-    if chosen is exporting.ExportFormat.JSON:
+    if fmt is ExportFormat.JSON:
         buffer.write(to_json(exporting.dump_document(selection.records)) + "\n")
-    elif chosen is exporting.ExportFormat.FHIR:
+    elif fmt is ExportFormat.FHIR:
         from goaltrack.cli.instruments import registry
         from goaltrack.interop import fhir
 
@@ -179,7 +160,7 @@ def export(
         buffer.write(to_json(document) + "\n")
     else:
         rows = exporting.tidy_rows(selection.records, notes=not no_notes)
-        if chosen is exporting.ExportFormat.CSV:
+        if fmt is ExportFormat.CSV:
             write_csv(rows, list(exporting.ENTRY_COLUMNS), buffer)
         else:
             from goaltrack.render.output import OutputFormat as Fmt

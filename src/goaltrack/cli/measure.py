@@ -17,16 +17,16 @@ from goaltrack.cli.common import (
     parse_choice,
     read_text_argument,
     store,
+    whole_number,
 )
 from goaltrack.cli.instruments import registry
 from goaltrack.errors import InvalidValueError
-from goaltrack.records.convert import parse_date, parse_number
+from goaltrack.records.convert import parse_date, parse_measure_key, parse_number
 from goaltrack.records.enums import EntryFlag, Rater
 from goaltrack.render.output import Column, OutputFormat, Report
 
 if TYPE_CHECKING:
-    from goaltrack import measuring
-    from goaltrack.measures import forms
+    from goaltrack.measures import forms, scoring
     from goaltrack.measures.instruments import Instrument
 
 BACK = {"b", "back"}
@@ -40,7 +40,11 @@ def measure(
     ],
     goal: Annotated[
         int | None,
-        typer.Option("--goal", help="Log to this goal (default: every active goal it measures)."),
+        typer.Option(
+            "--goal",
+            parser=whole_number("goal"),
+            help="Log to this goal (default: every active goal it measures).",
+        ),
     ] = None,
     on: Annotated[
         str | None, typer.Option("--date", help="Date given, YYYY-MM-DD (default: today).")
@@ -56,7 +60,9 @@ def measure(
         str | None,
         typer.Option("--total", help="The total only (ORS, CORE-10 and scales without items)."),
     ] = None,
-    session: Annotated[int | None, typer.Option("--session", min=1, help="Session.")] = None,
+    session: Annotated[
+        int | None, typer.Option("--session", parser=whole_number("session"), help="Session.")
+    ] = None,
     rater: Annotated[
         str | None, typer.Option("--rater", help=f"Who rated: {choices(Rater)}.")
     ] = None,
@@ -68,9 +74,10 @@ def measure(
 ) -> None:
     """Administer an instrument (interactively on a terminal, else from --responses or stdin),
     score it, and log the total to the client's goals measured by it."""
-    from goaltrack import measuring
+    from goaltrack import operations
+    from goaltrack.measures import scoring
 
-    instrument = registry().require(instrument_key.strip().lower())
+    instrument = registry().require(parse_measure_key(instrument_key, "instrument"))
     given_total = parse_number(total, "total") if total is not None else None
     reads_stdin = responses == "-" or (
         responses is None and given_total is None and not sys.stdin.isatty()
@@ -84,7 +91,7 @@ def measure(
     setup_error: InvalidValueError | None = None
     on_date = date.today()
     try:
-        on_date = parse_date(on) if on else on_date
+        on_date = parse_date(on, "date") if on else on_date
         if on_date > date.today():
             raise InvalidValueError(f"date {on_date.isoformat()} is in the future")
         rater_value = parse_choice(Rater, rater, "rater")
@@ -93,10 +100,10 @@ def measure(
     if responses is None and given_total is None and not reads_stdin:
         if setup_error is not None:
             raise setup_error
-        measuring.target_goals(store().load(client_id), instrument.key, goal, instrument.per_goal)
+        scoring.target_goals(store().load(client_id), instrument.key, goal, instrument.per_goal)
     answers = _answers(instrument, responses, given_total)
-    value, flags = measuring.score(instrument, answers, given_total)
-    administration = measuring.Administration(
+    value, flags = scoring.score(instrument, answers, given_total)
+    administration = scoring.Administration(
         client=client_id,
         instrument=instrument.key,
         date=on_date,
@@ -112,7 +119,7 @@ def measure(
         entry_note = read_text_argument(note)
         store().update(
             client_id,
-            lambda record: measuring.record_administration(
+            lambda record: operations.record_administration(
                 record,
                 administration,
                 goal,
@@ -138,7 +145,7 @@ def _answers(
             f"{instrument.key} is totals only: its licence or the lack of item texts forbids "
             f"item-by-item administration; give --total (e.g. --total {instrument.max:g})"
         )
-    from goaltrack.measuring import require_form
+    from goaltrack.measures.scoring import require_form
 
     form = require_form(instrument.key)
     if responses is not None and responses != "-":
@@ -194,7 +201,7 @@ def _has_abbrevs(form: forms.Form) -> bool:
     return any(option.abbrev for option in form.options)
 
 
-def _warn_risk(client_id: str, administration: measuring.Administration, saved: bool) -> None:
+def _warn_risk(client_id: str, administration: scoring.Administration, saved: bool) -> None:
     """The prominent stderr warning for an endorsed PHQ-9 item 9."""
     from goaltrack.measures.forms import get_form
 
@@ -218,7 +225,7 @@ def _warn_risk(client_id: str, administration: measuring.Administration, saved: 
 
 
 def _report(
-    administration: measuring.Administration,
+    administration: scoring.Administration,
     instrument: Instrument,
     fmt: OutputFormat,
     as_json: bool,

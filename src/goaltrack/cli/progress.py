@@ -14,7 +14,7 @@ import typer
 
 from goaltrack import settings
 from goaltrack.cli.clients import ClientIdArg
-from goaltrack.cli.common import FormatOption, JsonOption, output, store
+from goaltrack.cli.common import FormatOption, JsonOption, output, store, whole_number
 from goaltrack.errors import InvalidValueError
 from goaltrack.render.output import Column, OutputFormat, Report
 
@@ -27,7 +27,7 @@ StaleDaysOption = Annotated[
     int | None,
     typer.Option(
         "--stale-days",
-        min=1,
+        parser=whole_number("stale-days"),
         help=f"Call a goal stale after this many days without an entry "
         f"(default: ${settings.STALE_DAYS_ENV}, else {settings.DEFAULT_STALE_DAYS}).",
         show_default=False,
@@ -80,7 +80,8 @@ def gas_footnote(gas: dict[str, Any] | None) -> list[str]:
 def show_progress(
     client_id: ClientIdArg,
     goal: Annotated[
-        int | None, typer.Argument(help="Only this goal (default: every goal).")
+        int | None,
+        typer.Argument(help="Only this goal (default: every goal).", parser=whole_number("goal")),
     ] = None,
     chart: Annotated[
         bool, typer.Option("--chart", help="Draw a chart of each goal's values over time.")
@@ -101,7 +102,7 @@ def show_progress(
     as_json: JsonOption = False,
 ) -> None:
     """Where each goal stands: change, reliable and clinical change, trend, and an outlook."""
-    from goaltrack import operations, views
+    from goaltrack import views
     from goaltrack.cli.instruments import registry
     from goaltrack.measures import safety
     from goaltrack.records.convert import parse_date
@@ -114,10 +115,10 @@ def show_progress(
         raise InvalidValueError("--chart draws for people; leave out --format/--json")
     if since is not None and not chart:
         raise InvalidValueError("--since limits the chart; add --chart")
-    since_date = parse_date(since, "--since") if since is not None else None
+    since_date = parse_date(since, "since") if since is not None else None
     record = store().load(client_id)
     selected = (
-        [operations.find_goal(record, goal)]
+        [record.require_goal(goal)]
         if goal is not None
         else sorted(record.goals, key=lambda g: g.number)
     )

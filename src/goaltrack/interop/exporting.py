@@ -8,25 +8,16 @@ Output is deterministic (clients by id, no timestamps): exporting twice gives th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from goaltrack.errors import DataError, GoaltrackError, InvalidValueError
-from goaltrack.interop.importing import DUMP_FORMAT_VERSION, DUMP_KIND
+from goaltrack.interop.formats import DUMP_FORMAT_VERSION, DUMP_KIND
+from goaltrack.records.convert import check_client_id
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord
-from goaltrack.storage.store import Store, check_client_id, scan
+from goaltrack.storage.store import Store, scan
 from goaltrack.views import entry_rows
 
 ENTRY_COLUMNS = ("client", "goal", "measure", "id", "date", "value", "session", "rater", "note")
-
-
-class ExportFormat(StrEnum):
-    """What `export` writes."""
-
-    JSON = "json"
-    JSONL = "jsonl"
-    CSV = "csv"
-    FHIR = "fhir"
 
 
 @dataclass

@@ -11,7 +11,6 @@ edited by an import.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 from collections.abc import Callable
@@ -21,30 +20,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from goaltrack import measuring, operations
+from goaltrack import operations
 from goaltrack.errors import (
     ClientExistsError,
     ClientNotFoundError,
     CorruptFileError,
+    FieldError,
     GoaltrackError,
     InputError,
     InvalidValueError,
 )
-from goaltrack.interop.rows import (
-    ClientOp,
-    EntryOp,
-    GoalOp,
-    InputFormat,
-    RowError,
-    read_rows,
-)
+from goaltrack.interop.formats import DUMP_FORMAT_VERSION, DUMP_KIND, InputFormat
+from goaltrack.interop.rows import ClientOp, EntryOp, GoalOp, RowError, read_rows
 from goaltrack.measures.instruments import Registry, load_registry
+from goaltrack.measures.scoring import answer_problems, check_goal
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
 from goaltrack.storage.store import Store, migrate
-
-#: Version of the `export -f json` document; `import` reads this version and older.
-DUMP_FORMAT_VERSION = 1
-DUMP_KIND = "goaltrack-export"
 
 #: Called as progress(phase, done, total) while checking and writing; phase is "check" or "write".
 Progress = Callable[[str, int, int], None]
@@ -252,6 +243,8 @@ def _dump_plans(text: str) -> tuple[list[ClientPlan], list[RowError], int]:
             [RowError("input", f"format_version must be an integer up to {DUMP_FORMAT_VERSION}")],
             0,
         )
+    if document.get("kind") != DUMP_KIND:
+        return [], [RowError("input", f"not a goaltrack export: kind must be {DUMP_KIND!r}")], 0
     plans: dict[str, ClientPlan] = {}
     for index, item in enumerate(document["clients"]):
         where = f"clients[{index}]"
@@ -310,15 +303,14 @@ def _apply_plan(
             record = operations.new_client_record(
                 op.client_id,
                 name=op.name,
+                status=op.status,
                 concerns=op.concerns,
                 approaches=op.approaches,
                 notes=op.notes,
                 created=op.created,
             )
-            if op.status is not None:
-                record.client.status = op.status
         except GoaltrackError as error:
-            errors.append(RowError(f"line {op.line}", error.message))
+            errors.append(_row_error(op.line, error))
             return None, ClientResult(plan.client_id, "create")
         action = "create"
     else:
@@ -348,7 +340,7 @@ def check_dumped(record: ClientRecord, rules: Rules, where: str, errors: list[Ro
     today = date.today()
     for goal in record.goals:
         try:
-            measuring.check_goal(goal, rules.registry, rules.force)
+            check_goal(goal, rules.registry, rules.force)
         except GoaltrackError as error:
             errors.append(RowError(where, f"goal {goal.number}: {error.message}"))
         for entry in goal.progress:
@@ -356,7 +348,7 @@ def check_dumped(record: ClientRecord, rules: Rules, where: str, errors: list[Ro
                 errors.append(
                     RowError(where, f"entry {entry.id}: date {entry.date} is in the future")
                 )
-        for problem in measuring.answer_problems(goal, rules.registry):
+        for problem in answer_problems(goal, rules.registry):
             errors.append(RowError(where, problem))
 
 
@@ -371,7 +363,7 @@ def _apply_changes(
         try:
             result.goals_added += _apply_goal(record, goal_op, rules)
         except GoaltrackError as error:
-            errors.append(RowError(f"line {goal_op.line}", error.message))
+            errors.append(_row_error(goal_op.line, error))
     ids = {entry.id: (goal.number, entry) for goal in record.goals for entry in goal.progress}
     keys = {
         (goal.number, entry.date, entry.value, entry.session, entry.rater, entry.note)
@@ -382,7 +374,7 @@ def _apply_changes(
         try:
             added = _apply_entry(record, op, rules, ids, keys)
         except GoaltrackError as error:
-            errors.append(RowError(f"line {op.line}", error.message))
+            errors.append(_row_error(op.line, error))
             continue
         if added:
             result.entries_added += 1
@@ -393,24 +385,37 @@ def _apply_changes(
     return result
 
 
+#: A row's column where the model's field has another name.
+_COLUMN_OF_FIELD = {"notes": "note"}
+
+
+def _row_error(line: int, error: GoaltrackError) -> RowError:
+    """An error met while applying a row: `line N, field F: RULE` when it is about one field."""
+    if isinstance(error, FieldError):
+        column = _COLUMN_OF_FIELD.get(error.field, error.field)
+        return RowError(f"line {line}, field {column}", error.rule)
+    return RowError(f"line {line}", error.message)
+
+
 def _apply_goal(record: ClientRecord, op: GoalOp, rules: Rules) -> int:
     """Add the goal unless a goal with its number exists (which must then be the same goal)."""
     existing = record.goal(op.number)
     if existing is not None:
-        title = op.fields.title or ""
-        if existing.title.casefold() != title.casefold() or existing.kind != op.fields.kind:
-            raise InvalidValueError(
-                f"field goal: goal {op.number} of {op.client_id!r} already exists with a "
-                "different kind or title; use another number"
+        if op.fields.kind is None or not existing.matches(op.fields.kind, op.fields.title or ""):
+            raise FieldError(
+                "goal",
+                f"goal {op.number} of {op.client_id!r} already exists with a different kind "
+                "or title; use another number",
             )
         return 0
-    fields = dataclasses.replace(op.fields)  # add_goal fills in a default measure
-    number = measuring.add_goal(
-        record, fields, rules.registry, force=rules.force, created=op.created
+    operations.add_goal(
+        record,
+        op.fields,
+        rules.registry,
+        number=op.number,
+        force=rules.force,
+        created=op.created,
     )
-    if number != op.number:
-        goal = operations.find_goal(record, number)
-        goal.number = op.number
     return 1
 
 
@@ -422,11 +427,11 @@ def _apply_entry(
     keys: set[tuple[Any, ...]],
 ) -> bool:
     """Log the entry unless it is already there; True when it was added."""
-    goal = operations.find_goal(record, op.goal)
+    goal = record.require_goal(op.goal)
     if op.measure is not None and goal.measure is not None and op.measure != goal.measure:
-        raise InvalidValueError(
-            f"field measure: goal {op.goal} of {op.client_id!r} is measured with "
-            f"{goal.measure}, not {op.measure}"
+        raise FieldError(
+            "measure",
+            f"goal {op.goal} of {op.client_id!r} is measured with {goal.measure}, not {op.measure}",
         )
     # Rater and note are part of the match: a client's and a therapist's rating of the same
     # value on the same day are two entries, not one.
@@ -435,18 +440,16 @@ def _apply_entry(
         number, entry = ids[op.entry_id]
         present = (number, entry.date, entry.value, entry.session, entry.rater, entry.note)
         if present != key:
-            raise InvalidValueError(
-                f"field id: entry {op.entry_id} already exists with a different goal, date, "
-                "value, session, rater or note"
+            raise FieldError(
+                "id",
+                f"entry {op.entry_id} already exists with a different goal, date, value, "
+                "session, rater or note",
             )
         return False
     if op.entry_id is None and key in keys:
         return False
-    new_id = measuring.log_value(record, op.goal, op.entry, rules.registry)
-    entry = goal.progress[-1]
-    if op.entry_id is not None and entry.id == new_id:
-        entry.id = op.entry_id
-    ids[entry.id] = (op.goal, entry)
+    new_id = operations.log_value(record, op.goal, op.entry, rules.registry, entry_id=op.entry_id)
+    ids[new_id] = (op.goal, goal.progress[-1])
     keys.add(key)
     return True
 
@@ -475,7 +478,7 @@ def _merge(
             result.goals_added += 1
             result.entries_added += len(goal.progress)
             continue
-        if mine.title != goal.title or mine.kind != goal.kind:
+        if not mine.matches(goal.kind, goal.title):
             errors.append(
                 RowError(where, f"goal {goal.number} exists with a different kind or title")
             )

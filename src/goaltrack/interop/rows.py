@@ -1,27 +1,45 @@
 """Reading bulk-import input: CSV or JSON Lines rows into typed operations, with line numbers.
 
 A row is a progress entry unless its `type` says `client` or `goal` (docs/formats.md,
-'import'). Every field is checked here for its shape (number, date, choice); whether it fits
-the client's data (goal exists, value in range, date not in the future) is checked when the
-operation is applied to the record, by the same core functions the CLI uses.
+'import'). This module reads rows (CSV or JSON Lines into column dicts, header checks, line
+numbers) and turns each into an operation; every cell goes through the converters of
+`goaltrack.records.convert`, the same ones the command line uses, so a value gets the same
+answer typed or imported. Whether it fits the client's data (goal exists, value in range,
+date not in the future) is checked when the operation is applied, by `goaltrack.operations`.
 
-Error messages name the line and the field and never quote a cell: a shifted CSV column can
-put note text where a number was expected, and stderr often ends up in logs.
+Error messages name the line and the field (`line N, field F: RULE`) and never quote a cell:
+a shifted CSV column can put note text where a number was expected, and stderr often ends up
+in logs.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum, StrEnum
-from typing import Any, TypeVar
+from enum import StrEnum
+from typing import Any
 
+from goaltrack.errors import FieldError
+from goaltrack.interop.formats import InputFormat
 from goaltrack.operations import EntryFields, GoalFields
-from goaltrack.records.model import (
-    ENTRY_ID_PATTERN,
-    MEASURE_KEY_PATTERN,
+from goaltrack.records.convert import (
+    parse_approaches,
+    parse_choice,
+    parse_client_id,
+    parse_concerns,
+    parse_date,
+    parse_entry_id,
+    parse_line,
+    parse_measure_key,
+    parse_note,
+    parse_number,
+    parse_whole_number,
+)
+from goaltrack.records.enums import (
     Approach,
     ClientStatus,
     GoalKind,
@@ -29,21 +47,24 @@ from goaltrack.records.model import (
     Priority,
     Rater,
     Severity,
-    is_valid_client_id,
 )
 
-E = TypeVar("E", bound=Enum)
-
-_INTEGER = re.compile(r"[+-]?\d+")
-_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)")
-
-
-class InputFormat(StrEnum):
-    """What `import` reads: rows as CSV or JSON Lines, or a full JSON dump from `export`."""
-
-    CSV = "csv"
-    JSONL = "jsonl"
-    JSON = "json"
+__all__ = [
+    "KNOWN_COLUMNS",
+    "REQUIRED",
+    "ROW_FIELDS",
+    "ClientOp",
+    "EntryOp",
+    "GoalOp",
+    "InputFormat",
+    "Op",
+    "ParsedRows",
+    "RowError",
+    "RowType",
+    "detect_format",
+    "parse_row",
+    "read_rows",
+]
 
 
 class RowType(StrEnum):
@@ -142,13 +163,6 @@ class ParsedRows:
     rows: int = 0
 
 
-class _FieldError(Exception):
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field_name = field_name
-        self.message = message
-
-
 def detect_format(name: str | None, text: str) -> InputFormat:
     """The input format from the file's extension, else from its first character."""
     if name and name != "-":
@@ -186,9 +200,6 @@ def read_rows(text: str, fmt: InputFormat) -> ParsedRows:
 
 
 def _csv_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]]]:
-    import csv
-    import io
-
     text = text.removeprefix("\ufeff")
     header_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=header_line.count)
@@ -297,17 +308,17 @@ def parse_row(line: int, row: dict[str, Any]) -> Op:
     where = f"line {line}"
     errors: list[RowError] = []
 
-    def get(name: str, convert: Any, *args: Any) -> Any:
+    def get(name: str, convert: Callable[..., Any], *args: Any) -> Any:
         if name not in row:
             return None
         try:
-            return convert(name, row[name], *args)
-        except _FieldError as error:
-            errors.append(RowError(f"{where}, field {error.field_name}", error.message))
+            return convert(row[name], name, *args)
+        except FieldError as error:
+            errors.append(RowError(f"{where}, field {error.field}", error.rule))
             return None
 
-    row_type = get("type", _choice, RowType) or RowType.ENTRY
-    client_id = get("client", _client_id)
+    row_type = get("type", parse_choice, RowType) or RowType.ENTRY
+    client_id = get("client", parse_client_id)
     if "client" not in row:
         errors.append(RowError(f"{where}, field client", "missing"))
     for name in row:
@@ -330,171 +341,54 @@ def parse_row(line: int, row: dict[str, Any]) -> Op:
     return op
 
 
-def _entry_op(line: int, client_id: str | None, get: Any) -> EntryOp | None:
-    goal = get("goal", _integer)
-    on = get("date", _date)
-    value = get("value", _number)
-    session = get("session", _integer)
-    rater = get("rater", _choice, Rater)
-    note = get("note", _note)
+Getter = Callable[..., Any]
+
+
+def _entry_op(line: int, client_id: str | None, get: Getter) -> EntryOp | None:
+    goal = get("goal", parse_whole_number)
+    on = get("date", parse_date)
+    value = get("value", parse_number)
+    session = get("session", parse_whole_number)
+    rater = get("rater", parse_choice, Rater)
+    note = get("note", parse_note)
     entry = None
     if on is not None and value is not None:
         entry = EntryFields(value=value, date=on, session=session, rater=rater, note=note)
-    entry_id = get("id", _entry_id)
-    measure = get("measure", _measure)
+    entry_id = get("id", parse_entry_id)
+    measure = get("measure", parse_measure_key)
     if client_id is None or goal is None or entry is None:
         return None
     return EntryOp(line, client_id, goal, entry, entry_id, measure)
 
 
-def _goal_op(line: int, client_id: str | None, get: Any) -> GoalOp | None:
-    number = get("goal", _integer)
+def _goal_op(line: int, client_id: str | None, get: Getter) -> GoalOp | None:
+    number = get("goal", parse_whole_number)
     fields = GoalFields(
-        kind=get("kind", _choice, GoalKind),
-        title=get("title", _text),
-        measure=get("measure", _measure),
-        baseline=get("baseline", _number),
-        target=get("target", _number),
-        due=get("due", _date),
-        priority=get("priority", _choice, Priority),
-        status=get("status", _choice, GoalStatus),
-        approach=get("approach", _choice, Approach),
+        kind=get("kind", parse_choice, GoalKind),
+        title=get("title", parse_line),
+        measure=get("measure", parse_measure_key),
+        baseline=get("baseline", parse_number),
+        target=get("target", parse_number),
+        due=get("due", parse_date),
+        priority=get("priority", parse_choice, Priority),
+        status=get("status", parse_choice, GoalStatus),
+        approach=get("approach", parse_choice, Approach),
     )
-    created = get("created", _date)
+    created = get("created", parse_date)
     if client_id is None or number is None or fields.kind is None or fields.title is None:
         return None
     return GoalOp(line, client_id, number, fields, created)
 
 
-def _client_op(line: int, client_id: str | None, get: Any) -> ClientOp | None:
+def _client_op(line: int, client_id: str | None, get: Getter) -> ClientOp | None:
     op = ClientOp(
         line=line,
         client_id=client_id or "",
-        name=get("name", _text),
-        status=get("status", _choice, ClientStatus),
-        created=get("created", _date),
-        concerns=tuple(get("concerns", _concerns) or ()),
-        approaches=tuple(get("approaches", _approaches) or ()),
-        notes=get("note", _note),
+        name=get("name", parse_line),
+        status=get("status", parse_choice, ClientStatus),
+        created=get("created", parse_date),
+        concerns=tuple(get("concerns", parse_concerns) or ()),
+        approaches=tuple(get("approaches", parse_approaches) or ()),
+        notes=get("note", parse_note),
     )
     return op if client_id is not None else None
-
-
-# ---- field converters: (field name, raw value) -> typed value, or _FieldError ------------
-
-
-def _as_text(name: str, value: Any) -> str:
-    if isinstance(value, bool | dict | list):
-        raise _FieldError(name, "must be text")
-    return str(value)
-
-
-def _text(name: str, value: Any) -> str:
-    text = _as_text(name, value).strip()
-    if not text:
-        raise _FieldError(name, "is blank")
-    return text
-
-
-def _note(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise _FieldError(name, "must be text")
-    return value
-
-
-def _client_id(name: str, value: Any) -> str:
-    text = _as_text(name, value).strip()
-    if not is_valid_client_id(text):
-        raise _FieldError(
-            name,
-            "not a valid client id (1-64 of a-z, 0-9, '-', '_', starting with a letter or digit)",
-        )
-    return text
-
-
-def _entry_id(name: str, value: Any) -> str:
-    text = _as_text(name, value).strip()
-    if ENTRY_ID_PATTERN.fullmatch(text) is None:
-        raise _FieldError(name, "not a valid entry id (1-64 letters, digits, '-' or '_')")
-    return text
-
-
-def _measure(name: str, value: Any) -> str:
-    text = _as_text(name, value).strip().lower()
-    if MEASURE_KEY_PATTERN.fullmatch(text) is None:
-        raise _FieldError(name, "not a valid measure key (e.g. phq9, gad7, gbo)")
-    return text
-
-
-def _integer(name: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise _FieldError(name, "must be a whole number")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-        value = int(value.strip())
-    if not isinstance(value, int):
-        raise _FieldError(name, "must be a whole number")
-    if value < 1:
-        raise _FieldError(name, "must be 1 or more")
-    return value
-
-
-def _number(name: str, value: Any) -> int | float:
-    if isinstance(value, bool):
-        raise _FieldError(name, "must be a number")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise _FieldError(name, "must be a finite number")
-        return value
-    text = str(value).strip() if isinstance(value, str) else ""
-    if _INTEGER.fullmatch(text):
-        return int(text)
-    if _DECIMAL.fullmatch(text):
-        number = float(text)
-        return int(number) if number.is_integer() else number
-    raise _FieldError(name, "must be a number (use a dot for decimals, e.g. 6.5)")
-
-
-def _date(name: str, value: Any) -> date:
-    text = value.strip() if isinstance(value, str) else ""
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise _FieldError(name, "must be a date as YYYY-MM-DD") from None
-
-
-def _choice(name: str, value: Any, enum: type[E]) -> E:
-    text = _as_text(name, value).strip().lower()
-    try:
-        return enum(text)
-    except ValueError:
-        allowed = ", ".join(str(member.value) for member in enum)
-        raise _FieldError(name, f"must be one of: {allowed}") from None
-
-
-def _items(name: str, value: Any) -> list[str]:
-    if isinstance(value, list):
-        if not all(isinstance(item, str) for item in value):
-            raise _FieldError(name, "must be a list of text")
-        return [item.strip() for item in value if item.strip()]
-    return [item.strip() for item in _as_text(name, value).split(";") if item.strip()]
-
-
-def _concerns(name: str, value: Any) -> list[tuple[str, Severity | None]]:
-    concerns: list[tuple[str, Severity | None]] = []
-    for item in _items(name, value):
-        label, _, severity = item.rpartition(":") if ":" in item else (item, "", "")
-        label = label.strip()
-        if not label:
-            raise _FieldError(name, "each concern needs a name: NAME[:SEVERITY];...")
-        concerns.append((label, _choice(name, severity, Severity) if severity.strip() else None))
-    return concerns
-
-
-def _approaches(name: str, value: Any) -> list[Approach]:
-    return [_choice(name, item, Approach) for item in _items(name, value)]

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from goaltrack.records.enums import GAS_KEY
 from goaltrack.records.model import Goal, GoalStatus, Priority
 
-GAS_MEASURE = "gas"
 RHO = 0.3
 PRIORITY_WEIGHTS: Mapping[Priority, float] = {
     Priority.HIGH: 3.0,
@@ -73,7 +73,7 @@ def client_gas(goals: Iterable[Goal], weighting: str = "equal") -> GasSummary | 
     scored: list[tuple[int, int | float, float]] = []
     unscored: list[int] = []
     for goal in sorted(goals, key=lambda g: g.number):
-        if goal.measure != GAS_MEASURE or goal.status is GoalStatus.DROPPED:
+        if goal.measure != GAS_KEY or goal.status is GoalStatus.DROPPED:
             continue
         ordered = goal.entries_in_order()
         if not ordered:

@@ -17,7 +17,14 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from goaltrack.errors import InstrumentsFileError, InvalidValueError
-from goaltrack.records.model import MEASURE_KEY_PATTERN, GoalKind, describe_validation_error
+from goaltrack.records.convert import is_measure_key
+from goaltrack.records.enums import GAS_KEY, PHQ9_KEY
+from goaltrack.records.model import (
+    MAGNITUDE_RULE,
+    MAX_MAGNITUDE,
+    GoalKind,
+    describe_validation_error,
+)
 
 Z_RELIABLE = 1.96
 
@@ -71,8 +78,8 @@ class Instrument(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Instrument:
-        if max(abs(self.min), abs(self.max)) > 10**12:  # the bound the model puts on values
-            raise ValueError("min and max must lie between -1e12 and 1e12")
+        if max(abs(self.min), abs(self.max)) > MAX_MAGNITUDE:  # the model's bound on values
+            raise ValueError(f"min and max {MAGNITUDE_RULE}")
         if self.min >= self.max:
             raise ValueError("min must be below max")
         for band in self.bands:
@@ -87,8 +94,7 @@ class Instrument(BaseModel):
         if self.reliable_change is not None:
             return self.reliable_change
         if self.sd is not None and self.reliability is not None:
-            standard_error = self.sd * math.sqrt(1 - self.reliability)
-            return Z_RELIABLE * math.sqrt(2 * standard_error**2)
+            return Z_RELIABLE * standard_error_of_difference(self.sd, self.reliability)
         return None
 
     def band_for(self, value: float) -> str | None:
@@ -112,6 +118,16 @@ class Instrument(BaseModel):
             raise InvalidValueError(f"{what} {_fmt(value)} must be a whole number for {self.key}")
 
 
+def standard_error_of_difference(sd: float, reliability: float) -> float:
+    """S_diff of Jacobson & Truax (1991): sqrt(2 * S_E^2), where S_E = SD * sqrt(1 - r).
+
+    The one place the formula is written: the Reliable Change Index divides a change by it,
+    and the smallest reliable change is 1.96 times it.
+    """
+    standard_error = sd * math.sqrt(1 - reliability)
+    return math.sqrt(2 * standard_error**2)
+
+
 def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
@@ -126,7 +142,7 @@ BUILTINS: dict[str, Instrument] = {
     instrument.key: instrument
     for instrument in (
         Instrument(
-            key="phq9",
+            key=PHQ9_KEY,
             name="Patient Health Questionnaire-9",
             min=0,
             max=27,
@@ -243,7 +259,7 @@ BUILTINS: dict[str, Instrument] = {
             "could not be confirmed, so none is set.",
         ),
         Instrument(
-            key="gas",
+            key=GAS_KEY,
             name="Goal Attainment Scaling level",
             min=-2,
             max=2,
@@ -274,7 +290,7 @@ BUILTINS: dict[str, Instrument] = {
 }
 
 DEFAULT_MEASURE: dict[GoalKind, str] = {
-    GoalKind.SYMPTOM_REDUCTION: "phq9",
+    GoalKind.SYMPTOM_REDUCTION: PHQ9_KEY,
     GoalKind.TRAUMA_RESOLUTION: "pcl5",
     GoalKind.SELF_ESTEEM: "rses",
     GoalKind.COPING: "gbo",
@@ -376,7 +392,7 @@ def parse_user_instruments(raw: bytes, path: Path) -> list[Instrument]:
                 f"{where} must be a table of instrument fields, e.g. [{key}] with name, min, "
                 "max, better"
             )
-        if MEASURE_KEY_PATTERN.fullmatch(key) is None:
+        if not is_measure_key(key):
             raise InstrumentsFileError(
                 f"{where}: an instrument key must be 1-32 characters of a-z, 0-9, '-' or '_'"
             )

@@ -8,14 +8,18 @@ docs/outcomes.md.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from goaltrack import settings
-from goaltrack.measures.instruments import Z_RELIABLE, Direction, Instrument
+from goaltrack.measures.instruments import (
+    Z_RELIABLE,
+    Direction,
+    Instrument,
+    standard_error_of_difference,
+)
 from goaltrack.measures.trend import Trend, fit_trend, projected_date
 from goaltrack.records.model import Goal, GoalStatus
 
@@ -104,10 +108,9 @@ def improvement(
 def jacobson_truax_rci(before: float, after: float, sd: float, reliability: float) -> float:
     """The Reliable Change Index (Jacobson & Truax 1991): (after - before) / S_diff.
 
-    S_E = SD * sqrt(1 - reliability); S_diff = sqrt(2 * S_E^2). Reliable when |RCI| > 1.96.
+    S_diff is `standard_error_of_difference`. Reliable when |RCI| > 1.96.
     """
-    standard_error = sd * math.sqrt(1 - reliability)
-    return (after - before) / math.sqrt(2 * standard_error**2)
+    return (after - before) / standard_error_of_difference(sd, reliability)
 
 
 def reliable_change(

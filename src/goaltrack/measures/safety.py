@@ -1,8 +1,8 @@
 """The safety flag: PHQ-9 item 9 endorsed, open until a later PHQ-9 clears it.
 
 Pure logic over a client record (no I/O), so `show`, `progress`, `clients` and any exporter
-agree on whether a client has an open flag. Kept apart from `measuring` so that read commands
-need not import the instrument registry.
+agree on whether a client has an open flag. Kept apart from the instrument registry so that
+read commands need not import it.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from goaltrack.records.enums import PHQ9_KEY
 from goaltrack.records.model import ClientRecord, EntryFlag, Goal, ProgressEntry
-
-PHQ9 = "phq9"
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class RiskAlert:
         """Plain data for JSON (a stable contract: fields may be added, never renamed)."""
         return {
             "flag": self.flag.value,
-            "instrument": PHQ9,
+            "instrument": PHQ9_KEY,
             "item": 9,
             "response": self.response,
             "date": self.date,
@@ -64,7 +63,7 @@ def open_risk(record: ClientRecord) -> RiskAlert | None:
             # Only a complete, well-formed PHQ-9 can clear a flag: a malformed (hand-edited)
             # entry must never silence a safety signal.
             if (
-                entry.instrument != PHQ9
+                entry.instrument != PHQ9_KEY
                 or len(answers) != 9
                 or not all(0 <= a <= 3 for a in answers)
             ):

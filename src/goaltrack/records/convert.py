@@ -1,72 +1,228 @@
-"""Turning user-typed text (values, dates, concern specs) into typed values, with clear errors."""
+"""The one way in: text (or a JSON value) from a person or a file, turned into a typed value.
+
+Every value goaltrack is given goes through these converters, whether it was typed as an
+argument or option, read from an environment variable, or found in a CSV cell or a JSON
+Lines row: one rule per kind of value, one message per rule. Each converter takes the raw
+value (`str` from argv, CSV and the environment; `str`, `int`, `float` or `bool` from JSON)
+and the name of the field, and raises `FieldError(field, rule)` (exit 1). The command line
+shows `FIELD: RULE`, an import `line N, field FIELD: RULE`.
+
+A rule never quotes the value: a shifted CSV column can put note text where a number was
+expected, and stderr often ends up in logs.
+
+What a converter does not check: domain invariants (the 1e12 bound, blank titles, control
+characters) stay in `goaltrack.records.model`; instrument ranges stay in the registry. Those
+are checked when the typed value reaches the record, once, whatever its path.
+
+A light module (no pydantic): the CLI imports it at start-up.
+"""
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
+from enum import Enum
+from typing import TypeVar
 
-from goaltrack.errors import InvalidIdError, InvalidValueError
+from goaltrack.errors import FieldError, InvalidClientIdError
 from goaltrack.paths import is_valid_client_id
-from goaltrack.records.enums import Severity
+from goaltrack.records.enums import Approach, Severity
 
-_INTEGER = re.compile(r"[+-]?\d+")
+E = TypeVar("E", bound=Enum)
+
+#: A number as people and files write it: digits, an optional fraction after a dot, an
+#: optional exponent (`1e3`; CSV and JSON writers use it for small values such as 1e-05).
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+ENTRY_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+MEASURE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+
+NUMBER_RULE = "must be a number (use a dot for decimals, e.g. 6.5)"
+WHOLE_NUMBER_RULE = "must be a whole number"
+AT_LEAST_ONE_RULE = "must be 1 or more"
+DATE_RULE = "must be a date as YYYY-MM-DD"
+TEXT_RULE = "must be text"
+TEXT_LIST_RULE = "must be text or a list of text"
+CLIENT_ID_RULE = (
+    "must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (e.g. c-1042)"
+)
+ENTRY_ID_RULE = "must be 1-64 letters, digits, '-' or '_'"
+MEASURE_KEY_RULE = "must be 1-32 characters of a-z, 0-9, '-' or '_' (e.g. phq9, gad7, gbo)"
+CONCERN_RULE = "each concern needs a name: NAME[:SEVERITY]"
 
 
-def parse_number(text: str, what: str = "value") -> int | float:
-    """A number typed by a user: an int when it has no fraction, else a finite float."""
-    cleaned = text.strip()
-    if _INTEGER.fullmatch(cleaned):
-        if len(cleaned.lstrip("+-")) > 18:
-            raise InvalidValueError(f"{what} is too large")
-        return int(cleaned)
-    try:
-        number = float(cleaned)
-    except ValueError:
-        raise InvalidValueError(f"{what} {text!r} is not a number") from None
+def choices(enum: type[Enum]) -> str:
+    """The allowed values of an enum, comma-separated, for help texts and errors."""
+    return ", ".join(str(member.value) for member in enum)
+
+
+def choice_rule(enum: type[Enum]) -> str:
+    """The rule a choice breaks: it names every allowed value."""
+    return f"must be one of: {choices(enum)}"
+
+
+def _text(value: object, field: str) -> str:
+    """A value that stands for text: a string, or a JSON number written where text belongs."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise FieldError(field, TEXT_RULE)
+
+
+def parse_number(value: object, field: str = "value") -> int | float:
+    """A measurement: an int when it is whole (6.0 and 1e3 become 6 and 1000), else a float.
+
+    Accepts what people and CSV/JSON writers write (14, -2, 6.5, .5, 1e3, 1e-05); refuses
+    anything else, including NaN and infinity. How large a value may be is the model's rule.
+    """
+    if isinstance(value, bool):
+        raise FieldError(field, NUMBER_RULE)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        number = value
+    else:
+        text = value.strip() if isinstance(value, str) else ""
+        if _NUMBER.fullmatch(text) is None:
+            raise FieldError(field, NUMBER_RULE)
+        try:
+            return int(text) if _INTEGER.fullmatch(text) else _whole(float(text), field)
+        except ValueError:  # more digits than Python converts
+            raise FieldError(field, NUMBER_RULE) from None
+    return _whole(number, field)
+
+
+def _whole(number: float, field: str) -> int | float:
     if not math.isfinite(number):
-        raise InvalidValueError(f"{what} {text!r} is not a finite number")
-    return int(number) if number.is_integer() and "e" not in cleaned.lower() else number
+        raise FieldError(field, NUMBER_RULE)
+    return int(number) if number.is_integer() else number
 
 
-def parse_date(text: str, what: str = "date", today: date | None = None) -> date:
+def parse_whole_number(value: object, field: str) -> int:
+    """A count such as a goal number or a session: a whole number, 1 or more."""
+    try:
+        number = parse_number(value, field)
+    except FieldError:
+        raise FieldError(field, WHOLE_NUMBER_RULE) from None
+    if not isinstance(number, int):
+        raise FieldError(field, WHOLE_NUMBER_RULE)
+    if number < 1:
+        raise FieldError(field, AT_LEAST_ONE_RULE)
+    return number
+
+
+def parse_date(value: object, field: str = "date", today: date | None = None) -> date:
     """An ISO date (YYYY-MM-DD), or 'today' / 'yesterday'."""
-    today = today or date.today()
-    cleaned = text.strip().lower()
-    if cleaned == "today":
-        return today
-    if cleaned == "yesterday":
-        return today - timedelta(days=1)
+    if isinstance(value, date):
+        return value
+    text = value.strip().lower() if isinstance(value, str) else ""
+    if text in ("today", "yesterday"):
+        day = today or date.today()
+        return day if text == "today" else day - timedelta(days=1)
     try:
-        if len(cleaned) != 10:
+        if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(cleaned)
+        return date.fromisoformat(text)
     except ValueError:
-        raise InvalidValueError(f"{what} {text!r} is not a date; use YYYY-MM-DD") from None
+        raise FieldError(field, DATE_RULE) from None
 
 
-def parse_concern(text: str) -> tuple[str, Severity | None]:
-    """A concern spec `NAME[:SEVERITY]`, e.g. `depression:severe`."""
-    name, _, severity_text = text.rpartition(":") if ":" in text else (text, "", "")
-    name = name.strip()
-    if not name:
-        raise InvalidValueError(f"concern {text!r} has no name; use NAME[:SEVERITY]")
-    if not severity_text:
-        return name, None
+def parse_choice(value: object, field: str, enum: type[E]) -> E:
+    """One of an enum's values, case-insensitive; the error lists every choice."""
+    text = _text(value, field).strip().lower()
     try:
-        return name, Severity(severity_text.strip().lower())
+        return enum(text)
     except ValueError:
-        choices = ", ".join(s.value for s in Severity)
-        raise InvalidValueError(
-            f"unknown severity {severity_text!r} in concern {name!r}; use one of {choices}"
-        ) from None
+        raise FieldError(field, choice_rule(enum)) from None
 
 
-def check_client_id(client_id: str) -> str:
-    """Return `client_id` if it is a safe id, else raise InvalidIdError (exit 1)."""
+def parse_line(value: object, field: str) -> str:
+    """A single-line label (title, name): text without surrounding spaces. A line break or
+    other control character is kept, for the model to refuse, as it refuses a blank label."""
+    return _text(value, field).strip(" ")
+
+
+def parse_note(value: object, field: str = "note") -> str:
+    """Free text, kept exactly as given (a note may hold line breaks and leading spaces)."""
+    if not isinstance(value, str):
+        raise FieldError(field, TEXT_RULE)
+    return value
+
+
+def parse_client_id(value: object, field: str = "client id") -> str:
+    """A client id in a row (surrounding spaces dropped): safe as a file name."""
+    return check_client_id(_text(value, field).strip(), field)
+
+
+def check_client_id(client_id: str, field: str = "client id") -> str:
+    """Return `client_id` if it is a safe id (also a safe file name), exactly as given;
+    else raise InvalidClientIdError (exit 1). The store checks every id it turns into a path."""
     if not is_valid_client_id(client_id):
-        raise InvalidIdError(
-            f"invalid client id {client_id!r}: use 1-64 characters of a-z, 0-9, '-' or '_', "
-            "starting with a letter or digit (e.g. c-1042)"
-        )
+        raise InvalidClientIdError(field, CLIENT_ID_RULE)
     return client_id
+
+
+def parse_entry_id(value: object, field: str = "id") -> str:
+    """A progress entry id, as `log` prints it (or an id kept from another system)."""
+    text = _text(value, field).strip()
+    if not is_entry_id(text):
+        raise FieldError(field, ENTRY_ID_RULE)
+    return text
+
+
+def is_entry_id(text: str) -> bool:
+    """True when `text` may be a progress entry id (the model's rule too)."""
+    return ENTRY_ID_PATTERN.fullmatch(text) is not None
+
+
+def parse_measure_key(value: object, field: str = "measure") -> str:
+    """An instrument key, case-insensitive (PHQ9 is phq9); whether it is known is the
+    registry's question."""
+    text = _text(value, field).strip().lower()
+    if not is_measure_key(text):
+        raise FieldError(field, MEASURE_KEY_RULE)
+    return text
+
+
+def is_measure_key(text: str) -> bool:
+    """True when `text` may be an instrument key (the model's and the registry's rule too)."""
+    return MEASURE_KEY_PATTERN.fullmatch(text) is not None
+
+
+def parse_concern(value: object, field: str = "concern") -> tuple[str, Severity | None]:
+    """A concern spec `NAME[:SEVERITY]`, e.g. `depression:severe`."""
+    text = _text(value, field)
+    name, _, severity = text.rpartition(":") if ":" in text else (text, "", "")
+    if not name.strip():
+        raise FieldError(field, CONCERN_RULE)
+    if not severity.strip():
+        return name.strip(), None
+    try:
+        return name.strip(), Severity(severity.strip().lower())
+    except ValueError:
+        raise FieldError(field, f"severity {choice_rule(Severity)}") from None
+
+
+def _items(value: object, field: str) -> list[object]:
+    """A list in a row: a JSON list, or text separated by ';'. Empty items are dropped."""
+    if isinstance(value, list):
+        if not all(isinstance(item, str) for item in value):
+            raise FieldError(field, TEXT_LIST_RULE)
+        items: Iterable[str] = value
+    else:
+        items = _text(value, field).split(";")
+    return [item.strip() for item in items if item.strip()]
+
+
+def parse_concerns(value: object, field: str = "concerns") -> list[tuple[str, Severity | None]]:
+    """Concerns in a row: `NAME[:SEVERITY]` items, `;`-separated or a JSON list."""
+    return [parse_concern(item, field) for item in _items(value, field)]
+
+
+def parse_approaches(value: object, field: str = "approaches") -> list[Approach]:
+    """Approaches in a row: `;`-separated or a JSON list, each one of the Approach values."""
+    return [parse_choice(item, field, Approach) for item in _items(value, field)]

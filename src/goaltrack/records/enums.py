@@ -79,6 +79,11 @@ class EntryFlag(StrEnum):
     RISK_ITEM9 = "risk-item9"  # PHQ-9 item 9 (thoughts of death or self-harm) answered above 0
 
 
+#: Keys of the two instruments the record itself knows about: a PHQ-9 with item 9 above 0
+#: raises the risk flag, and only a goal measured by GAS may describe its levels.
+PHQ9_KEY = "phq9"
+GAS_KEY = "gas"
+
 #: The five Goal Attainment Scaling levels, as written in a goal's `gas_levels` table.
 GAS_LEVELS = ("-2", "-1", "0", "+1", "+2")
 
@@ -96,7 +101,9 @@ def gas_level_key(level: int | str) -> str:
 
 
 __all__ = [
+    "GAS_KEY",
     "GAS_LEVELS",
+    "PHQ9_KEY",
     "Approach",
     "ClientStatus",
     "EntryFlag",

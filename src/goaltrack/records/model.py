@@ -11,7 +11,7 @@ import re
 import secrets
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -24,9 +24,21 @@ from pydantic import (
     model_validator,
 )
 
+from goaltrack.errors import FieldError, GoalNotFoundError, InvalidValueError
 from goaltrack.paths import CLIENT_ID_PATTERN, is_valid_client_id
+from goaltrack.records.convert import (
+    CLIENT_ID_RULE,
+    ENTRY_ID_PATTERN,
+    ENTRY_ID_RULE,
+    MEASURE_KEY_PATTERN,
+    MEASURE_KEY_RULE,
+    is_entry_id,
+    is_measure_key,
+)
 from goaltrack.records.enums import (
+    GAS_KEY,
     GAS_LEVELS,
+    PHQ9_KEY,
     Approach,
     ClientStatus,
     EntryFlag,
@@ -40,7 +52,11 @@ from goaltrack.records.enums import (
 
 __all__ = [
     "CLIENT_ID_PATTERN",
+    "ENTRY_ID_PATTERN",
     "GAS_LEVELS",
+    "MAGNITUDE_RULE",
+    "MAX_MAGNITUDE",
+    "MEASURE_KEY_PATTERN",
     "SCHEMA_VERSION",
     "Approach",
     "Client",
@@ -55,6 +71,8 @@ __all__ = [
     "ProgressEntry",
     "Rater",
     "Severity",
+    "assign",
+    "build",
     "describe_validation_error",
     "gas_level_key",
     "is_valid_client_id",
@@ -62,11 +80,10 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+_MAGNITUDE_EXPONENT = 12
 #: No scale goes near this; the bound keeps sums and slopes finite and TOML ints in 64 bits.
-MAX_MAGNITUDE = 10**12
-
-ENTRY_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-MEASURE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+MAX_MAGNITUDE = 10**_MAGNITUDE_EXPONENT
+MAGNITUDE_RULE = f"must lie between -1e{_MAGNITUDE_EXPONENT} and 1e{_MAGNITUDE_EXPONENT}"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
@@ -105,7 +122,7 @@ def _check_number(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("must be a finite number")
     if abs(value) > MAX_MAGNITUDE:
-        raise ValueError("must lie between -1e12 and 1e12")
+        raise ValueError(MAGNITUDE_RULE)
     return value
 
 
@@ -142,10 +159,7 @@ class Client(_Model):
     @classmethod
     def _id_is_safe(cls, value: str) -> str:
         if not is_valid_client_id(value):
-            raise ValueError(
-                "client id must be 1-64 characters of a-z, 0-9, '-' or '_', "
-                "starting with a letter or digit"
-            )
+            raise ValueError(f"client id {CLIENT_ID_RULE}")
         return value
 
     @field_validator("approaches")
@@ -170,15 +184,15 @@ class ProgressEntry(_Model):
     @field_validator("id")
     @classmethod
     def _id_is_safe(cls, value: str) -> str:
-        if ENTRY_ID_PATTERN.fullmatch(value) is None:
-            raise ValueError("entry id must be 1-64 letters, digits, '-' or '_'")
+        if not is_entry_id(value):
+            raise ValueError(f"entry id {ENTRY_ID_RULE}")
         return value
 
     @field_validator("instrument")
     @classmethod
     def _instrument_key(cls, value: str | None) -> str | None:
-        if value is not None and MEASURE_KEY_PATTERN.fullmatch(value) is None:
-            raise ValueError("instrument must be 1-32 characters of a-z, 0-9, '-' or '_'")
+        if value is not None and not is_measure_key(value):
+            raise ValueError(f"instrument {MEASURE_KEY_RULE}")
         return value
 
     @field_validator("responses", "flags")
@@ -201,7 +215,7 @@ class ProgressEntry(_Model):
     def endorses_phq9_item9(self) -> bool:
         """True when this is a PHQ-9 whose item 9 (thoughts of death or self-harm) is above 0."""
         answers = self.responses or []
-        return self.instrument == "phq9" and len(answers) >= 9 and answers[8] > 0
+        return self.instrument == PHQ9_KEY and len(answers) >= 9 and answers[8] > 0
 
     def has_flag(self, flag: EntryFlag) -> bool:
         """True when the entry carries `flag`."""
@@ -228,8 +242,8 @@ class Goal(_Model):
     @field_validator("measure")
     @classmethod
     def _measure_key(cls, value: str | None) -> str | None:
-        if value is not None and MEASURE_KEY_PATTERN.fullmatch(value) is None:
-            raise ValueError("measure must be 1-32 characters of a-z, 0-9, '-' or '_'")
+        if value is not None and not is_measure_key(value):
+            raise ValueError(f"measure {MEASURE_KEY_RULE}")
         return value
 
     @field_validator("gas_levels")
@@ -245,12 +259,19 @@ class Goal(_Model):
 
     @model_validator(mode="after")
     def _gas_levels_only_for_gas(self) -> Goal:
-        if self.gas_levels is not None and self.measure != "gas":
+        if self.gas_levels is not None and self.measure != GAS_KEY:
             raise ValueError(
                 "GAS level descriptions belong to goals measured by gas; "
                 "clear them first (--clear gas_levels)"
             )
         return self
+
+    def matches(self, kind: GoalKind, title: str) -> bool:
+        """True when `kind` and `title` name this goal: same kind, same title ignoring case.
+
+        How an import recognises a goal the client already has, from a row or a dump.
+        """
+        return self.kind is kind and self.title.casefold() == title.casefold()
 
     def entries_in_order(self) -> list[ProgressEntry]:
         """The progress entries by date (stable for entries on the same day)."""
@@ -285,6 +306,16 @@ class ClientRecord(_Model):
         """The goal with this number, if any."""
         return next((goal for goal in self.goals if goal.number == number), None)
 
+    def require_goal(self, number: int) -> Goal:
+        """The goal with this number, or GoalNotFoundError naming the goals there are."""
+        goal = self.goal(number)
+        if goal is None:
+            known = ", ".join(str(g.number) for g in self.goals) or "none"
+            raise GoalNotFoundError(
+                f"client {self.client.id!r} has no goal {number} (goals: {known})"
+            )
+        return goal
+
     def next_goal_number(self) -> int:
         """The number for a new goal: one past the highest ever used (goals are never deleted)."""
         return max((goal.number for goal in self.goals), default=0) + 1
@@ -315,13 +346,46 @@ def describe_validation_error(error: ValidationError) -> str:
     parts = []
     for item in error.errors(include_input=False, include_url=False)[:3]:
         location = _format_location(item.get("loc", ()))
-        # Pydantic prefixes our own validators' messages with "Value error, ": drop it.
-        message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+        message = _message(item)
         parts.append(f"{location}: {message}" if location else message)
     more = len(error.errors()) - len(parts)
     if more > 0:
         parts.append(f"and {more} more")
     return "; ".join(parts)
+
+
+def refusal(error: ValidationError) -> InvalidValueError:
+    """The domain error for a failed validation: a FieldError when one field broke one rule
+    (so an import can say `line N, field F: RULE`), else the whole description."""
+    problems = error.errors(include_input=False, include_url=False)
+    location = problems[0].get("loc", ()) if len(problems) == 1 else ()
+    if len(location) == 1 and isinstance(location[0], str):
+        return FieldError(location[0], _message(problems[0]))
+    return InvalidValueError(describe_validation_error(error))
+
+
+def _message(item: Any) -> str:
+    """One problem's message; pydantic prefixes our validators' own with "Value error, "."""
+    return str(item.get("msg", "invalid")).removeprefix("Value error, ")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def build(model: type[M], **fields: Any) -> M:
+    """Build a model from fields, refusing invalid ones with a one-line domain error."""
+    try:
+        return model(**fields)
+    except ValidationError as error:
+        raise refusal(error) from None
+
+
+def assign(target: BaseModel, field: str, value: Any) -> None:
+    """Set one field of a model (validated on assignment), refusing an invalid value."""
+    try:
+        setattr(target, field, value)
+    except ValidationError as error:
+        raise refusal(error) from None
 
 
 def _format_location(location: tuple[Any, ...]) -> str:

@@ -446,16 +446,16 @@ def _duplicate_entry_ids(path: Path) -> str | None:
 def measure_problems(record: Any, registry: Any) -> list[str]:
     """Goals whose measure is unknown or whose values break their instrument (a hand edit,
     say): reported so a clinician can correct them; never changed by --fix."""
-    from goaltrack import measuring
     from goaltrack.errors import InputError
+    from goaltrack.measures import scoring
 
     problems = []
     for goal in record.goals:
         prefix = f"goal {goal.number}"
         try:
-            measuring.check_goal(goal, registry, force=True)
+            scoring.check_goal(goal, registry, force=True)
         except InputError as error:
             message = error.message
             problems.append(message if message.startswith(prefix) else f"{prefix}: {message}")
-        problems.extend(f"{prefix}: {p}" for p in measuring.answer_problems(goal, registry))
+        problems.extend(f"{prefix}: {p}" for p in scoring.answer_problems(goal, registry))
     return problems

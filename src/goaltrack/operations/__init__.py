@@ -1,0 +1,50 @@
+"""The changes a command (or an import) can make to a client record: the only code that
+changes one.
+
+Each function mutates the record it is given (a private draft inside `Store.update`, or an
+import's copy) and returns what the caller needs to report. Functions that need the instrument
+registry take it as an argument. The store re-checks the model's invariants before anything
+is written, so a change that breaks one is refused whole.
+
+- `clients`: new_client_record, edit_client
+- `goals`: add_goal, edit_goal, set_gas_levels
+- `entries`: log_value, record_administration, remove_entry
+"""
+
+from __future__ import annotations
+
+from goaltrack.operations.clients import (
+    CLIENT_CLEARABLE,
+    ClientEdit,
+    edit_client,
+    new_client_record,
+)
+from goaltrack.operations.entries import (
+    EntryFields,
+    log_value,
+    record_administration,
+    remove_entry,
+)
+from goaltrack.operations.goals import (
+    GOAL_CLEARABLE,
+    GoalFields,
+    add_goal,
+    edit_goal,
+    set_gas_levels,
+)
+
+__all__ = [
+    "CLIENT_CLEARABLE",
+    "GOAL_CLEARABLE",
+    "ClientEdit",
+    "EntryFields",
+    "GoalFields",
+    "add_goal",
+    "edit_client",
+    "edit_goal",
+    "log_value",
+    "new_client_record",
+    "record_administration",
+    "remove_entry",
+    "set_gas_levels",
+]

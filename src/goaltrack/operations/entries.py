@@ -1,0 +1,113 @@
+"""Logging progress values, recording administered instruments, removing a mistaken entry.
+
+Every new progress entry is built in one place (`_new_entry`): a fresh id (or the one an
+import keeps), the date not in the future, the model's invariants, then the goal's list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from goaltrack.errors import EntryNotFoundError, FieldError, InvalidValueError
+from goaltrack.measures.instruments import Registry
+from goaltrack.measures.scoring import Administration, measure_of, target_goals
+from goaltrack.records.model import (
+    ClientRecord,
+    ProgressEntry,
+    Rater,
+    build,
+    new_entry_id,
+)
+
+
+@dataclass
+class EntryFields:
+    """A progress entry as given on the command line or in a row."""
+
+    value: int | float
+    date: date
+    session: int | None = None
+    rater: Rater | None = None
+    note: str | None = None
+
+
+def log_value(
+    record: ClientRecord,
+    number: int,
+    entry: EntryFields,
+    registry: Registry,
+    *,
+    entry_id: str | None = None,
+    today: date | None = None,
+) -> str:
+    """Record a value on goal `number` after checking it against the goal's instrument;
+    returns the entry's id: `entry_id` when given (an import keeps ids), else a new one."""
+    goal = record.require_goal(number)
+    instrument = measure_of(goal, registry)
+    _refuse_future(entry.date, today)
+    new = _new_entry(record, entry, entry_id)
+    if instrument is not None:  # after the model's checks: a huge value is refused as such
+        instrument.check_value(new.value)
+    goal.progress.append(new)
+    return new.id
+
+
+def record_administration(
+    record: ClientRecord,
+    administration: Administration,
+    goal_number: int | None,
+    *,
+    session: int | None = None,
+    rater: Rater | None = None,
+    note: str | None = None,
+    today: date | None = None,
+) -> Administration:
+    """Log a scored administration to its goals (one entry each, same answers and flags);
+    `administration.entries` then names them."""
+    _refuse_future(administration.date, today)
+    administration.entries = []
+    goals = target_goals(record, administration.instrument, goal_number, administration.per_goal)
+    given = EntryFields(
+        value=administration.total,
+        date=administration.date,
+        session=session,
+        rater=rater,
+        note=note,
+    )
+    for goal in goals:
+        entry = _new_entry(
+            record,
+            given,
+            instrument=administration.instrument,
+            responses=administration.responses,
+            flags=administration.flags,
+        )
+        goal.progress.append(entry)
+        administration.entries.append({"goal": goal.number, "id": entry.id})
+    return administration
+
+
+def remove_entry(record: ClientRecord, number: int, entry_id: str) -> ProgressEntry:
+    """Remove a mistaken progress entry from a goal; returns the removed entry."""
+    goal = record.require_goal(number)
+    for index, entry in enumerate(goal.progress):
+        if entry.id == entry_id:
+            return goal.progress.pop(index)
+    raise EntryNotFoundError(f"goal {number} of {record.client.id!r} has no entry {entry_id!r}")
+
+
+def _refuse_future(on: date, today: date | None) -> None:
+    if on > (today or date.today()):
+        raise InvalidValueError(f"date {on.isoformat()} is in the future")
+
+
+def _new_entry(
+    record: ClientRecord, fields: EntryFields, entry_id: str | None = None, **extra: Any
+) -> ProgressEntry:
+    """A validated entry with a fresh id, or `entry_id` when it is not taken in the file."""
+    taken = record.entry_ids()
+    if entry_id is not None and entry_id in taken:
+        raise FieldError("id", f"entry {entry_id} already exists in this client's file")
+    return build(ProgressEntry, id=entry_id or new_entry_id(taken), **vars(fields), **extra)

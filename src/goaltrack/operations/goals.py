@@ -1,0 +1,158 @@
+"""Adding and editing goals, held to the rules of the instrument that measures them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from goaltrack.errors import FieldError, InvalidValueError
+from goaltrack.measures.instruments import DEFAULT_MEASURE, Registry
+from goaltrack.measures.scoring import check_goal
+from goaltrack.records.enums import GAS_KEY
+from goaltrack.records.model import (
+    Approach,
+    ClientRecord,
+    Goal,
+    GoalKind,
+    GoalStatus,
+    Priority,
+    assign,
+    build,
+    gas_level_key,
+)
+
+
+@dataclass
+class GoalFields:
+    """Fields of a goal as given on the command line or in a row; None means not given."""
+
+    kind: GoalKind | None = None
+    title: str | None = None
+    measure: str | None = None
+    baseline: int | float | None = None
+    target: int | float | None = None
+    due: date | None = None
+    priority: Priority | None = None
+    status: GoalStatus | None = None
+    approach: Approach | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The fields that were given."""
+        return {key: value for key, value in vars(self).items() if value is not None}
+
+
+GOAL_CLEARABLE = ("measure", "baseline", "target", "due", "approach")
+
+
+def add_goal(
+    record: ClientRecord,
+    fields: GoalFields,
+    registry: Registry,
+    *,
+    number: int | None = None,
+    force: bool = False,
+    gas_levels: Mapping[str, str] | None = None,
+    created: date | None = None,
+    default_measure: bool = True,
+) -> int:
+    """Add a goal and return its number: `number` when given (an import keeps the numbers of
+    its rows), else one past the highest ever used (goals are never deleted).
+
+    Without a measure the goal gets its kind's usual instrument (gas when GAS levels are
+    given), unless `default_measure` is False. Baseline, target and direction are checked
+    against the instrument; `force` accepts a target on the worse side of the baseline.
+    """
+    if fields.kind is None or fields.title is None:
+        raise InvalidValueError("a goal needs a kind and a title")
+    if number is not None and record.goal(number) is not None:
+        raise FieldError("goal", f"goal {number} of {record.client.id!r} already exists")
+    given = fields.given()
+    defaulted = default_measure and fields.measure is None
+    if defaulted:
+        given["measure"] = GAS_KEY if gas_levels else DEFAULT_MEASURE.get(fields.kind)
+    if given.get("measure") is not None:
+        registry.require(given["measure"])
+    goal = build(
+        Goal,
+        number=number if number is not None else record.next_goal_number(),
+        created=created or date.today(),
+        **given,
+    )
+    set_gas_levels(goal, gas_levels or {})
+    try:
+        check_goal(goal, registry, force)
+    except InvalidValueError as error:
+        if not defaulted:
+            raise
+        raise InvalidValueError(
+            f"{error.message} ({goal.measure} is the default measure for {fields.kind.value} "
+            "goals; choose another with --measure)"
+        ) from None
+    record.goals.append(goal)
+    return goal.number
+
+
+def edit_goal(
+    record: ClientRecord,
+    number: int,
+    fields: GoalFields,
+    registry: Registry,
+    *,
+    clear: Iterable[str] = (),
+    force: bool = False,
+    gas_levels: Mapping[str, str] | None = None,
+) -> None:
+    """Change a goal's fields (its status too); a new measure, baseline or target is checked
+    against the instrument. A goal holding administrations keeps its measure."""
+    clear = tuple(clear)
+    goal = record.require_goal(number)
+    if not fields.given() and not clear and not gas_levels:
+        raise InvalidValueError("nothing to change: give at least one option (see --help)")
+    if "gas_levels" in clear:
+        assign(goal, "gas_levels", None)
+        clear = tuple(name for name in clear if name != "gas_levels")
+    changes_measure = fields.measure not in (None, goal.measure) or "measure" in clear
+    administered = sorted({e.instrument for e in goal.progress if e.instrument is not None})
+    if changes_measure and administered:
+        raise InvalidValueError(
+            f"goal {number} holds {', '.join(administered)} administrations, which would be "
+            "relabelled; add a new goal for the new measure instead"
+        )
+    leaves_gas = fields.measure not in (None, GAS_KEY) or "measure" in clear
+    if leaves_gas and goal.gas_levels:
+        raise InvalidValueError(
+            f"goal {number} has GAS level descriptions; add --clear gas_levels to change "
+            "its measure"
+        )
+    for field in clear:
+        if field not in GOAL_CLEARABLE:
+            raise InvalidValueError(
+                f"cannot clear {field!r}; clearable: {', '.join(GOAL_CLEARABLE)}"
+            )
+        assign(goal, field, None)
+    for field, value in fields.given().items():
+        assign(goal, field, value)
+    set_gas_levels(goal, gas_levels or {})
+    touched = {"measure", "baseline", "target"} & (set(fields.given()) | set(clear))
+    if touched and goal.measure is not None:
+        check_goal(goal, registry, force)
+
+
+def set_gas_levels(goal: Goal, levels: Mapping[str, str]) -> None:
+    """Add or replace the descriptions of some GAS levels (keys like "-2", "0", "+1")."""
+    if not levels:
+        return
+    if goal.measure != GAS_KEY:
+        raise InvalidValueError(
+            f"GAS level descriptions need a goal measured by gas (goal {goal.number} is "
+            f"measured by {goal.measure or 'nothing'}); add --measure gas"
+        )
+    merged = dict(goal.gas_levels or {})
+    for key, text in levels.items():
+        try:
+            merged[gas_level_key(key)] = text
+        except ValueError as error:
+            raise InvalidValueError(str(error)) from None
+    assign(goal, "gas_levels", merged)
