@@ -13,12 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import invoke
 from goaltrack import operations as changes
 from goaltrack.storage import audit
 from goaltrack.storage.store import Store
-from reliability_figures import SECRET, assert_private
-from reliability_procs import client_with_goal
+from helpers import HANG_GUARD, SECRET, assert_private, client_with_goal, invoke
 
 FIELDS = ["v", "time", "user", "pid", "command", "client", "goals", "entries", "outcome", "error"]
 
@@ -155,6 +153,7 @@ def test_changed_parts_names_goals_and_entries() -> None:
     assert audit.changed_parts(after, after) == ([], [])
 
 
+@pytest.mark.slow
 def test_parallel_writers_leave_only_whole_lines(home: Path) -> None:
     """Audit lines from 8 parallel processes never interleave (covered at scale elsewhere)."""
     store = Store(home)
@@ -162,7 +161,7 @@ def test_parallel_writers_leave_only_whole_lines(home: Path) -> None:
     script = (
         "import sys; from datetime import date; from goaltrack import operations as changes;"
         "from goaltrack.storage.store import Store; import pathlib;"
-        "s = Store(pathlib.Path(sys.argv[1]), lock_timeout=60)\n"
+        f"s = Store(pathlib.Path(sys.argv[1]), lock_timeout={HANG_GUARD})\n"
         "for i in range(10):\n"
         "    e = changes.EntryFields(value=i, date=date(2026, 9, 2))\n"
         "    s.update('c-1', lambda r: changes.log_entry(r, 1, e))\n"
