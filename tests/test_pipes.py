@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import HANG_GUARD, run_cli
+from goaltrack import operations as changes
+from goaltrack.storage.store import Store
+from helpers import HANG_GUARD, D, client_with_goal, run_cli
 
 
 def _sh(script: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -81,11 +83,20 @@ def test_files_are_private_under_an_open_umask(home: Path) -> None:
     assert modes == {"c-1.toml": 0o600, "c-1.toml.lock": 0o600}
 
 
+#: Entries whose JSON Lines fill a pipe (64 KiB on Linux) and what `head` reads, twice over.
+PIPE_FILLER_ENTRIES = 1000
+
+
 def test_closed_pipe_is_quiet(home: Path) -> None:
-    """`goaltrack clients | head -1` does not print a BrokenPipe traceback."""
-    for n in range(30):
-        run_cli("new-client", f"c-{n}")
-    result = _sh("$GT clients --status all -f jsonl | head -1", home)
-    assert result.returncode == 0
-    assert "Traceback" not in result.stderr
-    assert result.stdout.startswith("{")
+    """Output far past a full pipe into `head -1`: nothing on stderr, exit 141 (as Unix tools)."""
+    store = Store(home)
+    client_with_goal(store)
+    entry = changes.EntryFields(value=5, date=D, note="a note long enough to fill the pipe")
+    store.update(
+        "c-1", lambda r: [changes.log_entry(r, 1, entry) for _ in range(PIPE_FILLER_ENTRIES)]
+    )
+    result = _sh('$GT entries c-1 -f jsonl | head -1; exit "${PIPESTATUS[0]}"', home)
+    assert len(result.stdout) * PIPE_FILLER_ENTRIES > 2 * (65536 + 8192)
+    assert result.stderr == ""
+    assert result.returncode == 141
+    assert json.loads(result.stdout)["note"] == "a note long enough to fill the pipe"

@@ -73,14 +73,21 @@ def test_dump_cannot_hide_an_endorsed_item9(home: Path) -> None:
     assert shown["alerts"], shown
 
 
-def test_huge_values_are_refused(runner: CliRunner) -> None:
-    """1e308 and a 30-digit integer are refused with exit 1, not a crash."""
+def test_huge_values_are_refused(runner: CliRunner, home: Path) -> None:
+    """1e308, a 30-digit integer and -1e13: exit 1, one line naming the bound, no file changed."""
     invoke(runner, "new-client", "c-1")
     invoke(runner, "add-goal", "c-1", "coping", "x")
     invoke(runner, "edit-goal", "c-1", "1", "--clear", "measure")
-    for value in ("1e308", "9" * 30, "-1e13"):
+    before = snapshot(home)
+    bound = "goaltrack: error: value: must lie between -1e12 and 1e12\n"
+    for value, message in (
+        ("1e308", bound),
+        ("9" * 30, "goaltrack: error: value is too large\n"),
+        ("-1e13", bound),
+    ):
         result = invoke(runner, "log", "c-1", "1", value)
-        assert result.exit_code == 1, value
+        assert (result.exit_code, result.stderr, result.stdout) == (1, message, ""), value
+    assert snapshot(home) == before
 
 
 @pytest.mark.slow
