@@ -4,8 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_HOME := examples/caseload
+# pytest-xdist workers: auto = one per CPU; WORKERS=0 runs every test in one process.
+WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal
 
-.PHONY: demo test lint check bench clean
+.PHONY: demo test test-fast lint check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +29,13 @@ demo: $(STAMP)
 	@echo "== goaltrack progress c-1042 1 --chart =="
 	@$(BIN)/goaltrack --home $(DEMO_HOME) progress c-1042 1 --chart
 
-## test: the whole test suite
+## test: the whole test suite, slow tests included (CI runs this)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(PYTEST) --durations=10
+
+## test-fast: the edit loop: every test not marked slow (under a minute on 2 idle cores)
+test-fast: $(STAMP)
+	$(PYTEST) -m "not slow"
 
 ## lint: ruff and mypy, both clean
 lint: $(STAMP)

@@ -1,20 +1,24 @@
-"""Shared fixtures: every test gets its own empty goaltrack home."""
+"""Fixtures (every test gets its own empty goaltrack home) and the end-of-run figures.
+
+Plain helper functions live in helpers.py; this file holds only fixtures and pytest hooks.
+"""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
-from goaltrack.cli.app import app
+from helpers import FIGURES, invoke
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "examples" / "caseload"
+# Time is no verdict on a loaded 2-core machine: no per-example deadline, no too-slow health
+# check (a test's own @settings still wins where it sets these).
+settings.register_profile("goaltrack", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("goaltrack")
 
 
 @pytest.fixture(autouse=True)
@@ -32,41 +36,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def runner() -> CliRunner:
     """A CLI runner that keeps stdout and stderr apart."""
     return CliRunner()
-
-
-def invoke(runner: CliRunner, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
-    """Run goaltrack in-process with `args`."""
-    return runner.invoke(app, list(args), input=input, catch_exceptions=False)
-
-
-def run_cli(
-    *args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    """Run goaltrack as a real subprocess (pipes, stdin, concurrency)."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "goaltrack", *args],
-        input=input,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` with its bytes, to prove a command changed nothing.
-
-    The audit log is left out: it records every attempted change, refused ones included.
-    """
-    if not folder.exists():
-        return {}
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != "audit.log"
-    }
 
 
 @pytest.fixture
@@ -93,5 +62,26 @@ def client_with_goal(runner: CliRunner) -> str:
     return "c-1"
 
 
-# Reliability figures (issue 6): printed at the end of every run.
-from reliability_figures import pytest_terminal_summary  # noqa: E402, F401
+# Reliability figures (issue 6): the suites add to helpers.FIGURES; printed at the end of a run.
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker, hand this worker's figures to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability_figures"] = dict(FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """In the pytest-xdist controller, add up the figures of a worker that finished."""
+    FIGURES.update(getattr(node, "workeroutput", {}).get("reliability_figures", {}))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the reliability figures collected during this run."""
+    if not FIGURES:
+        return
+    terminalreporter.section("reliability figures (issue 6)")
+    for name, value in sorted(FIGURES.items()):
+        terminalreporter.write_line(f"{value:>8}  {name}")

@@ -13,14 +13,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import invoke
 from goaltrack import operations as changes
 from goaltrack.measures.instruments import builtin_registry
 from goaltrack.records.model import GoalKind
 from goaltrack.storage import audit
 from goaltrack.storage.store import Store
-from reliability_figures import SECRET, assert_private
-from reliability_procs import client_with_goal
+from helpers import HANG_GUARD, SECRET, assert_private, client_with_goal, invoke
 
 FIELDS = ["v", "time", "user", "pid", "command", "client", "goals", "entries", "outcome", "error"]
 
@@ -158,6 +156,7 @@ def test_changed_parts_names_goals_and_entries() -> None:
     assert audit.changed_parts(after, after) == ([], [])
 
 
+@pytest.mark.slow
 def test_parallel_writers_leave_only_whole_lines(home: Path) -> None:
     """Audit lines from 8 parallel processes never interleave (covered at scale elsewhere)."""
     store = Store(home)
@@ -166,7 +165,7 @@ def test_parallel_writers_leave_only_whole_lines(home: Path) -> None:
         "import sys; from datetime import date; from goaltrack import operations as changes;"
         "from goaltrack.measures.instruments import builtin_registry;"
         "from goaltrack.storage.store import Store; import pathlib;"
-        "s = Store(pathlib.Path(sys.argv[1]), lock_timeout=60)\n"
+        f"s = Store(pathlib.Path(sys.argv[1]), lock_timeout={HANG_GUARD})\n"
         "for i in range(10):\n"
         "    e = changes.EntryFields(value=i, date=date(2026, 9, 2))\n"
         "    s.update('c-1', lambda r: changes.log_value(r, 1, e, builtin_registry()))\n"

@@ -7,35 +7,20 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from tests.conftest import run_cli, snapshot
 
-ROWS = 10_000
-CLIENTS = 50
+from helpers import BIG_CSV_CLIENTS, BIG_CSV_ROWS, HANG_GUARD, big_csv, run_cli, snapshot
 
+pytestmark = pytest.mark.slow  # 10,000-row imports and concurrent real processes
 
-def _big_csv() -> list[str]:
-    """Client rows, two goal rows per client and entry rows: 10,000 rows in all."""
-    lines = ["type,client,goal,kind,title,measure,date,value,session,note"]
-    per_client = ROWS // CLIENTS - 3
-    start = date(2024, 1, 1)
-    for c in range(CLIENTS):
-        cid = f"c-{1000 + c}"
-        lines += [
-            f"client,{cid},,,,,,,,",
-            f"goal,{cid},1,symptom-reduction,Mood,phq9,,,,",
-            f"goal,{cid},2,coping,Grounding,gbo,,,,",
-        ]
-        for i in range(per_client):
-            day = start + timedelta(days=3 * (i // 2))
-            lines.append(f",{cid},{1 + i % 2},,,,{day},{i % 10},{i // 2 + 1},")
-    return lines
+ROWS = BIG_CSV_ROWS
+CLIENTS = BIG_CSV_CLIENTS
 
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
     """The good file, the same file with one bad row in the middle, and that row's line number."""
     folder = tmp_path_factory.mktemp("bulk")
-    lines = _big_csv()
+    lines = big_csv()
     assert len(lines) - 1 == ROWS
     good = folder / "scores.csv"
     good.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -112,7 +97,7 @@ def test_concurrent_imports_and_logs_lose_nothing(home: Path, tmp_path: Path) ->
         logged = run_cli("log", f"c-{i % 5}", "1", "9", "--date", "2025-12-01")
         assert logged.returncode == 0, logged.stderr
     for process in imports:
-        _, err = process.communicate(timeout=120)
+        _, err = process.communicate(timeout=HANG_GUARD)
         assert process.returncode == 0, err
     result = run_cli("export", "--all", "-f", "csv")
     assert result.returncode == 0

@@ -15,12 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES, invoke, run_cli
 from goaltrack import views
 from goaltrack.measures import instruments
 from goaltrack.records.model import ClientRecord, Goal, GoalKind, ProgressEntry
 from goaltrack.render.chart import chart_lines, write_charts
 from goaltrack.storage import store
+from helpers import EXAMPLES, HANG_GUARD, invoke, run_cli
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TODAY = date(2026, 11, 28)
@@ -307,7 +307,7 @@ def _on_terminal(columns: int, no_color: str = "") -> str:
     child = pexpect.spawn(
         sys.executable, ["-m", "goaltrack", "--home", str(EXAMPLES), "progress", "c-1042", "1",
                          "--chart"],
-        env=env, encoding="utf-8", timeout=30, dimensions=(60, columns),
+        env=env, encoding="utf-8", timeout=HANG_GUARD, dimensions=(60, columns),
     )  # fmt: skip
     child.expect(pexpect.EOF)
     text = child.before or ""

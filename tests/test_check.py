@@ -11,10 +11,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import invoke, snapshot
 from goaltrack.storage.check import FIXED, NOTICE, OK, PROBLEM, check_home
 from goaltrack.storage.store import Store
-from reliability_procs import client_with_goal
+from helpers import HANG_GUARD, client_with_goal, invoke, snapshot
 
 
 def _findings(home: Path, fix: bool = False) -> dict[tuple[str, str], str]:
@@ -147,7 +146,7 @@ def test_temp_file_of_a_running_write_is_left_alone(home: Path) -> None:
             sys.executable,
             "-c",
             "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR);"
-            "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
+            "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(9999)",
             str(store.lock_path_for("c-1")),
         ],
         stdout=subprocess.PIPE,
@@ -220,7 +219,7 @@ def test_check_as_a_real_process_names_the_three_problems(home: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=HANG_GUARD,
         env={**os.environ, "COLUMNS": "160"},
     )
     assert done.returncode == 3

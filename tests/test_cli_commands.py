@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import invoke
+from helpers import invoke
 
 
 def _file(home: Path, client_id: str = "c-1") -> dict:  # type: ignore[type-arg]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import invoke, run_cli, snapshot
+from helpers import invoke, run_cli, snapshot
 
 BAD_COMMANDS = [
     # (args, exit code, words the message must contain)

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES, REPO, snapshot
+
+from helpers import EXAMPLES, HANG_GUARD, REPO, snapshot
 
 SCRIPTS = REPO / "examples"
 
@@ -38,7 +39,7 @@ def _run(
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD,
         check=False,
     )
 
@@ -78,6 +79,7 @@ def test_deteriorated_rejects_a_bad_month() -> None:
     assert "usage" in result.stderr
 
 
+@pytest.mark.slow
 def test_import_spreadsheet_loads_the_sample_once(tmp_path: Path) -> None:
     """The sample CSV creates two clients; a second run adds nothing."""
     home = tmp_path / "home"
@@ -121,6 +123,7 @@ def test_import_spreadsheet_stops_on_a_bad_file(tmp_path: Path) -> None:
     assert snapshot(home) == {}
 
 
+@pytest.mark.slow
 def test_nightly_export_writes_private_verified_backups(tmp_path: Path) -> None:
     """A JSON dump and a FHIR bundle, 0600, and the dump re-imports."""
     backups = tmp_path / "backups"
@@ -136,6 +139,7 @@ def test_nightly_export_writes_private_verified_backups(tmp_path: Path) -> None:
     assert len(dump["clients"]) == 4
 
 
+@pytest.mark.slow
 def test_nightly_export_keeps_the_newest_nights(tmp_path: Path) -> None:
     """KEEP=2 prunes older backups of each kind, newest first by date in the name."""
     backups = tmp_path / "backups"

@@ -8,27 +8,18 @@ import json
 import os
 import shutil
 import stat
-from datetime import date
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from tests.conftest import EXAMPLES, invoke, run_cli, snapshot
 from typer.testing import CliRunner
 
 from goaltrack.interop import exporting, importing
 from goaltrack.interop.formats import InputFormat
-from goaltrack.records.model import (
-    Client,
-    ClientRecord,
-    EntryFlag,
-    Goal,
-    GoalKind,
-    ProgressEntry,
-)
+from goaltrack.records.model import ClientRecord
 from goaltrack.render.output import to_json
 from goaltrack.storage.store import Store
+from helpers import EXAMPLES, invoke, records, run_cli, snapshot
 
 
 def _copy_caseload(home: Path) -> None:
@@ -37,6 +28,7 @@ def _copy_caseload(home: Path) -> None:
     os.chmod(home / "clients", 0o700)
 
 
+@pytest.mark.slow
 def test_round_trip_of_the_caseload_is_identical(home: Path, tmp_path: Path) -> None:
     """export --all, import into an empty home, export again: the same bytes, same files."""
     first = run_cli("--home", str(EXAMPLES), "export", "--all")
@@ -114,84 +106,7 @@ def test_dump_from_a_newer_version_is_refused(home: Path) -> None:
     assert str(caught.value.errors[0]) == "input: format_version must be an integer up to 1"
 
 
-_text = st.text(st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=30).filter(
-    lambda s: s.strip() != ""
-)
-
-
-#: An administered PHQ-9 (item answers, maybe the item-9 flag), or a plain value.
-_administration = st.one_of(
-    st.just({}),
-    st.fixed_dictionaries(
-        {
-            "instrument": st.just("phq9"),
-            "responses": st.lists(st.integers(0, 3), min_size=9, max_size=9),
-            "flags": st.none() | st.just([EntryFlag.RISK_ITEM9]),
-        }
-    ),
-)
-
-
-RANGES = {None: (-5, 100), "phq9": (0, 27), "gbo": (0, 10), "gas": (-2, 2)}
-
-
-@st.composite
-def records(draw: st.DrawFn) -> ClientRecord:
-    """Random valid records: any ids, values within each measure's range, notes of any text,
-    PHQ-9 item answers with their totals, flags and GAS level descriptions."""
-    goals = []
-    ids = draw(st.lists(st.from_regex(r"[A-Z0-9]{10}", fullmatch=True), unique=True, max_size=12))
-    for number in range(1, draw(st.integers(0, 3)) + 1):
-        take, ids = ids[: len(ids) // 2 + 1], ids[len(ids) // 2 + 1 :]
-        measure = draw(st.sampled_from([None, "phq9", "gbo", "gas"]))
-        low, high = RANGES[measure]
-        values = st.integers(low, high)
-        if measure is None:
-            values = values | st.floats(low, high, allow_nan=False).map(lambda f: round(f, 2))
-        progress = []
-        for entry_id in take:
-            administration = draw(_administration) if measure == "phq9" else {}
-            value = sum(administration["responses"]) if administration else draw(values)
-            progress.append(
-                ProgressEntry(
-                    id=entry_id,
-                    date=draw(st.dates(date(2020, 1, 1), date(2026, 11, 1))),
-                    value=value,
-                    session=draw(st.none() | st.integers(1, 200)),
-                    note=draw(st.none() | st.text(max_size=40)),
-                    **administration,
-                )
-            )
-        levels = None
-        if measure == "gas":
-            levels = draw(
-                st.none()
-                | st.dictionaries(
-                    st.sampled_from(["-2", "-1", "0", "+1", "+2"]),
-                    _text.map(lambda t: t[:200]),
-                    max_size=5,
-                )
-            )
-        goals.append(
-            Goal(
-                number=number,
-                kind=draw(st.sampled_from(list(GoalKind))),
-                title=draw(_text),
-                created=date(2026, 1, 1),
-                progress=progress,
-                measure=measure,
-                gas_levels=levels,
-            )
-        )
-    client = Client(
-        id="c-" + draw(st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True)),
-        created=date(2026, 1, 1),
-        name=draw(st.none() | _text),
-        notes=draw(st.none() | st.text(max_size=40)),
-    )
-    return ClientRecord(client=client, goals=goals)
-
-
+@pytest.mark.slow
 @settings(
     max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
 )

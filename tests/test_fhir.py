@@ -12,12 +12,11 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.goal import Goal as FhirGoal
 from fhir.resources.R4B.observation import Observation
 from hypothesis import given, settings
-from tests.conftest import EXAMPLES, REPO, run_cli
-from tests.test_export import records
 
 from goaltrack.interop import fhir
 from goaltrack.records.model import Client, ClientRecord, Goal, GoalKind, GoalStatus, ProgressEntry
 from goaltrack.storage.store import Store
+from helpers import EXAMPLES, REPO, records, run_cli
 
 SAMPLE = REPO / "docs" / "sample-fhir-bundle.json"
 LIFECYCLE = {

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import invoke, run_cli, snapshot
 from typer.testing import CliRunner
 
 from goaltrack.errors import CorruptFileError
@@ -17,6 +16,7 @@ from goaltrack.interop import importing
 from goaltrack.interop.formats import InputFormat
 from goaltrack.interop.rows import detect_format, read_rows
 from goaltrack.storage.store import Store
+from helpers import invoke, run_cli, snapshot
 
 TODAY = date(2026, 11, 28)
 FUTURE = date.today() + timedelta(days=3)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from tests.conftest import EXAMPLES
-from tests.test_bulk_import import _big_csv
+
+from helpers import EXAMPLES, HANG_GUARD, big_csv
 
 ESC = "\x1b"
 
@@ -29,7 +29,7 @@ def _on_terminal(*args: str) -> str:
         ["-m", "goaltrack", "--home", str(EXAMPLES), *args],
         env=env,
         encoding="utf-8",
-        timeout=30,
+        timeout=HANG_GUARD,
         dimensions=(50, 160),
     )
     child.expect(pexpect.EOF)
@@ -84,16 +84,17 @@ def _import_on_terminal(tmp_path: Path, lines: list[str]) -> tuple[str, str]:
     env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
     env.update({"GOALTRACK_HOME": str(tmp_path / "home"), "TERM": "xterm-256color"})
     command = f"{shlex.quote(sys.executable)} -m goaltrack import {source} -f json > {out}"
-    child = pexpect.spawn("sh", ["-c", command], env=env, encoding="utf-8", timeout=120)
+    child = pexpect.spawn("sh", ["-c", command], env=env, encoding="utf-8", timeout=HANG_GUARD)
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
     return str(child.before), out.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_long_import_shows_a_progress_bar_on_stderr_only(tmp_path: Path) -> None:
     """10,000 rows with stderr on a terminal: a bar on stderr, clean JSON on stdout."""
-    terminal, data = _import_on_terminal(tmp_path, _big_csv())
+    terminal, data = _import_on_terminal(tmp_path, big_csv())
     assert "checking" in terminal and "writing" in terminal
     assert ESC not in data
     assert json.loads(data)["totals"]["entries_added"] == 9850
@@ -101,6 +102,6 @@ def test_long_import_shows_a_progress_bar_on_stderr_only(tmp_path: Path) -> None
 
 def test_short_import_shows_no_progress_bar(tmp_path: Path) -> None:
     """A few rows: no bar, just the summary line."""
-    terminal, _ = _import_on_terminal(tmp_path, _big_csv()[:50])
+    terminal, _ = _import_on_terminal(tmp_path, big_csv()[:50])
     assert "checking" not in terminal
     assert terminal.strip().startswith("added 46 entries")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from tests.conftest import invoke, run_cli, snapshot
 from typer.testing import CliRunner
+
+from helpers import HANG_GUARD, invoke, run_cli, snapshot
 
 PHQ9_FLAGGED = "1,1,1,1,1,1,1,1,2"  # total 10, item 9 = 2
 PHQ9_CLEAR = "1,1,1,1,1,0,0,0,0"  # total 5, item 9 = 0
@@ -368,7 +369,7 @@ def test_measure_interactively_on_a_terminal(home: Path, runner: CliRunner) -> N
     invoke(runner, "add-goal", "c-1", "symptom-reduction", "Worry", "--measure", "gad7")
     child = pexpect.spawn(
         sys.executable, ["-m", "goaltrack", "measure", "c-1", "gad7"],
-        env={**os.environ, "GOALTRACK_HOME": str(home)}, encoding="utf-8", timeout=30,
+        env={**os.environ, "GOALTRACK_HOME": str(home)}, encoding="utf-8", timeout=HANG_GUARD,
     )  # fmt: skip
     child.expect_exact("Over the last 2 weeks, how often have you been bothered")
     child.expect_exact("1/7. Feeling nervous, anxious or on edge")
@@ -398,7 +399,7 @@ def test_quitting_interactive_measure_saves_nothing(home: Path, runner: CliRunne
     before = snapshot(home)
     child = pexpect.spawn(
         sys.executable, ["-m", "goaltrack", "measure", "c-1", "phq9"],
-        env={**os.environ, "GOALTRACK_HOME": str(home)}, encoding="utf-8", timeout=30,
+        env={**os.environ, "GOALTRACK_HOME": str(home)}, encoding="utf-8", timeout=HANG_GUARD,
     )  # fmt: skip
     child.expect_exact("Answer [0-3]: ")
     child.sendline("q")
@@ -414,7 +415,7 @@ def test_interactive_measure_refuses_before_the_first_item(home: Path, runner: C
     invoke(runner, "new-client", "c-1")
     child = pexpect.spawn(
         sys.executable, ["-m", "goaltrack", "measure", "c-1", "phq9"],
-        env={**os.environ, "GOALTRACK_HOME": str(home)}, encoding="utf-8", timeout=30,
+        env={**os.environ, "GOALTRACK_HOME": str(home)}, encoding="utf-8", timeout=HANG_GUARD,
     )  # fmt: skip
     child.expect(pexpect.EOF)
     child.close()

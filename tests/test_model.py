@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 import pytest
@@ -107,12 +108,19 @@ def test_to_document_omits_none() -> None:
     assert "measure" not in document["goals"][0]
 
 
-def test_new_entry_ids_avoid_taken_ones() -> None:
-    """Generated entry ids are 10 Crockford characters and never collide with taken ones."""
-    taken = {new_entry_id() for _ in range(50)}
-    fresh = new_entry_id(taken)
-    assert fresh not in taken
-    assert len(fresh) == 10
+def test_new_entry_ids_avoid_taken_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A drawn id that is taken is drawn again: the first free one, 10 Crockford characters."""
+    draws = iter("0000000000ZZZZZZZZZZ7K3M9XQ2PA")
+    alphabets = []
+
+    def choice(alphabet: str) -> str:
+        alphabets.append(alphabet)
+        return next(draws)
+
+    monkeypatch.setattr(secrets, "choice", choice)
+    assert new_entry_id({"0000000000", "ZZZZZZZZZZ"}) == "7K3M9XQ2PA"
+    assert len(alphabets) == 30
+    assert set(alphabets) == {"0123456789ABCDEFGHJKMNPQRSTVWXYZ"}
 
 
 @given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=200))

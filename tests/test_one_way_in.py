@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import invoke
 from goaltrack.storage.store import Store
+from helpers import invoke
 
 DAY = "2026-09-08"
 #: A user scale wide enough that 1e3 fits, so the number rule is seen, not a range.

@@ -12,16 +12,27 @@ import sys
 import tomllib
 from pathlib import Path
 
-from conftest import run_cli
+import pytest
+
+from goaltrack import operations as changes
+from goaltrack.measures.instruments import builtin_registry
+from goaltrack.storage.store import Store
+from helpers import HANG_GUARD, D, client_with_goal, run_cli
 
 
 def _sh(script: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GOALTRACK_HOME": str(home), "GT": f"{sys.executable} -m goaltrack"}
     return subprocess.run(
-        ["bash", "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
+        ["bash", "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=HANG_GUARD,
+        check=False,
     )
 
 
+@pytest.mark.slow
 def test_printed_ids_can_be_captured_by_the_shell(home: Path) -> None:
     """n=$(goaltrack add-goal ...) and e=$(goaltrack log ...) capture bare values."""
     result = _sh(
@@ -37,6 +48,7 @@ def test_printed_ids_can_be_captured_by_the_shell(home: Path) -> None:
     assert stored["goals"][0]["progress"][0]["id"] == entry_id
 
 
+@pytest.mark.slow
 def test_read_commands_emit_valid_json_and_csv(home: Path) -> None:
     """clients/show/goals/progress --json parse with json; -f csv parses with csv."""
     run_cli("new-client", "c-1")
@@ -51,6 +63,7 @@ def test_read_commands_emit_valid_json_and_csv(home: Path) -> None:
     assert "\x1b" not in run_cli("progress", "c-1").stdout
 
 
+@pytest.mark.slow
 def test_note_from_stdin_in_a_pipe(home: Path) -> None:
     """printf ... | goaltrack log --note - stores the piped text exactly."""
     run_cli("new-client", "c-1")
@@ -71,29 +84,23 @@ def test_files_are_private_under_an_open_umask(home: Path) -> None:
     assert modes == {"c-1.toml": 0o600, "c-1.toml.lock": 0o600}
 
 
-def test_no_lost_update_with_eight_parallel_writers(home: Path) -> None:
-    """8 x 25 `goaltrack log` runs via xargs -P8 leave exactly 200 entries and no temp files."""
-    run_cli("new-client", "c-1")
-    run_cli("add-goal", "c-1", "coping", "Breathe")
-    result = _sh(
-        "seq 1 200 | xargs -P8 -n25 sh -c "
-        '\'for v in "$@"; do $GT log c-1 1 $((v % 11)) --note "n$v" >/dev/null || exit 1; done\' _',
-        home,
-    )
-    assert result.returncode == 0, result.stderr
-    stored = tomllib.loads((home / "clients" / "c-1.toml").read_text())
-    entries = stored["goals"][0]["progress"]
-    assert len(entries) == 200
-    assert len({e["id"] for e in entries}) == 200
-    assert sorted(e["note"] for e in entries) == sorted(f"n{v}" for v in range(1, 201))
-    assert sorted(p.name for p in (home / "clients").iterdir()) == ["c-1.toml", "c-1.toml.lock"]
+#: Entries whose JSON Lines fill a pipe (64 KiB on Linux) and what `head` reads, twice over.
+PIPE_FILLER_ENTRIES = 1000
 
 
 def test_closed_pipe_is_quiet(home: Path) -> None:
-    """`goaltrack clients | head -1` does not print a BrokenPipe traceback."""
-    for n in range(30):
-        run_cli("new-client", f"c-{n}")
-    result = _sh("$GT clients --status all -f jsonl | head -1", home)
-    assert result.returncode == 0
-    assert "Traceback" not in result.stderr
-    assert result.stdout.startswith("{")
+    """Output far past a full pipe into `head -1`: nothing on stderr, exit 141 (as Unix tools)."""
+    store = Store(home)
+    client_with_goal(store)
+    entry = changes.EntryFields(value=5, date=D, note="a note long enough to fill the pipe")
+    store.update(
+        "c-1",
+        lambda r: [
+            changes.log_value(r, 1, entry, builtin_registry()) for _ in range(PIPE_FILLER_ENTRIES)
+        ],
+    )
+    result = _sh('$GT entries c-1 -f jsonl | head -1; exit "${PIPESTATUS[0]}"', home)
+    assert len(result.stdout) * PIPE_FILLER_ENTRIES > 2 * (65536 + 8192)
+    assert result.stderr == ""
+    assert result.returncode == 141
+    assert json.loads(result.stdout)["note"] == "a note long enough to fill the pipe"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES, invoke
+from helpers import EXAMPLES, invoke, snapshot
 
 ORIGINAL_CSV = [  # the progress row before outcome analytics, in its order
     "client",
@@ -200,8 +200,6 @@ def test_progress_table_at_60_columns_keeps_the_outlook(runner: CliRunner, monke
 
 def test_progress_reads_leave_the_examples_untouched(runner: CliRunner, tmp_path: Path) -> None:
     """A chart of the examples changes no byte of them."""
-    from conftest import snapshot
-
     before = snapshot(EXAMPLES)
     invoke(runner, "--home", str(EXAMPLES), "progress", "c-1042", "--chart")
     assert snapshot(EXAMPLES) == before

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+import pytest
+
+from helpers import REPO
+
+pytestmark = pytest.mark.slow  # every command of the README tour as a real process
 
 ENTRY_ID = re.compile(r"^[0-9A-Z]{10}$")
 

@@ -10,7 +10,6 @@ import contextlib
 import fcntl
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -20,16 +19,24 @@ import pytest
 
 from goaltrack.errors import GoaltrackError
 from goaltrack.storage.store import LoadedRecord, Store
-from reliability_figures import SECRET, assert_private, record
-from reliability_procs import (
+from helpers import (
+    HANG_GUARD,
+    SECRET,
+    assert_private,
     client_with_goal,
     entry_ids_on_disk,
     fork,
     log_and_ack,
     read_acks,
+    record,
+    run_while_progressing,
     temp_files,
     wait_all,
 )
+
+pytestmark = (
+    pytest.mark.slow
+)  # 8 processes x 50 store updates, broken-lock controls, the CLI hammer
 
 WORKERS = 8
 UPDATES = 50
@@ -72,7 +79,7 @@ def _hammer(store_class: type[Store], home: Path, workers: int, updates: int) ->
     acks = [home / f"acks-{n}.txt" for n in range(workers)]
 
     def work(n: int) -> None:
-        worker_store = store_class(home, lock_timeout=60)
+        worker_store = store_class(home, lock_timeout=HANG_GUARD)
         fd = os.open(acks[n], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         for i in range(updates):
             with contextlib.suppress(GoaltrackError):
@@ -128,24 +135,32 @@ def test_broken_stores_lose_updates(broken: type[Store], tmp_path: Path) -> None
     assert losses[-1] > 0, f"{broken.__name__} lost nothing in {len(losses)} attempts"
 
 
+#: `goaltrack log` processes of the CLI hammer. With the lock removed from the store, 16 of them
+#: through xargs -P8 already lost half their entries; 32 keep that margin at a third of the cost.
+CLI_LOGS = 32
+
+
 def test_parallel_cli_logs_through_xargs(home: Path) -> None:
-    """96 `goaltrack log` processes via xargs -P8: every entry present, unique ids, no temps."""
+    """32 `goaltrack log` processes via xargs -P8: every entry once, values and notes exact."""
     store = Store(home)
     client_with_goal(store)
     script = (
-        f"seq 96 | xargs -P8 -I{{}} {sys.executable} -m goaltrack log c-1 1 {{}} "
+        f"seq {CLI_LOGS} | xargs -P8 -I{{}} {sys.executable} -m goaltrack log c-1 1 {{}} "
         f"--date 2026-10-01 --note '{SECRET} entry {{}}'"
     )
-    done = subprocess.run(
-        ["sh", "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
+    # Progress-based: a loaded machine may take minutes; only a stall fails. Nor may a lock
+    # wait decide the outcome, so the writers wait as long as it takes.
+    done = run_while_progressing(["sh", "-c", script], env={"GOALTRACK_LOCK_TIMEOUT": "86400"})
     assert_private(done.stderr)
     assert done.returncode == 0, done.stderr[-500:]
     printed = done.stdout.split()
     present = entry_ids_on_disk(store)
     record("concurrency: goaltrack log processes via xargs -P8", len(printed))
-    assert len(printed) == 96 and len(set(printed)) == 96
+    assert len(printed) == CLI_LOGS and len(set(printed)) == CLI_LOGS
     assert sorted(present) == sorted(printed)
-    values = sorted(e.value for e in store.load("c-1").goals[0].progress)
-    assert values == list(range(1, 97))
-    assert temp_files(store) == []
+    entries = store.load("c-1").goals[0].progress
+    assert sorted(e.value for e in entries) == list(range(1, CLI_LOGS + 1))
+    assert sorted(e.note or "" for e in entries) == sorted(
+        f"{SECRET} entry {n}" for n in range(1, CLI_LOGS + 1)
+    )
+    assert sorted(p.name for p in store.clients_dir.iterdir()) == ["c-1.toml", "c-1.toml.lock"]

@@ -15,13 +15,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from conftest import EXAMPLES
 from goaltrack.errors import CorruptFileError, DataError, GoaltrackError, SchemaTooNewError
 from goaltrack.storage.store import Store
-from reliability_figures import SECRET, assert_private, record
-from reliability_procs import fast_invoke
+from helpers import EXAMPLES, HANG_GUARD, SECRET, assert_private, invoke, record
 
 CLIENT = "c-1042"
 FLIPS = 1000
@@ -64,7 +63,7 @@ def _cli_check(runner: CliRunner, path: Path, outcome: str) -> None:
     """Through the CLI: exit 3 and one clean line when refused; a normal exit when loaded."""
     damaged = path.read_bytes()
     for args in (("show", CLIENT), ("log", CLIENT, "1", "5", "--date", "2026-10-01")):
-        result = fast_invoke(runner, *args)
+        result = invoke(runner, *args)
         assert_private(result.stderr)
         if outcome == "refused":
             assert result.exit_code == 3, args
@@ -75,6 +74,7 @@ def _cli_check(runner: CliRunner, path: Path, outcome: str) -> None:
         path.write_bytes(damaged)
 
 
+@pytest.mark.slow
 def test_every_truncated_prefix(home: Path, runner: CliRunner) -> None:
     """Each prefix is refused cleanly, unless it is a complete document cut at a line end."""
     store, path, original = _example(home)
@@ -98,6 +98,7 @@ def test_every_truncated_prefix(home: Path, runner: CliRunner) -> None:
     assert outcomes["refused"] > 0.9 * len(original)
 
 
+@pytest.mark.slow
 def test_random_byte_flips(home: Path, runner: CliRunner) -> None:
     """1,000 random byte flips: each is refused cleanly or loads; none crashes the program."""
     store, path, original = _example(home)
@@ -131,7 +132,7 @@ def test_corrupt_file_in_a_real_process(home: Path) -> None:
             capture_output=True,
             text=True,
             check=False,
-            timeout=60,
+            timeout=HANG_GUARD,
         )
         assert_private(done.stderr)
         assert done.returncode == 3

@@ -13,24 +13,31 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from goaltrack.storage.store import Store
-from reliability_figures import SECRET, assert_private, record
-from reliability_procs import (
+from helpers import (
+    HANG_GUARD,
+    SECRET,
+    assert_private,
     client_with_goal,
     entry_ids_on_disk,
     fork,
     kill,
     log_and_ack,
     read_acks,
+    record,
     temp_files,
 )
+
+pytestmark = pytest.mark.slow  # 200 forked writers and 12 CLI processes SIGKILLed
 
 CYCLES = 200
 CLIENTS = 10  # the kills rotate over ten clients, so no file grows without bound
 
 
 def _writer(home: Path, client_id: str, ack: Path) -> None:
-    store = Store(home, lock_timeout=60)
+    store = Store(home, lock_timeout=HANG_GUARD)
     fd = os.open(ack, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     for i in range(10_000):
         log_and_ack(store, client_id, i, f"{SECRET} crash test {i}", fd)

@@ -22,8 +22,15 @@ import pytest
 from typer.testing import CliRunner
 
 from goaltrack.storage.store import Store
-from reliability_figures import SECRET, assert_private, record
-from reliability_procs import client_with_goal, fast_invoke, temp_files
+from helpers import (
+    HANG_GUARD,
+    SECRET,
+    assert_private,
+    client_with_goal,
+    invoke,
+    record,
+    temp_files,
+)
 
 ERRNOS = (errno.ENOSPC, errno.EIO, errno.EACCES, errno.EROFS)
 STEPS = ("open", "mkstemp", "fchmod", "write", "fsync", "close", "replace")
@@ -88,7 +95,7 @@ def test_every_io_step_failing_leaves_old_or_new_file(
     path = store.path_for("c-1")
     injector = Injector(monkeypatch)
     injector.reset(None)
-    assert fast_invoke(runner, *LOG).exit_code == 0
+    assert invoke(runner, *LOG).exit_code == 0
     counts = dict(injector.calls)
     assert counts["replace"] == 1 and counts["mkstemp"] == 1
     faults = 0
@@ -98,7 +105,7 @@ def test_every_io_step_failing_leaves_old_or_new_file(
                 before = path.read_bytes()
                 entries_before = len(store.load("c-1").goals[0].progress)
                 injector.reset((step, k, code))
-                result = fast_invoke(runner, *LOG)
+                result = invoke(runner, *LOG)
                 after_replace = injector.fault_after_replace
                 injector.reset(None)
                 faults += 1
@@ -209,7 +216,7 @@ def test_fault_in_a_real_process(
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=HANG_GUARD,
     )
     assert_private(done.stderr)
     assert done.returncode == 3

@@ -11,10 +11,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import invoke, snapshot
 from goaltrack.storage.store import Store
-from reliability_figures import SECRET, assert_private, record
-from reliability_procs import client_with_goal, fast_invoke
+from helpers import (
+    HANG_GUARD,
+    SECRET,
+    assert_private,
+    client_with_goal,
+    invoke,
+    record,
+    snapshot,
+)
 
 HOSTILE_IDS = [
     "../x",
@@ -52,7 +58,7 @@ def test_hostile_ids_are_refused_everywhere(
         ("remove-entry", "--", client_id, "1", "ABC"),
         ("audit", "--", client_id),
     ):
-        result = fast_invoke(runner, *args)
+        result = invoke(runner, *args)
         assert_private(result.stderr)
         assert result.exit_code == 1, (args, result.stderr)
         assert result.stderr.count("\n") == 1
@@ -156,7 +162,7 @@ def test_fifo_as_client_file_does_not_hang(home: Path) -> None:
         [sys.executable, "-m", "goaltrack", "show", "c-1"],
         capture_output=True,
         text=True,
-        timeout=20,
+        timeout=HANG_GUARD,
         check=False,
     )
     assert done.returncode == 3

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -27,7 +28,9 @@ from goaltrack.errors import InvalidValueError
 from goaltrack.measures.instruments import builtin_registry
 from goaltrack.records.model import GoalKind
 from goaltrack.storage.store import Store
-from reliability_figures import SECRET, record
+from helpers import SECRET, record
+
+pytestmark = pytest.mark.slow  # 100 Hypothesis programs of up to 25 steps against the disk
 
 D = date(2026, 9, 1)
 PIECES = [

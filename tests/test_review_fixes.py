@@ -9,9 +9,10 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from conftest import invoke, run_cli, snapshot
+from helpers import invoke, run_cli, snapshot
 
 
 def _gas_client(runner: CliRunner) -> None:
@@ -72,16 +73,20 @@ def test_dump_cannot_hide_an_endorsed_item9(home: Path) -> None:
     assert shown["alerts"], shown
 
 
-def test_huge_values_are_refused(runner: CliRunner) -> None:
-    """1e308 and a 30-digit integer are refused with exit 1, not a crash."""
+def test_huge_values_are_refused(runner: CliRunner, home: Path) -> None:
+    """1e308, a 30-digit integer and -1e13: exit 1, one line naming the bound, no file changed."""
     invoke(runner, "new-client", "c-1")
     invoke(runner, "add-goal", "c-1", "coping", "x")
     invoke(runner, "edit-goal", "c-1", "1", "--clear", "measure")
+    before = snapshot(home)
+    bound = "goaltrack: error: value: must lie between -1e12 and 1e12\n"
     for value in ("1e308", "9" * 30, "-1e13"):
         result = invoke(runner, "log", "c-1", "1", value)
-        assert result.exit_code == 1, value
+        assert (result.exit_code, result.stderr, result.stdout) == (1, bound, ""), value
+    assert snapshot(home) == before
 
 
+@pytest.mark.slow
 def test_log_with_stdout_closed_succeeds(home: Path) -> None:
     """`goaltrack log ... >&-` stores the entry and exits 0 (a retry would duplicate it)."""
     run_cli("new-client", "c-1")
@@ -129,6 +134,7 @@ def test_home_that_is_a_file_is_an_error(tmp_path: Path) -> None:
     assert "is not a folder" in result.stderr
 
 
+@pytest.mark.slow
 def test_bad_lock_timeout_is_an_input_error(runner: CliRunner, home: Path) -> None:
     """GOALTRACK_LOCK_TIMEOUT=abc or nan gives a one-line error, exit 1."""
     invoke(runner, "new-client", "c-1")
@@ -138,6 +144,7 @@ def test_bad_lock_timeout_is_an_input_error(runner: CliRunner, home: Path) -> No
         assert "GOALTRACK_LOCK_TIMEOUT" in result.stderr
 
 
+@pytest.mark.slow
 def test_csv_text_cannot_run_as_a_spreadsheet_formula(runner: CliRunner, home: Path) -> None:
     """A title or note starting with '=' is written to CSV with a leading apostrophe, and
     a CSV export of it imports back to the original text."""

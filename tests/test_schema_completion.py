@@ -12,10 +12,10 @@ from typing import Any, ClassVar
 
 import pytest
 from jsonschema import Draft202012Validator
-from tests.conftest import EXAMPLES, invoke, run_cli
 from typer.testing import CliRunner
 
 from goaltrack.cli import complete
+from helpers import EXAMPLES, invoke, run_cli
 
 
 def _as_json(value: Any) -> Any:

@@ -286,7 +286,7 @@ def test_lock_timeout_is_a_data_error(home: Path) -> None:
             "-c",
             "import fcntl, os, sys, time;"
             "fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX);"
-            "print('held', flush=True); time.sleep(30)",
+            "print('held', flush=True); time.sleep(9999)",
             str(s.lock_path_for("c-1")),
         ],
         stdout=subprocess.PIPE,

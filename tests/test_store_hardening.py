@@ -10,7 +10,7 @@ from goaltrack import operations as changes
 from goaltrack.errors import ClientNotFoundError, CorruptFileError, InvalidIdError
 from goaltrack.measures.instruments import builtin_registry
 from goaltrack.storage.store import Store
-from reliability_procs import D, client_with_goal
+from helpers import D, client_with_goal
 
 
 def test_update_of_unknown_client_leaves_no_lock_file(home: Path) -> None:
