@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_HOME := examples/caseload
 
-.PHONY: demo test lint check bench clean
+.PHONY: demo test lint check bench mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,8 @@ test: $(STAMP)
 
 ## lint: ruff and mypy, both clean
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples docs
-	$(BIN)/ruff format --check src tests benchmarks examples docs
+	$(BIN)/ruff check src tests benchmarks examples docs tools
+	$(BIN)/ruff format --check src tests benchmarks examples docs tools
 	$(BIN)/mypy
 
 check: test lint
@@ -43,5 +43,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/cli_timings.py --clients 2000 --runs 5
 	$(BIN)/python benchmarks/import_10k.py
 
+## mutation: mutation testing of the clinical core ([tool.mutmut]); prints the score, fails under 90%
+mutation: $(STAMP)
+	rm -rf mutants
+	mkdir -p mutants
+	$(BIN)/mutmut run --max-children 2 > mutants/run.log 2>&1 || { tail -n 40 mutants/run.log; exit 1; }
+	$(BIN)/python tools/mutation_score.py --fail-under 90
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants
