@@ -8,7 +8,7 @@ DEMO_HOME := examples/caseload
 WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal
 
-.PHONY: demo test test-fast lint check bench clean
+.PHONY: demo test test-fast lint check bench mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,8 @@ test-fast: $(STAMP)
 
 ## lint: ruff and mypy, both clean
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples docs
-	$(BIN)/ruff format --check src tests benchmarks examples docs
+	$(BIN)/ruff check src tests benchmarks examples docs tools
+	$(BIN)/ruff format --check src tests benchmarks examples docs tools
 	$(BIN)/mypy
 
 check: test lint
@@ -50,5 +50,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/cli_timings.py --clients 2000 --runs 5
 	$(BIN)/python benchmarks/import_10k.py
 
+## mutation: mutation testing of the clinical core ([tool.mutmut]); prints the score, fails under 90%
+mutation: $(STAMP)
+	rm -rf mutants
+	mkdir -p mutants
+	$(BIN)/mutmut run --max-children 2 > mutants/run.log 2>&1 || { tail -n 40 mutants/run.log; exit 1; }
+	$(BIN)/python tools/mutation_score.py --fail-under 90
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants

@@ -1,0 +1,281 @@
+"""Instrument checks at their edges: ranges, messages, bands, reliable change, the user file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from goaltrack.errors import InstrumentsFileError, InvalidValueError
+from goaltrack.measures import instruments
+from goaltrack.measures.instruments import (
+    BUILTINS,
+    Direction,
+    Instrument,
+    builtin_registry,
+    load_registry,
+)
+
+SLEEP = '[sleep]\nname = "Sleep quality"\nmin = 0\nmax = 10\nbetter = "higher"\n'
+
+
+def builtin(key: str) -> Instrument:
+    """A built-in instrument by key."""
+    found = instruments.get(key)
+    assert found is not None
+    return found
+
+
+def refusal(instrument: Instrument, value: float, what: str | None = None) -> str:
+    """The message with which `instrument` refuses `value`."""
+    with pytest.raises(InvalidValueError) as refused:
+        if what is None:
+            instrument.check_value(value)
+        else:
+            instrument.check_value(value, what)
+    return refused.value.message
+
+
+def file_error(home: Path, text: str | bytes) -> str:
+    """The message with which an instruments.toml holding `text` is refused."""
+    path = home / "instruments.toml"
+    home.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    with pytest.raises(InstrumentsFileError) as refused:
+        load_registry(home)
+    return refused.value.message.removeprefix(f"{path}")
+
+
+def test_get_finds_a_builtin() -> None:
+    """instruments.get("gad7") is the built-in GAD-7; an unknown key gives None."""
+    assert (builtin("gad7").name, instruments.get("bdi")) == (
+        "Generalized Anxiety Disorder-7",
+        None,
+    )
+
+
+def test_range_ends_are_accepted() -> None:
+    """PHQ-9 0 and 27 are both in range (no refusal)."""
+    phq9 = builtin("phq9")
+    phq9.check_value(0)
+    phq9.check_value(27)
+
+
+def test_one_above_the_range_is_refused_with_the_range() -> None:
+    """PHQ-9 28 is refused: "value 28 is outside the phq9 range 0-27"."""
+    assert refusal(builtin("phq9"), 28) == "value 28 is outside the phq9 range 0-27"
+
+
+def test_one_below_the_range_is_refused() -> None:
+    """PHQ-9 -1 is refused with the same message shape."""
+    assert refusal(builtin("phq9"), -1) == "value -1 is outside the phq9 range 0-27"
+
+
+def test_refusal_names_what_was_checked() -> None:
+    """Checking a baseline of 30 says "baseline 30", and a whole float is written as 30."""
+    assert (
+        refusal(builtin("phq9"), 30.0, "baseline") == "baseline 30 is outside the phq9 range 0-27"
+    )
+
+
+def test_a_fraction_on_an_integer_measure_is_refused() -> None:
+    """PHQ-9 12.5 is in range but refused: it must be a whole number."""
+    assert refusal(builtin("phq9"), 12.5) == "value 12.5 must be a whole number for phq9"
+
+
+def test_a_fraction_on_a_fractional_measure_is_accepted() -> None:
+    """ORS takes fractions: 12.5 passes; 40.5 is refused with its range 0-40."""
+    ors = builtin("ors")
+    ors.check_value(12.5)
+    assert refusal(ors, 40.5) == "value 40.5 is outside the ors range 0-40"
+
+
+def test_a_signed_range_is_written_with_dots() -> None:
+    """GAS 3 is refused with the range written -2..+2."""
+    assert refusal(builtin("gas"), 3) == "value 3 is outside the gas range -2..+2"
+
+
+def test_range_text_of_a_range_from_zero() -> None:
+    """A range starting at 0 is written with a dash: RSES 0-30."""
+    assert builtin("rses").range_text() == "0-30"
+
+
+def test_range_text_with_fractional_ends() -> None:
+    """A user range -1.5 .. 2.5 is written -1.5..+2.5."""
+    scale = Instrument(key="f", name="F", min=-1.5, max=2.5, better=Direction.HIGHER)
+    assert scale.range_text() == "-1.5..+2.5"
+
+
+def test_improvement_on_a_lower_is_better_measure() -> None:
+    """PHQ-9 19 -> 8 is 11 points better."""
+    assert builtin("phq9").improvement(19, 8) == 11
+
+
+def test_improvement_on_a_higher_is_better_measure() -> None:
+    """RSES 11 -> 18 is 7 points better; 18 -> 11 is 7 worse."""
+    rses = builtin("rses")
+    assert (rses.improvement(11, 18), rses.improvement(18, 11)) == (7, -7)
+
+
+def test_published_reliable_change_points() -> None:
+    """PHQ-9 6, GAD-7 4, PCL-5 10 points; CORE-10 none (unconfirmed)."""
+    points = [builtin(k).reliable_change_points() for k in ("phq9", "gad7", "pcl5", "core10")]
+    assert points == [6, 4, 10, None]
+
+
+def test_jacobson_truax_points_hand_worked() -> None:
+    """SD 2, r .5: S_E = 2*sqrt(.5), S_diff = 2, so 1.96 * 2 = 3.92 points."""
+    scale = Instrument(
+        key="j", name="J", min=0, max=40, better=Direction.HIGHER, sd=2, reliability=0.5
+    )
+    assert scale.reliable_change_points() == 3.92
+
+
+def test_sd_alone_gives_no_reliable_change_points() -> None:
+    """An SD without a reliability is not enough for Jacobson & Truax."""
+    scale = Instrument(key="j", name="J", min=0, max=40, better=Direction.HIGHER, sd=2)
+    assert scale.reliable_change_points() is None
+
+
+def test_phq9_band_edges() -> None:
+    """PHQ-9 bands: 4 minimal, 5 mild, 9 mild, 10 moderate, 19 moderately severe, 20 severe."""
+    phq9 = builtin("phq9")
+    assert [phq9.band_for(v) for v in (0, 4, 5, 9, 10, 14, 15, 19, 20, 27)] == [
+        "minimal",
+        "minimal",
+        "mild",
+        "mild",
+        "moderate",
+        "moderate",
+        "moderately severe",
+        "moderately severe",
+        "severe",
+        "severe",
+    ]
+
+
+def test_core10_band_edges() -> None:
+    """CORE-10: 10 healthy/low, 11 mild, 25 severe."""
+    core10 = builtin("core10")
+    assert [core10.band_for(v) for v in (10, 11, 24, 25)] == [
+        "healthy/low",
+        "mild",
+        "moderate-severe",
+        "severe",
+    ]
+
+
+def test_rses_above_its_top_band_has_no_band() -> None:
+    """RSES bands stop at 25: 26 has no band, 25 is "normal range", 14 "low"."""
+    rses = builtin("rses")
+    assert [rses.band_for(v) for v in (14, 15, 25, 26)] == [
+        "low",
+        "normal range",
+        "normal range",
+        None,
+    ]
+
+
+def test_gas_levels_are_bands() -> None:
+    """GAS -2 is "much less than expected" and +2 "much more than expected"."""
+    gas = builtin("gas")
+    assert (gas.band_for(-2), gas.band_for(2)) == (
+        "much less than expected",
+        "much more than expected",
+    )
+
+
+def test_cutoffs_and_directions() -> None:
+    """PHQ-9 and GAD-7 cutoff 10, PCL-5 33, CORE-10 11 (lower is better); ORS 25 (higher)."""
+    facts = {
+        k: (BUILTINS[k].cutoff, BUILTINS[k].better)
+        for k in ("phq9", "gad7", "pcl5", "core10", "ors")
+    }
+    assert facts == {
+        "phq9": (10, Direction.LOWER),
+        "gad7": (10, Direction.LOWER),
+        "pcl5": (33, Direction.LOWER),
+        "core10": (11, Direction.LOWER),
+        "ors": (25, Direction.HIGHER),
+    }
+
+
+def test_registry_get() -> None:
+    """The built-in registry finds PHQ-9 and gives None for an unknown key."""
+    registry = builtin_registry()
+    assert (registry.get("phq9"), registry.get("bdi")) == (BUILTINS["phq9"], None)
+
+
+def test_require_message_names_every_known_key() -> None:
+    """An unknown key is refused listing every built-in and where to read about them."""
+    with pytest.raises(InvalidValueError) as refused:
+        builtin_registry().require("bdi")
+    assert refused.value.message == (
+        "unknown instrument 'bdi'; known: phq9, gad7, pcl5, rses, core10, gbo, suds, ors, gas, "
+        "rating (see `goaltrack instruments`)"
+    )
+
+
+def test_registry_remembers_the_file_it_read(home: Path) -> None:
+    """A registry read from a user file keeps that file's path."""
+    home.mkdir(parents=True)
+    (home / "instruments.toml").write_text(SLEEP, encoding="utf-8")
+    assert load_registry(home).path == home / "instruments.toml"
+
+
+def test_unreadable_user_file_names_the_reason(home: Path) -> None:
+    """An instruments.toml that is a folder cannot be read: "Is a directory"."""
+    (home / "instruments.toml").mkdir(parents=True)
+    with pytest.raises(InstrumentsFileError) as refused:
+        load_registry(home)
+    assert refused.value.message == f"cannot read {home / 'instruments.toml'}: Is a directory"
+
+
+def test_user_file_not_utf8(home: Path) -> None:
+    """Bytes that are not UTF-8 are refused as such."""
+    assert file_error(home, b"\xff\xfe[sleep]") == ": not valid UTF-8"
+
+
+def test_toml_error_names_the_line(home: Path) -> None:
+    """A TOML error on line 2 says "(line 2)"."""
+    assert file_error(home, "a = 1\nb = =\n") == ": not valid TOML (line 2)"
+
+
+def test_toml_error_at_the_end_has_no_line(home: Path) -> None:
+    """A TOML error at the end of the document names no line."""
+    assert file_error(home, "[sleep]\nname = ") == ": not valid TOML"
+
+
+def test_schema_version_one_is_not_an_instrument(home: Path) -> None:
+    """schema_version = 1 is skipped, and tables sorted after it are still read."""
+    home.mkdir(parents=True)
+    text = "schema_version = 1\n" + SLEEP + SLEEP.replace("[sleep]", "[anx]")
+    (home / "instruments.toml").write_text(text, encoding="utf-8")
+    assert [i.key for i in load_registry(home).all()][-2:] == ["anx", "sleep"]
+
+
+def test_another_schema_version_is_refused(home: Path) -> None:
+    """schema_version = 2 is not understood: refused like any value that is not a table."""
+    assert file_error(home, "schema_version = 2\n").startswith(": [schema_version] must be a table")
+
+
+def test_a_plain_value_is_refused_with_an_example(home: Path) -> None:
+    """A top-level `mood = 1` is refused, showing what a table looks like."""
+    assert file_error(home, "mood = 1\n") == (
+        ": [mood] must be a table of instrument fields, e.g. [mood] with name, min, max, better"
+    )
+
+
+def test_a_builtin_key_cannot_be_redefined(home: Path) -> None:
+    """[gad7] in the user file is refused, saying to use another key."""
+    assert file_error(home, SLEEP.replace("[sleep]", "[gad7]")) == (
+        ": [gad7]: 'gad7' is a built-in instrument and cannot be redefined; use another key"
+    )
+
+
+def test_unknown_fields_are_listed_with_the_allowed_ones(home: Path) -> None:
+    """Fields items and colour are refused, sorted, with the allowed fields listed."""
+    assert file_error(home, SLEEP + "colour = 'red'\nitems = true\n") == (
+        ": [sleep]: unknown field(s) colour, items; allowed: bands, better, cutoff, integer, "
+        "licence, loinc, max, min, name, note, per_goal, reliability, reliable_change, sd, source"
+    )
