@@ -40,7 +40,8 @@ from goaltrack.interop.rows import (
 )
 from goaltrack.measures.instruments import Registry, load_registry
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
-from goaltrack.storage.store import Store, migrate
+from goaltrack.storage.fileformat import migrate
+from goaltrack.storage.store import Store
 
 #: Version of the `export -f json` document; `import` reads this version and older.
 DUMP_FORMAT_VERSION = 1
