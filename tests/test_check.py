@@ -9,8 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from goaltrack.storage import fileformat
 from goaltrack.storage.check import FIXED, NOTICE, OK, PROBLEM, check_home
 from goaltrack.storage.store import Store
 from helpers import HANG_GUARD, client_with_goal, invoke, snapshot
@@ -198,6 +200,23 @@ def test_symlinks_other_files_and_newer_schemas(home: Path, tmp_path: Path) -> N
         ("clients/c-2.toml", "schema"): NOTICE,
     }
     assert store.path_for("c-1").is_symlink()
+
+
+def test_older_schema_is_a_notice_naming_its_version(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file of an older schema that migrates cleanly is a notice that names its version."""
+    monkeypatch.setitem(fileformat.MIGRATIONS, 0, lambda document: document)
+    store = Store(home)
+    client_with_goal(store)
+    path = store.path_for("c-1")
+    path.write_text(path.read_text().replace("schema_version = 1", "schema_version = 0"))
+    [finding] = [f for f in check_home(home).findings if f.path == "clients/c-1.toml"]
+    assert (finding.status, finding.check, finding.message) == (
+        NOTICE,
+        "schema",
+        "schema 0: migrated in memory, rewritten as 1 on the next change",
+    )
 
 
 def test_unreadable_audit_lines_are_a_problem(home: Path) -> None:

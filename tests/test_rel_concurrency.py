@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from goaltrack.errors import GoaltrackError
-from goaltrack.storage.store import LoadedRecord, Store
+from goaltrack.storage.fileformat import LoadedRecord
+from goaltrack.storage.store import Store
 from helpers import (
     HANG_GUARD,
     SECRET,
@@ -45,8 +46,8 @@ UPDATES = 50
 class SlowReadStore(Store):
     """The real store, with a pause between reading the file and writing it back."""
 
-    def _read(self, client_id: str) -> LoadedRecord:
-        loaded = super()._read(client_id)
+    def read(self, client_id: str) -> LoadedRecord:
+        loaded = super().read(client_id)
         time.sleep(0.003)
         return loaded
 
@@ -55,7 +56,7 @@ class NoLockStore(SlowReadStore):
     """Broken: no lock at all around read-modify-write."""
 
     @contextlib.contextmanager
-    def _locked(self, client_id: str) -> Iterator[None]:
+    def locked(self, client_id: str) -> Iterator[None]:
         yield
 
 
@@ -63,7 +64,7 @@ class DataFileLockStore(SlowReadStore):
     """Broken: flocks the data file itself, whose inode os.replace swaps under the lock."""
 
     @contextlib.contextmanager
-    def _locked(self, client_id: str) -> Iterator[None]:
+    def locked(self, client_id: str) -> Iterator[None]:
         fd = os.open(self.path_for(client_id), os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)

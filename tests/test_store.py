@@ -27,7 +27,7 @@ from goaltrack.errors import (
 )
 from goaltrack.measures.instruments import builtin_registry
 from goaltrack.records.model import GoalKind
-from goaltrack.storage import store
+from goaltrack.storage import fileformat, store
 from goaltrack.storage.store import Store, resolve_home
 
 D = date(2026, 9, 1)
@@ -215,7 +215,7 @@ def test_migration_chain_upgrades_a_fake_v0(home: Path, monkeypatch: pytest.Monk
         document["client"] = document.pop("patient")
         return document
 
-    monkeypatch.setitem(store.MIGRATIONS, 0, v0_to_v1)
+    monkeypatch.setitem(fileformat.MIGRATIONS, 0, v0_to_v1)
     s = _store(home)
     _new(s)
     path = s.path_for("c-1")

@@ -35,7 +35,8 @@ from goaltrack.interop.rows import ClientOp, EntryOp, GoalOp, RowError, read_row
 from goaltrack.measures.instruments import Registry, load_registry
 from goaltrack.measures.scoring import answer_problems, check_goal
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
-from goaltrack.storage.store import Store, migrate
+from goaltrack.storage.fileformat import migrate
+from goaltrack.storage.store import Store
 
 #: Called as progress(phase, done, total) while checking and writing; phase is "check" or "write".
 Progress = Callable[[str, int, int], None]

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from goaltrack.errors import InputError, WriteFailedError
+from goaltrack.errors import InputError, StoragePermissionError, WriteFailedError
 
 if TYPE_CHECKING:  # the model (pydantic) is not needed to append a line
     from goaltrack.records.model import ClientRecord
@@ -218,8 +218,6 @@ def read_events(home: Path, client: str | None = None, since: date | None = None
     except FileNotFoundError:
         return AuditLog([], 0)
     except OSError as error:
-        from goaltrack.errors import StoragePermissionError
-
         reason = error.strerror or type(error).__name__
         raise StoragePermissionError(f"cannot read the audit log {path}: {reason}") from None
     with os.fdopen(fd, "rb") as handle:

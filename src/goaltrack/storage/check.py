@@ -24,10 +24,18 @@ from typing import Any
 from goaltrack.errors import (
     ClientNotFoundError,
     DataError,
+    InputError,
     LockTimeoutError,
     SchemaTooNewError,
 )
-from goaltrack.records.model import ENTRY_ID_PATTERN, SCHEMA_VERSION, is_valid_client_id
+from goaltrack.measures import scoring
+from goaltrack.measures.instruments import BUILTINS, Registry, load_registry
+from goaltrack.records.model import (
+    ENTRY_ID_PATTERN,
+    SCHEMA_VERSION,
+    ClientRecord,
+    is_valid_client_id,
+)
 from goaltrack.storage.audit import AUDIT_FILE, read_events
 from goaltrack.storage.store import CLIENT_SUFFIX, LOCK_SUFFIX, TEMP_SUFFIX, Store
 
@@ -85,14 +93,12 @@ class _Checker:
         self.fix = fix
         self.result = CheckResult(home=home, fixed_run=fix)
         self.euid = os.geteuid()
-        self._registry: Any = None
+        self._registry: Registry | None = None
         self._registry_loaded = False
 
-    def registry(self) -> Any:
+    def registry(self) -> Registry | None:
         """The home's instruments (None when instruments.toml is broken: reported apart)."""
         if not self._registry_loaded:
-            from goaltrack.measures.instruments import load_registry
-
             self._registry_loaded = True
             with contextlib.suppress(DataError):
                 self._registry = load_registry(self.home)
@@ -178,8 +184,6 @@ class _Checker:
         """The user's instruments.toml: private, and it must parse (errors name table, not text)."""
         if self.top_file(INSTRUMENTS_FILE) is None:
             return
-        from goaltrack.measures.instruments import BUILTINS, load_registry
-
         try:
             registry = load_registry(self.home)
         except DataError as error:
@@ -296,7 +300,7 @@ class _Checker:
             self.add(label, PROBLEM, "entries", duplicates)
             return
         try:
-            loaded = store._read(client_id)
+            loaded = store.read(client_id)
         except SchemaTooNewError:
             self.add(
                 label,
@@ -319,14 +323,13 @@ class _Checker:
                 "read-only to this version",
             )
             return
-        version = _file_version(path)
-        if version is not None and version < SCHEMA_VERSION:
+        if loaded.file_version < SCHEMA_VERSION:
             self.add(
                 label,
                 NOTICE,
                 "schema",
-                f"schema {version}: migrated in memory, rewritten as {SCHEMA_VERSION} on the "
-                "next change",
+                f"schema {loaded.file_version}: migrated in memory, rewritten as "
+                f"{SCHEMA_VERSION} on the next change",
             )
         registry = self.registry()
         if registry is not None:
@@ -347,7 +350,7 @@ class _Checker:
                 self.add(f"clients/{name}", NOTICE, "orphan", "temp file of a write in progress")
             return
         if self.fix:
-            with contextlib.suppress(LockTimeoutError, DataError), store._locked(client_id):
+            with contextlib.suppress(LockTimeoutError, DataError), store.locked(client_id):
                 pass  # taking the lock removes the orphans, under the lock
         left = {path.name for path in store.orphan_paths(client_id)} if self.fix else set(names)
         for name in names:
@@ -413,12 +416,6 @@ def _read_toml(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def _file_version(path: Path) -> int | None:
-    document = _read_toml(path)
-    version = document.get("schema_version") if document else None
-    return version if isinstance(version, int) and not isinstance(version, bool) else None
-
-
 def _duplicate_entry_ids(path: Path) -> str | None:
     """Name entry ids used twice in a file (ids are random codes, never clinical text)."""
     document = _read_toml(path)
@@ -443,12 +440,9 @@ def _duplicate_entry_ids(path: Path) -> str | None:
     return f"{len(repeated)} duplicate entry id(s): {names or 'not printable'}; fix by hand"
 
 
-def measure_problems(record: Any, registry: Any) -> list[str]:
+def measure_problems(record: ClientRecord, registry: Registry) -> list[str]:
     """Goals whose measure is unknown or whose values break their instrument (a hand edit,
     say): reported so a clinician can correct them; never changed by --fix."""
-    from goaltrack.errors import InputError
-    from goaltrack.measures import scoring
-
     problems = []
     for goal in record.goals:
         prefix = f"goal {goal.number}"

@@ -4,6 +4,9 @@ Every write takes the client's lock, re-reads and validates the file, applies th
 the model, checks that the serialised text parses back to the same data, and replaces the file
 atomically and durably (DESIGN.md, 'How a change reaches the disk'). Readers take no lock: a
 reader sees the old file or the new one, never a half.
+
+What the text of a file means (parsing, migrations, the exact layout written) is the file
+format's concern (storage/fileformat.py); this module only moves bytes, safely.
 """
 
 from __future__ import annotations
@@ -12,17 +15,13 @@ import contextlib
 import errno
 import fcntl
 import os
-import re
 import stat
 import tempfile
 import time
-import tomllib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import tomli_w
 from pydantic import ValidationError
 
 from goaltrack import settings
@@ -48,96 +47,12 @@ from goaltrack.records.model import (
     is_valid_client_id,
 )
 from goaltrack.storage import audit
+from goaltrack.storage.fileformat import LoadedRecord, parse, render
 
 T = TypeVar("T")
 
 LOCK_SUFFIX = ".toml.lock"
 TEMP_SUFFIX = ".tmp"
-
-Migration = Callable[[dict[str, Any]], dict[str, Any]]
-#: vN -> vN+1 migrations of a parsed document, keyed by the version they read.
-MIGRATIONS: dict[int, Migration] = {}
-
-_LINE_IN_MESSAGE = re.compile(r"line (\d+)")
-
-
-def migrate(document: dict[str, Any], source: str = "client file") -> dict[str, Any]:
-    """Bring a parsed document up to SCHEMA_VERSION through the vN -> vN+1 chain."""
-    version = document.get("schema_version")
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise CorruptFileError(f"{source}: schema_version is missing or not an integer")
-    while version < SCHEMA_VERSION:
-        step = MIGRATIONS.get(version)
-        if step is None:
-            raise CorruptFileError(f"{source}: no migration from schema_version {version}")
-        document = step(dict(document))
-        version += 1
-        document["schema_version"] = version
-    return document
-
-
-@dataclass(frozen=True)
-class LoadedRecord:
-    """A record together with the schema version its file carries."""
-
-    record: ClientRecord
-    file_version: int
-
-
-def parse_document(text: str, source: str) -> LoadedRecord:
-    """Parse, migrate and validate the text of a client file; errors name `source` and line."""
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
-        if line is None:
-            match = _LINE_IN_MESSAGE.search(str(error))
-            line = int(match.group(1)) if match else None
-        where = f" (line {line})" if line else ""
-        raise CorruptFileError(
-            f"{source}: not valid TOML{where}; the file was left unchanged"
-        ) from None
-    version = document.get("schema_version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-        try:
-            return LoadedRecord(ClientRecord.model_validate(document, extra="ignore"), version)
-        except ValidationError:
-            raise SchemaTooNewError(
-                f"{source}: schema_version {version} is newer than this goaltrack understands "
-                f"({SCHEMA_VERSION}); upgrade goaltrack"
-            ) from None
-    document = migrate(document, source)
-    try:
-        return LoadedRecord(ClientRecord.model_validate(document), SCHEMA_VERSION)
-    except ValidationError as error:
-        raise CorruptFileError(
-            f"{source}: invalid client file: {describe_validation_error(error)}; "
-            "the file was left unchanged"
-        ) from None
-
-
-def _always_table_arrays() -> None:
-    """Make tomli_w write every array of tables as `[[...]]` blocks, as DESIGN.md shows.
-
-    tomli_w inlines short arrays of tables, so one long note would flip a goal's whole
-    progress list from inline to block form and bloat the diff. Its heuristic is private;
-    if it ever moves, files stay valid TOML (the round-trip check below still guards them).
-    """
-    writer = getattr(tomli_w, "_writer", None)
-    if writer is not None and hasattr(writer, "is_suitable_inline_table"):
-        writer.is_suitable_inline_table = lambda obj, ctx: False
-
-
-_always_table_arrays()
-
-
-def render_document(record: ClientRecord) -> str:
-    """Serialise a record to TOML and prove the text parses back to the same data."""
-    data = record.to_document()
-    text = tomli_w.dumps(data)
-    if tomllib.loads(text) != data:
-        raise WriteFailedError(f"client {record.client.id}: serialised data did not round-trip")
-    return text
 
 
 class Store:
@@ -190,9 +105,15 @@ class Store:
 
     def load(self, client_id: str) -> ClientRecord:
         """Read and validate a client's file (no lock needed: writes are atomic)."""
-        return self._read(client_id).record
+        return self.read(client_id).record
 
-    def _read(self, client_id: str) -> LoadedRecord:
+    def read(self, client_id: str) -> LoadedRecord:
+        """Read and validate a client's file, with the schema version the file carries.
+
+        Refuses what cannot be trusted: a link, a FIFO or other non-regular file, bytes that
+        are not UTF-8, a file cut short (no final newline), a `client.id` that is not the
+        file's name. Takes no lock: writes replace the file atomically.
+        """
         path = self.path_for(client_id)
         source = str(path)
         try:
@@ -222,7 +143,7 @@ class Store:
                 f"{source}: does not end with a newline, so it may be truncated; the file was "
                 "left unchanged (if you edited it by hand, add a final newline)"
             )
-        loaded = parse_document(text, source)
+        loaded = parse(text, source)
         if loaded.record.client.id != client_id:
             raise CorruptFileError(
                 f"{source}: client.id does not match the file name; the file was left unchanged"
@@ -235,11 +156,11 @@ class Store:
         """Write a new client's file; refuse if one exists already."""
         client_id = check_client_id(record.client.id)
         self.ensure_home()
-        with self._audited(client_id) as attempt, self._locked(client_id):
+        with self._audited(client_id) as attempt, self.locked(client_id):
             if self.exists(client_id):
                 raise ClientExistsError(f"client {client_id!r} already exists")
             final = _revalidate(record)
-            text = render_document(final)
+            text = render(final)
             attempt.describe(None, final)
             attempt.open_log()
             self._write_text(client_id, text)
@@ -255,8 +176,8 @@ class Store:
         if not self.exists(client_id):  # before locking: a typo must not leave a lock file
             raise ClientNotFoundError(f"no client {client_id!r} in {self.clients_dir}")
         self.ensure_home()
-        with self._audited(client_id) as attempt, self._locked(client_id):
-            loaded = self._read(client_id)
+        with self._audited(client_id) as attempt, self.locked(client_id):
+            loaded = self.read(client_id)
             if loaded.file_version > SCHEMA_VERSION:
                 raise SchemaTooNewError(
                     f"{self.path_for(client_id)}: schema_version {loaded.file_version} is newer "
@@ -265,7 +186,7 @@ class Store:
             draft = loaded.record.model_copy(deep=True)
             result = change(draft)
             final = _revalidate(draft)
-            text = render_document(final)
+            text = render(final)
             attempt.describe(loaded.record, final)
             attempt.open_log()
             self._write_text(client_id, text)
@@ -313,7 +234,13 @@ class Store:
                 )
 
     @contextlib.contextmanager
-    def _locked(self, client_id: str) -> Iterator[None]:
+    def locked(self, client_id: str) -> Iterator[None]:
+        """Hold the client's write lock inside the block (LockTimeoutError after the timeout).
+
+        The lock is an flock on the client's lock file, never on the data file (whose inode
+        each write replaces). Once it is held, temp files that a dead writer left behind are
+        deleted: no live writer can own them.
+        """
         lock_path = self.lock_path_for(client_id)
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)

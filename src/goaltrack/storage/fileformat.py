@@ -1,0 +1,158 @@
+"""The client file format: TOML text to a validated record and back, and the migration chain.
+
+No I/O here: the store reads and writes the bytes (storage/store.py). `parse` takes the text of
+a client file to a `LoadedRecord` (TOML, then migration to SCHEMA_VERSION, then the model's
+validation; every error names the file, and the line where TOML gives one). `render` takes a
+record to the exact text goaltrack writes and proves that the text parses back to the same data.
+
+The layout of a file is pinned by the golden files in tests/golden/: every array of tables is
+written in block form (`[[goals]]`, `[[goals.progress]]`, ...), never inline, so one long note
+cannot flip a goal's whole progress list to another layout and bloat a diff. `to_toml` writes
+the table headers itself and lets `tomli_w.dumps` (its documented API only) format the plain
+key/value lines of each table; nothing of tomli_w is changed for other users in the process.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from goaltrack.errors import CorruptFileError, SchemaTooNewError, WriteFailedError
+from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+#: vN -> vN+1 migrations of a parsed document, keyed by the version they read.
+MIGRATIONS: dict[int, Migration] = {}
+
+_LINE_IN_MESSAGE = re.compile(r"line (\d+)")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@dataclass(frozen=True)
+class LoadedRecord:
+    """A record together with the schema version its file carries (before any migration)."""
+
+    record: ClientRecord
+    file_version: int
+
+
+def migrate(document: dict[str, Any], source: str = "client file") -> dict[str, Any]:
+    """Bring a parsed document up to SCHEMA_VERSION through the vN -> vN+1 chain."""
+    version = _schema_version(document, source)
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise CorruptFileError(f"{source}: no migration from schema_version {version}")
+        document = step(dict(document))
+        version += 1
+        document["schema_version"] = version
+    return document
+
+
+def parse(text: str, source: str) -> LoadedRecord:
+    """Parse, migrate and validate the text of a client file; errors name `source` and line.
+
+    A file of a newer schema is read when the model still understands it (unknown keys are
+    dropped); the store then refuses to write it, since writing would lose those keys.
+    """
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        if line is None:
+            match = _LINE_IN_MESSAGE.search(str(error))
+            line = int(match.group(1)) if match else None
+        where = f" (line {line})" if line else ""
+        raise CorruptFileError(
+            f"{source}: not valid TOML{where}; the file was left unchanged"
+        ) from None
+    version = _schema_version(document, source)
+    if version > SCHEMA_VERSION:
+        try:
+            return LoadedRecord(ClientRecord.model_validate(document, extra="ignore"), version)
+        except ValidationError:
+            raise SchemaTooNewError(
+                f"{source}: schema_version {version} is newer than this goaltrack understands "
+                f"({SCHEMA_VERSION}); upgrade goaltrack"
+            ) from None
+    document = migrate(document, source)
+    try:
+        return LoadedRecord(ClientRecord.model_validate(document), version)
+    except ValidationError as error:
+        raise CorruptFileError(
+            f"{source}: invalid client file: {describe_validation_error(error)}; "
+            "the file was left unchanged"
+        ) from None
+
+
+def _schema_version(document: dict[str, Any], source: str) -> int:
+    """The document's schema_version; CorruptFileError when it is missing or not an integer."""
+    version = document.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise CorruptFileError(f"{source}: schema_version is missing or not an integer")
+    return version
+
+
+def render(record: ClientRecord) -> str:
+    """The text of a record's client file, proven to parse back to the same data.
+
+    A text that would read back differently is never handed to the store to write.
+    """
+    data = record.to_document()
+    text = to_toml(data)
+    if tomllib.loads(text) != data:
+        raise WriteFailedError(f"client {record.client.id}: serialised data did not round-trip")
+    return text
+
+
+def to_toml(document: dict[str, Any]) -> str:
+    """TOML text of a document, with every array of tables in block form (`[[name]]`).
+
+    Each table's plain values (scalars, dates, arrays of scalars) are formatted by
+    `tomli_w.dumps`; its sub-tables and arrays of tables follow, each under its own header and
+    after a blank line: the layout tomli_w gives when it never inlines a table.
+    """
+    chunks: list[str] = []
+    _write_table(chunks, document, name="", header="")
+    return "".join(chunks)
+
+
+def _write_table(chunks: list[str], table: dict[str, Any], name: str, header: str) -> None:
+    """Append one table: its header (if it needs one), plain values, then its sub-tables."""
+    values: dict[str, Any] = {}
+    groups: list[tuple[str, list[dict[str, Any]], bool]] = []  # (key, tables, array of tables)
+    for key, value in table.items():
+        if isinstance(value, dict):
+            groups.append((key, [value], False))
+        elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            groups.append((key, value, True))
+        else:
+            values[key] = value
+    started = False
+    # A plain table with only sub-tables needs no header: TOML defines it implicitly.
+    if header and (values or not groups or header.startswith("[[")):
+        started = True
+        chunks.append(header)
+    if values:
+        started = True
+        chunks.append(tomli_w.dumps(values))
+    for key, tables, in_array in groups:
+        part = key if _BARE_KEY.fullmatch(key) else _quoted_key(key)
+        sub_name = f"{name}.{part}" if name else part
+        sub_header = f"[[{sub_name}]]\n" if in_array else f"[{sub_name}]\n"
+        for sub_table in tables:
+            if started:
+                chunks.append("\n")
+            started = True
+            _write_table(chunks, sub_table, sub_name, sub_header)
+
+
+def _quoted_key(key: str) -> str:
+    """A key that is not bare, quoted and escaped as tomli_w writes it."""
+    return tomli_w.dumps({key: 0}).removesuffix(" = 0\n")
