@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from goaltrack import __version__
-from goaltrack.cli.common import STATE, one_line, warn
+from goaltrack.cli.common import STATE, say, warn
 from goaltrack.errors import GoaltrackError
 from goaltrack.storage import audit
 
@@ -124,6 +124,10 @@ class GoaltrackGroup(TyperGroup):
         """The command names, in the table's order (imports nothing)."""
         return list(self.commands)
 
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The named command, its module imported on first use; None for an unknown name."""
+        return self.commands.get(cmd_name)
+
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The command list of `--help`, from the table: no command module is imported."""
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
@@ -167,8 +171,7 @@ def _is_click_exception(error: Exception) -> bool:
 
 
 def _fail(message: str, code: int) -> None:
-    sys.stderr.write(one_line(message) + "\n")
-    sys.stderr.flush()
+    say(message)
     raise typer.Exit(code)
 
 
