@@ -60,13 +60,7 @@ def main() -> None:
         width=WIDTH, record=True, force_terminal=True, color_system="truecolor", file=io.StringIO()
     )  # recorded, not shown
     for goal in record.goals[:2]:
-        lines = chart_lines(
-            goal,
-            views.summarize(goal, TODAY),
-            views.instrument_for(goal),
-            width=WIDTH,
-            unicode=True,
-        )
+        lines = chart_lines(views.goal_chart(goal, TODAY), width=WIDTH, unicode=True)
         for line in lines:
             line.rstrip()
             console.print(line, no_wrap=True, crop=True, overflow="crop")

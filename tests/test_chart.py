@@ -38,7 +38,7 @@ def render(
     """The plain chart text the CLI writes to a pipe at this width."""
     monkeypatch.setenv("COLUMNS", str(width))
     out = io.StringIO()
-    write_charts(record, goals, out, today=TODAY, stale_days=28, since=since)
+    write_charts([views.goal_chart(goal, TODAY, 28, since=since) for goal in goals], out)
     return out.getvalue()
 
 
@@ -72,10 +72,7 @@ def test_unicode_chart_fits_width(width: int) -> None:
     for client in CLIENTS:
         record = store.load(client, EXAMPLES)
         for goal in record.goals:
-            summary = views.summarize(goal, TODAY)
-            lines = chart_lines(
-                goal, summary, views.instrument_for(goal), width=width, unicode=True
-            )
+            lines = chart_lines(views.goal_chart(goal, TODAY), width=width, unicode=True)
             assert all(len(line) <= width for line in lines)
 
 
@@ -96,9 +93,7 @@ def _goal(
 
 
 def _plain(goal: Goal, width: int = 60, since: date | None = None) -> list[str]:
-    instrument = instruments.get(goal.measure) if goal.measure else None
-    summary = views.summarize(goal, TODAY)
-    lines = chart_lines(goal, summary, instrument, width=width, unicode=False, since=since)
+    lines = chart_lines(views.goal_chart(goal, TODAY, since=since), width=width, unicode=False)
     return [line.plain.rstrip() for line in lines]
 
 
@@ -141,9 +136,7 @@ def test_hundreds_of_entries_fit(monkeypatch: pytest.MonkeyPatch) -> None:
     goal = _goal(points, target=None)
     lines = _plain(goal, 60)
     assert all(len(line) <= 60 for line in lines)
-    unicode = chart_lines(
-        goal, views.summarize(goal, TODAY), instruments.get("phq9"), width=60, unicode=True
-    )
+    unicode = chart_lines(views.goal_chart(goal, TODAY), width=60, unicode=True)
     assert all(len(line) <= 60 for line in unicode)
 
 
@@ -252,9 +245,7 @@ def test_any_series_draws_within_width(
     ]
     target = value(target_fraction) if target_fraction is not None else None
     goal = _goal(points, measure=measure, target=target)
-    lines = chart_lines(
-        goal, views.summarize(goal, TODAY), instrument, width=width, unicode=unicode
-    )
+    lines = chart_lines(views.goal_chart(goal, TODAY), width=width, unicode=unicode)
     assert all(len(line) <= max(width, 40) for line in lines)
     if not unicode:
         assert all(line.plain.isascii() for line in lines)
@@ -339,8 +330,7 @@ def test_unicode_chart_projects_the_trend_to_the_target() -> None:
     def legend(number: int) -> str:
         goal = record.goal(number)
         assert goal is not None
-        lines = chart_lines(goal, views.summarize(goal, TODAY), views.instrument_for(goal),
-                            width=100, unicode=True)  # fmt: skip
+        lines = chart_lines(views.goal_chart(goal, TODAY), width=100, unicode=True)
         return lines[-1].plain
 
     assert "trend" in legend(2)

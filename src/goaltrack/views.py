@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from goaltrack.measures import instruments
+from goaltrack.measures import instruments, safety
 from goaltrack.measures.gas import client_gas
 from goaltrack.measures.instruments import Instrument, Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
+from goaltrack.measures.trend import Trend, fit_trend
 from goaltrack.records.model import ClientRecord, Goal, GoalKind, GoalStatus
+
+Number = int | float
 
 CLIENT_FIELDS = [
     "id",
@@ -40,8 +44,6 @@ GOAL_FIELDS = [
 
 def progress_fields() -> list[str]:
     """The keys of a progress row, in order (CSV header even when there are no rows)."""
-    from dataclasses import fields
-
     return ["client", *(item.name for item in fields(GoalSummary))]
 
 
@@ -86,6 +88,15 @@ def client_row(record: ClientRecord) -> dict[str, Any]:
     }
 
 
+def client_rows(records: list[ClientRecord]) -> list[dict[str, Any]]:
+    """The `clients` list: one line per client, with the date of an open PHQ-9 item-9 flag."""
+    rows = []
+    for record in records:
+        flagged = [alert.date for alert in safety.alerts(record)]
+        rows.append({**client_row(record), "risk_item9": flagged[0] if flagged else None})
+    return rows
+
+
 def client_detail(
     record: ClientRecord,
     today: date | None = None,
@@ -105,9 +116,17 @@ def client_detail(
             {"name": concern.name, "severity": concern.severity.value}
             for concern in client.concerns
         ],
-        "goals": [summarize(goal, today, stale_days, registry).as_dict() for goal in record.goals],
+        "goals": [
+            _with_gas_levels(summarize(goal, today, stale_days, registry).as_dict(), goal)
+            for goal in record.goals
+        ],
         "gas": gas_detail(record),
     }
+
+
+def _with_gas_levels(summary: dict[str, Any], goal: Goal) -> dict[str, Any]:
+    """A goal's summary, with what each GAS level looks like when the goal describes them."""
+    return {**summary, "gas_levels": dict(goal.gas_levels)} if goal.gas_levels else summary
 
 
 def goal_row(goal: Goal) -> dict[str, Any]:
@@ -157,6 +176,25 @@ def progress_rows(
     ]
 
 
+def same_entries(goal: Goal, on: date, value: Number) -> list[str]:
+    """Ids of the goal's entries with this date and value: a second one may be a double entry."""
+    return [entry.id for entry in goal.progress if entry.date == on and entry.value == value]
+
+
+def entry_history(
+    record: ClientRecord, goals: list[Goal], since: date | None = None
+) -> list[dict[str, Any]]:
+    """The `entries` list: every entry (on or after `since`) with its flags, goal by goal."""
+    flags = {
+        entry.id: [flag.value for flag in entry.flags or []] for g in goals for entry in g.progress
+    }
+    return [
+        {**row, "flags": flags.get(row["id"], [])}
+        for row in entry_rows(record, goals)
+        if since is None or row["date"] >= since
+    ]
+
+
 def entry_rows(record: ClientRecord, goals: list[Goal]) -> list[dict[str, Any]]:
     """Tidy progress data: one row per entry, in date order per goal."""
     rows = []
@@ -176,3 +214,98 @@ def entry_rows(record: ClientRecord, goals: list[Goal]) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+@dataclass(frozen=True)
+class GoalChart:
+    """What the chart of one goal shows, worked out here: the renderer only lays it out."""
+
+    number: int
+    title: str
+    summary: GoalSummary
+    instrument: Instrument | None
+    points: list[tuple[date, float]]  # the entries drawn (on or after `since`), by date
+    since: date | None
+    logged: int  # entries of the goal in all: "none since" differs from "none yet"
+    target: Number | None
+    due: date | None
+    baseline: Number | None  # the goal's baseline, else its first value
+    trend: Trend | None  # the line over every entry, when it reaches the target in sight
+
+
+def goal_chart(
+    goal: Goal,
+    today: date | None = None,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    registry: Registry | None = None,
+    since: date | None = None,
+) -> GoalChart:
+    """A goal's chart as plain data: its summary, the points to draw, and the trend line."""
+    summary = summarize(goal, today, stale_days, registry)
+    ordered = goal.entries_in_order()
+    projects = summary.projected_date is not None and goal.target is not None
+    return GoalChart(
+        number=goal.number,
+        title=goal.title,
+        summary=summary,
+        instrument=instrument_for(goal, registry),
+        points=[(e.date, float(e.value)) for e in ordered if since is None or e.date >= since],
+        since=since,
+        logged=len(ordered),
+        target=goal.target,
+        due=goal.due,
+        baseline=goal.effective_baseline(),
+        trend=fit_trend([(e.date, float(e.value)) for e in ordered]) if projects else None,
+    )
+
+
+def instrument_row(instrument: Instrument) -> dict[str, Any]:
+    """One instrument as plain data (the JSON contract of `goaltrack instruments`)."""
+    points = instrument.reliable_change_points()
+    return {
+        "key": instrument.key,
+        "name": instrument.name,
+        "min": _tidy(instrument.min),
+        "max": _tidy(instrument.max),
+        "range": instrument.range_text(),
+        "integer": instrument.integer,
+        "better": instrument.better.value,
+        "cutoff": _tidy(instrument.cutoff),
+        "reliable_change": _tidy(round(points, 2)) if points is not None else None,
+        "reliable_change_from": _rc_origin(instrument),
+        "sd": instrument.sd,
+        "reliability": instrument.reliability,
+        "bands": [
+            {"low": _tidy(band.low), "high": _tidy(band.high), "label": band.label}
+            for band in instrument.bands
+        ],
+        "loinc": instrument.loinc,
+        "administration": _administration(instrument),
+        "licence": instrument.licence,
+        "source": instrument.source,
+        "note": instrument.note,
+        "origin": "built-in" if instrument.origin == "built-in" else "instruments.toml",
+        "file": None if instrument.origin == "built-in" else instrument.origin,
+    }
+
+
+def _administration(instrument: Instrument) -> str:
+    """How values are given: item by item, as a one-number rating, or as a form's total."""
+    if instrument.items:
+        return "items"
+    return "rating" if instrument.per_goal else "totals only"
+
+
+def _tidy(value: float | None) -> int | float | None:
+    """Whole numbers as ints (10, not 10.0) in every format."""
+    if value is not None and float(value).is_integer():
+        return int(value)
+    return value
+
+
+def _rc_origin(instrument: Instrument) -> str | None:
+    if instrument.reliable_change is not None:
+        return "published"
+    if instrument.reliable_change_points() is not None:
+        return "jacobson-truax"
+    return None

@@ -1,40 +1,145 @@
-"""The goaltrack command: global options, command registration, and the error boundary."""
+"""The goaltrack command: global options, the table of commands, and the error boundary.
+
+Commands are loaded lazily (Click's lazy-group pattern): COMMANDS names the module of each
+command and the line `goaltrack --help` shows for it, so the top-level help imports no
+command module, and a command's module (with the core it needs) is imported only when that
+command runs, completes or shows its help.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
-import re
 import sys
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from goaltrack import __version__
-from goaltrack.cli import audit as audit_cli
-from goaltrack.cli import (
-    check,
-    clients,
-    entries,
-    goals,
-    instruments,
-    interop,
-    measure,
-    progress,
-)
-from goaltrack.cli.common import STATE
+from goaltrack.cli.common import STATE, say, warn
 from goaltrack.errors import GoaltrackError
 from goaltrack.storage import audit
 
 DEBUG_ENV = "GOALTRACK_DEBUG"
 EXIT_INTERNAL = 70
 
+#: Every command: its module in goaltrack.cli, and the first paragraph of its help (a test
+#: keeps each line equal to the command's docstring). Listed in `--help` in this order.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "new-client": ("clients", "Create a client file (fails if the client exists)."),
+    "clients": ("clients", "List clients (active ones unless --status says otherwise)."),
+    "show": ("clients", "Show one client: details, concerns, and goals with where each stands."),
+    "edit-client": ("clients", "Change a client's name, status, concerns, approaches or notes."),
+    "add-goal": ("goals", "Add a goal to a client; prints the new goal number."),
+    "goals": ("goals", "List a client's goals."),
+    "edit-goal": ("goals", "Change a goal's fields, including its status."),
+    "log": ("entries", "Record a progress value on a goal; prints the new entry id."),
+    "remove-entry": ("entries", "Remove a mistaken progress entry."),
+    "entries": (
+        "entries",
+        "A goal's history: every entry with its date, value, session, rater, note and id.",
+    ),
+    "progress": (
+        "progress",
+        "Where each goal stands: change, reliable and clinical change, trend, and an outlook.",
+    ),
+    "instruments": (
+        "instruments",
+        "List the measures goals can use, or show one: range, bands, cutoff, reliable change.",
+    ),
+    "measure": (
+        "measure",
+        "Administer an instrument (interactively on a terminal, else from --responses or "
+        "stdin), score it, and log the total to the client's goals measured by it.",
+    ),
+    "import": (
+        "interop",
+        "Import progress entries (and new clients and goals) in bulk, all or nothing.",
+    ),
+    "export": (
+        "interop",
+        "Export clients as a full JSON dump, tidy CSV / JSON Lines, or a FHIR R4 Bundle.",
+    ),
+    "schema": (
+        "interop",
+        "Print the JSON Schema of a client file, for editors with a TOML language server.",
+    ),
+    "check": (
+        "check",
+        "Verify every client file, lock, temp file and the audit log; exit 3 if problems remain.",
+    ),
+    "audit": (
+        "audit",
+        "Show the audit trail: who changed which client, when, with which command and outcome.",
+    ),
+}
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The group's commands by name: a command's module is imported on first access.
+
+    Its keys are every command of the table, so Typer's "did you mean" suggestions for a
+    mistyped command see all of them without importing any.
+    """
+
+    def __init__(self, table: dict[str, tuple[str, str]]) -> None:
+        self.table = table
+        self.loaded: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.loaded:
+            if name not in self.table:
+                raise KeyError(name)
+            module = importlib.import_module(f"goaltrack.cli.{self.table[name][0]}")
+            self.loaded.update(typer.main.get_group(module.commands).commands)
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*self.table, *self.loaded]))
+
+    def __len__(self) -> int:
+        return len(set(self.table) | set(self.loaded))
+
 
 class GoaltrackGroup(TyperGroup):
-    """Turns domain errors into one stderr line and an exit code: the only such boundary."""
+    """The top-level command: lazy commands, and the error boundary.
+
+    Domain errors become one stderr line and an exit code here, and only here.
+    """
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands(COMMANDS)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The command names, in the table's order (imports nothing)."""
+        return list(self.commands)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The named command, its module imported on first use; None for an unknown name."""
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list of `--help`, from the table: no command module is imported."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, TyperCommand(name, help=summary).get_short_help_str(limit))
+            for name, (_, summary) in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
+        """Run the command; turn what it raises into one escaped stderr line and an exit code."""
         audit.drain_warnings()  # only this invocation's warnings are reported
         try:
             return super().invoke(ctx)
@@ -65,26 +170,15 @@ def _is_click_exception(error: Exception) -> bool:
     return type(error).__module__.startswith(("click", "typer"))
 
 
-# Control, line-separator and bidi-override characters: shown escaped, so that a hostile file
-# name, key or id can neither break the one-line contract nor drive the terminal.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def one_line(message: str) -> str:
-    """A message made safe for one stderr line: unsafe characters written as escapes."""
-    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", message)
-
-
 def _fail(message: str, code: int) -> None:
-    sys.stderr.write(one_line(message) + "\n")
-    sys.stderr.flush()
+    say(message)
     raise typer.Exit(code)
 
 
 def _warn_audit() -> None:
     """Report audit lines that could not be written (the change itself stands)."""
     for warning in audit.drain_warnings():
-        sys.stderr.write(one_line(f"goaltrack: warning: {warning}") + "\n")
+        warn(warning)
 
 
 def _quiet_broken_pipe() -> None:
@@ -132,28 +226,6 @@ def main_options(
     """Track psychotherapy goals: clients, goals, measures and progress, session by session."""
     STATE.home = home
     audit.set_command(ctx.invoked_subcommand or "")
-
-
-app.command("new-client")(clients.new_client)
-app.command("clients")(clients.list_clients)
-app.command("show")(clients.show)
-app.command("edit-client")(clients.edit_client)
-app.command("add-goal")(goals.add_goal)
-app.command("goals")(goals.list_goals)
-app.command("edit-goal")(goals.edit_goal)
-# `ignore_unknown_options` lets a negative value through as VALUE (GAS levels are -2..+2):
-# `goaltrack log c-1 3 -1` would otherwise read "-1" as an unknown option.
-app.command("log", context_settings={"ignore_unknown_options": True})(entries.log)
-app.command("remove-entry")(entries.remove_entry)
-app.command("entries")(entries.list_entries)
-app.command("progress")(progress.show_progress)
-app.command("instruments")(instruments.list_instruments)
-app.command("measure")(measure.measure)
-app.command("import")(interop.import_data)
-app.command("export")(interop.export)
-app.command("schema")(interop.schema)
-app.command("check")(check.check)
-app.command("audit")(audit_cli.show_audit)
 
 
 def _ensure_standard_streams() -> None:

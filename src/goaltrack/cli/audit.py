@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
-from goaltrack.cli.common import STATE, FormatOption, JsonOption, output
-from goaltrack.render.output import Column, OutputFormat, Report
+from goaltrack.cli.common import FormatOption, JsonOption, command_group, home, output, warn
+from goaltrack.records.convert import check_client_id, parse_date
+from goaltrack.render.report import Column, OutputFormat, Report
+from goaltrack.storage.audit import audit_path, read_events
+
+commands = command_group()
 
 AUDIT_COLUMNS = [
     Column("time", "Time (UTC)"),
@@ -22,6 +25,7 @@ AUDIT_COLUMNS = [
 ]
 
 
+@commands.command("audit")
 def show_audit(
     client_id: Annotated[
         str | None, typer.Argument(help="Only this client's events.", show_default=False)
@@ -34,18 +38,14 @@ def show_audit(
     as_json: JsonOption = False,
 ) -> None:
     """Show the audit trail: who changed which client, when, with which command and outcome."""
-    from goaltrack.records.convert import parse_date
-    from goaltrack.storage.audit import audit_path, read_events
-    from goaltrack.storage.store import check_client_id, resolve_home
-
     if client_id is not None:
         check_client_id(client_id)
-    home = resolve_home(STATE.home)
-    log = read_events(home, client=client_id, since=parse_date(since, "since") if since else None)
+    where = home()
+    log = read_events(where, client=client_id, since=parse_date(since, "since") if since else None)
     rows = [{column.key: event.get(column.key) for column in AUDIT_COLUMNS} for event in log.events]
     report = Report(
         document={
-            "audit_log": str(audit_path(home)),
+            "audit_log": str(audit_path(where)),
             "events": rows,
             "unreadable_lines": log.unreadable,
         },
@@ -56,7 +56,4 @@ def show_audit(
     )
     output(report, fmt, as_json)
     if log.unreadable:
-        sys.stderr.write(
-            f"goaltrack: warning: {log.unreadable} line(s) of the audit log cannot be read "
-            "(see `goaltrack check`)\n"
-        )
+        warn(f"{log.unreadable} line(s) of the audit log cannot be read (see `goaltrack check`)")

@@ -6,9 +6,12 @@ from typing import Annotated
 
 import typer
 
-from goaltrack.cli.common import STATE, FormatOption, JsonOption, output
+from goaltrack.cli.common import FormatOption, JsonOption, command_group, home, output
 from goaltrack.errors import EXIT_DATA
-from goaltrack.render.output import Column, OutputFormat, Report
+from goaltrack.render.report import Column, OutputFormat, Report
+from goaltrack.storage.check import FIXED, PROBLEM, check_home
+
+commands = command_group()
 
 CHECK_COLUMNS = [
     Column("path", "Path"),
@@ -18,6 +21,7 @@ CHECK_COLUMNS = [
 ]
 
 
+@commands.command("check")
 def check(
     fix: Annotated[
         bool,
@@ -31,11 +35,8 @@ def check(
     as_json: JsonOption = False,
 ) -> None:
     """Verify every client file, lock, temp file and the audit log; exit 3 if problems remain."""
-    from goaltrack.storage.check import FIXED, PROBLEM, check_home
-    from goaltrack.storage.store import resolve_home
-
-    home = resolve_home(STATE.home)
-    result = check_home(home, fix=fix)
+    where = home()
+    result = check_home(where, fix=fix)
     rows = [finding.as_row() for finding in result.findings]
     problems = result.count(PROBLEM)
     fixable = sum(1 for f in result.findings if f.status == PROBLEM and f.fixable)
@@ -52,10 +53,10 @@ def check(
     if fixable:
         footnotes.append(f"run `goaltrack check --fix` to repair {fixable} of them")
     report = Report(
-        document={"home": str(home), **summary, "findings": rows},
+        document={"home": str(where), **summary, "findings": rows},
         rows=rows,
         columns=CHECK_COLUMNS,
-        title=f"Check of {home}",
+        title=f"Check of {where}",
         footnotes=footnotes,
     )
     output(report, fmt, as_json)

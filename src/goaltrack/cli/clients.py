@@ -2,36 +2,36 @@
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-from goaltrack.cli import complete
+from goaltrack import operations, settings, views
 from goaltrack.cli.common import (
+    ClientIdArg,
     FormatOption,
     JsonOption,
     choices,
+    command_group,
+    gas_footnote,
+    metavar,
+    one_of,
     output,
-    parse_choice,
     read_text_argument,
+    registry,
+    say,
     store,
+    warn_unreadable,
 )
-from goaltrack.errors import EXIT_DATA
+from goaltrack.measures import safety
 from goaltrack.records.convert import parse_concern, parse_line
 from goaltrack.records.enums import Approach, ClientStatus
-from goaltrack.render.output import Column, OutputFormat, Report, Section
+from goaltrack.records.model import ClientRecord
+from goaltrack.render.report import Column, OutputFormat, Report, Section
+from goaltrack.storage.store import scan
 
-if TYPE_CHECKING:
-    from goaltrack.errors import GoaltrackError
-    from goaltrack.records.model import ClientRecord
+commands = command_group()
 
-ClientIdArg = Annotated[
-    str,
-    typer.Argument(
-        help="Client id, e.g. c-1042.", show_default=False, autocompletion=complete.client_ids
-    ),
-]
 NewClientIdArg = Annotated[str, typer.Argument(help="Client id, e.g. c-1042.", show_default=False)]
 NameOption = Annotated[
     str | None, typer.Option("--name", help="Display name (optional; ids stay pseudonymous).")
@@ -45,9 +45,16 @@ ConcernOption = Annotated[
     ),
 ]
 ApproachOption = Annotated[
-    list[str] | None,
-    typer.Option("--approach", help=f"Therapeutic approach ({choices(Approach)}). Repeatable."),
+    list[Approach] | None,
+    typer.Option(
+        "--approach",
+        case_sensitive=False,
+        metavar="<approach>",
+        help=f"Therapeutic approach ({choices(Approach)}). Repeatable.",
+    ),
 ]
+#: `clients --status`: a client status, or every client.
+STATUS_FILTERS = (*(status.value for status in ClientStatus), "all")
 NoteOption = Annotated[
     str | None,
     typer.Option("--note", help="Notes on preferences, values, culture; '-' reads stdin."),
@@ -82,10 +89,7 @@ def _name(text: str | None) -> str | None:
     return None if text is None else parse_line(text, "name")
 
 
-def _approaches(values: list[str] | None) -> list[Approach]:
-    return [a for a in (parse_choice(Approach, v, "approach") for v in values or []) if a]
-
-
+@commands.command("new-client")
 def new_client(
     client_id: NewClientIdArg,
     name: NameOption = None,
@@ -94,44 +98,36 @@ def new_client(
     note: NoteOption = None,
 ) -> None:
     """Create a client file (fails if the client exists)."""
-    from goaltrack import operations
-
     record = operations.new_client_record(
         client_id,
         name=_name(name),
         concerns=[parse_concern(text) for text in concern or []],
-        approaches=_approaches(approach),
+        approaches=approach or [],
         notes=read_text_argument(note),
     )
     store().create(record)
-    typer.echo(f"created client {client_id}", err=True)
+    say(f"created client {client_id}")
 
 
+@commands.command("clients")
 def list_clients(
     status: Annotated[
         str,
         typer.Option(
-            "--status", help=f"Show clients with this status ({choices(ClientStatus)}) or 'all'."
+            "--status",
+            parser=one_of(STATUS_FILTERS),
+            metavar=metavar(STATUS_FILTERS),
+            help=f"Show clients with this status ({choices(ClientStatus)}) or 'all'.",
         ),
     ] = "active",
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
 ) -> None:
     """List clients (active ones unless --status says otherwise)."""
-    from goaltrack import views
-    from goaltrack.measures import safety
-    from goaltrack.storage.store import scan
-
-    wanted = (
-        None if status.strip().lower() == "all" else parse_choice(ClientStatus, status, "status")
-    )
     records, problems = scan(store())
-    shown = [r for r in records if wanted is None or r.client.status is wanted]
-    rows = [views.client_row(record) for record in shown]
+    shown = [r for r in records if status == "all" or r.client.status.value == status]
+    rows = views.client_rows(shown)
     alerts = [alert for record in shown for alert in safety.alerts(record)]
-    flagged = {alert.client: alert.date for alert in alerts}
-    for row in rows:
-        row["risk_item9"] = flagged.get(row["id"])
     hidden = len(records) - len(shown)
     report = Report(
         document={"clients": rows},
@@ -149,31 +145,19 @@ def list_clients(
         footnotes=[f"{hidden} other client(s) not shown; use --status all"] if hidden else [],
     )
     output(report, fmt, as_json)
-    _report_problems(problems)
+    warn_unreadable(problems)
 
 
-def _report_problems(problems: list[GoaltrackError]) -> None:
-    """Name each unreadable file on stderr; exit 3 after the readable ones were shown."""
-    for problem in problems:
-        sys.stderr.write(f"goaltrack: warning: {problem.message}\n")
-    if problems:
-        raise typer.Exit(EXIT_DATA)
-
-
+@commands.command("show")
 def show(
     client_id: ClientIdArg, fmt: FormatOption = OutputFormat.TABLE, as_json: JsonOption = False
 ) -> None:
     """Show one client: details, concerns, and goals with where each stands."""
-    from goaltrack import views
-    from goaltrack.cli.instruments import registry
-    from goaltrack.cli.progress import as_of_setting, gas_footnote, stale_days_setting
-    from goaltrack.measures import safety
-
-    stale_days, today = stale_days_setting(None), as_of_setting()
+    stale_days, today = settings.stale_days(), settings.as_of()
     record = store().load(client_id)
     detail = views.client_detail(record, today, stale_days, registry())
     alerts = safety.alerts(record)
-    gas_sections = gas_sections_of(record, detail["goals"])
+    gas_sections = gas_sections_of(record)
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
     report = Report(
         document={"client": detail, "alerts": [alert.as_dict() for alert in alerts]},
@@ -199,14 +183,12 @@ def show(
     output(report, fmt, as_json)
 
 
-def gas_sections_of(record: ClientRecord, goals: list[dict[str, Any]]) -> list[Section]:
-    """Add each GAS goal's level descriptions to its JSON and give it a table of its own."""
+def gas_sections_of(record: ClientRecord) -> list[Section]:
+    """A table for each GAS goal that describes its levels, in the order of the goals."""
     sections = []
-    for goal_data in goals:
-        goal = record.goal(goal_data["goal"])
-        if goal is None or not goal.gas_levels:
+    for goal in record.goals:
+        if not goal.gas_levels:
             continue
-        goal_data["gas_levels"] = dict(goal.gas_levels)
         rows = [{"level": level, "text": text} for level, text in goal.gas_levels.items()]
         sections.append(
             Section(
@@ -218,11 +200,13 @@ def gas_sections_of(record: ClientRecord, goals: list[dict[str, Any]]) -> list[S
     return sections
 
 
+@commands.command("edit-client")
 def edit_client(
     client_id: ClientIdArg,
     name: NameOption = None,
     status: Annotated[
-        str | None, typer.Option("--status", help=f"One of {choices(ClientStatus)}.")
+        ClientStatus | None,
+        typer.Option("--status", case_sensitive=False, help=f"One of {choices(ClientStatus)}."),
     ] = None,
     concern: Annotated[
         list[str] | None,
@@ -233,27 +217,37 @@ def edit_client(
     ] = None,
     approach: ApproachOption = None,
     remove_approach: Annotated[
-        list[str] | None, typer.Option("--remove-approach", help="Remove an approach.")
+        list[Approach] | None,
+        typer.Option(
+            "--remove-approach",
+            case_sensitive=False,
+            metavar="<approach>",
+            help="Remove an approach.",
+        ),
     ] = None,
     note: Annotated[
         str | None, typer.Option("--note", help="Replace the notes; '-' reads stdin.")
     ] = None,
     clear: Annotated[
-        list[str] | None, typer.Option("--clear", help="Remove a field: name or notes.")
+        list[str] | None,
+        typer.Option(
+            "--clear",
+            parser=one_of(operations.CLIENT_CLEARABLE),
+            metavar=metavar(operations.CLIENT_CLEARABLE),
+            help="Remove a field: name or notes.",
+        ),
     ] = None,
 ) -> None:
     """Change a client's name, status, concerns, approaches or notes."""
-    from goaltrack import operations
-
     edit = operations.ClientEdit(
         name=_name(name),
-        status=parse_choice(ClientStatus, status, "status"),
+        status=status,
         notes=read_text_argument(note),
         set_concerns=tuple(parse_concern(text) for text in concern or []),
         remove_concerns=tuple(remove_concern or []),
-        add_approaches=tuple(_approaches(approach)),
-        remove_approaches=tuple(_approaches(remove_approach)),
+        add_approaches=tuple(approach or []),
+        remove_approaches=tuple(remove_approach or []),
         clear=tuple(clear or []),
     )
     store().update(client_id, lambda record: operations.edit_client(record, edit))
-    typer.echo(f"updated client {client_id}", err=True)
+    say(f"updated client {client_id}")

@@ -1,23 +1,38 @@
-"""What every command shares: the store for this run, output options, choice parsing, stdin."""
+"""What the commands share: the run's settings, arguments and options, the store and the
+instrument registry of this run, output, and the one way a line reaches stderr.
+
+`goaltrack --help` loads this module (the top-level options set the run's home), so it stays
+light: the store and the registry, which load Pydantic, are imported when first asked for.
+Command modules import the core themselves, at their top; they are loaded only when their
+command runs or shows its help (see the command table in cli/app.py).
+"""
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperOption
 
-from goaltrack.records import convert
-from goaltrack.records.convert import choices as choices
-from goaltrack.render.output import OutputFormat, Report, emit
+from goaltrack import settings
+from goaltrack.cli import complete
+from goaltrack.errors import EXIT_DATA, GoaltrackError
+from goaltrack.paths import resolve_home
+from goaltrack.records.enums import Rater
+from goaltrack.render.output import emit
+from goaltrack.render.report import OutputFormat, Report
 
 if TYPE_CHECKING:
+    from goaltrack.measures.instruments import Registry
     from goaltrack.storage.store import Store
 
-E = TypeVar("E", bound=Enum)
+
+# ---- the run ---------------------------------------------------------------------------------
 
 
 class RunState:
@@ -29,13 +44,76 @@ class RunState:
 STATE = RunState()
 
 
+def home() -> Path:
+    """The home this invocation works on (`--home` > GOALTRACK_HOME > XDG default)."""
+    return resolve_home(STATE.home)
+
+
 def store() -> Store:
-    """The store this invocation works on (`--home` > GOALTRACK_HOME > XDG default)."""
-    from goaltrack.storage.store import Store
+    """The store of this invocation's home."""
+    from goaltrack.storage.store import Store  # Pydantic: not for `goaltrack --help`
 
     return Store.at(STATE.home)
 
 
+def registry() -> Registry:
+    """The instruments this invocation knows: built-ins plus $GOALTRACK_HOME/instruments.toml."""
+    from goaltrack.measures.instruments import load_registry  # Pydantic: not for `--help`
+
+    return load_registry(store().home)
+
+
+def command_group() -> typer.Typer:
+    """The Typer app a command module registers its commands on (plain help, no Rich)."""
+    return typer.Typer(rich_markup_mode=None, add_completion=False)
+
+
+# ---- stderr: every line goes out escaped -------------------------------------------------------
+
+# Control, line-separator and bidi-override characters: shown escaped, so that a hostile file
+# name, key or id can neither break the one-line contract nor drive the terminal.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def one_line(message: str) -> str:
+    """A message made safe for one stderr line: unsafe characters written as escapes."""
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", message)
+
+
+def say(message: str) -> None:
+    """Write one line for the person at the terminal on stderr, escaped like errors are."""
+    sys.stderr.write(one_line(message) + "\n")
+    sys.stderr.flush()
+
+
+def warn(message: str) -> None:
+    """A warning on stderr, `goaltrack: warning: ...`: the one way a warning goes out."""
+    say(f"goaltrack: warning: {message}")
+
+
+def warn_unreadable(problems: Sequence[GoaltrackError], suffix: str = "") -> None:
+    """Name each unreadable file in a warning; exit 3 after the readable ones were handled."""
+    for problem in problems:
+        warn(problem.message + suffix)
+    if problems:
+        raise typer.Exit(EXIT_DATA)
+
+
+# ---- arguments and options shared by several commands ------------------------------------------
+
+ClientIdArg = Annotated[
+    str,
+    typer.Argument(
+        help="Client id, e.g. c-1042.", show_default=False, autocompletion=complete.client_ids
+    ),
+]
+GoalArg = Annotated[
+    int,
+    typer.Argument(
+        help="Goal number (see `goaltrack goals ID`).", autocompletion=complete.goal_numbers
+    ),
+]
+SomeGoalArg = Annotated[int | None, typer.Argument(help="Only this goal (default: every goal).")]
 FormatOption = Annotated[
     OutputFormat,
     typer.Option(
@@ -46,26 +124,120 @@ FormatOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+StaleDaysOption = Annotated[
+    int | None,
+    typer.Option(
+        "--stale-days",
+        min=1,
+        help=f"Call a goal stale after this many days without an entry "
+        f"(default: ${settings.STALE_DAYS_ENV}, else {settings.DEFAULT_STALE_DAYS}).",
+        show_default=False,
+    ),
+]
+
+
+def choices(enum: type[Enum]) -> str:
+    """The allowed values of an enum, for help texts."""
+    return ", ".join(str(member.value) for member in enum)
+
+
+RaterOption = Annotated[
+    Rater | None,
+    typer.Option("--rater", case_sensitive=False, help=f"Who rated: {choices(Rater)}."),
+]
+
+
+def pick(text: str, allowed: Sequence[str], option: str | None = None) -> str:
+    """`text` as one of `allowed` (case-insensitive), else a usage error (exit 2) listing them.
+
+    Click does this for enum options; this is for choices that are not an enum
+    (`clients --status all`, `--clear FIELD`) and for a choice checked after other work.
+    """
+    value = text.strip().lower()
+    if value not in allowed:
+        listed = ", ".join(repr(choice) for choice in allowed)
+        raise typer.BadParameter(f"{text!r} is not one of {listed}.", param_hint=option)
+    return value
+
+
+def one_of(allowed: Sequence[str]) -> Callable[[str], str]:
+    """A Typer `parser` that accepts one of `allowed` (see `pick`)."""
+    return lambda text: pick(text, allowed)
+
+
+def metavar(allowed: Sequence[str]) -> str:
+    """The help's placeholder for a text option with fixed values, as Typer writes an enum's."""
+    return "<" + "|".join(allowed) + ">"
+
+
+# ---- negative numbers as values ----------------------------------------------------------------
+
+_NEGATIVE_NUMBER = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+class NegativeValuesCommand(TyperCommand):
+    """A command whose positional values may be negative numbers (GAS levels are -2..+2).
+
+    `goaltrack log c-1 3 -1` reads -1 as VALUE, while an unknown option such as `--dat` is
+    still Click's usage error ("No such option", with the options it may have meant, exit 2).
+    Click would read `-1` as an option; so before parsing, every positional token goes after
+    a `--`, in order, and options keep their values and their order.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Parse with negative numbers as positional values."""
+        return super().parse_args(ctx, self._values_last(ctx, args))
+
+    def _values_last(self, ctx: Any, args: list[str]) -> list[str]:
+        takes_value = {
+            name
+            for param in self.get_params(ctx)
+            if isinstance(param, TyperOption) and not param.is_flag and not param.count
+            for name in param.opts
+        }
+        options: list[str] = []
+        values: list[str] = []
+        rest = iter(args)
+        for arg in rest:
+            if arg == "--":
+                values.extend(rest)
+            elif arg.startswith("-") and arg != "-" and not _NEGATIVE_NUMBER.fullmatch(arg):
+                options.append(arg)
+                if arg in takes_value:
+                    value = next(rest, None)
+                    if value is None:  # Click would take the `--` below as its value
+                        ctx.fail(f"Option {arg!r} requires an argument.")
+                    else:
+                        options.append(value)
+            else:
+                values.append(arg)
+        return [*options, "--", *values] if values else options
+
+
+# ---- output ------------------------------------------------------------------------------------
 
 
 def output(report: Report, fmt: OutputFormat, as_json: bool) -> None:
-    """Render a report once, in the chosen format."""
-    emit(report, OutputFormat.JSON if as_json else fmt)
+    """Render a report once, in the chosen format; safety alerts are never left out."""
+    chosen = OutputFormat.JSON if as_json else fmt
+    if chosen in (OutputFormat.CSV, OutputFormat.JSONL):
+        for alert in report.alerts:  # flat rows have no place for them: never silent
+            warn(alert)
+    emit(report, chosen)
 
 
-def parse_choice(enum: type[E], text: str | None, what: str) -> E | None:
-    """A typed choice through the conversion layer (case-insensitive); None stays None."""
-    return None if text is None else convert.parse_choice(text, what, enum)
-
-
-def whole_number(field: str) -> Callable[[str], int]:
-    """A typer `parser` reading a whole number (1 or more) through the conversion layer, so
-    `--session 0` gets the same message and exit code (1) as a session 0 in an import."""
-
-    def parse(text: str) -> int:
-        return convert.parse_whole_number(text, field)
-
-    return parse
+def gas_footnote(gas: dict[str, Any] | None) -> list[str]:
+    """The line that reports a client's GAS T-score under a table."""
+    if not gas:
+        return []
+    goals = ", ".join(str(number) for number in gas["goals"])
+    note = (
+        f"GAS T-score {gas['t_score']:.1f} over goal{'s' if len(gas['goals']) > 1 else ''} "
+        f"{goals} ({gas['weighting']} weights; 50 = goals met as expected)"
+    )
+    if gas["unscored"]:
+        note += f"; not yet scored: {', '.join(str(n) for n in gas['unscored'])}"
+    return [note]
 
 
 def read_text_argument(text: str | None) -> str | None:
@@ -73,8 +245,7 @@ def read_text_argument(text: str | None) -> str | None:
     if text != "-":
         return text
     if sys.stdin.isatty():  # typed by hand: say what is awaited, and how to finish
-        sys.stderr.write("Note (end with Ctrl-D on a line of its own):\n")
-        sys.stderr.flush()
+        say("Note (end with Ctrl-D on a line of its own):")
     data = sys.stdin.read()
     if data.endswith("\r\n"):
         data = data[:-2]

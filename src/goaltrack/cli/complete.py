@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,6 @@ def client_ids(ctx: Any, incomplete: str) -> list[str]:
 def goal_numbers(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
     """Goal numbers of the client named earlier on the line, each with its title as help."""
     try:
-        import tomllib
-
         client_id = ctx.params.get("client_id")
         if not isinstance(client_id, str) or not _is_client_id(client_id):
             return []

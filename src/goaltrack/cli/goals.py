@@ -6,31 +6,30 @@ from typing import Annotated
 
 import typer
 
-from goaltrack.cli import complete
-from goaltrack.cli.clients import ClientIdArg
+from goaltrack import operations, views
 from goaltrack.cli.common import (
+    ClientIdArg,
     FormatOption,
+    GoalArg,
     JsonOption,
     choices,
+    command_group,
+    metavar,
+    one_of,
     output,
-    parse_choice,
     print_created,
+    registry,
+    say,
     store,
-    whole_number,
 )
 from goaltrack.errors import InvalidValueError
+from goaltrack.measures.instruments import builtin_registry
 from goaltrack.records.convert import parse_date, parse_line, parse_measure_key, parse_number
-from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Priority
-from goaltrack.render.output import Column, OutputFormat, Report
+from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Priority, gas_level_key
+from goaltrack.render.report import Column, OutputFormat, Report
 
-GoalArg = Annotated[
-    int,
-    typer.Argument(
-        help="Goal number (see `goaltrack goals ID`).",
-        parser=whole_number("goal"),
-        autocompletion=complete.goal_numbers,
-    ),
-]
+commands = command_group()
+
 MeasureOption = Annotated[
     str | None, typer.Option("--measure", help="Instrument key, e.g. phq9, gad7, gbo.")
 ]
@@ -54,11 +53,21 @@ GasLevelOption = Annotated[
 ]
 DueOption = Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")]
 PriorityOption = Annotated[
-    str | None, typer.Option("--priority", help=f"One of {choices(Priority)}.")
+    Priority | None,
+    typer.Option("--priority", case_sensitive=False, help=f"One of {choices(Priority)}."),
 ]
 ApproachOption = Annotated[
-    str | None, typer.Option("--approach", help=f"One of {choices(Approach)}.")
+    Approach | None,
+    typer.Option(
+        "--approach",
+        case_sensitive=False,
+        metavar="<approach>",
+        help=f"One of {choices(Approach)}.",
+    ),
 ]
+#: `edit-goal --clear`: the fields a goal can lose, its GAS level descriptions included
+#: (operations.edit_goal handles gas_levels itself; each name listed once).
+GOAL_CLEARABLE = tuple(dict.fromkeys((*operations.GOAL_CLEARABLE, "gas_levels")))
 
 GOAL_COLUMNS = [
     Column("goal", "#", numeric=True),
@@ -82,9 +91,13 @@ def _measure(text: str | None) -> str | None:
     return None if text is None else parse_measure_key(text, "measure")
 
 
+@commands.command("add-goal")
 def add_goal(
     client_id: ClientIdArg,
-    kind: Annotated[str, typer.Argument(help=f"Goal kind: {choices(GoalKind)}.")],
+    kind: Annotated[
+        GoalKind,
+        typer.Argument(case_sensitive=False, help=f"Goal kind: {choices(GoalKind)}."),
+    ],
     title: Annotated[str, typer.Argument(help="What the goal is, in a few words.")],
     measure: MeasureOption = None,
     baseline: BaselineOption = None,
@@ -100,20 +113,16 @@ def add_goal(
     The measure defaults to the kind's usual instrument (symptom-reduction: phq9,
     trauma-resolution: pcl5, self-esteem: rses, others: gbo; gas when --gas-level is given).
     """
-    from goaltrack import operations
-
     fields = operations.GoalFields(
-        kind=parse_choice(GoalKind, kind, "goal kind"),
+        kind=kind,
         title=parse_line(title, "title"),
         measure=_measure(measure),
         baseline=_number(baseline, "baseline"),
         target=_number(target, "target"),
         due=parse_date(due, "due") if due else None,
-        priority=parse_choice(Priority, priority, "priority"),
-        approach=parse_choice(Approach, approach, "approach"),
+        priority=priority,
+        approach=approach,
     )
-    from goaltrack.cli.instruments import registry
-
     levels = parse_gas_levels(gas_level)
     known = registry()
     number = store().update(
@@ -123,25 +132,29 @@ def add_goal(
     print_created(number, f"added goal {number} for {client_id}")
 
 
+@commands.command("goals")
 def list_goals(
     client_id: ClientIdArg,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only goals of this kind.")] = None,
+    kind: Annotated[
+        GoalKind | None,
+        typer.Option(
+            "--kind", case_sensitive=False, metavar="<kind>", help="Only goals of this kind."
+        ),
+    ] = None,
     status: Annotated[
-        str | None,
-        typer.Option("--status", help=f"Only goals with this status ({choices(GoalStatus)})."),
+        GoalStatus | None,
+        typer.Option(
+            "--status",
+            case_sensitive=False,
+            help=f"Only goals with this status ({choices(GoalStatus)}).",
+        ),
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
 ) -> None:
     """List a client's goals."""
-    from goaltrack import views
-
     record = store().load(client_id)
-    selected = views.select_goals(
-        record,
-        kind=parse_choice(GoalKind, kind, "goal kind"),
-        status=parse_choice(GoalStatus, status, "goal status"),
-    )
+    selected = views.select_goals(record, kind=kind, status=status)
     rows = [views.goal_row(goal) for goal in selected]
     report = Report(
         document={"client": client_id, "goals": rows},
@@ -156,10 +169,14 @@ def list_goals(
     output(report, fmt, as_json)
 
 
+@commands.command("edit-goal")
 def edit_goal(
     client_id: ClientIdArg,
     goal: GoalArg,
-    kind: Annotated[str | None, typer.Option("--kind", help="New goal kind.")] = None,
+    kind: Annotated[
+        GoalKind | None,
+        typer.Option("--kind", case_sensitive=False, metavar="<kind>", help="New goal kind."),
+    ] = None,
     title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
     measure: MeasureOption = None,
     baseline: BaselineOption = None,
@@ -167,13 +184,16 @@ def edit_goal(
     due: DueOption = None,
     priority: PriorityOption = None,
     status: Annotated[
-        str | None, typer.Option("--status", help=f"One of {choices(GoalStatus)}.")
+        GoalStatus | None,
+        typer.Option("--status", case_sensitive=False, help=f"One of {choices(GoalStatus)}."),
     ] = None,
     approach: ApproachOption = None,
     clear: Annotated[
         list[str] | None,
         typer.Option(
             "--clear",
+            parser=one_of(GOAL_CLEARABLE),
+            metavar=metavar(GOAL_CLEARABLE),
             help="Remove a field: measure, baseline, target, due, approach, gas_levels. "
             "Repeatable.",
         ),
@@ -182,22 +202,17 @@ def edit_goal(
     gas_level: GasLevelOption = None,
 ) -> None:
     """Change a goal's fields, including its status."""
-    from goaltrack import operations
-
     fields = operations.GoalFields(
-        kind=parse_choice(GoalKind, kind, "goal kind"),
+        kind=kind,
         title=None if title is None else parse_line(title, "title"),
         measure=_measure(measure),
         baseline=_number(baseline, "baseline"),
         target=_number(target, "target"),
         due=parse_date(due, "due") if due else None,
-        priority=parse_choice(Priority, priority, "priority"),
-        status=parse_choice(GoalStatus, status, "goal status"),
-        approach=parse_choice(Approach, approach, "approach"),
+        priority=priority,
+        status=status,
+        approach=approach,
     )
-    from goaltrack.cli.instruments import registry
-    from goaltrack.measures.instruments import builtin_registry
-
     levels = parse_gas_levels(gas_level)
     checks_values = (
         fields.measure is not None
@@ -213,13 +228,11 @@ def edit_goal(
             record, goal, fields, known, clear=clear or [], force=force, gas_levels=levels
         ),
     )
-    typer.echo(f"updated goal {goal} of {client_id}", err=True)
+    say(f"updated goal {goal} of {client_id}")
 
 
 def parse_gas_levels(specs: list[str] | None) -> dict[str, str]:
     """`LEVEL=TEXT` specs (level -2..+2) as a mapping; a clear error for a malformed one."""
-    from goaltrack.records.enums import gas_level_key
-
     levels: dict[str, str] = {}
     for spec in specs or []:
         level, sep, text = spec.partition("=")

@@ -1,7 +1,6 @@
 """Commands for pipelines and other systems: import, export, schema.
 
-The work happens in the core (goaltrack.interop, goaltrack.storage.schema), imported inside
-each command so `goaltrack --help` stays fast.
+The work happens in the core (goaltrack.interop, goaltrack.storage.schema).
 """
 
 from __future__ import annotations
@@ -9,15 +8,32 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from goaltrack.cli import complete
-from goaltrack.cli.common import FormatOption, JsonOption, output, store
-from goaltrack.errors import EXIT_DATA, InvalidValueError
+from goaltrack.cli.common import (
+    FormatOption,
+    JsonOption,
+    command_group,
+    output,
+    registry,
+    say,
+    store,
+    warn_unreadable,
+)
+from goaltrack.errors import InvalidValueError
+from goaltrack.interop import exporting, fhir, importing
 from goaltrack.interop.formats import ExportFormat, InputFormat
-from goaltrack.render.output import Column, OutputFormat, Report
+from goaltrack.interop.rows import detect_format
+from goaltrack.render.output import emit, progress_callback, to_json, write_csv
+from goaltrack.render.report import Column, OutputFormat, Report
+from goaltrack.storage.schema import client_file_schema
+from goaltrack.storage.store import atomic_write
+
+commands = command_group()
+
 
 MAX_ERRORS_SHOWN = 20
 PROGRESS_MIN_ROWS = 2000
@@ -31,6 +47,7 @@ RESULT_COLUMNS = [
 ]
 
 
+@commands.command("import")
 def import_data(
     source: Annotated[
         str,
@@ -58,14 +75,11 @@ def import_data(
     as_json: JsonOption = False,
 ) -> None:
     """Import progress entries (and new clients and goals) in bulk, all or nothing."""
-    from goaltrack.interop import importing
-    from goaltrack.interop.rows import detect_format
-
     text = _read_input(source)
     chosen = input_format or detect_format(source, text)
     the_store = store()
     show_bar = sys.stderr.isatty() and text.count("\n") > PROGRESS_MIN_ROWS
-    with _ProgressBar(show_bar) as progress:
+    with progress_callback(show_bar) as progress:
         try:
             prepared = importing.prepare(the_store, text, chosen, progress, force=force)
         except importing.ImportRejected as rejected:
@@ -91,12 +105,11 @@ def import_data(
     )
     output(report, fmt, as_json)
     verb = "would add" if dry_run else "added"
-    typer.echo(
+    say(
         f"{'dry run: ' if dry_run else ''}{verb} {_count(totals['entries_added'], 'entry')}, "
         f"{_count(totals['goals_added'], 'goal')} and {_count(created, 'client')} from "
         f"{_count(prepared.rows, prepared.unit)}; {_count(totals['entries_present'], 'entry')} "
-        "already there" + ("; nothing was written" if dry_run else ""),
-        err=True,
+        "already there" + ("; nothing was written" if dry_run else "")
     )
 
 
@@ -105,6 +118,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun if number == 1 else plural}"
 
 
+@commands.command("export")
 def export(
     client_ids: Annotated[
         list[str] | None,
@@ -144,17 +158,11 @@ def export(
     ] = None,
 ) -> None:
     """Export clients as a full JSON dump, tidy CSV / JSON Lines, or a FHIR R4 Bundle."""
-    from goaltrack.interop import exporting
-    from goaltrack.render.output import to_json, write_csv
-
     selection = exporting.select(store(), client_ids or [], everyone)
     buffer = io.StringIO()
     if fmt is ExportFormat.JSON:
         buffer.write(to_json(exporting.dump_document(selection.records)) + "\n")
     elif fmt is ExportFormat.FHIR:
-        from goaltrack.cli.instruments import registry
-        from goaltrack.interop import fhir
-
         system = patient_system or fhir.CLIENT_SYSTEM
         document = fhir.bundle(selection.records, client_system=system, registry=registry())
         buffer.write(to_json(document) + "\n")
@@ -163,26 +171,18 @@ def export(
         if fmt is ExportFormat.CSV:
             write_csv(rows, list(exporting.ENTRY_COLUMNS), buffer)
         else:
-            from goaltrack.render.output import OutputFormat as Fmt
-            from goaltrack.render.output import emit
-
-            emit(Report(document={}, rows=rows, columns=[]), Fmt.JSONL, buffer)
+            emit(Report(document={}, rows=rows, columns=[]), OutputFormat.JSONL, buffer)
     _write_output(buffer.getvalue(), out)
-    for problem in selection.problems:
-        sys.stderr.write(f"goaltrack: warning: {problem.message}; not exported\n")
-    if selection.problems:
-        raise typer.Exit(EXIT_DATA)
+    warn_unreadable(selection.problems, "; not exported")
 
 
+@commands.command("schema")
 def schema(
     out: Annotated[
         str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
     """Print the JSON Schema of a client file, for editors with a TOML language server."""
-    from goaltrack.render.output import to_json
-    from goaltrack.storage.schema import client_file_schema
-
     _write_output(to_json(client_file_schema()) + "\n", out, private=False)
 
 
@@ -192,8 +192,6 @@ def _write_output(text: str, out: str | None, private: bool = True) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from goaltrack.storage.store import atomic_write
-
     path = Path(out).expanduser()
     _refuse_data_files(path)
     if path.is_dir():
@@ -203,7 +201,7 @@ def _write_output(text: str, out: str | None, private: bool = True) -> None:
     atomic_write(path, text.encode("utf-8"))
     if not private:
         path.chmod(0o644)
-    typer.echo(f"wrote {path}", err=True)
+    say(f"wrote {path}")
 
 
 def _refuse_data_files(path: Path) -> None:
@@ -236,39 +234,10 @@ def _read_input(source: str) -> str:
         ) from None
 
 
-def _print_row_errors(rejected: Any) -> None:
+def _print_row_errors(rejected: importing.ImportRejected) -> None:
     """One stderr line per error (the first MAX_ERRORS_SHOWN), naming the line and field."""
     for error in rejected.errors[:MAX_ERRORS_SHOWN]:
-        sys.stderr.write(f"goaltrack: error: {error}\n")
+        say(f"goaltrack: error: {error}")
     hidden = len(rejected.errors) - MAX_ERRORS_SHOWN
     if hidden > 0:
-        sys.stderr.write(f"goaltrack: error: ... and {hidden} more\n")
-
-
-class _ProgressBar:
-    """A Rich progress bar on stderr, or nothing; yields the callback for the core."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar: Any = None
-        self.tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from rich.console import Console
-        from rich.progress import Progress
-
-        self.bar = Progress(console=Console(stderr=True), transient=True)
-        self.bar.start()
-        return self.update
-
-    def update(self, phase: str, done: int, total: int) -> None:
-        if phase not in self.tasks:
-            label = "checking" if phase == "check" else "writing"
-            self.tasks[phase] = self.bar.add_task(label, total=total)
-        self.bar.update(self.tasks[phase], completed=done)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        say(f"goaltrack: error: ... and {hidden} more")

@@ -4,35 +4,40 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import IO, Annotated
 
 import typer
 
-from goaltrack.cli.clients import ClientIdArg
+from goaltrack import operations
 from goaltrack.cli.common import (
+    ClientIdArg,
     FormatOption,
     JsonOption,
     choices,
+    command_group,
+    metavar,
     output,
-    parse_choice,
+    pick,
     read_text_argument,
+    registry,
+    say,
     store,
-    whole_number,
 )
-from goaltrack.cli.instruments import registry
 from goaltrack.errors import InvalidValueError
+from goaltrack.measures import forms, scoring
+from goaltrack.measures.instruments import Instrument
 from goaltrack.records.convert import parse_date, parse_measure_key, parse_number
 from goaltrack.records.enums import EntryFlag, Rater
-from goaltrack.render.output import Column, OutputFormat, Report
+from goaltrack.render.report import Column, OutputFormat, Report
 
-if TYPE_CHECKING:
-    from goaltrack.measures import forms, scoring
-    from goaltrack.measures.instruments import Instrument
+commands = command_group()
 
+RATERS = tuple(rater.value for rater in Rater)
 BACK = {"b", "back"}
 QUIT = {"q", "quit"}
 
 
+@commands.command("measure")
 def measure(
     client_id: ClientIdArg,
     instrument_key: Annotated[
@@ -40,11 +45,7 @@ def measure(
     ],
     goal: Annotated[
         int | None,
-        typer.Option(
-            "--goal",
-            parser=whole_number("goal"),
-            help="Log to this goal (default: every active goal it measures).",
-        ),
+        typer.Option("--goal", help="Log to this goal (default: every active goal it measures)."),
     ] = None,
     on: Annotated[
         str | None, typer.Option("--date", help="Date given, YYYY-MM-DD (default: today).")
@@ -60,11 +61,12 @@ def measure(
         str | None,
         typer.Option("--total", help="The total only (ORS, CORE-10 and scales without items)."),
     ] = None,
-    session: Annotated[
-        int | None, typer.Option("--session", parser=whole_number("session"), help="Session.")
-    ] = None,
+    session: Annotated[int | None, typer.Option("--session", min=1, help="Session.")] = None,
+    # Checked with the date, after scored answers are known: a refused command still warns
+    # about an endorsed PHQ-9 item 9. A bad value is the same usage error (exit 2) as elsewhere.
     rater: Annotated[
-        str | None, typer.Option("--rater", help=f"Who rated: {choices(Rater)}.")
+        str | None,
+        typer.Option("--rater", metavar=metavar(RATERS), help=f"Who rated: {choices(Rater)}."),
     ] = None,
     note: Annotated[
         str | None, typer.Option("--note", help="A note; '-' reads it from stdin.")
@@ -74,9 +76,6 @@ def measure(
 ) -> None:
     """Administer an instrument (interactively on a terminal, else from --responses or stdin),
     score it, and log the total to the client's goals measured by it."""
-    from goaltrack import operations
-    from goaltrack.measures import scoring
-
     instrument = registry().require(parse_measure_key(instrument_key, "instrument"))
     given_total = parse_number(total, "total") if total is not None else None
     reads_stdin = responses == "-" or (
@@ -88,15 +87,16 @@ def measure(
     # never answers a whole questionnaire only to learn it cannot be saved. When the answers
     # came up front (a script), they are scored before any refusal, so that an endorsed
     # item 9 always warns, even when the entry cannot be stored.
-    setup_error: InvalidValueError | None = None
+    setup_error: InvalidValueError | typer.BadParameter | None = None
     on_date = date.today()
+    rater_value: Rater | None = None
     try:
         on_date = parse_date(on, "date") if on else on_date
         if on_date > date.today():
             raise InvalidValueError(f"date {on_date.isoformat()} is in the future")
-        rater_value = parse_choice(Rater, rater, "rater")
-    except InvalidValueError as error:
-        setup_error, rater_value = error, None
+        rater_value = Rater(pick(rater, RATERS, "'--rater'")) if rater is not None else None
+    except (InvalidValueError, typer.BadParameter) as error:
+        setup_error = error
     if responses is None and given_total is None and not reads_stdin:
         if setup_error is not None:
             raise setup_error
@@ -145,9 +145,7 @@ def _answers(
             f"{instrument.key} is totals only: its licence or the lack of item texts forbids "
             f"item-by-item administration; give --total (e.g. --total {instrument.max:g})"
         )
-    from goaltrack.measures.scoring import require_form
-
-    form = require_form(instrument.key)
+    form = scoring.require_form(instrument.key)
     if responses is not None and responses != "-":
         return form.parse_responses(responses)
     if responses is None and sys.stdin.isatty():
@@ -203,10 +201,8 @@ def _has_abbrevs(form: forms.Form) -> bool:
 
 def _warn_risk(client_id: str, administration: scoring.Administration, saved: bool) -> None:
     """The prominent stderr warning for an endorsed PHQ-9 item 9."""
-    from goaltrack.measures.forms import get_form
-
     answers = administration.responses or []
-    form = get_form(administration.instrument)
+    form = forms.get_form(administration.instrument)
     answer = answers[8] if len(answers) >= 9 else None
     label = f" ({form.option_label(answer)})" if form and answer is not None else ""
     bar = "!" * 72
@@ -220,8 +216,8 @@ def _warn_risk(client_id: str, administration: scoring.Administration, saved: bo
     if not saved:
         lines.append("This administration was NOT saved (see the error below).")
     lines.append(bar)
-    sys.stderr.write("\n".join(lines) + "\n")
-    sys.stderr.flush()
+    for line in lines:
+        say(line)
 
 
 def _report(

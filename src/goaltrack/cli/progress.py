@@ -1,43 +1,44 @@
-"""The `progress` command: where each goal stands, as a table, machine data, or a chart.
-
-The core (views, outcomes, the chart) is imported inside the command, so that
-`goaltrack --help` loads neither pydantic nor rich.
-"""
+"""The `progress` command: where each goal stands, as a table, machine data, or a chart."""
 
 from __future__ import annotations
 
-import sys
-from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-from goaltrack import settings
-from goaltrack.cli.clients import ClientIdArg
-from goaltrack.cli.common import FormatOption, JsonOption, output, store, whole_number
+from goaltrack import settings, views
+from goaltrack.cli.common import (
+    ClientIdArg,
+    FormatOption,
+    JsonOption,
+    SomeGoalArg,
+    StaleDaysOption,
+    command_group,
+    gas_footnote,
+    metavar,
+    one_of,
+    output,
+    registry,
+    say,
+    store,
+    warn,
+)
 from goaltrack.errors import InvalidValueError
-from goaltrack.render.output import Column, OutputFormat, Report
+from goaltrack.measures import safety
+from goaltrack.records.convert import parse_date
+from goaltrack.render.output import draw_charts
+from goaltrack.render.report import Column, OutputFormat, Report
 
-if TYPE_CHECKING:
-    from goaltrack.measures.instruments import Registry
-    from goaltrack.records.model import ClientRecord, Goal
+commands = command_group()
 
-
-StaleDaysOption = Annotated[
-    int | None,
-    typer.Option(
-        "--stale-days",
-        parser=whole_number("stale-days"),
-        help=f"Call a goal stale after this many days without an entry "
-        f"(default: ${settings.STALE_DAYS_ENV}, else {settings.DEFAULT_STALE_DAYS}).",
-        show_default=False,
-    ),
-]
+TITLE_ROOM = 36  # a goal title up to this long stays on one line: detail columns go first
+#: `--gas-weights`: the weightings goaltrack.measures.gas.client_gas knows.
+GAS_WEIGHTINGS = ("equal", "priority")
 
 # The table for people: most telling first; narrow terminals drop the highest `drop` first.
 PROGRESS_TABLE = [
     Column("goal", "#", numeric=True),
-    Column("title", "Goal", wrap=True),
+    Column("title", "Goal", wrap=True, room=TITLE_ROOM),
     Column("measure", "Measure", drop=5),
     Column("baseline", "Start", numeric=True, drop=6),
     Column("latest", "Now", numeric=True),
@@ -53,36 +54,10 @@ PROGRESS_TABLE = [
 ]
 
 
-def stale_days_setting(option: int | None) -> int:
-    """The stale threshold: --stale-days, else $GOALTRACK_STALE_DAYS, else the default."""
-    return settings.stale_days(option)
-
-
-def as_of_setting() -> date:
-    """The day stale, overdue and on-track are judged against ($GOALTRACK_AS_OF, else today)."""
-    return settings.as_of()
-
-
-def gas_footnote(gas: dict[str, Any] | None) -> list[str]:
-    """The line that reports a client's GAS T-score under a table."""
-    if not gas:
-        return []
-    goals = ", ".join(str(number) for number in gas["goals"])
-    note = (
-        f"GAS T-score {gas['t_score']:.1f} over goal{'s' if len(gas['goals']) > 1 else ''} "
-        f"{goals} ({gas['weighting']} weights; 50 = goals met as expected)"
-    )
-    if gas["unscored"]:
-        note += f"; not yet scored: {', '.join(str(n) for n in gas['unscored'])}"
-    return [note]
-
-
+@commands.command("progress")
 def show_progress(
     client_id: ClientIdArg,
-    goal: Annotated[
-        int | None,
-        typer.Argument(help="Only this goal (default: every goal).", parser=whole_number("goal")),
-    ] = None,
+    goal: SomeGoalArg = None,
     chart: Annotated[
         bool, typer.Option("--chart", help="Draw a chart of each goal's values over time.")
     ] = False,
@@ -95,6 +70,8 @@ def show_progress(
         str,
         typer.Option(
             "--gas-weights",
+            parser=one_of(GAS_WEIGHTINGS),
+            metavar=metavar(GAS_WEIGHTINGS),
             help="Weights of the GAS T-score: equal, or priority (high 3, medium 2, low 1).",
         ),
     ] = "equal",
@@ -102,15 +79,7 @@ def show_progress(
     as_json: JsonOption = False,
 ) -> None:
     """Where each goal stands: change, reliable and clinical change, trend, and an outlook."""
-    from goaltrack import views
-    from goaltrack.cli.instruments import registry
-    from goaltrack.measures import safety
-    from goaltrack.records.convert import parse_date
-
-    threshold = stale_days_setting(stale_days)
-    weighting = gas_weights.strip().lower()
-    if weighting not in ("equal", "priority"):
-        raise InvalidValueError(f"unknown --gas-weights {gas_weights!r}; use equal or priority")
+    threshold = settings.stale_days(stale_days)
     if chart and (as_json or fmt is not OutputFormat.TABLE):
         raise InvalidValueError("--chart draws for people; leave out --format/--json")
     if since is not None and not chart:
@@ -123,15 +92,18 @@ def show_progress(
         else sorted(record.goals, key=lambda g: g.number)
     )
     known = registry()
-    today = as_of_setting()
+    today = settings.as_of()
     alerts = safety.alerts(record)
     if chart:
         for alert in alerts:  # a chart must not hide a safety flag either
-            sys.stderr.write(f"goaltrack: warning: {alert.message()}\n")
-        _print_charts(record, selected, today, threshold, since_date, known)
+            warn(alert.message())
+        if not selected:
+            say("goaltrack: no goals yet: add one with `goaltrack add-goal`")
+            return
+        draw_charts([views.goal_chart(g, today, threshold, known, since_date) for g in selected])
         return
     rows = views.progress_rows(record, selected, today, threshold, known)
-    gas = views.gas_detail(record, weighting)
+    gas = views.gas_detail(record, gas_weights)
     report = Report(
         document={
             "client": client_id,
@@ -143,53 +115,10 @@ def show_progress(
         },
         rows=rows,
         keys=views.progress_fields(),
-        columns=_table_columns(rows) if fmt is OutputFormat.TABLE and not as_json else [],
+        columns=PROGRESS_TABLE,
         title=f"Progress of {client_id}",
         empty="no goals yet: add one with `goaltrack add-goal`",
         footnotes=gas_footnote(gas),
         alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)
-
-
-TITLE_ROOM = 36  # a goal title up to this long stays on one line: detail columns go first
-
-
-def _table_columns(rows: list[dict[str, Any]]) -> list[Column]:
-    """The table columns for this terminal, dropping detail before wrapping goal titles."""
-    from dataclasses import replace
-
-    from rich.console import Console
-
-    from goaltrack.render.tables import fit_columns
-
-    width = Console(file=sys.stdout).width
-    unwrapped = [replace(c, wrap=False) if c.key == "title" else c for c in PROGRESS_TABLE]
-    short = [{**row, "title": str(row.get("title", ""))[:TITLE_ROOM]} for row in rows]
-    kept = {column.key for column in fit_columns(unwrapped, short, width)}
-    return [column for column in PROGRESS_TABLE if column.key in kept]
-
-
-def _print_charts(
-    record: ClientRecord,
-    goals: list[Goal],
-    today: date,
-    stale_days: int,
-    since: date | None,
-    known: Registry,
-) -> None:
-    """Draw each goal's chart to stdout."""
-    from goaltrack.render.chart import write_charts
-
-    if not goals:
-        sys.stderr.write("goaltrack: no goals yet: add one with `goaltrack add-goal`\n")
-        return
-    write_charts(
-        record,
-        goals,
-        sys.stdout,
-        today=today,
-        stale_days=stale_days,
-        since=since,
-        registry=known,
-    )

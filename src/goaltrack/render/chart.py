@@ -4,21 +4,26 @@ The chart is drawn on a grid of character cells. With colour and Unicode allowed
 drawn in Braille dots (2 x 4 per cell) with a marker per entry; in plain mode (NO_COLOR, or
 stdout not a terminal) only ASCII is used: `*` entries joined by `.`, `=` target, `-` cutoff,
 `:` due date. Layout, from the top: title, summary, plot (y axis, plot area, severity bands
-in a right-hand gutter), x axis with dates, legend. Rich is imported only inside functions.
+in a right-hand gutter), x axis with dates, legend.
+
+It draws what the core hands it (`views.GoalChart`: the summary, the points, the trend) and
+works out nothing but the layout. This module is loaded only when a chart is drawn.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import textwrap
 from collections.abc import Sequence
 from datetime import date
-from typing import IO, Any
+from typing import IO
 
-from goaltrack import views
-from goaltrack.measures.instruments import Direction, Instrument, Registry
+from rich.console import Console
+from rich.text import Text
+
+from goaltrack.measures.instruments import Band, Direction, Instrument
 from goaltrack.measures.outcomes import GoalSummary
-from goaltrack.records.model import ClientRecord, Goal
 from goaltrack.render.canvas import (
     ASCII,
     UNICODE,
@@ -35,6 +40,8 @@ from goaltrack.render.canvas import (
     point_row,
     wrap_words,
 )
+from goaltrack.render.tables import make_console
+from goaltrack.views import GoalChart
 
 MIN_WIDTH = 40
 _BAND_PALETTE = ("green", "yellow3", "dark_orange", "red", "red3")
@@ -43,27 +50,18 @@ _WARN = {"stale", "off track", "overdue", "no change"}
 _BAD = {"deteriorating"}
 
 
-def chart_lines(
-    goal: Goal,
-    summary: GoalSummary,
-    instrument: Instrument | None,
-    *,
-    width: int,
-    unicode: bool,
-    since: date | None = None,
-) -> list[Any]:
+def chart_lines(chart: GoalChart, *, width: int, unicode: bool) -> list[Text]:
     """The chart of one goal as Rich `Text` lines, each at most `width` cells wide.
 
     `unicode` allows Braille, box drawing and colour styles; without it every character is
-    ASCII and no style is set. `since` leaves out entries before that date.
+    ASCII and no style is set.
     """
-    from rich.text import Text
-
     width = max(width, MIN_WIDTH)
     glyphs = UNICODE if unicode else ASCII
-    lines: list[Any] = []
+    summary, instrument = chart.summary, chart.instrument
+    lines: list[Text] = []
     bold = "bold" if unicode else None
-    heading = f"Goal {goal.number}: {goal.title}"
+    heading = f"Goal {chart.number}: {chart.title}"
     words = [Text(word, style=bold or "") for word in _pieces(heading, width)]
     status = Text("· " if unicode else "- ")
     status.append(summary.status_word, style=_status_style(summary.status_word) if unicode else "")
@@ -80,56 +78,34 @@ def chart_lines(
             style="dim" if unicode else None,
         )
     )
-    entries = [e for e in goal.entries_in_order() if since is None or e.date >= since]
-    if not entries:
+    if not chart.points:
+        since = chart.since
         empty = (
             f"no entries since {since.isoformat()}"
-            if since and goal.progress
+            if since and chart.logged
             else ("no entries yet: log one with `goaltrack log`")
         )
         lines.extend(Text(piece, style="dim" if unicode else "") for piece in _pieces(empty, width))
         return lines
-    points = [(entry.date, float(entry.value)) for entry in entries]
-    lines.extend(_plot(points, goal, summary, instrument, width, glyphs, unicode))
+    lines.extend(_plot(chart, width, glyphs, unicode))
     return lines
 
 
-def write_charts(
-    record: ClientRecord,
-    goals: Sequence[Goal],
-    out: IO[str],
-    *,
-    today: date,
-    stale_days: int,
-    since: date | None = None,
-    registry: Registry | None = None,
-) -> None:
+def write_charts(charts: Sequence[GoalChart], out: IO[str]) -> None:
     """Draw each goal's chart to `out`, as wide as the terminal (or COLUMNS).
 
     Unicode and colour on a UTF-8 terminal; plain ASCII when NO_COLOR is set, when `out` is
     not a terminal (a pipe, a file), or when it cannot encode Unicode.
     """
-    from goaltrack.render.tables import make_console
-
     console = make_console(out)
     console.width = max(console.width, MIN_WIDTH)  # narrower than that, lines run on, not cut
     encoding = (getattr(out, "encoding", None) or "").lower().replace("-", "")
     unicode = out.isatty() and not os.environ.get("NO_COLOR") and encoding.startswith("utf")
-    charts = [
-        chart_lines(
-            goal,
-            views.summarize(goal, today, stale_days, registry),
-            views.instrument_for(goal, registry),
-            width=console.width,
-            unicode=unicode,
-            since=since,
-        )
-        for goal in goals
-    ]
-    print_charts(charts, console)
+    drawn = [chart_lines(chart, width=console.width, unicode=unicode) for chart in charts]
+    print_charts(drawn, console)
 
 
-def print_charts(charts: Sequence[Sequence[Any]], console: Any) -> None:
+def print_charts(charts: Sequence[Sequence[Text]], console: Console) -> None:
     """Print charts one after another on a Rich console, a blank line between them."""
     for index, lines in enumerate(charts):
         if index:
@@ -174,16 +150,14 @@ def _facts(summary: GoalSummary, instrument: Instrument | None, glyphs: Glyphs) 
 
 def _pieces(text: str, width: int) -> list[str]:
     """`text` whole when it fits in `width`, else cut at spaces (long words broken)."""
-    import textwrap
-
     return [text] if len(text) <= width else textwrap.wrap(text, width) or [""]
 
 
-def _wrap_parts(parts: list[Any], width: int, sep: str = "", style: str | None = None) -> list[Any]:
+def _wrap_parts(
+    parts: list[Text], width: int, sep: str = "", style: str | None = None
+) -> list[Text]:
     """Pack phrases into lines of `width`, breaking only between phrases."""
-    from rich.text import Text
-
-    lines: list[Any] = []
+    lines: list[Text] = []
     current = Text(style=style or "")
     for part in parts:
         if current.plain and len(current) + len(sep) + len(part) > width:
@@ -197,25 +171,23 @@ def _wrap_parts(parts: list[Any], width: int, sep: str = "", style: str | None =
     return lines
 
 
-def _plot(
-    points: list[tuple[date, float]],
-    goal: Goal,
-    summary: GoalSummary,
-    instrument: Instrument | None,
-    width: int,
-    glyphs: Glyphs,
-    unicode: bool,
-) -> list[Any]:
-    low, high = _value_range(points, goal, instrument)
+def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[Text]:
+    points, summary, instrument, target = (
+        chart.points,
+        chart.summary,
+        chart.instrument,
+        chart.target,
+    )
+    low, high = _value_range(chart)
     integer = instrument.integer if instrument else all(v.is_integer() for _, v in points)
     rows = _plot_height(width, low, high, integer)
     start, end = points[0][0], points[-1][0]
-    due = goal.due
+    due = chart.due
     show_due = due is not None and start < due and (due - end).days <= max(28, (end - start).days)
     if show_due and due is not None and due > end:
         end = due
     bands = instrument.bands if instrument else ()
-    labels = _y_labels(Scale(low, high, rows, start, start, 1), goal.target, instrument)
+    labels = _y_labels(Scale(low, high, rows, start, start, 1), target, instrument)
     label_width = max(len(text) for text in labels.values())
     band_width = 0
     if bands:
@@ -231,18 +203,18 @@ def _plot(
         for row in range(rows):
             canvas.put(row, col, glyphs.due, style("magenta"))
     thresholds: list[Threshold] = []
-    cutoff_row = _cutoff_row(scale, goal.target, instrument)
+    cutoff_row = _cutoff_row(scale, target, instrument)
     if cutoff_row is not None and instrument is not None and instrument.cutoff is not None:
         hline(canvas, cutoff_row, glyphs.cutoff, style("yellow"))
         thresholds.append(Threshold(cutoff_row, instrument.cutoff, equal_goes_high=True))
-    if goal.target is not None and low <= goal.target <= high:
-        target_row = scale.row(goal.target)
+    if target is not None and low <= target <= high:
+        target_row = scale.row(target)
         hline(canvas, target_row, glyphs.target, style("bold green"))
         if summary.better is not None:
             higher = summary.better == Direction.HIGHER.value
-            thresholds.append(Threshold(target_row, goal.target, equal_goes_high=higher))
+            thresholds.append(Threshold(target_row, target, equal_goes_high=higher))
     markers = len(points) <= cols // 2 or not unicode
-    projected = unicode and _projection(canvas, scale, goal, summary, points[-1][0])
+    projected = unicode and _projection(canvas, scale, chart, points[-1][0])
     if unicode:
         coords = [(scale.col(d, 2), point_row(scale, v, thresholds, 4)) for d, v in points]
         braille_line(canvas, coords, style("cyan"))
@@ -264,25 +236,23 @@ def _plot(
         band_width,
         glyphs,
         unicode,
-        _legend(goal, instrument, glyphs, show_due, markers, unicode, projected),
+        _legend(chart, glyphs, show_due, markers, unicode, projected),
         width,
     )
 
 
-def _projection(canvas: Canvas, scale: Scale, goal: Goal, summary: GoalSummary, last: date) -> bool:
+def _projection(canvas: Canvas, scale: Scale, chart: GoalChart, last: date) -> bool:
     """A dotted trend line from the last entry toward the target, as far as the axis goes.
 
-    Drawn (Unicode only) when the trend has a projected date and the axis reaches past the
-    last entry (it does when the due date is shown): it shows whether the line meets the
-    target before the due date. True when drawn.
+    Drawn (Unicode only) when the core gave a trend toward a projected date and the axis
+    reaches past the last entry (it does when the due date is shown): it shows whether the
+    line meets the target before the due date. True when drawn.
     """
-    from goaltrack.measures.trend import fit_trend
-
-    if summary.projected_date is None or goal.target is None:
+    trend, projected = chart.trend, chart.summary.projected_date
+    if trend is None or projected is None:
         return False
-    trend = fit_trend([(entry.date, float(entry.value)) for entry in goal.entries_in_order()])
-    end = min(summary.projected_date, scale.end)
-    if trend is None or end <= last:
+    end = min(projected, scale.end)
+    if end <= last:
         return False
 
     def clamp(value: float) -> float:
@@ -295,14 +265,12 @@ def _projection(canvas: Canvas, scale: Scale, goal: Goal, summary: GoalSummary, 
     return True
 
 
-def _value_range(
-    points: list[tuple[date, float]], goal: Goal, instrument: Instrument | None
-) -> tuple[float, float]:
+def _value_range(chart: GoalChart) -> tuple[float, float]:
     """The y range: the instrument's, else the data's (with baseline and target) made round."""
-    if instrument is not None:
-        return float(instrument.min), float(instrument.max)
-    values = [value for _, value in points]
-    values += [float(v) for v in (goal.effective_baseline(), goal.target) if v is not None]
+    if chart.instrument is not None:
+        return float(chart.instrument.min), float(chart.instrument.max)
+    values = [value for _, value in chart.points]
+    values += [float(v) for v in (chart.baseline, chart.target) if v is not None]
     low, high = min(values), max(values)
     if low == high:
         return low - 1, high + 1
@@ -368,7 +336,7 @@ def _y_labels(scale: Scale, target: float | None, instrument: Instrument | None)
 
 def _band_gutter(
     scale: Scale,
-    bands: Sequence[Any],
+    bands: Sequence[Band],
     band_width: int,
     integer: bool,
     glyphs: Glyphs,
@@ -424,8 +392,7 @@ def _band_colour(index: int, count: int, instrument: Instrument | None) -> str:
 
 
 def _legend(
-    goal: Goal,
-    instrument: Instrument | None,
+    chart: GoalChart,
     glyphs: Glyphs,
     show_due: bool,
     markers: bool,
@@ -433,17 +400,18 @@ def _legend(
     projected: bool = False,
 ) -> list[tuple[str, str | None]]:
     """Legend items as (text, style)."""
+    target, instrument = chart.target, chart.instrument
     items: list[tuple[str, str | None]] = []
     style = (lambda name: name) if unicode else (lambda name: None)
     items.append((f"{glyphs.point if markers else glyphs.line} score", style("bold cyan")))
     if projected:
         items.append(("⠢⠒ trend", style("dim cyan")))
-    if goal.target is not None:
-        items.append((f"{glyphs.target} target {format_value(goal.target)}", style("bold green")))
+    if target is not None:
+        items.append((f"{glyphs.target} target {format_value(target)}", style("bold green")))
     if instrument is not None and instrument.cutoff is not None:
         items.append((f"{glyphs.cutoff} cutoff {format_value(instrument.cutoff)}", style("yellow")))
-    if show_due and goal.due is not None:
-        items.append((f"{glyphs.due} due {goal.due.isoformat()}", style("magenta")))
+    if show_due and chart.due is not None:
+        items.append((f"{glyphs.due} due {chart.due.isoformat()}", style("magenta")))
     return items
 
 
@@ -458,12 +426,10 @@ def _assemble(
     unicode: bool,
     legend: list[tuple[str, str | None]],
     width: int,
-) -> list[Any]:
+) -> list[Text]:
     """Join y labels, plot rows, band gutter, the x axis with dates, and the legend."""
-    from rich.text import Text
-
     axis_style = "dim" if unicode else None
-    lines: list[Any] = []
+    lines: list[Text] = []
     for row in range(canvas.height):
         line = Text()
         label = labels.get(row)
@@ -485,7 +451,7 @@ def _assemble(
     return lines
 
 
-def _append_cells(line: Any, chars: list[str], styles: list[str | None]) -> None:
+def _append_cells(line: Text, chars: list[str], styles: list[str | None]) -> None:
     """Append a row of cells, one span per run of equal style."""
     run, run_style = "", styles[0] if styles else None
     for char, style in zip(chars, styles, strict=True):

@@ -2,86 +2,33 @@
 
 Commands build a Report (plain data); the format is chosen once, here. Machine formats carry
 no colour or decoration whatever the terminal; JSON carries a `format_version`.
+
+The Rich renderers (`tables`, `chart`, `progress`) are loaded here, and only when something is
+drawn for people: a command that prints JSON, or `goaltrack --help`, never pays for Rich.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+from goaltrack.render.report import OutputFormat, Report
+
+if TYPE_CHECKING:
+    from goaltrack.views import GoalChart
 
 FORMAT_VERSION = 1
-
-
-class OutputFormat(StrEnum):
-    """The formats every read command offers."""
-
-    TABLE = "table"
-    JSON = "json"
-    JSONL = "jsonl"
-    CSV = "csv"
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of a table or CSV: the row key, its header, and its alignment."""
-
-    key: str
-    header: str
-    numeric: bool = False
-    wrap: bool = False
-    suffix: str = ""
-    decimals: int | None = None
-    drop: int = 0  # tables on narrow terminals drop columns with the highest `drop` first
-
-
-@dataclass
-class Section:
-    """A titled table inside a human-readable report."""
-
-    title: str
-    columns: list[Column]
-    rows: list[dict[str, Any]]
-    empty: str = "none"
-
-
-@dataclass
-class Report:
-    """The result of a read command, ready for any format.
-
-    `document` is the JSON body; `rows` and `columns` are the flat records for JSONL and CSV
-    (and the main table); `fields` and `sections` add detail to the human table.
-    """
-
-    document: dict[str, Any]
-    rows: list[dict[str, Any]]
-    columns: list[Column]
-    title: str | None = None
-    fields: list[tuple[str, Any]] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    empty: str = "nothing to show"
-    footnotes: list[str] = field(default_factory=list)
-    alerts: list[str] = field(default_factory=list)  # safety alerts: shown first, never hidden
-    keys: list[str] | None = None
-
-    def csv_keys(self) -> list[str]:
-        """CSV header: the declared keys, else every key of the rows in order of appearance."""
-        if self.keys is not None:
-            return self.keys
-        if self.rows:
-            return list(dict.fromkeys(key for row in self.rows for key in row))
-        return [column.key for column in self.columns]
 
 
 def emit(report: Report, fmt: OutputFormat, out: IO[str] | None = None) -> None:
     """Write a report to `out` (stdout) in the chosen format."""
     out = out or sys.stdout
-    if report.alerts and fmt in (OutputFormat.CSV, OutputFormat.JSONL):
-        for alert in report.alerts:  # flat rows have no place for them: never silent
-            sys.stderr.write(f"goaltrack: warning: {alert}\n")
     # JSON stays valid on a stdout that cannot encode all of Unicode (PYTHONIOENCODING=ascii).
     ascii_only = not _writes_unicode(out)
     if fmt is OutputFormat.JSON:
@@ -94,9 +41,28 @@ def emit(report: Report, fmt: OutputFormat, out: IO[str] | None = None) -> None:
     elif fmt is OutputFormat.CSV:
         write_csv(report.rows, report.csv_keys(), out)
     else:
-        from goaltrack.render.tables import print_report
+        from goaltrack.render import tables  # Rich: loaded only to draw for people
 
-        print_report(report, out)
+        tables.print_report(report, out)
+
+
+def draw_charts(charts: Sequence[GoalChart], out: IO[str] | None = None) -> None:
+    """Draw each goal's chart to `out` (stdout), as wide as the terminal."""
+    from goaltrack.render import chart  # Rich: loaded only to draw for people
+
+    chart.write_charts(charts, out or sys.stdout)
+
+
+@contextmanager
+def progress_callback(shown: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """The core's progress callback, drawing a bar on stderr while the block runs; or None."""
+    if not shown:
+        yield None
+        return
+    from goaltrack.render.progress import ProgressBar  # Rich: loaded only to draw for people
+
+    with ProgressBar() as bar:
+        yield bar.update
 
 
 def to_json(value: Any, ascii_only: bool = False) -> str:
@@ -111,8 +77,6 @@ def _writes_unicode(out: IO[str]) -> bool:
 
 def write_csv(rows: list[dict[str, Any]], keys: list[str], out: IO[str]) -> None:
     """RFC 4180 CSV with a header row; lists joined with ';', missing values empty."""
-    import csv
-
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(keys)
     for row in rows:

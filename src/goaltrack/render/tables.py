@@ -1,27 +1,29 @@
-"""Human-readable tables with Rich (imported here only, when a table is printed)."""
+"""Human-readable tables with Rich (this module is loaded only when a table is printed)."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from datetime import date
 from typing import IO, Any
 
-from goaltrack.render.output import Column, Report, Section
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from goaltrack.render.report import Column, Report, Section
 
 MIN_CONSOLE_WIDTH = 20  # COLUMNS=0 or a tiny pane must not print nothing
 
 
-def make_console(out: IO[str], record: bool = False) -> Any:
+def make_console(out: IO[str], record: bool = False) -> Console:
     """A Rich console for `out`: colour only on a terminal and when NO_COLOR is unset.
 
     With `record=True` nothing is written; call `flush_console` to write the text with
     trailing blanks trimmed, so piped tables copy and diff cleanly.
     """
-    import io
-
-    from rich.console import Console
-
     is_terminal = out.isatty()
     probe = Console(file=out)
     return Console(
@@ -36,8 +38,9 @@ def make_console(out: IO[str], record: bool = False) -> Any:
     )
 
 
-def flush_console(console: Any, out: IO[str]) -> None:
+def flush_console(console: Console, out: IO[str]) -> None:
     """Write what a recording console holds to `out`, each line without trailing blanks."""
+    assert isinstance(console.file, io.StringIO)  # made by make_console(record=True)
     text = console.file.getvalue()
     out.write("\n".join(line.rstrip() for line in text.split("\n")))
 
@@ -66,12 +69,15 @@ WRAP_MIN_WIDTH = 18
 
 
 def fit_columns(columns: list[Column], rows: list[dict[str, Any]], width: int) -> list[Column]:
-    """The columns that fit in `width`, dropping the least important (highest `drop`) first."""
+    """The columns that fit in `width`, dropping the least important (highest `drop`) first.
+
+    A wrapped column counts as at most WRAP_MIN_WIDTH wide, or its `room` when it has one.
+    """
 
     def natural(column: Column) -> int:
         cells = [len(_cell(row, column)) for row in rows]
         widest = max([len(column.header), *cells])
-        return (min(widest, WRAP_MIN_WIDTH) if column.wrap else widest) + 2
+        return (min(widest, column.room or WRAP_MIN_WIDTH) if column.wrap else widest) + 2
 
     kept = list(columns)
     while sum(natural(column) for column in kept) + len(kept) - 1 > width:
@@ -84,11 +90,7 @@ def fit_columns(columns: list[Column], rows: list[dict[str, Any]], width: int) -
 
 def _table(
     title: str | None, columns: list[Column], rows: list[dict[str, Any]], width: int = 80
-) -> Any:
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
+) -> Table:
     columns = fit_columns(columns, rows, width)
     table = Table(
         title=title,
@@ -130,8 +132,6 @@ def _cell(row: dict[str, Any], column: Column) -> str:
 
 def print_report(report: Report, out: IO[str]) -> None:
     """Print a report as text for people: fields, then the main table, then sections."""
-    from rich.text import Text
-
     console = make_console(out, record=True)
     for alert in report.alerts:
         console.print(Text(f"!! {alert}", style="bold red"))
