@@ -293,6 +293,14 @@ class Cache:
                 shutil.rmtree(other, ignore_errors=True)
 
 
+def quiet(argv: list[str], env: dict[str, str] | None) -> None:
+    """Run a command that builds data; its output is shown only when it fails."""
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"{argv[0]} exited {done.returncode} while building bench data")
+
+
 def bench_data(
     cache: Cache, sizes: dict[str, int], task: str | None, taskrc: Path | None, seed: int
 ) -> dict[str, str | None]:
@@ -350,8 +358,7 @@ def bench_data(
     many = Path(str(found["csv_many"]))
 
     def imported(out: Path) -> None:
-        argv = [sys.executable, "-m", "goaltrack", "--home", str(out), "import", str(many)]
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+        quiet([sys.executable, "-m", "goaltrack", "--home", str(out), "import", str(many)], None)
 
     params = {"rows": sizes["import_rows"], "clients": sizes["import_clients"], "seed": seed}
     found["imported_many"] = str(item("imported", params, imported))
@@ -360,11 +367,8 @@ def bench_data(
         env = {name: value for name, value in os.environ.items() if not name.startswith("TASK")}
 
         def load(out: Path) -> None:
-            subprocess.run(
-                [task, "import", str(source)],
-                env={**env, "TASKRC": str(taskrc), "TASKDATA": str(out)},
-                check=True,
-                stdout=subprocess.DEVNULL,
+            quiet(
+                [task, "import", str(source)], {**env, "TASKRC": str(taskrc), "TASKDATA": str(out)}
             )
 
         params = {"count": sizes["list_tasks"], "seed": seed}

@@ -92,6 +92,7 @@ def machine(root: Path) -> dict[str, str]:
     versions = _versions(["goaltrack", "typer", "pydantic", "rich"])
     dirty = _git(root, "status", "--porcelain", "--", "src")
     commit = _git(root, "rev-parse", "--short", "HEAD")
+    source = _git(root, "log", "-1", "--format=%h", "--", "src")
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": _cpu_model(),
@@ -99,7 +100,7 @@ def machine(root: Path) -> dict[str, str]:
         "memory": _memory_total(),
         "os": f"{platform.system()} {platform.release()}",
         "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
-        "goaltrack": f"{versions.get('goaltrack', '?')}, commit {commit}"
+        "goaltrack": f"{versions.get('goaltrack', '?')}, commit {commit} (src/ as of {source})"
         + (" with uncommitted changes in src/" if dirty and dirty != "unknown" else ""),
         "libraries": ", ".join(
             f"{name} {versions.get(name, '?')}" for name in ("typer", "pydantic", "rich")
@@ -198,8 +199,9 @@ def markdown(rows: list[Row], info: dict[str, str], scale: Scale, quick: bool) -
         "load_after": "load average after",
         "duration": "duration of the run",
         "floor": "peak memory of the runner",
+        "baseline": "today's ratios (`benchmarks/baseline.json`)",
     }
-    out += [f"| {label} | {_cell(info.get(key, ''))} |" for key, label in names.items()]
+    out += [f"| {label} | {_cell(info[key])} |" for key, label in names.items() if info.get(key)]
     out += [
         "",
         "## Results",
@@ -275,8 +277,12 @@ def markdown(rows: list[Row], info: dict[str, str], scale: Scale, quick: bool) -
 
 
 def save_baseline(path: Path, rows: list[Row], info: dict[str, str]) -> None:
-    """Record this run's ratios as today's, with where and when they were measured."""
-    ratios = {row.key: round(row.pairs.ratio, 3) for row in rows if row.pairs is not None}
+    """Record this run's ratios as today's, with where and when they were measured.
+
+    Rows not timed in this run (--only) keep the ratio the file already had.
+    """
+    ratios = json.loads(path.read_text("utf-8"))["ratios"] if path.exists() else {}
+    ratios.update({row.key: round(row.pairs.ratio, 3) for row in rows if row.pairs is not None})
     document = {
         "about": "ratios of `make bench` before the work of issue 10; run.py --save-baseline",
         "measured": {key: info.get(key, "") for key in ("date", "goaltrack", "cpu", "load_before")},

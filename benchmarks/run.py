@@ -217,10 +217,20 @@ def main() -> int:
             rows = [row for row in rows if row.key.startswith(wanted)]
         baseline = json.loads(BASELINE.read_text("utf-8")) if BASELINE.exists() else None
         apply_baseline(rows, baseline, options.quick)
+        if baseline and not options.quick:
+            measured = baseline.get("measured", {})
+            info["baseline"] = ", ".join(
+                f"{key} {measured.get(key, '?')}" for key in ("date", "goaltrack", "load_before")
+            )
         measure(rows, scale, scratch)
     info["load_after"] = report.load_average()
     floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    info["floor"] = f"{floor:.0f} MB (no peak memory can read lower: the runner's own at the fork)"
+    info["floor"] = (
+        f"{floor:.0f} MB at most (kept small, as a process's peak memory counts what the runner "
+        "had resident when it forked it)"
+    )
+    if options.save_baseline:
+        info["baseline"] = "recorded by this run (so the rows measured against it have no bar)"
     info["duration"] = f"{time.perf_counter() - began:.0f} s"
     print(report.text_table(rows))
     if options.save_baseline:
