@@ -8,7 +8,7 @@ DEMO_HOME := examples/caseload
 WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal
 
-.PHONY: demo test test-fast lint check bench mutation clean
+.PHONY: demo test test-fast lint check bench bench-quick taskwarrior mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,10 +45,23 @@ lint: $(STAMP)
 
 check: test lint
 
-## bench: start-up and caseload timings, and the 10,000-row import (figures for notes)
-bench: $(STAMP)
-	$(BIN)/python benchmarks/cli_timings.py --clients 2000 --runs 5
-	$(BIN)/python benchmarks/import_10k.py
+## bench: every ratio of the performance issue (vs Taskwarrior and a minimal Typer app),
+## printed and written to docs/performance.md; BENCH_ARGS passes options to benchmarks/run.py
+bench: $(STAMP) taskwarrior
+	$(BIN)/python benchmarks/run.py --out docs/performance.md $(BENCH_ARGS)
+
+## bench-quick: try the harness on small data with 3 pairs a row (prints only; not figures)
+bench-quick: $(STAMP) taskwarrior
+	$(BIN)/python benchmarks/run.py --quick $(BENCH_ARGS)
+
+# Taskwarrior is what the bench compares with: installed when missing; if that fails, its rows
+# are skipped (with the reason) and the rest of the bench still runs.
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
+taskwarrior:
+	@command -v task >/dev/null 2>&1 || { \
+	  echo "bench: installing taskwarrior with apt-get"; \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq taskwarrior; } \
+	    || echo "bench: could not install taskwarrior; its rows will be skipped"; }
 
 ## mutation: mutation testing of the clinical core ([tool.mutmut]); prints the score, fails under 90%
 mutation: $(STAMP)
