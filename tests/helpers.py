@@ -31,6 +31,7 @@ from typer.testing import CliRunner, Result
 from goaltrack import operations as changes
 from goaltrack.cli.app import app
 from goaltrack.measures.instruments import builtin_registry
+from goaltrack.paths import CLIENT_SUFFIX
 from goaltrack.records.model import (
     Client,
     ClientRecord,
@@ -39,7 +40,7 @@ from goaltrack.records.model import (
     GoalKind,
     ProgressEntry,
 )
-from goaltrack.storage.store import CLIENT_SUFFIX, TEMP_SUFFIX, Store
+from goaltrack.storage.store import TEMP_SUFFIX, Store
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "caseload"

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 CORE = [
     "goaltrack.records.model",
     "goaltrack.measures.instruments",
@@ -61,39 +59,60 @@ def test_store_load_works_as_a_library(tmp_path) -> None:  # type: ignore[no-unt
 
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "goaltrack"
-SHARED_CLI = {"__init__", "app", "common", "complete"}  # the rest of cli/ are command modules
+SHARED_CLI = {
+    "goaltrack.cli",
+    "goaltrack.cli.app",
+    "goaltrack.cli.common",
+    "goaltrack.cli.complete",
+}
+UI_LIBRARIES = {"typer", "click", "rich"}
 
 
-def _imports_of(package: str) -> dict[str, set[str]]:
-    """For each module of goaltrack.`package`, the modules of that package it imports
-    (in function bodies too)."""
-    names = {path.stem for path in (SRC / package).glob("*.py")}
-    graph: dict[str, set[str]] = {}
-    for stem in names:
-        tree = ast.parse((SRC / package / f"{stem}.py").read_text(encoding="utf-8"))
-        found: set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module == f"goaltrack.{package}":
-                found |= {alias.name for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                found.add(node.module.removeprefix(f"goaltrack.{package}."))
-            elif isinstance(node, ast.Import):
-                found |= {a.name.removeprefix(f"goaltrack.{package}.") for a in node.names}
-        graph[stem] = found & names - {stem}
-    return graph
+def _module_names() -> dict[str, Path]:
+    """Every module of the package by dotted name (a package by its own name)."""
+    names = {}
+    for path in SRC.rglob("*.py"):
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        names[name] = path
+    return names
 
 
-def test_no_command_module_imports_another() -> None:
-    """A command module of cli/ imports no other command module (only app, common, complete)."""
-    graph = _imports_of("cli")
-    commands = set(graph) - SHARED_CLI
-    assert {(module, other) for module in commands for other in graph[module] & commands} == set()
+MODULES = _module_names()
 
 
-@pytest.mark.parametrize("package", ["cli", "render"])
-def test_cli_and_render_modules_form_no_cycle(package: str) -> None:
-    """No module of cli/ or render/ imports itself again through the package's modules."""
-    graph = _imports_of(package)
+def _imports(name: str) -> list[tuple[str, str | None]]:
+    """(module, imported name or None) for every import in `name`, function bodies included;
+    `from goaltrack.x import y` names module goaltrack.x.y when y is a module."""
+    path = MODULES[name]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: list[tuple[str, str | None]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, None) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([node.module] if node.module else [])])
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                found.append((full, None) if full in MODULES else (base, alias.name))
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    """Each goaltrack module and the goaltrack modules it imports."""
+    return {
+        name: {module for module, _ in _imports(name) if module in MODULES} - {name}
+        for name in MODULES
+    }
+
+
+def test_the_import_graph_has_no_cycle() -> None:
+    """No module of goaltrack imports itself again through other goaltrack modules."""
+    graph = _graph()
 
     def reachable(start: str) -> set[str]:
         seen: set[str] = set()
@@ -105,3 +124,57 @@ def test_cli_and_render_modules_form_no_cycle(package: str) -> None:
         return seen
 
     assert [module for module in sorted(graph) if module in reachable(module)] == []
+
+
+def test_no_command_module_imports_another() -> None:
+    """A command module of cli/ imports no other command module (only app, common, complete)."""
+    graph = _graph()
+    commands = {name for name in graph if name.startswith("goaltrack.cli.")} - SHARED_CLI
+    assert {(module, other) for module in commands for other in graph[module] & commands} == set()
+
+
+def test_no_core_module_imports_a_ui_library() -> None:
+    """Outside cli/ and render/, no module imports typer, click or rich (function bodies too)."""
+    core = [n for n in MODULES if not n.startswith(("goaltrack.cli", "goaltrack.render"))]
+    offenders = {
+        (name, module)
+        for name in core
+        for module, _ in _imports(name)
+        if module.split(".")[0] in UI_LIBRARIES
+    }
+    assert offenders == set()
+
+
+def test_no_module_imports_a_private_name_of_another() -> None:
+    """No `from goaltrack.x import _name` and no `x._name` on an imported goaltrack module."""
+    offenders = []
+    for name in MODULES:
+        imported = _imports(name)
+        offenders += [
+            (name, f"{module}.{item}")
+            for module, item in imported
+            if item and module.startswith("goaltrack") and item.startswith("_")
+            and not item.startswith("__")
+        ]  # fmt: skip
+        tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+        aliases = {
+            alias.asname or alias.name.rpartition(".")[2]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom | ast.Import)
+            for alias in node.names
+        }
+        modules = {
+            module.rpartition(".")[2]
+            for module, item in imported
+            if item is None and module.startswith("goaltrack")
+        }
+        offenders += [
+            (name, f"{node.value.id}.{node.attr}")
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases & modules
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ]
+    assert offenders == []

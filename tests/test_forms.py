@@ -86,7 +86,7 @@ def test_item9_answer_above_zero_flags_the_score() -> None:
 
 
 def test_shipped_texts_are_the_reference_wording() -> None:
-    """Item texts come from the checked reference file, typography included."""
+    """Item texts come from the checked wording of data/items.toml, typography included."""
     assert form("phq9").items[8].text == (
         "Thoughts that you would be better off dead or of hurting yourself in some way"
     )

@@ -96,7 +96,7 @@ def test_only_free_forms_are_administered_item_by_item() -> None:
 
 
 def test_every_goal_kind_has_a_known_default_measure() -> None:
-    """Each goal kind defaults to a built-in (DESIGN.md table)."""
+    """Each goal kind defaults to a built-in (docs/design.md table)."""
     assert set(DEFAULT_MEASURE) == set(GoalKind)
     assert DEFAULT_MEASURE[GoalKind.SYMPTOM_REDUCTION] == "phq9"
     assert DEFAULT_MEASURE[GoalKind.TRAUMA_RESOLUTION] == "pcl5"

@@ -58,7 +58,7 @@ def test_integral_values_stay_integers() -> None:
 
 
 def test_unknown_kind_is_refused() -> None:
-    """A goal kind outside the six of DESIGN.md does not validate."""
+    """A goal kind outside the six of docs/design.md does not validate."""
     with pytest.raises(ValidationError):
         Goal(number=1, kind="happiness", title="t", created=D)  # type: ignore[arg-type]
 

@@ -26,9 +26,10 @@ from goaltrack.errors import (
     StoragePermissionError,
 )
 from goaltrack.measures.instruments import builtin_registry
+from goaltrack.paths import resolve_home
 from goaltrack.records.model import GoalKind
 from goaltrack.storage import fileformat, store
-from goaltrack.storage.store import Store, resolve_home
+from goaltrack.storage.store import Store
 
 D = date(2026, 9, 1)
 

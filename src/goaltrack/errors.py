@@ -9,6 +9,12 @@ EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
 EXIT_DATA = 3
+#: A bug: never a traceback for a user; GOALTRACK_DEBUG=1 shows it.
+EXIT_INTERNAL = 70
+#: Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+#: The reader closed the pipe (128 + SIGPIPE), as Unix tools exit.
+EXIT_BROKEN_PIPE = 141
 
 
 class GoaltrackError(Exception):

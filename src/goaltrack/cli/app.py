@@ -18,13 +18,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from goaltrack import __version__
+from goaltrack import __version__, settings
 from goaltrack.cli.common import STATE, say, warn
-from goaltrack.errors import GoaltrackError
+from goaltrack.errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED, GoaltrackError
 from goaltrack.storage import audit
-
-DEBUG_ENV = "GOALTRACK_DEBUG"
-EXIT_INTERNAL = 70
 
 #: Every command: its module in goaltrack.cli, and the first paragraph of its help (a test
 #: keeps each line equal to the command's docstring). Listed in `--help` in this order.
@@ -144,21 +141,21 @@ class GoaltrackGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except GoaltrackError as error:
-            if os.environ.get(DEBUG_ENV) == "1":
+            if settings.debug():
                 raise
             _fail(f"goaltrack: error: {error.message}", error.exit_code)
         except KeyboardInterrupt:
-            _fail("goaltrack: interrupted", 130)
+            _fail("goaltrack: interrupted", EXIT_INTERRUPTED)
         except BrokenPipeError:
             _quiet_broken_pipe()
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except Exception as error:  # the last line of defence: never a traceback for users
-            if os.environ.get(DEBUG_ENV) == "1" or _is_click_exception(error):
+            if settings.debug() or _is_click_exception(error):
                 raise
             _fail(
                 f"goaltrack: internal error ({type(error).__name__}); no file was changed "
-                f"unless the command said so. Run with {DEBUG_ENV}=1 for details.",
+                f"unless the command said so. Run with {settings.DEBUG_ENV}=1 for details.",
                 EXIT_INTERNAL,
             )
         finally:
@@ -185,7 +182,7 @@ def _quiet_broken_pipe() -> None:
     """A reader like `head` closed the pipe: stop quietly, as Unix tools do."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    raise typer.Exit(141)
+    raise typer.Exit(EXIT_BROKEN_PIPE)
 
 
 app = typer.Typer(

@@ -1,7 +1,7 @@
 """The item texts and scoring of the questionnaires goaltrack may administer item by item.
 
-The texts ship with the package in `data/items.toml` (copied, with its provenance header, from
-the project's checked reference file) and are read lazily, only by commands that need them.
+The texts ship with the package in `data/items.toml` (sources in `data/ITEMS-SOURCES.md`;
+see docs/instruments.md) and are read lazily, only by commands that need them.
 Responses are stored as the option values the client chose, in form order; scoring (including
 RSES's reverse-scored items) happens here, so a stored form can always be re-scored.
 """

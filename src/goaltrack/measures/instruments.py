@@ -1,6 +1,6 @@
 """The registry of measures: ranges, direction, severity bands, cutoffs, reliable change.
 
-Built-ins are data with their sources (../shared/reference/INSTRUMENTS.md); a value that could
+Built-ins are data with their sources (docs/instruments.md); a value that could
 not be confirmed is left out rather than invented, because a wrong clinical threshold is worse
 than none.
 """

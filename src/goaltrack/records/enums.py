@@ -1,4 +1,4 @@
-"""The closed vocabularies of the file format (DESIGN.md): kinds, statuses, severities.
+"""The closed vocabularies of the file format (docs/design.md): kinds, statuses, severities.
 
 Kept apart from the Pydantic models so that the CLI can list the choices in its help
 without paying for model construction at start-up.
@@ -39,7 +39,7 @@ class ClientStatus(StrEnum):
 
 
 class GoalKind(StrEnum):
-    """The kinds of therapy goal goaltrack models (DESIGN.md, 'The goals it models')."""
+    """The kinds of therapy goal goaltrack models (docs/design.md, 'The goals it models')."""
 
     SYMPTOM_REDUCTION = "symptom-reduction"
     TRAUMA_RESOLUTION = "trauma-resolution"

@@ -5,7 +5,7 @@ folders, 0600 on files) and deletes orphaned temp files while holding the client
 never rewrites, moves or deletes a client file, a lock file or the audit log.
 
 A lock file with no client file ("stale lock") is reported as a notice and kept: deleting a
-lock file that another process has open would let two writers in at once (DESIGN.md), and an
+lock file that another process has open would let two writers in at once (docs/design.md), and an
 empty lock file costs nothing.
 """
 
@@ -30,6 +30,7 @@ from goaltrack.errors import (
 )
 from goaltrack.measures import scoring
 from goaltrack.measures.instruments import BUILTINS, Registry, load_registry
+from goaltrack.paths import CLIENT_SUFFIX
 from goaltrack.records.model import (
     ENTRY_ID_PATTERN,
     SCHEMA_VERSION,
@@ -37,7 +38,7 @@ from goaltrack.records.model import (
     is_valid_client_id,
 )
 from goaltrack.storage.audit import AUDIT_FILE, read_events
-from goaltrack.storage.store import CLIENT_SUFFIX, LOCK_SUFFIX, TEMP_SUFFIX, Store
+from goaltrack.storage.store import LOCK_SUFFIX, TEMP_SUFFIX, Store
 
 OK = "ok"
 PROBLEM = "problem"

@@ -2,7 +2,7 @@
 
 Every write takes the client's lock, re-reads and validates the file, applies the change to
 the model, checks that the serialised text parses back to the same data, and replaces the file
-atomically and durably (DESIGN.md, 'How a change reaches the disk'). Readers take no lock: a
+atomically and durably (docs/design.md, 'How a change reaches the disk'). Readers take no lock: a
 reader sees the old file or the new one, never a half.
 
 What the text of a file means (parsing, migrations, the exact layout written) is the file
@@ -37,9 +37,8 @@ from goaltrack.errors import (
     StoragePermissionError,
     WriteFailedError,
 )
-from goaltrack.paths import CLIENT_SUFFIX as CLIENT_SUFFIX
-from goaltrack.paths import resolve_home as resolve_home
-from goaltrack.records.convert import check_client_id as check_client_id
+from goaltrack.paths import CLIENT_SUFFIX, resolve_home
+from goaltrack.records.convert import check_client_id
 from goaltrack.records.model import (
     SCHEMA_VERSION,
     ClientRecord,
