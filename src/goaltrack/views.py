@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
+from goaltrack.interop.formats import GOAL_COLUMNS
 from goaltrack.measures import instruments, safety
 from goaltrack.measures.gas import client_gas
 from goaltrack.measures.instruments import Instrument, Registry
@@ -25,21 +26,7 @@ CLIENT_FIELDS = [
     "active_goals",
     "last_entry",
 ]
-GOAL_FIELDS = [
-    "client",
-    "goal",
-    "kind",
-    "title",
-    "measure",
-    "baseline",
-    "target",
-    "due",
-    "priority",
-    "status",
-    "approach",
-    "created",
-    "entries",
-]
+GOAL_FIELDS = ["client", *GOAL_COLUMNS, "entries"]
 
 
 def progress_fields() -> list[str]:
@@ -72,15 +59,23 @@ def gas_detail(record: ClientRecord, weighting: str = "equal") -> dict[str, Any]
     return summary.as_dict() if summary else None
 
 
-def client_row(record: ClientRecord) -> dict[str, Any]:
-    """One line of the `clients` list."""
+def _client_identity(record: ClientRecord) -> dict[str, Any]:
+    """Who the client is: the first fields of every client row and detail."""
     client = record.client
-    dates = [entry.date for goal in record.goals for entry in goal.progress]
     return {
         "id": client.id,
         "name": client.name,
         "status": client.status.value,
         "created": client.created,
+    }
+
+
+def client_row(record: ClientRecord) -> dict[str, Any]:
+    """One line of the `clients` list."""
+    client = record.client
+    dates = [entry.date for goal in record.goals for entry in goal.progress]
+    return {
+        **_client_identity(record),
         "concerns": [concern.name for concern in client.concerns],
         "goals": len(record.goals),
         "active_goals": sum(1 for goal in record.goals if goal.status is GoalStatus.ACTIVE),
@@ -106,10 +101,7 @@ def client_detail(
     """Everything `show` tells about a client: details, concerns, goals with their latest status."""
     client = record.client
     return {
-        "id": client.id,
-        "name": client.name,
-        "status": client.status.value,
-        "created": client.created,
+        **_client_identity(record),
         "approaches": [approach.value for approach in client.approaches],
         "notes": client.notes,
         "concerns": [

@@ -14,8 +14,7 @@ from goaltrack.cli.common import (
     choices,
     command_group,
     gas_footnote,
-    metavar,
-    one_of,
+    one_of_option,
     output,
     read_text_argument,
     registry,
@@ -113,11 +112,10 @@ def new_client(
 def list_clients(
     status: Annotated[
         str,
-        typer.Option(
+        one_of_option(
             "--status",
-            parser=one_of(STATUS_FILTERS),
-            metavar=metavar(STATUS_FILTERS),
-            help=f"Show clients with this status ({choices(ClientStatus)}) or 'all'.",
+            STATUS_FILTERS,
+            f"Show clients with this status ({choices(ClientStatus)}) or 'all'.",
         ),
     ] = "active",
     fmt: FormatOption = OutputFormat.TABLE,
@@ -230,12 +228,7 @@ def edit_client(
     ] = None,
     clear: Annotated[
         list[str] | None,
-        typer.Option(
-            "--clear",
-            parser=one_of(operations.CLIENT_CLEARABLE),
-            metavar=metavar(operations.CLIENT_CLEARABLE),
-            help="Remove a field: name or notes.",
-        ),
+        one_of_option("--clear", operations.CLIENT_CLEARABLE, "Remove a field: name or notes."),
     ] = None,
 ) -> None:
     """Change a client's name, status, concerns, approaches or notes."""

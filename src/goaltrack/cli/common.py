@@ -170,6 +170,11 @@ def metavar(allowed: Sequence[str]) -> str:
     return "<" + "|".join(allowed) + ">"
 
 
+def one_of_option(flag: str, allowed: Sequence[str], help: str) -> Any:
+    """A text option that takes one of `allowed` (case-insensitive; anything else exits 2)."""
+    return typer.Option(flag, parser=one_of(allowed), metavar=metavar(allowed), help=help)
+
+
 # ---- negative numbers as values ----------------------------------------------------------------
 
 _NEGATIVE_NUMBER = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")

@@ -14,8 +14,7 @@ from goaltrack.cli.common import (
     JsonOption,
     choices,
     command_group,
-    metavar,
-    one_of,
+    one_of_option,
     output,
     print_created,
     registry,
@@ -87,8 +86,29 @@ def _number(text: str | None, what: str) -> int | float | None:
     return None if text is None else parse_number(text, what)
 
 
-def _measure(text: str | None) -> str | None:
-    return None if text is None else parse_measure_key(text, "measure")
+def _goal_fields(
+    kind: GoalKind | None,
+    title: str | None,
+    measure: str | None,
+    baseline: str | None,
+    target: str | None,
+    due: str | None,
+    priority: Priority | None,
+    status: GoalStatus | None,
+    approach: Approach | None,
+) -> operations.GoalFields:
+    """The goal fields typed on the command line, each through the conversion layer."""
+    return operations.GoalFields(
+        kind=kind,
+        title=None if title is None else parse_line(title, "title"),
+        measure=None if measure is None else parse_measure_key(measure, "measure"),
+        baseline=_number(baseline, "baseline"),
+        target=_number(target, "target"),
+        due=None if due is None else parse_date(due, "due"),
+        priority=priority,
+        status=status,
+        approach=approach,
+    )
 
 
 @commands.command("add-goal")
@@ -113,16 +133,7 @@ def add_goal(
     The measure defaults to the kind's usual instrument (symptom-reduction: phq9,
     trauma-resolution: pcl5, self-esteem: rses, others: gbo; gas when --gas-level is given).
     """
-    fields = operations.GoalFields(
-        kind=kind,
-        title=parse_line(title, "title"),
-        measure=_measure(measure),
-        baseline=_number(baseline, "baseline"),
-        target=_number(target, "target"),
-        due=parse_date(due, "due") if due else None,
-        priority=priority,
-        approach=approach,
-    )
+    fields = _goal_fields(kind, title, measure, baseline, target, due, priority, None, approach)
     levels = parse_gas_levels(gas_level)
     known = registry()
     number = store().update(
@@ -190,29 +201,17 @@ def edit_goal(
     approach: ApproachOption = None,
     clear: Annotated[
         list[str] | None,
-        typer.Option(
+        one_of_option(
             "--clear",
-            parser=one_of(GOAL_CLEARABLE),
-            metavar=metavar(GOAL_CLEARABLE),
-            help="Remove a field: measure, baseline, target, due, approach, gas_levels. "
-            "Repeatable.",
+            GOAL_CLEARABLE,
+            "Remove a field: measure, baseline, target, due, approach, gas_levels. Repeatable.",
         ),
     ] = None,
     force: ForceOption = False,
     gas_level: GasLevelOption = None,
 ) -> None:
     """Change a goal's fields, including its status."""
-    fields = operations.GoalFields(
-        kind=kind,
-        title=None if title is None else parse_line(title, "title"),
-        measure=_measure(measure),
-        baseline=_number(baseline, "baseline"),
-        target=_number(target, "target"),
-        due=parse_date(due, "due") if due else None,
-        priority=priority,
-        status=status,
-        approach=approach,
-    )
+    fields = _goal_fields(kind, title, measure, baseline, target, due, priority, status, approach)
     levels = parse_gas_levels(gas_level)
     checks_values = (
         fields.measure is not None

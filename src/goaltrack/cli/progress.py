@@ -15,8 +15,7 @@ from goaltrack.cli.common import (
     StaleDaysOption,
     command_group,
     gas_footnote,
-    metavar,
-    one_of,
+    one_of_option,
     output,
     registry,
     say,
@@ -68,11 +67,10 @@ def show_progress(
     stale_days: StaleDaysOption = None,
     gas_weights: Annotated[
         str,
-        typer.Option(
+        one_of_option(
             "--gas-weights",
-            parser=one_of(GAS_WEIGHTINGS),
-            metavar=metavar(GAS_WEIGHTINGS),
-            help="Weights of the GAS T-score: equal, or priority (high 3, medium 2, low 1).",
+            GAS_WEIGHTINGS,
+            "Weights of the GAS T-score: equal, or priority (high 3, medium 2, low 1).",
         ),
     ] = "equal",
     fmt: FormatOption = OutputFormat.TABLE,

@@ -11,6 +11,7 @@ edited by an import.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Callable
@@ -82,14 +83,8 @@ class ClientResult:
     entries_present: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain data for the output layer."""
-        return {
-            "client": self.client,
-            "action": self.action,
-            "goals_added": self.goals_added,
-            "entries_added": self.entries_added,
-            "entries_present": self.entries_present,
-        }
+        """Plain data for the output layer: every field, in declaration order."""
+        return dataclasses.asdict(self)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from goaltrack.errors import FieldError
-from goaltrack.interop.formats import InputFormat
+from goaltrack.interop.formats import GOAL_COLUMNS, InputFormat
 from goaltrack.operations import EntryFields, GoalFields
 from goaltrack.records.convert import (
     parse_approaches,
@@ -78,19 +78,7 @@ class RowType(StrEnum):
 #: Columns (CSV) or keys (JSON Lines) each row type may fill, besides `type` and `client`.
 ROW_FIELDS: dict[RowType, tuple[str, ...]] = {
     RowType.ENTRY: ("goal", "date", "value", "session", "rater", "note", "id", "measure"),
-    RowType.GOAL: (
-        "goal",
-        "kind",
-        "title",
-        "measure",
-        "baseline",
-        "target",
-        "due",
-        "priority",
-        "status",
-        "approach",
-        "created",
-    ),
+    RowType.GOAL: GOAL_COLUMNS,
     RowType.CLIENT: ("name", "status", "created", "concerns", "approaches", "note"),
 }
 KNOWN_COLUMNS: tuple[str, ...] = tuple(

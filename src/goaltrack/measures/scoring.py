@@ -8,6 +8,7 @@ the same rules.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -104,16 +105,9 @@ class Administration:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for renderers."""
-        return {
-            "client": self.client,
-            "instrument": self.instrument,
-            "date": self.date,
-            "total": self.total,
-            "band": self.band,
-            "responses": self.responses,
-            "flags": [flag.value for flag in self.flags],
-            "entries": self.entries,
-        }
+        data = dataclasses.asdict(self)
+        del data["per_goal"]  # how it was logged, not what was measured
+        return {**data, "flags": [flag.value for flag in self.flags]}
 
 
 def score(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import secrets
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
@@ -126,7 +127,22 @@ def _check_number(value: Any) -> Any:
     return value
 
 
+def _matching(test: Callable[[str], bool], rule: str) -> AfterValidator:
+    """A validator refusing text that `test` rejects, with `rule` as the message."""
+
+    def check(value: str) -> str:
+        if not test(value):
+            raise ValueError(rule)
+        return value
+
+    return AfterValidator(check)
+
+
 Text = Annotated[str, AfterValidator(_check_text)]
+ClientId = Annotated[str, _matching(is_valid_client_id, f"client id {CLIENT_ID_RULE}")]
+EntryId = Annotated[str, _matching(is_entry_id, f"entry id {ENTRY_ID_RULE}")]
+InstrumentKey = Annotated[str, _matching(is_measure_key, f"instrument {MEASURE_KEY_RULE}")]
+MeasureKey = Annotated[str, _matching(is_measure_key, f"measure {MEASURE_KEY_RULE}")]
 Line = Annotated[str, Field(max_length=200), AfterValidator(_check_line)]
 Number = Annotated[int | float, BeforeValidator(_check_number)]
 
@@ -147,20 +163,13 @@ class Concern(_Model):
 class Client(_Model):
     """Who the file is about, and the factors that shape their goals."""
 
-    id: str
+    id: ClientId
     name: Line | None = None
     created: date
     status: ClientStatus = ClientStatus.ACTIVE
     approaches: list[Approach] = Field(default_factory=list)
     notes: Text | None = None
     concerns: list[Concern] = Field(default_factory=list)
-
-    @field_validator("id")
-    @classmethod
-    def _id_is_safe(cls, value: str) -> str:
-        if not is_valid_client_id(value):
-            raise ValueError(f"client id {CLIENT_ID_RULE}")
-        return value
 
     @field_validator("approaches")
     @classmethod
@@ -171,29 +180,17 @@ class Client(_Model):
 class ProgressEntry(_Model):
     """One measurement of a goal, usually taken at a session."""
 
-    id: str
+    id: EntryId
     date: date
     value: Number
     session: Annotated[int, Field(ge=1, le=100_000)] | None = None
     rater: Rater | None = None
     note: Text | None = None
-    instrument: str | None = None  # set when the value is the total of an administered form
+    instrument: InstrumentKey | None = (
+        None  # set when the value is the total of an administered form
+    )
     responses: list[Annotated[int, Field(ge=0, le=100)]] | None = None  # item answers, in order
     flags: list[EntryFlag] | None = None
-
-    @field_validator("id")
-    @classmethod
-    def _id_is_safe(cls, value: str) -> str:
-        if not is_entry_id(value):
-            raise ValueError(f"entry id {ENTRY_ID_RULE}")
-        return value
-
-    @field_validator("instrument")
-    @classmethod
-    def _instrument_key(cls, value: str | None) -> str | None:
-        if value is not None and not is_measure_key(value):
-            raise ValueError(f"instrument {MEASURE_KEY_RULE}")
-        return value
 
     @field_validator("responses", "flags")
     @classmethod
@@ -228,7 +225,7 @@ class Goal(_Model):
     number: Annotated[int, Field(ge=1)]
     kind: GoalKind
     title: Line
-    measure: str | None = None
+    measure: MeasureKey | None = None
     baseline: Number | None = None
     target: Number | None = None
     due: date | None = None
@@ -238,13 +235,6 @@ class Goal(_Model):
     created: date
     progress: list[ProgressEntry] = Field(default_factory=list)
     gas_levels: dict[str, Line] | None = None  # GAS only: what each level -2..+2 looks like
-
-    @field_validator("measure")
-    @classmethod
-    def _measure_key(cls, value: str | None) -> str | None:
-        if value is not None and not is_measure_key(value):
-            raise ValueError(f"measure {MEASURE_KEY_RULE}")
-        return value
 
     @field_validator("gas_levels")
     @classmethod

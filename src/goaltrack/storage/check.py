@@ -12,6 +12,7 @@ empty lock file costs nothing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import os
 import stat
@@ -60,13 +61,7 @@ class Finding:
 
     def as_row(self) -> dict[str, Any]:
         """The finding as a flat row for every output format."""
-        return {
-            "path": self.path,
-            "status": self.status,
-            "check": self.check,
-            "message": self.message,
-            "fixable": self.fixable,
-        }
+        return dataclasses.asdict(self)
 
 
 @dataclass
