@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rows import Row
-    from run import Scale
+    from scales import Scale
 
 MB = 1024 * 1024
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from timing import Command, Pairs
 
 if TYPE_CHECKING:
-    from run import Data, Scale
+    from scales import Data, Scale
 
 HERE = Path(__file__).resolve().parent
 #: How `clients` (and `attention`) are told to skip the caseload index, once it exists.
