@@ -6,12 +6,12 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from goaltrack.interop.formats import GOAL_COLUMNS
 from goaltrack.measures import instruments, safety
 from goaltrack.measures.gas import client_gas
 from goaltrack.measures.instruments import Instrument, Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
 from goaltrack.measures.trend import Trend, fit_trend
+from goaltrack.records.enums import GOAL_COLUMNS
 from goaltrack.records.model import ClientRecord, Goal, GoalKind, GoalStatus
 
 Number = int | float

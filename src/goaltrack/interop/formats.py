@@ -29,20 +29,3 @@ class ExportFormat(StrEnum):
     JSONL = "jsonl"
     CSV = "csv"
     FHIR = "fhir"
-
-
-#: The fields of a goal, in order: the columns of `goals -f csv` (after `client`, before
-#: `entries`) and what a `type=goal` import row may fill.
-GOAL_COLUMNS: tuple[str, ...] = (
-    "goal",
-    "kind",
-    "title",
-    "measure",
-    "baseline",
-    "target",
-    "due",
-    "priority",
-    "status",
-    "approach",
-    "created",
-)

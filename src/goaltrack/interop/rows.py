@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from goaltrack.errors import FieldError
-from goaltrack.interop.formats import GOAL_COLUMNS, InputFormat
+from goaltrack.interop.formats import InputFormat
 from goaltrack.operations import EntryFields, GoalFields
 from goaltrack.records.convert import (
     parse_approaches,
@@ -40,6 +40,7 @@ from goaltrack.records.convert import (
     parse_whole_number,
 )
 from goaltrack.records.enums import (
+    GOAL_COLUMNS,
     Approach,
     ClientStatus,
     GoalKind,

@@ -100,9 +100,27 @@ def gas_level_key(level: int | str) -> str:
     return f"{number:+d}" if number else "0"
 
 
+#: The fields of a goal, in order: the columns of `goals -f csv` (after `client`, before
+#: `entries`) and what a `type=goal` import row may fill.
+GOAL_COLUMNS: tuple[str, ...] = (
+    "goal",
+    "kind",
+    "title",
+    "measure",
+    "baseline",
+    "target",
+    "due",
+    "priority",
+    "status",
+    "approach",
+    "created",
+)
+
+
 __all__ = [
     "GAS_KEY",
     "GAS_LEVELS",
+    "GOAL_COLUMNS",
     "PHQ9_KEY",
     "Approach",
     "ClientStatus",
