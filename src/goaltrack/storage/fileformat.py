@@ -44,7 +44,8 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 #: (1.1 lets them span lines and end with a comma), a time without seconds, a byte order mark.
 #: goaltrack writes none of these; a text holding one (or only something like it, in a note)
 #: goes to tomllib.
-_BEYOND_TOML_1_0 = re.compile(r"\ufeff|\\[ex]|\{|(?<![0-9:])[0-9]{2}:[0-9]{2}(?!:)")
+_ESCAPE_1_1 = re.compile(r"\\[ex]")
+_CLOCK = re.compile(r":[0-9]{2}")  # then: a time without seconds, if HH: comes before it
 
 
 class TomlError(ValueError):
@@ -61,7 +62,7 @@ def read_toml(text: str) -> dict[str, Any]:
     rtoml reads it, unless the text may hold a construct beyond TOML 1.0 that rtoml would
     accept where tomllib refuses: then tomllib, the reference, reads it.
     """
-    if _BEYOND_TOML_1_0.search(text) is None:
+    if not _beyond_toml_1_0(text):
         try:
             document: dict[str, Any] = rtoml.loads(text)
         except rtoml.TomlParsingError as error:
@@ -74,6 +75,29 @@ def read_toml(text: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         line = getattr(error, "lineno", None)
         raise TomlError(str(error), line or _line_in(str(error))) from None
+
+
+def _beyond_toml_1_0(text: str) -> bool:
+    """True when the text may hold a construct rtoml reads but TOML 1.0 does not (cheap checks
+    first: a typical file has no brace, backslash or colon at all)."""
+    if "{" in text or "\ufeff" in text:
+        return True
+    if "\\" in text and _ESCAPE_1_1.search(text):
+        return True
+    if ":" in text:
+        for match in _CLOCK.finditer(text):
+            start, end = match.start(), match.end()
+            hours = text[max(start - 3, 0) : start]
+            seconds_follow = text[end : end + 1] == ":"
+            part_of_longer = len(hours) == 3 and hours[0] in "0123456789:"  # e.g. 10:30(:00)
+            if (
+                len(hours) >= 2
+                and hours[-2:].isdigit()
+                and not seconds_follow
+                and not part_of_longer
+            ):
+                return True
+    return False
 
 
 def _line_in(message: str) -> int | None:
