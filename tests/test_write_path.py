@@ -162,3 +162,17 @@ def test_audit_names_a_removed_entry(store: Store, home: Path) -> None:
     line = json.loads((home / "audit.log").read_text().splitlines()[-1])
     assert (line["goals"], line["entries"]) == ([1], [entry_id])
     assert [e.value for e in store.load("c-1").goals[0].progress] == [4, 5]
+
+
+def test_log_value_draws_ids_outside_the_taken_set_it_is_given(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import's id set (built once) is what a new id must avoid, and it is kept up to date."""
+    import secrets
+
+    draws = iter([bytes(10), bytes([1] * 10)])  # "0000000000", then "1111111111"
+    monkeypatch.setattr(secrets, "token_bytes", lambda size: next(draws))
+    record = store.load("c-1")
+    taken = {"0000000000"}
+    entry = changes.EntryFields(value=1, date=D)
+    assert changes.log_value(record, 1, entry, builtin_registry(), taken=taken) == "1111111111"
