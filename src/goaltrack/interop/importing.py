@@ -444,7 +444,9 @@ def _apply_entry(
         return False
     if op.entry_id is None and key in keys:
         return False
-    new_id = operations.log_value(record, op.goal, op.entry, rules.registry, entry_id=op.entry_id)
+    new_id = operations.log_value(
+        record, op.goal, op.entry, rules.registry, entry_id=op.entry_id, taken=ids
+    )
     ids[new_id] = (op.goal, goal.progress[-1])
     keys.add(key)
     return True

@@ -6,6 +6,7 @@ import keeps), the date not in the future, the model's invariants, then the goal
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -41,13 +42,18 @@ def log_value(
     *,
     entry_id: str | None = None,
     today: date | None = None,
+    taken: Container[str] | None = None,
 ) -> str:
     """Record a value on goal `number` after checking it against the goal's instrument;
-    returns the entry's id: `entry_id` when given (an import keeps ids), else a new one."""
+    returns the entry's id: `entry_id` when given (an import keeps ids), else a new one.
+
+    `taken` is the file's entry ids when the caller keeps them (an import logging many rows
+    builds them once, and adds each new id); by default they are collected from the record.
+    """
     goal = record.require_goal(number)
     instrument = measure_of(goal, registry)
     _refuse_future(entry.date, today)
-    new = _new_entry(record, entry, entry_id)
+    new = _new_entry(record, entry, entry_id, taken)
     if instrument is not None:  # after the model's checks: a huge value is refused as such
         instrument.check_value(new.value)
     goal.progress.append(new)
@@ -104,10 +110,15 @@ def _refuse_future(on: date, today: date | None) -> None:
 
 
 def _new_entry(
-    record: ClientRecord, fields: EntryFields, entry_id: str | None = None, **extra: Any
+    record: ClientRecord,
+    fields: EntryFields,
+    entry_id: str | None = None,
+    taken: Container[str] | None = None,
+    **extra: Any,
 ) -> ProgressEntry:
     """A validated entry with a fresh id, or `entry_id` when it is not taken in the file."""
-    taken = record.entry_ids()
+    if taken is None:
+        taken = record.entry_ids()
     if entry_id is not None and entry_id in taken:
         raise FieldError("id", f"entry {entry_id} already exists in this client's file")
     return build(ProgressEntry, id=entry_id or new_entry_id(taken), **vars(fields), **extra)

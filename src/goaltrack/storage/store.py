@@ -46,6 +46,7 @@ from goaltrack.records.model import (
     is_valid_client_id,
 )
 from goaltrack.storage import audit
+from goaltrack.storage.draft import Draft
 from goaltrack.storage.fileformat import LoadedRecord, parse, render
 
 T = TypeVar("T")
@@ -168,8 +169,9 @@ class Store:
     def update(self, client_id: str, change: Callable[[ClientRecord], T]) -> T:
         """Apply `change` to a client under its lock and write the result atomically.
 
-        `change` receives a private copy of the record, mutates it and may return a value,
-        which is returned. If it raises, or the result does not validate, nothing is written.
+        `change` receives the record just read under the lock (private to this call),
+        mutates it and may return a value, which is returned. If it raises, or the result
+        does not validate, nothing is written.
         """
         check_client_id(client_id)
         if not self.exists(client_id):  # before locking: a typo must not leave a lock file
@@ -182,11 +184,14 @@ class Store:
                     f"{self.path_for(client_id)}: schema_version {loaded.file_version} is newer "
                     f"than this goaltrack understands ({SCHEMA_VERSION}); the file is read-only"
                 )
-            draft = loaded.record.model_copy(deep=True)
-            result = change(draft)
-            final = _revalidate(draft)
+            # The change mutates the record read; Draft remembers what it was, so only what
+            # the change touched is validated again (storage/draft.py), and the audit still
+            # compares before with after. render() proves the text parses back to the data.
+            draft = Draft(loaded.record)
+            result = change(loaded.record)
+            final = draft.revalidated()
             text = render(final)
-            attempt.describe(loaded.record, final)
+            attempt.describe(draft.before(), final)
             attempt.open_log()
             self._write_text(client_id, text)
             attempt.finish(None)  # under the lock, so the log follows the order of the writes
