@@ -93,6 +93,7 @@ def test_clean_home_exits_zero_with_a_row_per_file(home: Path, runner: CliRunner
         ("audit.log", OK),
         ("clients/c-1.toml", OK),
         ("clients/c-2.toml", OK),
+        ("index.sqlite3", OK),  # the caseload index: every row agrees with its file
     ]
     assert rows[1]["message"] == "valid: schema 1, 1 goal(s), 0 entries"
 
@@ -116,6 +117,7 @@ def test_open_folders_and_audit_log_are_fixed(home: Path) -> None:
         ("clients", "mode"): PROBLEM,
         ("audit.log", "mode"): PROBLEM,
         ("clients/c-1.toml", "client"): OK,
+        ("index.sqlite3", "index"): OK,
     }
     assert _findings(home, fix=True)[(".", "mode")] == FIXED
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
@@ -198,6 +200,7 @@ def test_symlinks_other_files_and_newer_schemas(home: Path, tmp_path: Path) -> N
         ("clients/README.txt", "other"): NOTICE,
         ("clients/c-1.toml", "symlink"): PROBLEM,
         ("clients/c-2.toml", "schema"): NOTICE,
+        ("index.sqlite3", "index"): OK,  # rebuilt by --fix
     }
     assert store.path_for("c-1").is_symlink()
 

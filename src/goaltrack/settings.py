@@ -17,6 +17,7 @@ STALE_DAYS_ENV = "GOALTRACK_STALE_DAYS"
 AS_OF_ENV = "GOALTRACK_AS_OF"
 LOCK_TIMEOUT_ENV = "GOALTRACK_LOCK_TIMEOUT"
 DEBUG_ENV = "GOALTRACK_DEBUG"
+NO_INDEX_ENV = "GOALTRACK_NO_INDEX"
 
 #: A goal is stale after this many days without an entry, unless told otherwise.
 DEFAULT_STALE_DAYS = 28
@@ -59,3 +60,8 @@ def lock_timeout() -> float:
 def debug() -> bool:
     """True when $GOALTRACK_DEBUG=1: errors then show a developer traceback."""
     return os.environ.get(DEBUG_ENV) == "1"
+
+
+def no_index() -> bool:
+    """True when $GOALTRACK_NO_INDEX=1: caseload commands read every file, not the index."""
+    return os.environ.get(NO_INDEX_ENV) == "1"

@@ -6,26 +6,19 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from goaltrack.measures import instruments, safety
+from goaltrack import roster
+from goaltrack.measures import instruments
 from goaltrack.measures.gas import client_gas
 from goaltrack.measures.instruments import Instrument, Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
 from goaltrack.measures.trend import Trend, fit_trend
 from goaltrack.records.enums import GOAL_COLUMNS
 from goaltrack.records.model import ClientRecord, Goal, GoalKind, GoalStatus
+from goaltrack.storage import facts
 
 Number = int | float
 
-CLIENT_FIELDS = [
-    "id",
-    "name",
-    "status",
-    "created",
-    "concerns",
-    "goals",
-    "active_goals",
-    "last_entry",
-]
+CLIENT_FIELDS = roster.CLIENT_FIELDS
 GOAL_FIELDS = ["client", *GOAL_COLUMNS, "entries"]
 
 
@@ -71,25 +64,17 @@ def _client_identity(record: ClientRecord) -> dict[str, Any]:
 
 
 def client_row(record: ClientRecord) -> dict[str, Any]:
-    """One line of the `clients` list."""
-    client = record.client
-    dates = [entry.date for goal in record.goals for entry in goal.progress]
-    return {
-        **_client_identity(record),
-        "concerns": [concern.name for concern in client.concerns],
-        "goals": len(record.goals),
-        "active_goals": sum(1 for goal in record.goals if goal.status is GoalStatus.ACTIVE),
-        "last_entry": max(dates) if dates else None,
-    }
+    """One line of the `clients` list (without the item-9 column)."""
+    row = roster.client_row(facts.client_facts(record))
+    del row["risk_item9"]
+    return row
 
 
 def client_rows(records: list[ClientRecord]) -> list[dict[str, Any]]:
-    """The `clients` list: one line per client, with the date of an open PHQ-9 item-9 flag."""
-    rows = []
-    for record in records:
-        flagged = [alert.date for alert in safety.alerts(record)]
-        rows.append({**client_row(record), "risk_item9": flagged[0] if flagged else None})
-    return rows
+    """The `clients` list: one line per client, with the date of an open PHQ-9 item-9 flag.
+
+    Built from the same facts as the caseload index holds, so both give the same rows."""
+    return [roster.client_row(facts.client_facts(record)) for record in records]
 
 
 def client_detail(

@@ -27,7 +27,7 @@ from goaltrack.storage import audit
 #: keeps each line equal to the command's docstring). Listed in `--help` in this order.
 COMMANDS: dict[str, tuple[str, str]] = {
     "new-client": ("clients", "Create a client file (fails if the client exists)."),
-    "clients": ("clients", "List clients (active ones unless --status says otherwise)."),
+    "clients": ("caseload", "List clients (active ones unless --status says otherwise)."),
     "show": ("clients", "Show one client: details, concerns, and goals with where each stands."),
     "edit-client": ("clients", "Change a client's name, status, concerns, approaches or notes."),
     "add-goal": ("goals", "Add a goal to a client; prints the new goal number."),

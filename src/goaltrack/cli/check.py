@@ -27,8 +27,9 @@ def check(
         bool,
         typer.Option(
             "--fix",
-            help="Repair what is safe: permissions (0700 folders, 0600 files) and orphaned temp "
-            "files. Never touches clinical content.",
+            help="Repair what is safe: permissions (0700 folders, 0600 files), orphaned temp "
+            "files, and the caseload index (rebuilt from the files). Never touches clinical "
+            "content.",
         ),
     ] = False,
     fmt: FormatOption = OutputFormat.TABLE,

@@ -1,4 +1,4 @@
-"""Commands about clients: new-client, clients, show, edit-client."""
+"""Commands about one client: new-client, show, edit-client (the list is cli/caseload.py)."""
 
 from __future__ import annotations
 
@@ -20,14 +20,12 @@ from goaltrack.cli.common import (
     registry,
     say,
     store,
-    warn_unreadable,
 )
 from goaltrack.measures import safety
 from goaltrack.records.convert import parse_concern, parse_line
 from goaltrack.records.enums import Approach, ClientStatus
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report, Section
-from goaltrack.storage.store import scan
 
 commands = command_group()
 
@@ -52,21 +50,9 @@ ApproachOption = Annotated[
         help=f"Therapeutic approach ({choices(Approach)}). Repeatable.",
     ),
 ]
-#: `clients --status`: a client status, or every client.
-STATUS_FILTERS = (*(status.value for status in ClientStatus), "all")
 NoteOption = Annotated[
     str | None,
     typer.Option("--note", help="Notes on preferences, values, culture; '-' reads stdin."),
-]
-
-CLIENT_COLUMNS = [
-    Column("id", "Client"),
-    Column("name", "Name", drop=3),
-    Column("status", "Status", drop=2),
-    Column("concerns", "Concerns", wrap=True, drop=4),
-    Column("active_goals", "Active goals", numeric=True),
-    Column("goals", "Goals", numeric=True, drop=5),
-    Column("last_entry", "Last entry", drop=1),
 ]
 
 GOAL_SUMMARY_COLUMNS = [
@@ -106,44 +92,6 @@ def new_client(
     )
     store().create(record)
     say(f"created client {client_id}")
-
-
-@commands.command("clients")
-def list_clients(
-    status: Annotated[
-        str,
-        one_of_option(
-            "--status",
-            STATUS_FILTERS,
-            f"Show clients with this status ({choices(ClientStatus)}) or 'all'.",
-        ),
-    ] = "active",
-    fmt: FormatOption = OutputFormat.TABLE,
-    as_json: JsonOption = False,
-) -> None:
-    """List clients (active ones unless --status says otherwise)."""
-    records, problems = scan(store())
-    shown = [r for r in records if status == "all" or r.client.status.value == status]
-    rows = views.client_rows(shown)
-    alerts = [alert for record in shown for alert in safety.alerts(record)]
-    hidden = len(records) - len(shown)
-    report = Report(
-        document={"clients": rows},
-        rows=rows,
-        keys=[*views.CLIENT_FIELDS, "risk_item9"],
-        columns=[*CLIENT_COLUMNS, Column("risk_item9", "Item-9 flag", drop=6)],
-        alerts=[
-            f"RISK: {alert.client}: PHQ-9 item 9 endorsed on {alert.date.isoformat()} — "
-            f"see `goaltrack show {alert.client}`"
-            for alert in alerts
-        ],
-        empty=f"no clients yet in {store().home}: add one with `goaltrack new-client ID`"
-        if not records
-        else "no clients with that status",
-        footnotes=[f"{hidden} other client(s) not shown; use --status all"] if hidden else [],
-    )
-    output(report, fmt, as_json)
-    warn_unreadable(problems)
 
 
 @commands.command("show")

@@ -38,7 +38,9 @@ from goaltrack.records.model import (
     ClientRecord,
     is_valid_client_id,
 )
+from goaltrack.storage import caseload
 from goaltrack.storage.audit import AUDIT_FILE, read_events
+from goaltrack.storage.index import INDEX_FILE
 from goaltrack.storage.store import LOCK_SUFFIX, TEMP_SUFFIX, Store
 
 OK = "ok"
@@ -362,6 +364,28 @@ class _Checker:
             else:
                 self.add(label, FIXED, "orphan", "orphaned temp file removed")
 
+    # ---- the caseload index -----------------------------------------------------------------
+
+    def caseload_index(self) -> None:
+        """Private, and each row agrees with its file; --fix rebuilds it from the files."""
+        exists = self.top_file(INDEX_FILE) is not None
+        if not exists and not (self.home / "clients").is_dir():
+            return
+        findings = caseload.compare_index(self.home)
+        wrong = [finding for finding in findings if finding[1]]
+        if self.fix:
+            rebuilt = caseload.rebuild(self.home)
+            status = FIXED if wrong else OK
+            why = f"{len(wrong)} row(s) disagreed; " if wrong else ""
+            rows = len(rebuilt.facts)
+            self.add(INDEX_FILE, status, "index", f"{why}rebuilt from the files: {rows} row(s)")
+            return
+        for client_id, problem, why in findings:
+            label = f"{INDEX_FILE}: {client_id}" if client_id else INDEX_FILE
+            self.add(label, PROBLEM if problem else NOTICE, "index", why, fixable=problem)
+        if not findings and not self._has(INDEX_FILE):
+            self.add(INDEX_FILE, OK, "index", "every row agrees with its file")
+
 
 def check_home(home: Path, fix: bool = False) -> CheckResult:
     """Verify a home: folders, client files, locks, temp files, the audit log; repair if `fix`.
@@ -373,6 +397,7 @@ def check_home(home: Path, fix: bool = False) -> CheckResult:
         checker.instruments()
         checker.audit_log()
         checker.clients()
+        checker.caseload_index()
     return checker.result
 
 

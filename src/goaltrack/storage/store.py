@@ -45,7 +45,7 @@ from goaltrack.records.model import (
     describe_validation_error,
     is_valid_client_id,
 )
-from goaltrack.storage import audit
+from goaltrack.storage import audit, facts
 from goaltrack.storage.draft import Draft
 from goaltrack.storage.fileformat import LoadedRecord, parse, render
 
@@ -163,8 +163,9 @@ class Store:
             text = render(final)
             attempt.describe(None, final)
             attempt.open_log()
-            self._write_text(client_id, text)
+            written = self._write_text(client_id, text)
             attempt.finish(None)  # under the lock, so the log follows the order of the writes
+            facts.after_write(self.home, client_id, final, written)  # still under the lock
 
     def update(self, client_id: str, change: Callable[[ClientRecord], T]) -> T:
         """Apply `change` to a client under its lock and write the result atomically.
@@ -193,8 +194,9 @@ class Store:
             text = render(final)
             attempt.describe(draft.before(), final)
             attempt.open_log()
-            self._write_text(client_id, text)
+            written = self._write_text(client_id, text)
             attempt.finish(None)  # under the lock, so the log follows the order of the writes
+            facts.after_write(self.home, client_id, final, written)  # still under the lock
             return result
 
     @contextlib.contextmanager
@@ -289,8 +291,8 @@ class Store:
                 and entry.is_file(follow_symlinks=False)
             )
 
-    def _write_text(self, client_id: str, text: str) -> None:
-        atomic_write(self.path_for(client_id), text.encode("utf-8"))
+    def _write_text(self, client_id: str, text: str) -> os.stat_result:
+        return atomic_write(self.path_for(client_id), text.encode("utf-8"))
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -311,8 +313,11 @@ def _revalidate(record: ClientRecord) -> ClientRecord:
         raise InvalidValueError(describe_validation_error(error)) from None
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` durably: temp file, fsync, rename, fsync the folder."""
+def atomic_write(path: Path, data: bytes) -> os.stat_result:
+    """Replace `path` with `data` durably: temp file, fsync, rename, fsync the folder.
+
+    Returns the fstat of the file as written (before the rename), so the caseload index can
+    tell that the file now in place is the one written."""
     folder = path.parent
     try:
         fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
@@ -328,6 +333,7 @@ def atomic_write(path: Path, data: bytes) -> None:
                     raise OSError(errno.EIO, os.strerror(errno.EIO))
                 view = view[written:]
             os.fsync(fd)
+            info = os.fstat(fd)
         finally:
             os.close(fd)
         os.replace(temp_name, path)
@@ -352,6 +358,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             f"cannot sync {folder}: {reason}; the change was written but may not survive "
             "a power loss"
         ) from None
+    return info
 
 
 def _os_error(
