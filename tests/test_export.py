@@ -126,7 +126,10 @@ def test_csv_is_tidy_one_row_per_entry(home: Path) -> None:
     _copy_caseload(home)
     result = run_cli("export", "c-1042", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert result.stdout.splitlines()[0] == "client,goal,measure,id,date,value,session,rater,note"
+    assert (
+        result.stdout.splitlines()[0]
+        == "client,goal,measure,id,date,value,session,rater,note,flags"
+    )
     assert len(rows) == 33
     assert rows[2] == {
         "client": "c-1042",
@@ -138,6 +141,7 @@ def test_csv_is_tidy_one_row_per_entry(home: Path) -> None:
         "session": "3",
         "rater": "client",
         "note": "Slept better this week.",
+        "flags": "",
     }
 
 
@@ -166,7 +170,7 @@ def test_jsonl_rows_match_csv(home: Path) -> None:
     lines = run_cli("export", "c-3150", "-f", "jsonl").stdout.splitlines()
     assert len(lines) == 19
     first = json.loads(lines[0])
-    assert list(first) == list(exporting.ENTRY_COLUMNS)
+    assert list(first) == list(exporting.JSONL_COLUMNS)
     assert isinstance(first["value"], int | float)
 
 

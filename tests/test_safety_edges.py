@@ -155,8 +155,8 @@ def test_a_later_form_of_another_instrument_does_not_clear() -> None:
     assert open_risk(record([flagged("E1", D1), other])) is not None
 
 
-def test_another_instrument_with_a_hand_set_flag_opens_nothing() -> None:
-    """A risk flag stored on a non-PHQ-9 entry is not a PHQ-9 item-9 alert."""
+def test_another_instrument_with_a_hand_set_flag_opens_the_alert() -> None:
+    """A risk flag stored on any entry keeps the alert open (issue 13): answer unknown."""
     other = ProgressEntry(
         id="E1",
         date=D1,
@@ -165,7 +165,9 @@ def test_another_instrument_with_a_hand_set_flag_opens_nothing() -> None:
         responses=[0] * 9,
         flags=[EntryFlag.RISK_ITEM9],
     )
-    assert open_risk(record([other])) is None
+    assert open_risk(record([other])) == RiskAlert(
+        client="c-7", date=D1, entry="E1", goal=1, response=None
+    )
 
 
 def test_a_later_phq9_with_eight_answers_does_not_clear() -> None:
@@ -191,8 +193,8 @@ def test_a_later_phq9_with_every_answer_at_three_but_item9_clears() -> None:
     assert open_risk(record([flagged("E1", D1), phq9("E2", D3, [3] * 8 + [0])])) is None
 
 
-def test_a_malformed_flagged_phq9_opens_nothing() -> None:
-    """A flagged PHQ-9 with 8 answers (hand-edited) is not a complete form: no alert."""
+def test_a_malformed_flagged_phq9_opens_the_alert() -> None:
+    """A flagged PHQ-9 with 8 answers (hand-edited) still opens the alert (issue 13)."""
     short = ProgressEntry(
         id="E1",
         date=D1,
@@ -201,7 +203,9 @@ def test_a_malformed_flagged_phq9_opens_nothing() -> None:
         responses=[0] * 7 + [1],
         flags=[EntryFlag.RISK_ITEM9],
     )
-    assert open_risk(record([short])) is None
+    assert open_risk(record([short])) == RiskAlert(
+        client="c-7", date=D1, entry="E1", goal=1, response=None, malformed=True
+    )
 
 
 def test_a_hand_set_flag_on_a_complete_phq9_is_reported_with_answer_zero() -> None:
@@ -240,4 +244,5 @@ def test_as_dict_is_the_stable_json_contract() -> None:
         "entry": "E1",
         "goal": 2,
         "message": alert.message(),
+        "malformed": False,
     }

@@ -65,10 +65,19 @@ def test_moving_away_has_no_projection() -> None:
 
 
 def test_projection_never_before_last_entry() -> None:
-    """20, 10, 12: line 18 - 4/7 d crossed 11 on day 12.25, before day 14: report day 14."""
+    """20, 10, 12: line 18 - 4/7 d crossed 11 on day 12.25, before day 14, while the latest
+    value (12) has not reached 11: no projection (issue 13; it was clamped to day 14)."""
     trend = fit_trend(_points([20, 10, 12]))
     assert trend is not None
-    assert projected_date(trend, 11, 12) == D0 + timedelta(days=14)
+    assert projected_date(trend, 11, 12) is None
+
+
+def test_projection_never_before_the_as_of_date() -> None:
+    """19, 17, 14 weekly: line reaches 9 on day 29 (30 Sep from D0); as of 1 Oct: none."""
+    trend = fit_trend(_points([19, 17, 14]))
+    assert trend is not None
+    assert projected_date(trend, 9, 14, today=D0 + timedelta(days=29)) == D0 + timedelta(29)
+    assert projected_date(trend, 9, 14, today=D0 + timedelta(days=30)) is None
 
 
 def test_projection_beyond_ten_years_is_none() -> None:

@@ -220,7 +220,7 @@ def goal_chart(
     """A goal's chart as plain data: its summary, the points to draw, and the trend line."""
     summary = summarize(goal, today, stale_days, registry)
     ordered = goal.entries_in_order()
-    projects = summary.projected_date is not None and goal.target is not None
+    projects = summary.projected_date is not None and summary.target is not None
     return GoalChart(
         number=goal.number,
         title=goal.title,
@@ -229,7 +229,7 @@ def goal_chart(
         points=[(e.date, float(e.value)) for e in ordered if since is None or e.date >= since],
         since=since,
         logged=len(ordered),
-        target=goal.target,
+        target=summary.target,  # a GAS goal without one aims at level 0
         due=goal.due,
         baseline=goal.effective_baseline(),
         trend=fit_trend([(e.date, float(e.value)) for e in ordered]) if projects else None,

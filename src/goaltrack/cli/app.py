@@ -34,7 +34,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "goals": ("goals", "List a client's goals."),
     "edit-goal": ("goals", "Change a goal's fields, including its status."),
     "log": ("entries", "Record a progress value on a goal; prints the new entry id."),
-    "remove-entry": ("entries", "Remove a mistaken progress entry."),
+    "remove-entry": (
+        "entries",
+        "Remove a mistaken progress entry (a risk entry only with --force).",
+    ),
     "entries": (
         "entries",
         "A goal's history: every entry with its date, value, session, rater, note and id.",

@@ -91,6 +91,13 @@ def warn(message: str) -> None:
     say(f"goaltrack: warning: {message}")
 
 
+def banner(lines: Sequence[str]) -> None:
+    """Lines framed by rows of '!' on stderr: the risk banner no one scrolls past."""
+    bar = "!" * 72
+    for line in [bar, *lines, bar]:
+        say(line)
+
+
 def warn_unreadable(problems: Sequence[GoaltrackError], suffix: str = "") -> None:
     """Name each unreadable file in a warning; exit 3 after the readable ones were handled."""
     for problem in problems:

@@ -16,6 +16,7 @@ from goaltrack.cli.common import (
     NegativeValuesCommand,
     RaterOption,
     SomeGoalArg,
+    banner,
     command_group,
     output,
     print_created,
@@ -24,6 +25,7 @@ from goaltrack.cli.common import (
     say,
     store,
 )
+from goaltrack.measures import safety
 from goaltrack.records.convert import parse_date, parse_number
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report
@@ -76,9 +78,27 @@ def remove_entry(
     client_id: ClientIdArg,
     goal: GoalArg,
     entry_id: Annotated[str, typer.Argument(help="Entry id, as printed by `log`.")],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Remove an entry that holds an endorsed PHQ-9 item 9 (the audit log records it).",
+        ),
+    ] = False,
 ) -> None:
-    """Remove a mistaken progress entry."""
-    store().update(client_id, lambda record: operations.remove_entry(record, goal, entry_id))
+    """Remove a mistaken progress entry (a risk entry only with --force)."""
+    removed = store().update(
+        client_id, lambda record: operations.remove_entry(record, goal, entry_id, force=force)
+    )
+    if safety.raises_flag(removed):
+        banner(
+            [
+                f"RISK ENTRY REMOVED: {client_id} entry {entry_id} held an endorsed PHQ-9 "
+                f"item 9 ({safety.risk_facts(removed)}).",
+                "The audit log records the removal. If the risk is current, follow it up and "
+                "record it again.",
+            ]
+        )
     say(f"removed entry {entry_id} from goal {goal} of {client_id}")
 
 

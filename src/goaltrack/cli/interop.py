@@ -21,6 +21,7 @@ from goaltrack.cli.common import (
     registry,
     say,
     store,
+    warn,
     warn_unreadable,
 )
 from goaltrack.errors import InvalidValueError
@@ -167,11 +168,14 @@ def export(
         document = fhir.bundle(selection.records, client_system=system, registry=registry())
         buffer.write(to_json(document) + "\n")
     else:
-        rows = exporting.tidy_rows(selection.records, notes=not no_notes)
-        if fmt is ExportFormat.CSV:
-            write_csv(rows, list(exporting.ENTRY_COLUMNS), buffer)
-        else:
+        jsonl = fmt is not ExportFormat.CSV
+        rows = exporting.tidy_rows(selection.records, notes=not no_notes, answers=jsonl)
+        if jsonl:
             emit(Report(document={}, rows=rows, columns=[]), OutputFormat.JSONL, buffer)
+        else:
+            write_csv(rows, list(exporting.ENTRY_COLUMNS), buffer)
+        for alert in exporting.open_alerts(selection.records):  # rows alone are not enough
+            warn(alert)
     _write_output(buffer.getvalue(), out)
     warn_unreadable(selection.problems, "; not exported")
 

@@ -13,6 +13,7 @@ from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
     JsonOption,
+    banner,
     choices,
     command_group,
     metavar,
@@ -131,6 +132,11 @@ def measure(
     finally:
         if EntryFlag.RISK_ITEM9 in flags:  # shown even when saving failed: never silent
             _warn_risk(client_id, administration, saved=bool(administration.entries))
+    if EntryFlag.ITEM9_NOT_ASSESSED in flags:
+        say(
+            "goaltrack: note: PHQ-9 total only: item 9 (thoughts of death or self-harm) was "
+            "not assessed; recorded as item9-not-assessed"
+        )
     _report(administration, instrument, fmt, as_json)
 
 
@@ -195,6 +201,12 @@ def ask(form: forms.Form, inp: IO[str], out: IO[str]) -> list[int]:
     return answers
 
 
+def _flags_text(flags: list[EntryFlag]) -> str | None:
+    """The flags in words for the table: "item 9 not assessed" is not the same as none."""
+    words = {EntryFlag.ITEM9_NOT_ASSESSED: "item 9 not assessed"}
+    return ", ".join(words.get(flag, flag.value) for flag in flags) or None
+
+
 def _has_abbrevs(form: forms.Form) -> bool:
     return any(option.abbrev for option in form.options)
 
@@ -205,9 +217,7 @@ def _warn_risk(client_id: str, administration: scoring.Administration, saved: bo
     form = forms.get_form(administration.instrument)
     answer = answers[8] if len(answers) >= 9 else None
     label = f" ({form.option_label(answer)})" if form and answer is not None else ""
-    bar = "!" * 72
     lines = [
-        bar,
         f"RISK: {client_id} answered {answer}{label} to PHQ-9 item 9 (thoughts of being "
         "better off dead or of hurting themselves).",
         "Follow up with the client now (safety assessment); the flag stays on `show` and "
@@ -215,9 +225,7 @@ def _warn_risk(client_id: str, administration: scoring.Administration, saved: bo
     ]
     if not saved:
         lines.append("This administration was NOT saved (see the error below).")
-    lines.append(bar)
-    for line in lines:
-        say(line)
+    banner(lines)
 
 
 def _report(
@@ -250,7 +258,7 @@ def _report(
             ("Total", f"{administration.total:g} of {instrument.range_text()}"),
             ("Band", administration.band),
             ("Logged to", f"goal {goals}" if goals else None),
-            ("Flags", data["flags"]),
+            ("Flags", _flags_text(administration.flags)),
         ],
     )
     if fmt is OutputFormat.TABLE and not as_json:

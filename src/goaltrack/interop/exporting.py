@@ -12,12 +12,27 @@ from typing import Any
 
 from goaltrack.errors import DataError, GoaltrackError, InvalidValueError
 from goaltrack.interop.formats import DUMP_FORMAT_VERSION, DUMP_KIND
+from goaltrack.measures import safety
 from goaltrack.records.convert import check_client_id
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord
 from goaltrack.storage.store import Store, scan
 from goaltrack.views import entry_rows
 
-ENTRY_COLUMNS = ("client", "goal", "measure", "id", "date", "value", "session", "rater", "note")
+#: The tidy columns: `flags` carries the PHQ-9 item-9 flag (a safety signal is never left
+#: out); JSON Lines rows also carry the item `answers` of an administered form.
+ENTRY_COLUMNS = (
+    "client",
+    "goal",
+    "measure",
+    "id",
+    "date",
+    "value",
+    "session",
+    "rater",
+    "note",
+    "flags",
+)
+JSONL_COLUMNS = (*ENTRY_COLUMNS, "answers")
 
 
 @dataclass
@@ -53,12 +68,28 @@ def dump_document(records: list[ClientRecord]) -> dict[str, Any]:
     }
 
 
-def tidy_rows(records: list[ClientRecord], notes: bool = True) -> list[dict[str, Any]]:
-    """One row per progress entry, every client and goal, in date order per goal."""
+def tidy_rows(
+    records: list[ClientRecord], notes: bool = True, answers: bool = False
+) -> list[dict[str, Any]]:
+    """One row per progress entry, every client and goal, in date order per goal, with its
+    flags (and, when `answers`, its item answers: JSON Lines has room for a list)."""
     rows: list[dict[str, Any]] = []
     for record in records:
-        rows.extend(entry_rows(record, sorted(record.goals, key=lambda goal: goal.number)))
+        goals = sorted(record.goals, key=lambda goal: goal.number)
+        entries = {entry.id: entry for goal in goals for entry in goal.progress}
+        for row in entry_rows(record, goals):
+            entry = entries[row["id"]]
+            row["flags"] = [flag.value for flag in entry.flags or []]
+            if answers:
+                row["answers"] = list(entry.responses) if entry.responses else None
+            rows.append(row)
     if not notes:
         for row in rows:
             row["note"] = None
     return rows
+
+
+def open_alerts(records: list[ClientRecord]) -> list[str]:
+    """The open item-9 alerts of the exported clients, one line each, for stderr: a flat
+    export must never be the quiet way a safety signal leaves the tool."""
+    return [f"{alert.client}: {alert.message()}" for r in records for alert in safety.alerts(r)]

@@ -16,6 +16,7 @@ from typing import Any
 
 from goaltrack.measures.instruments import Direction, Instrument, Registry, builtin_registry
 from goaltrack.measures.outcomes import Movement, summarize_goal
+from goaltrack.records.enums import EntryFlag
 from goaltrack.records.model import ClientRecord, Goal, GoalStatus, Priority, ProgressEntry, Rater
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/goaltrack/goaltrack/fhir")
@@ -251,6 +252,8 @@ def _add_item_answers(resource: dict[str, Any], entry: ProgressEntry) -> None:
     """Carry item answers as components, and an endorsed PHQ-9 item 9 as an interpretation,
     so a record system receiving the bundle sees the safety signal, not just the total."""
     if entry.responses is None or entry.instrument is None:
+        if entry.has_flag(EntryFlag.RISK_ITEM9):  # a flag from a dump without answers
+            resource["interpretation"] = _risk_interpretation()
         return
     resource["component"] = [
         {
@@ -262,13 +265,18 @@ def _add_item_answers(resource: dict[str, Any], entry: ProgressEntry) -> None:
         }
         for number, answer in enumerate(entry.responses, start=1)
     ]
-    if entry.endorses_phq9_item9():
-        resource["interpretation"] = [
-            {
-                "coding": [{"system": INTERPRETATION_SYSTEM, "code": "A", "display": "Abnormal"}],
-                "text": "PHQ-9 item 9 (thoughts of death or self-harm) endorsed: follow up",
-            }
-        ]
+    if entry.has_flag(EntryFlag.RISK_ITEM9):  # the model flags every endorsed item 9
+        resource["interpretation"] = _risk_interpretation()
+
+
+def _risk_interpretation() -> list[dict[str, Any]]:
+    """The interpretation that carries an endorsed PHQ-9 item 9 to a receiving system."""
+    return [
+        {
+            "coding": [{"system": INTERPRETATION_SYSTEM, "code": "A", "display": "Abnormal"}],
+            "text": "PHQ-9 item 9 (thoughts of death or self-harm) endorsed: follow up",
+        }
+    ]
 
 
 def _entry(resource: dict[str, Any]) -> dict[str, Any]:

@@ -27,12 +27,14 @@ from goaltrack.errors import FieldError
 from goaltrack.interop.formats import InputFormat
 from goaltrack.operations import EntryFields, GoalFields
 from goaltrack.records.convert import (
+    parse_answers,
     parse_approaches,
     parse_choice,
     parse_client_id,
     parse_concerns,
     parse_date,
     parse_entry_id,
+    parse_flags,
     parse_line,
     parse_measure_key,
     parse_note,
@@ -78,7 +80,10 @@ class RowType(StrEnum):
 
 #: Columns (CSV) or keys (JSON Lines) each row type may fill, besides `type` and `client`.
 ROW_FIELDS: dict[RowType, tuple[str, ...]] = {
-    RowType.ENTRY: ("goal", "date", "value", "session", "rater", "note", "id", "measure"),
+    RowType.ENTRY: (
+        *("goal", "date", "value", "session", "rater", "note", "id", "measure"),
+        *("flags", "answers"),
+    ),
     RowType.GOAL: GOAL_COLUMNS,
     RowType.CLIENT: ("name", "status", "created", "concerns", "approaches", "note"),
 }
@@ -340,11 +345,23 @@ def _entry_op(line: int, client_id: str | None, get: Getter) -> EntryOp | None:
     session = get("session", parse_whole_number)
     rater = get("rater", parse_choice, Rater)
     note = get("note", parse_note)
-    entry = None
-    if on is not None and value is not None:
-        entry = EntryFields(value=value, date=on, session=session, rater=rater, note=note)
+    # an exported flag or answers come back with the entry: a safety signal is never dropped
+    flags = get("flags", parse_flags) or None
+    answers = get("answers", parse_answers) or None
     entry_id = get("id", parse_entry_id)
     measure = get("measure", parse_measure_key)
+    entry = None
+    if on is not None and value is not None:
+        entry = EntryFields(
+            value=value,
+            date=on,
+            session=session,
+            rater=rater,
+            note=note,
+            instrument=measure if answers else None,
+            responses=answers,
+            flags=flags,
+        )
     if client_id is None or goal is None or entry is None:
         return None
     return EntryOp(line, client_id, goal, entry, entry_id, measure)

@@ -20,12 +20,21 @@ from goaltrack.measures.instruments import (
     Instrument,
     standard_error_of_difference,
 )
-from goaltrack.measures.trend import Trend, fit_trend, projected_date
+from goaltrack.measures.trend import (
+    Trend,
+    fit_trend,
+    line_behind_data,
+    projected_date,
+    supports_verdict,
+)
+from goaltrack.records.enums import GAS_KEY
 from goaltrack.records.model import Goal, GoalStatus
 
 Number = int | float
 
 DEFAULT_STALE_DAYS = settings.DEFAULT_STALE_DAYS
+#: A GAS goal's target when none is set: level 0, the expected outcome (Kiresuk & Sherman).
+GAS_DEFAULT_TARGET = 0
 _EPSILON = 1e-9
 
 
@@ -308,36 +317,48 @@ def summarize_goal(
     `instrument` is the goal's measure (None when unknown); `today` defaults to the clock.
     """
     today = today or date.today()
-    ordered = goal.entries_in_order()
+    # GOALTRACK_AS_OF is a snapshot: entries dated after it are not counted
+    ordered = [entry for entry in goal.entries_in_order() if entry.date <= today]
     latest_entry = ordered[-1] if ordered else None
     latest = latest_entry.value if latest_entry else None
     latest_date = latest_entry.date if latest_entry else None
-    baseline = goal.effective_baseline()
-    direction = better_direction(instrument, baseline, goal.target)
+    baseline = (
+        goal.baseline if goal.baseline is not None else (ordered[0].value if ordered else None)
+    )
+    target = effective_target(goal)
+    direction = better_direction(instrument, baseline, target)
     gain = improvement(baseline, latest, direction)
     reliable = reliable_change(baseline, latest, instrument)
     movement = reliable if reliable is not None or gain is None else _plain_movement(gain)
-    trend = fit_trend([(entry.date, entry.value) for entry in ordered])
-    reached = target_reached(latest, goal.target, direction)
-    projected = None
-    if trend is not None and goal.target is not None and latest is not None and not reached:
-        projected = projected_date(trend, goal.target, latest)
+    points = [(entry.date, entry.value) for entry in ordered]
+    # a slope and a verdict need 3 distinct dates over 14 days (docs/outcomes.md)
+    trend = fit_trend(points) if supports_verdict(points) else None
+    reached = target_reached(latest, target, direction)
     active = goal.status is GoalStatus.ACTIVE
     overdue = active and is_overdue(goal.due, reached, today)
     stale = active and is_stale(latest_date or goal.created, today, stale_days)
-    track = on_track(goal.due, reached, trend, projected) if active else None
+    projected = None
+    behind = False
+    if trend is not None and target is not None and latest is not None and not reached:
+        projected = projected_date(trend, target, latest, today)
+        behind = line_behind_data(trend, target, latest, today)
+    track = None
+    if active and target is not None and not stale and not behind:
+        track = on_track(goal.due, reached, trend, projected)
+    if stale:  # an old projection is no news: stale suppresses it and the verdict
+        projected = None
     return GoalSummary(
         goal=goal.number,
         title=goal.title,
         kind=goal.kind.value,
         measure=goal.measure,
         baseline=baseline,
-        target=goal.target,
+        target=target,
         due=goal.due,
         latest=latest,
         latest_date=latest_date,
         change=change_from_baseline(baseline, latest),
-        percent_to_target=percent_to_target(baseline, goal.target, latest),
+        percent_to_target=percent_to_target(baseline, target, latest),
         entries=len(ordered),
         status=goal.status.value,
         improvement=gain,
@@ -363,6 +384,13 @@ def summarize_goal(
             on_track=track,
         ).value,
     )
+
+
+def effective_target(goal: Goal) -> Number | None:
+    """The goal's target; for a GAS goal without one, level 0 (the expected outcome)."""
+    if goal.target is None and goal.measure == GAS_KEY:
+        return GAS_DEFAULT_TARGET
+    return goal.target
 
 
 def _plain_movement(gain: Number) -> Movement:

@@ -16,6 +16,7 @@ from typing import Any
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures import forms
 from goaltrack.measures.instruments import Direction, Instrument, Registry
+from goaltrack.records.enums import PHQ9_KEY
 from goaltrack.records.model import ClientRecord, EntryFlag, Goal, GoalStatus
 
 
@@ -118,7 +119,8 @@ def score(
         if total is None:
             raise InvalidValueError(f"give the {instrument.key} responses or its --total")
         instrument.check_value(total, "total")
-        return total, []
+        # a PHQ-9 total says nothing about item 9: recorded so, never shown as a negative
+        return total, [EntryFlag.ITEM9_NOT_ASSESSED] if instrument.key == PHQ9_KEY else []
     if not instrument.items:
         raise InvalidValueError(
             f"{instrument.key} is totals only ({instrument.licence or 'no item texts'}); "

@@ -13,9 +13,11 @@ from typing import Any
 
 from goaltrack.errors import EntryNotFoundError, FieldError, InvalidValueError
 from goaltrack.measures.instruments import Registry
+from goaltrack.measures.safety import raises_flag, risk_facts
 from goaltrack.measures.scoring import Administration, measure_of, target_goals
 from goaltrack.records.model import (
     ClientRecord,
+    EntryFlag,
     ProgressEntry,
     Rater,
     build,
@@ -32,6 +34,10 @@ class EntryFields:
     session: int | None = None
     rater: Rater | None = None
     note: str | None = None
+    # carried by an import of exported rows: the form's answers and the entry's flags
+    instrument: str | None = None
+    responses: list[int] | None = None
+    flags: list[EntryFlag] | None = None
 
 
 def log_value(
@@ -95,11 +101,22 @@ def record_administration(
     return administration
 
 
-def remove_entry(record: ClientRecord, number: int, entry_id: str) -> ProgressEntry:
-    """Remove a mistaken progress entry from a goal; returns the removed entry."""
+def remove_entry(
+    record: ClientRecord, number: int, entry_id: str, *, force: bool = False
+) -> ProgressEntry:
+    """Remove a mistaken progress entry from a goal; returns the removed entry.
+
+    An entry that raises the PHQ-9 item-9 flag is a safety record: removing it is refused
+    unless `force` (the store's audit line then records that a risk entry went).
+    """
     goal = record.require_goal(number)
     for index, entry in enumerate(goal.progress):
         if entry.id == entry_id:
+            if raises_flag(entry) and not force:
+                raise InvalidValueError(
+                    f"entry {entry_id} holds an endorsed PHQ-9 item 9 ({risk_facts(entry)}); "
+                    "it was not removed: add --force to remove a risk entry (audited)"
+                )
             return goal.progress.pop(index)
     raise EntryNotFoundError(f"goal {number} of {record.client.id!r} has no entry {entry_id!r}")
 
@@ -121,4 +138,4 @@ def _new_entry(
         taken = record.entry_ids()
     if entry_id is not None and entry_id in taken:
         raise FieldError("id", f"entry {entry_id} already exists in this client's file")
-    return build(ProgressEntry, id=entry_id or new_entry_id(taken), **vars(fields), **extra)
+    return build(ProgressEntry, id=entry_id or new_entry_id(taken), **{**vars(fields), **extra})

@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from goaltrack.errors import FieldError, InvalidClientIdError
 from goaltrack.paths import is_valid_client_id
-from goaltrack.records.enums import Approach, Severity
+from goaltrack.records.enums import Approach, EntryFlag, Severity
 
 E = TypeVar("E", bound=Enum)
 
@@ -226,3 +226,29 @@ def parse_concerns(value: object, field: str = "concerns") -> list[tuple[str, Se
 def parse_approaches(value: object, field: str = "approaches") -> list[Approach]:
     """Approaches in a row: `;`-separated or a JSON list, each one of the Approach values."""
     return [parse_choice(item, field, Approach) for item in _items(value, field)]
+
+
+def parse_flags(value: object, field: str = "flags") -> list[EntryFlag]:
+    """Entry flags in a row (as `export` writes them): `;`-separated or a JSON list."""
+    return [parse_choice(item, field, EntryFlag) for item in _items(value, field)]
+
+
+ANSWERS_RULE = "must be item answers: whole numbers 0-100, ';'-separated or a JSON list"
+
+
+def parse_answers(value: object, field: str = "answers") -> list[int]:
+    """Item answers in a row (as `export -f jsonl` writes them): a JSON list of whole
+    numbers, or text such as `1;0;2`."""
+    if isinstance(value, list):
+        items: list[object] = value
+    else:
+        items = [item for item in _text(value, field).split(";") if item.strip()]
+    answers = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, int | str):
+            raise FieldError(field, ANSWERS_RULE)
+        text = str(item).strip()
+        if not _INTEGER.fullmatch(text) or not 0 <= int(text) <= 100:
+            raise FieldError(field, ANSWERS_RULE)
+        answers.append(int(text))
+    return answers

@@ -77,6 +77,8 @@ class EntryFlag(StrEnum):
     """A mark on a progress entry that a clinician must see."""
 
     RISK_ITEM9 = "risk-item9"  # PHQ-9 item 9 (thoughts of death or self-harm) answered above 0
+    # a PHQ-9 recorded as a total only: item 9 was not assessed (not the same as answered 0)
+    ITEM9_NOT_ASSESSED = "item9-not-assessed"
 
 
 #: Keys of the two instruments the record itself knows about: a PHQ-9 with item 9 above 0

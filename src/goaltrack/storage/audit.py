@@ -1,7 +1,9 @@
 """The audit trail: one JSON line per attempted change, appended to $GOALTRACK_HOME/audit.log.
 
 HIPAA-style audit controls: who (OS user), when (UTC), what command, which client, goals and
-entry ids, and the outcome (`ok`, `refused`, `failed`). Never a note, a value or a name.
+entry ids, and the outcome (`ok`, `refused`, `failed`). Never a note, a value or a name, with
+one exception: when a change removes a risk entry (PHQ-9 item 9 endorsed), `risk_removed`
+records its date, total and item-9 answer, so that a safety record never goes without trace.
 
 Policy when the log cannot be written (see docs/reliability.md):
 - before a change is written, the store opens the log; if it cannot, the change is refused
@@ -94,6 +96,27 @@ def changed_parts(before: ClientRecord | None, after: ClientRecord) -> tuple[lis
     return goals, entries
 
 
+def removed_risks(before: ClientRecord | None, after: ClientRecord) -> list[dict[str, Any]]:
+    """Risk entries (PHQ-9 item 9 endorsed or flagged) that the change removed: their id,
+    date, total and item-9 answer, so the audit line says a safety record went (no note)."""
+    from goaltrack.measures.safety import item9_answer, raises_flag
+
+    if before is None:
+        return []
+    kept = {entry.id for goal in after.goals for entry in goal.progress}
+    return [
+        {
+            "entry": entry.id,
+            "date": entry.date.isoformat(),
+            "total": entry.value,
+            "item9": item9_answer(entry),
+        }
+        for goal in before.goals
+        for entry in goal.progress
+        if entry.id not in kept and raises_flag(entry)
+    ]
+
+
 def outcome_of(error: BaseException | None) -> str:
     """`ok` when nothing went wrong, `refused` for wrong input, `failed` for anything else."""
     if error is None:
@@ -101,10 +124,16 @@ def outcome_of(error: BaseException | None) -> str:
     return "refused" if isinstance(error, InputError) else "failed"
 
 
-def _line(client: str, goals: list[int], entries: list[str], error: BaseException | None) -> bytes:
+def _line(
+    client: str,
+    goals: list[int],
+    entries: list[str],
+    error: BaseException | None,
+    risk_removed: list[dict[str, Any]] | None = None,
+) -> bytes:
     import json
 
-    event = {
+    event: dict[str, Any] = {
         "v": AUDIT_VERSION,
         "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "user": os_user(),
@@ -116,6 +145,8 @@ def _line(client: str, goals: list[int], entries: list[str], error: BaseExceptio
         "outcome": outcome_of(error),
         "error": type(error).__name__ if error is not None else None,
     }
+    if risk_removed and error is None:  # only a change that happened removed anything
+        event["risk_removed"] = risk_removed
     return (json.dumps(event, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
 
 
@@ -157,12 +188,14 @@ class Attempt:
     client: str
     goals: list[int] = field(default_factory=list)
     entries: list[str] = field(default_factory=list)
+    risk_removed: list[dict[str, Any]] = field(default_factory=list)
     done: bool = False
     _fd: int | None = None
 
     def describe(self, before: ClientRecord | None, after: ClientRecord) -> None:
         """Record which goals and entries the change touches."""
         self.goals, self.entries = changed_parts(before, after)
+        self.risk_removed = removed_risks(before, after)
 
     def open_log(self) -> None:
         """Open the log before the change is written; refuse the change if it cannot be."""
@@ -181,7 +214,7 @@ class Attempt:
     def finish(self, error: BaseException | None) -> None:
         """Append the line; never raises (a lost line becomes a warning)."""
         self.done = True
-        data = _line(self.client, self.goals, self.entries, error)
+        data = _line(self.client, self.goals, self.entries, error, self.risk_removed)
         fd = self._fd
         try:
             if fd is None:

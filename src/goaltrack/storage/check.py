@@ -29,7 +29,7 @@ from goaltrack.errors import (
     LockTimeoutError,
     SchemaTooNewError,
 )
-from goaltrack.measures import scoring
+from goaltrack.measures import safety, scoring
 from goaltrack.measures.instruments import BUILTINS, Registry, load_registry
 from goaltrack.paths import CLIENT_SUFFIX
 from goaltrack.records.model import (
@@ -329,6 +329,8 @@ class _Checker:
                 f"schema {loaded.file_version}: migrated in memory, rewritten as "
                 f"{SCHEMA_VERSION} on the next change",
             )
+        for message in safety.unreadable_risks(record):
+            self.add(label, PROBLEM, "risk", message)
         registry = self.registry()
         if registry is not None:
             for message in measure_problems(record, registry):
