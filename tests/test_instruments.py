@@ -61,7 +61,7 @@ def test_builtins_are_the_issue_list() -> None:
     [
         ("phq9", 0, 27, Direction.LOWER, 10, 6),
         ("gad7", 0, 21, Direction.LOWER, 10, 4),
-        ("pcl5", 0, 80, Direction.LOWER, 33, 10),
+        ("pcl5", 0, 80, Direction.LOWER, 33, None),
         ("rses", 0, 30, Direction.HIGHER, None, None),
         ("core10", 0, 40, Direction.LOWER, 11, None),
         ("gbo", 0, 10, Direction.HIGHER, None, None),

@@ -262,6 +262,7 @@ def goal_chart(
 def instrument_row(instrument: Instrument) -> dict[str, Any]:
     """One instrument as plain data (the JSON contract of `goaltrack instruments`)."""
     points = instrument.reliable_change_points()
+    rule = instrument.change_rule()
     return {
         "key": instrument.key,
         "name": instrument.name,
@@ -286,6 +287,10 @@ def instrument_row(instrument: Instrument) -> dict[str, Any]:
         "note": instrument.note,
         "origin": "built-in" if instrument.origin == "built-in" else "instruments.toml",
         "file": None if instrument.origin == "built-in" else instrument.origin,
+        "caseness": _tidy(instrument.caseness),
+        "meaningful_change": _tidy(instrument.meaningful_change),
+        "rule": rule.text if rule else None,
+        "rule_source": rule.source if rule else None,
     }
 
 

@@ -60,6 +60,8 @@ RELIABLE_TO_ACHIEVEMENT = {
     Movement.IMPROVED: "improving",
     Movement.DETERIORATED: "worsening",
     Movement.NONE: "no-change",
+    Movement.BETTER: "improving",
+    Movement.WORSE: "worsening",
 }
 
 
@@ -82,8 +84,9 @@ def achievement_status(goal: Goal, instrument: Instrument | None = None) -> str:
     summary = summarize_goal(goal, instrument)
     if summary.target_reached:
         return "sustaining"
-    if summary.reliable_change is not None:
-        return RELIABLE_TO_ACHIEVEMENT[Movement(summary.reliable_change)]
+    judged = summary.reliable_change or summary.meaningful_change
+    if judged is not None:
+        return RELIABLE_TO_ACHIEVEMENT[Movement(judged)]
     gain = summary.improvement
     if gain is None:
         return "in-progress"
