@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from goaltrack.measures import instruments, safety
+from goaltrack.measures import client_outcomes, instruments, safety
 from goaltrack.measures.gas import client_gas
 from goaltrack.measures.instruments import Instrument, Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
@@ -121,7 +121,27 @@ def client_detail(
             for goal in record.goals
         ],
         "gas": gas_detail(record),
+        "client_outcomes": client_outcomes.client_outcomes(record),
     }
+
+
+def outcome_detail(record: ClientRecord) -> dict[str, Any]:
+    """The client-level outcomes (IAPT paired, PHQ-9 response/remission) as plain data."""
+    return client_outcomes.client_outcomes(record)
+
+
+def rule_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """One line per measure naming the rule its change classes were judged by."""
+    seen: dict[str, str] = {}
+    for row in rows:
+        if row.get("rule") and row.get("measure"):
+            seen.setdefault(row["measure"], row["rule"])
+    return [f"{measure}: judged by {rule}" for measure, rule in seen.items()]
+
+
+def outcome_lines(record: ClientRecord) -> list[str]:
+    """The client-level outcomes as lines under a table (none without enough data)."""
+    return client_outcomes.outcome_lines(record)
 
 
 def _with_gas_levels(summary: dict[str, Any], goal: Goal) -> dict[str, Any]:

@@ -115,7 +115,8 @@ class Instrument(BaseModel):
         case_text = ""
         if case is not None:
             sign = ">=" if self.better is Direction.LOWER else "<"
-            case_text = f", caseness {sign} {_fmt(case)}"
+            word = "caseness" if self.caseness is not None else "cutoff"
+            case_text = f", {word} {sign} {_fmt(case)}"
         prefix = f"{self.rule_set}: " if self.rule_set else ""
         source = self.rule_source or self.source or self.origin
         if self.reliable_change is not None:
