@@ -218,7 +218,7 @@ def test_require_message_names_every_known_key() -> None:
         builtin_registry().require("bdi")
     assert refused.value.message == (
         "unknown instrument 'bdi'; known: phq9, gad7, pcl5, rses, core10, gbo, suds, ors, gas, "
-        "rating (see `goaltrack instruments`)"
+        "rating, phq2, gad2, phq15 (see `goaltrack instruments`)"
     )
 
 

@@ -233,7 +233,7 @@ def test_instruments_lists_every_builtin_as_csv(runner: CliRunner) -> None:
     import csv
 
     rows = list(csv.DictReader(lines))
-    assert len(rows) == 10
+    assert len(rows) == 13
     phq9 = rows[0]
     assert (phq9["key"], phq9["range"], phq9["better"], phq9["cutoff"]) == (
         "phq9",

@@ -110,3 +110,27 @@ def test_progress_json_carries_rule_and_source(runner: CliRunner) -> None:
     row = json.loads(invoke(runner, "progress", "c-1", "--json").stdout)["goals"][0]
     assert row["rule"] == "IAPT: reliable change >= 4, caseness >= 8"
     assert row["rule_source"].startswith("NHS England")
+
+
+def test_phq2_and_gad2_are_the_first_two_items_word_for_word() -> None:
+    """PHQ-2 = PHQ-9 items 1-2 and GAD-2 = GAD-7 items 1-2, same texts; totals 0-6, cutoff 3."""
+    from goaltrack.measures.forms import get_form
+
+    for short, full in (("phq2", "phq9"), ("gad2", "gad7")):
+        short_form, full_form = get_form(short), get_form(full)
+        assert short_form is not None and full_form is not None
+        assert short_form.items == full_form.items[:2]
+        assert (BUILTINS[short].max, BUILTINS[short].cutoff) == (6, 3)
+        assert short_form.total([3, 2]) == 5
+
+
+def test_phq15_is_totals_only_with_kroenke_2002_bands() -> None:
+    """PHQ-15 takes totals only (no item texts shipped); 4 minimal, 5 low, 10 medium, 15 high."""
+    from goaltrack.measures.forms import get_form
+
+    phq15 = BUILTINS["phq15"]
+    assert get_form("phq15") is None and phq15.items is False
+    assert [phq15.band_for(v) for v in (4, 5, 9, 10, 14, 15, 30)] == [
+        "minimal", "low", "low", "medium", "medium", "high", "high",
+    ]  # fmt: skip
+    assert phq15.loinc == "70273-8"

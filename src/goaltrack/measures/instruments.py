@@ -383,6 +383,49 @@ BUILTINS: dict[str, Instrument] = {
             source="goaltrack generic scale",
             per_goal=True,
         ),
+        Instrument(
+            key="phq2",
+            name="Patient Health Questionnaire-2",
+            min=0,
+            max=6,
+            better=Direction.LOWER,
+            cutoff=3,
+            loinc="55758-7",
+            licence="free to reproduce (Pfizer): no permission required",
+            source="Kroenke, Spitzer & Williams 2003 (Med Care 41:1284-1292): PHQ-9 items 1-2, "
+            "screening cutoff 3",
+            items=True,
+            note="A screener: a score of 3 or more calls for the full PHQ-9. It has no item 9, "
+            "so it can never raise or clear the PHQ-9 item-9 safety flag.",
+        ),
+        Instrument(
+            key="gad2",
+            name="Generalized Anxiety Disorder-2",
+            min=0,
+            max=6,
+            better=Direction.LOWER,
+            cutoff=3,
+            licence="free to reproduce (Pfizer): no permission required",
+            source="Kroenke, Spitzer, Williams, Monahan & Löwe 2007 (Ann Intern Med "
+            "146:317-325): GAD-7 items 1-2, screening cutoff 3",
+            items=True,
+            note="A screener: a score of 3 or more calls for the full GAD-7. No LOINC code "
+            "for the total is set: none could be confirmed.",
+        ),
+        Instrument(
+            key="phq15",
+            name="Patient Health Questionnaire-15 (totals only)",
+            min=0,
+            max=30,
+            better=Direction.LOWER,
+            bands=_bands((0, 4, "minimal"), (5, 9, "low"), (10, 14, "medium"), (15, 30, "high")),
+            loinc="70273-8",
+            licence="free to reproduce (Pfizer): no permission required; items not bundled yet",
+            source="Kroenke, Spitzer & Williams 2002 (Psychosom Med 64:258-266): somatic "
+            "symptom severity 0-4 minimal, 5-9 low, 10-14 medium, 15-30 high",
+            note="Totals only for now: the 15 item texts could not yet be checked against the "
+            "Pfizer form and a second independent copy, so they are not shipped.",
+        ),
     )
 }
 
