@@ -260,14 +260,11 @@ def observation_resource(
 
 def _gas_code(rater: Rater | None) -> dict[str, Any]:
     """A GAS score's code (HL7 PCO guide): patient or practitioner follow-up, else reported."""
-    code = (
-        {
-            Rater.CLIENT: loinc.GAS_PATIENT_FOLLOW_UP,
-            Rater.THERAPIST: loinc.GAS_PRACTITIONER_FOLLOW_UP,
-        }.get(rater, loinc.GAS_REPORTED)
-        if rater is not None
-        else loinc.GAS_REPORTED
-    )
+    code = loinc.GAS_REPORTED
+    if rater is Rater.CLIENT:
+        code = loinc.GAS_PATIENT_FOLLOW_UP
+    elif rater is Rater.THERAPIST:
+        code = loinc.GAS_PRACTITIONER_FOLLOW_UP
     return {"coding": [loinc.coding(code)], "text": loinc.DISPLAY[code]}
 
 
