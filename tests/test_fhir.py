@@ -133,7 +133,8 @@ def test_goal_mapping_for_a_phq9_goal() -> None:
                     {
                         "system": "http://loinc.org",
                         "code": "44261-6",
-                        "display": "Patient Health Questionnaire-9",
+                        "display": "Patient Health Questionnaire 9 item (PHQ-9) total score "
+                        "[Reported]",
                     },
                     {"system": fhir.INSTRUMENT_SYSTEM, "code": "phq9"},
                 ],
@@ -250,7 +251,7 @@ def test_any_record_gives_a_valid_bundle(record: ClientRecord) -> None:
 
 
 def test_user_instruments_from_the_home_name_the_measure(home: Path) -> None:
-    """A scale from instruments.toml: its name, its LOINC code and its direction are used."""
+    """A scale from instruments.toml: its name (as text), its LOINC code and direction are used."""
     home.mkdir(mode=0o700, parents=True)
     (home / "instruments.toml").write_text(
         '[sleep]\nname = "Sleep quality diary"\nmin = 0\nmax = 10\nbetter = "higher"\n'
@@ -270,8 +271,8 @@ def test_user_instruments_from_the_home_name_the_measure(home: Path) -> None:
     assert target["measure"]["coding"][0] == {
         "system": "http://loinc.org",
         "code": "12345-6",
-        "display": "Sleep quality diary",
-    }
+    }  # no display: goaltrack does not know LOINC's text for a user's code
+    assert target["measure"]["text"] == "Sleep quality diary"
     assert target["detailQuantity"]["comparator"] == ">="
 
 

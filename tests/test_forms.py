@@ -22,8 +22,8 @@ def form(key: str) -> forms.Form:
 @pytest.mark.parametrize(
     ("key", "responses", "total", "band"),
     [
-        ("phq9", [0, 0, 0, 0, 0, 0, 0, 0, 0], 0, "minimal"),
-        ("phq9", [1, 1, 1, 1, 0, 0, 0, 0, 0], 4, "minimal"),
+        ("phq9", [0, 0, 0, 0, 0, 0, 0, 0, 0], 0, "none-minimal"),
+        ("phq9", [1, 1, 1, 1, 0, 0, 0, 0, 0], 4, "none-minimal"),
         ("phq9", [1, 1, 1, 1, 1, 0, 0, 0, 0], 5, "mild"),
         ("phq9", [2, 2, 2, 1, 1, 1, 1, 0, 0], 10, "moderate"),
         ("phq9", [3, 3, 2, 2, 2, 1, 1, 1, 0], 15, "moderately severe"),
@@ -50,13 +50,13 @@ def test_known_vectors_give_exact_totals_and_bands(
     ("responses", "total", "band"),
     [
         # answers are option values as printed (SA=3, A=2, D=1, SD=0), in UMD item order
-        ([3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 15, "normal range"),  # all "strongly agree"
-        ([0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 15, "normal range"),  # all "strongly disagree"
-        ([3, 0, 3, 3, 0, 0, 3, 0, 0, 3], 30, None),  # highest self-esteem
-        ([0, 3, 0, 0, 3, 3, 0, 3, 3, 0], 0, "low"),  # lowest self-esteem
-        ([2, 1, 2, 2, 1, 1, 2, 1, 1, 2], 20, "normal range"),
-        ([1, 2, 1, 1, 2, 2, 1, 2, 2, 1], 10, "low"),
-        ([3, 2, 2, 3, 1, 2, 2, 3, 0, 2], 19, "normal range"),
+        ([3, 3, 3, 3, 3, 3, 3, 3, 3, 3], 15, "normal range (not official)"),  # all SA
+        ([0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 15, "normal range (not official)"),  # all SD
+        ([3, 0, 3, 3, 0, 0, 3, 0, 0, 3], 30, "high (not official)"),  # highest self-esteem
+        ([0, 3, 0, 0, 3, 3, 0, 3, 3, 0], 0, "low (not official)"),  # lowest self-esteem
+        ([2, 1, 2, 2, 1, 1, 2, 1, 1, 2], 20, "normal range (not official)"),
+        ([1, 2, 1, 1, 2, 2, 1, 2, 2, 1], 10, "low (not official)"),
+        ([3, 2, 2, 3, 1, 2, 2, 3, 0, 2], 19, "normal range (not official)"),
     ],
 )
 def test_rses_reverse_scores_items_2_5_6_8_9(

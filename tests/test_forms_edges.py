@@ -32,8 +32,8 @@ def one_to_four() -> Form:
 
 
 def test_the_administrable_forms() -> None:
-    """Exactly GAD-7, PCL-5, PHQ-9 and RSES are administered item by item, sorted by key."""
-    assert administrable() == ["gad7", "pcl5", "phq9", "rses"]
+    """GAD-2, GAD-7, PCL-5, PHQ-2, PHQ-9 and RSES are administered item by item, by key."""
+    assert administrable() == ["gad2", "gad7", "pcl5", "phq2", "phq9", "rses"]
 
 
 def test_a_totals_only_instrument_has_no_form() -> None:
@@ -46,7 +46,14 @@ def test_form_sizes_and_answer_ranges() -> None:
     facts = {
         key: (form(key).size, form(key).item_min, form(key).item_max) for key in administrable()
     }
-    assert facts == {"gad7": (7, 0, 3), "pcl5": (20, 0, 4), "phq9": (9, 0, 3), "rses": (10, 0, 3)}
+    assert facts == {
+        "gad2": (2, 0, 3),
+        "gad7": (7, 0, 3),
+        "pcl5": (20, 0, 4),
+        "phq2": (2, 0, 3),
+        "phq9": (9, 0, 3),
+        "rses": (10, 0, 3),
+    }
 
 
 def test_phq9_header() -> None:

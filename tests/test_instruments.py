@@ -50,9 +50,10 @@ def write(home: Path, text: str) -> Path:
 
 
 def test_builtins_are_the_issue_list() -> None:
-    """The shipped registry holds exactly the ten instruments of the issue, in order."""
+    """The shipped registry: the ten of the first issue, then PHQ-2, GAD-2, PHQ-15 (issue 13)."""
     assert list(BUILTINS) == [
         "phq9", "gad7", "pcl5", "rses", "core10", "gbo", "suds", "ors", "gas", "rating",
+        "phq2", "gad2", "phq15",
     ]  # fmt: skip
 
 
@@ -61,7 +62,7 @@ def test_builtins_are_the_issue_list() -> None:
     [
         ("phq9", 0, 27, Direction.LOWER, 10, 6),
         ("gad7", 0, 21, Direction.LOWER, 10, 4),
-        ("pcl5", 0, 80, Direction.LOWER, 33, 10),
+        ("pcl5", 0, 80, Direction.LOWER, 33, None),
         ("rses", 0, 30, Direction.HIGHER, None, None),
         ("core10", 0, 40, Direction.LOWER, 11, None),
         ("gbo", 0, 10, Direction.HIGHER, None, None),
@@ -91,8 +92,10 @@ def test_unconfirmed_values_are_left_out_and_said_so() -> None:
 
 
 def test_only_free_forms_are_administered_item_by_item() -> None:
-    """PHQ-9, GAD-7, PCL-5 and RSES take items; the rest (ORS, CORE-10, ...) totals only."""
-    assert [key for key, i in BUILTINS.items() if i.items] == ["phq9", "gad7", "pcl5", "rses"]
+    """PHQ-9, GAD-7, PCL-5, RSES, PHQ-2, GAD-2 take items; the rest (ORS, CORE-10, PHQ-15) not."""
+    assert [key for key, i in BUILTINS.items() if i.items] == [
+        "phq9", "gad7", "pcl5", "rses", "phq2", "gad2",
+    ]  # fmt: skip
 
 
 def test_every_goal_kind_has_a_known_default_measure() -> None:

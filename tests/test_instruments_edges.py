@@ -118,9 +118,10 @@ def test_improvement_on_a_higher_is_better_measure() -> None:
 
 
 def test_published_reliable_change_points() -> None:
-    """PHQ-9 6, GAD-7 4, PCL-5 10 points; CORE-10 none (unconfirmed)."""
+    """PHQ-9 6, GAD-7 4; PCL-5 none (its 10 is clinically meaningful); CORE-10 none."""
     points = [builtin(k).reliable_change_points() for k in ("phq9", "gad7", "pcl5", "core10")]
-    assert points == [6, 4, 10, None]
+    assert points == [6, 4, None, None]
+    assert builtin("pcl5").meaningful_change == 10
 
 
 def test_jacobson_truax_points_hand_worked() -> None:
@@ -138,11 +139,11 @@ def test_sd_alone_gives_no_reliable_change_points() -> None:
 
 
 def test_phq9_band_edges() -> None:
-    """PHQ-9 bands: 4 minimal, 5 mild, 9 mild, 10 moderate, 19 moderately severe, 20 severe."""
+    """PHQ-9 bands (Kroenke 2001): 0-4 none-minimal, 5 mild, 10 moderate, 20 severe."""
     phq9 = builtin("phq9")
     assert [phq9.band_for(v) for v in (0, 4, 5, 9, 10, 14, 15, 19, 20, 27)] == [
-        "minimal",
-        "minimal",
+        "none-minimal",
+        "none-minimal",
         "mild",
         "mild",
         "moderate",
@@ -155,24 +156,29 @@ def test_phq9_band_edges() -> None:
 
 
 def test_core10_band_edges() -> None:
-    """CORE-10: 10 healthy/low, 11 mild, 25 severe."""
+    """CORE-10 (Barkham 2013): 5 healthy, 6 and 10 low level, 11 mild, 24 moderate-to-severe."""
     core10 = builtin("core10")
-    assert [core10.band_for(v) for v in (10, 11, 24, 25)] == [
-        "healthy/low",
+    assert [core10.band_for(v) for v in (0, 5, 6, 10, 11, 24, 25)] == [
+        "healthy",
+        "healthy",
+        "low level",
+        "low level",
         "mild",
-        "moderate-severe",
+        "moderate-to-severe",
         "severe",
     ]
 
 
-def test_rses_above_its_top_band_has_no_band() -> None:
-    """RSES bands stop at 25: 26 has no band, 25 is "normal range", 14 "low"."""
+def test_rses_bands_cover_0_to_30_and_say_they_are_not_official() -> None:
+    """RSES folk bands: 14 low, 15 and 25 normal range, 26 and 30 high, each "not official"."""
     rses = builtin("rses")
-    assert [rses.band_for(v) for v in (14, 15, 25, 26)] == [
-        "low",
-        "normal range",
-        "normal range",
-        None,
+    assert [rses.band_for(v) for v in (0, 14, 15, 25, 26, 30)] == [
+        "low (not official)",
+        "low (not official)",
+        "normal range (not official)",
+        "normal range (not official)",
+        "high (not official)",
+        "high (not official)",
     ]
 
 
@@ -212,7 +218,7 @@ def test_require_message_names_every_known_key() -> None:
         builtin_registry().require("bdi")
     assert refused.value.message == (
         "unknown instrument 'bdi'; known: phq9, gad7, pcl5, rses, core10, gbo, suds, ors, gas, "
-        "rating (see `goaltrack instruments`)"
+        "rating, phq2, gad2, phq15 (see `goaltrack instruments`)"
     )
 
 
@@ -276,6 +282,7 @@ def test_a_builtin_key_cannot_be_redefined(home: Path) -> None:
 def test_unknown_fields_are_listed_with_the_allowed_ones(home: Path) -> None:
     """Fields items and colour are refused, sorted, with the allowed fields listed."""
     assert file_error(home, SLEEP + "colour = 'red'\nitems = true\n") == (
-        ": [sleep]: unknown field(s) colour, items; allowed: bands, better, cutoff, integer, "
-        "licence, loinc, max, min, name, note, per_goal, reliability, reliable_change, sd, source"
+        ": [sleep]: unknown field(s) colour, items; allowed: bands, better, caseness, cutoff, "
+        "integer, licence, loinc, max, meaningful_change, min, name, note, per_goal, "
+        "reliability, reliable_change, rule_set, rule_source, sd, source"
     )

@@ -227,12 +227,13 @@ def test_instruments_lists_every_builtin_as_csv(runner: CliRunner) -> None:
     lines = invoke(runner, "instruments", "-f", "csv").stdout.splitlines()
     assert lines[0] == (
         "key,name,min,max,range,integer,better,cutoff,reliable_change,reliable_change_from,sd,"
-        "reliability,bands,loinc,administration,licence,source,note,origin,file"
+        "reliability,bands,loinc,administration,licence,source,note,origin,file,caseness,"
+        "meaningful_change,rule,rule_source"
     )
     import csv
 
     rows = list(csv.DictReader(lines))
-    assert len(rows) == 10
+    assert len(rows) == 13
     phq9 = rows[0]
     assert (phq9["key"], phq9["range"], phq9["better"], phq9["cutoff"]) == (
         "phq9",
@@ -245,7 +246,7 @@ def test_instruments_lists_every_builtin_as_csv(runner: CliRunner) -> None:
         "items",
         "built-in",
     )
-    assert phq9["bands"].split(";")[0] == '{"low":0,"high":4,"label":"minimal"}'
+    assert phq9["bands"].split(";")[0] == '{"low":0,"high":4,"label":"none-minimal"}'
 
 
 def test_instruments_key_shows_bands_cutoff_and_licence(runner: CliRunner) -> None:

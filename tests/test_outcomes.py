@@ -280,12 +280,12 @@ def test_one_entry_with_reliable_improvement_is_improving() -> None:
 
 
 def test_deterioration_outranks_staleness() -> None:
-    """CORE-10 17 -> 24 last logged 39 days ago: deteriorating, and the stale flag is set."""
+    """CORE-10 17 -> 24 last logged 39 days ago: worse (no reliable-change rule), and stale."""
     core10 = instruments.get("core10")
     goal = _goal([17, 20, 24], measure="core10", target=10, start=date(2026, 10, 6))
     summary = summarize_goal(goal, core10, today=TODAY)
     assert summary.stale is True
-    assert summary.status_word == "deteriorating"
+    assert summary.status_word == "worse"
 
 
 def test_stale_goal() -> None:
@@ -309,9 +309,9 @@ def test_overdue_goal() -> None:
 
 
 def test_improving_without_due_date() -> None:
-    """GBO 3 -> 6 without a due date (no reliable criterion: direction only): improving."""
+    """GBO 3 -> 6 without a due date (no reliable criterion: direction only): better."""
     goal = _goal([3, 4, 6], measure="gbo", target=8, start=date(2026, 11, 10))
-    assert summarize_goal(goal, GBO, today=TODAY).status_word == "improving"
+    assert summarize_goal(goal, GBO, today=TODAY).status_word == "better"
 
 
 def test_no_change() -> None:
@@ -329,10 +329,10 @@ def test_unknown_measure_without_target_has_no_direction() -> None:
 
 
 def test_unknown_measure_with_target_infers_direction() -> None:
-    """Unknown measure, baseline 3, target 8, now 6: 3 points better, improving."""
+    """Unknown measure, baseline 3, target 8, now 6: 3 points better, "better" (no rule)."""
     goal = _goal([3, 4, 6], measure="custom", target=8, start=date(2026, 11, 10))
     summary = summarize_goal(goal, None, today=TODAY)
-    assert (summary.better, summary.improvement, summary.status_word) == ("higher", 3, "improving")
+    assert (summary.better, summary.improvement, summary.status_word) == ("higher", 3, "better")
 
 
 def test_summary_keeps_the_original_fields_first() -> None:

@@ -272,6 +272,10 @@ def test_summary_of_a_hand_worked_goal() -> None:
         "stale": False,
         "days_since_entry": 1,
         "status_word": "on track",
+        "meaningful_change": None,
+        "rule": "IAPT: reliable change >= 6, caseness >= 10",
+        "rule_source": "NHS England, The Improving Access to Psychological Therapies (IAPT) "
+        "Manual: reliable change PHQ-9 6, GAD-7 4 points; caseness PHQ-9 >= 10, GAD-7 >= 8",
     }
 
 
@@ -314,11 +318,11 @@ def test_paused_goal_has_no_on_track_verdict() -> None:
 
 
 def test_one_point_gain_without_criterion_is_improving() -> None:
-    """GBO (no reliable-change figure) 4 -> 5 toward 8: direction only, +1: improving."""
+    """GBO (no reliable-change figure) 4 -> 5 toward 8: direction only, +1: better."""
     summary = summarize_goal(
         goal([(0, 4), (7, 5)], measure="gbo", target=8), instruments.get("gbo"), today=D7
     )
-    assert summary.status_word == "improving"
+    assert summary.status_word == "better"
 
 
 def test_back_at_baseline_without_criterion_is_no_change() -> None:
@@ -329,13 +333,13 @@ def test_back_at_baseline_without_criterion_is_no_change() -> None:
     assert summary.status_word == "no change"
 
 
-def test_half_point_loss_without_criterion_is_deteriorating() -> None:
-    """A user scale without criterion, 4 -> 3.5 toward 8: -0.5 is deteriorating."""
+def test_half_point_loss_without_criterion_is_worse() -> None:
+    """A user scale without criterion, 4 -> 3.5 toward 8: -0.5 is worse, not deteriorating."""
     summary = summarize_goal(goal([(0, 4), (7, 3.5)], measure="s", target=8), scale(), today=D7)
-    assert summary.status_word == "deteriorating"
+    assert summary.status_word == "worse"
 
 
 def test_half_point_gain_without_criterion_is_improving() -> None:
-    """A user scale without criterion, 4 -> 4.5 toward 8: +0.5 is improving."""
+    """A user scale without criterion, 4 -> 4.5 toward 8: +0.5 is better, not improving."""
     summary = summarize_goal(goal([(0, 4), (7, 4.5)], measure="s", target=8), scale(), today=D7)
-    assert summary.status_word == "improving"
+    assert summary.status_word == "better"

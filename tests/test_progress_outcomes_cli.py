@@ -182,12 +182,12 @@ def test_client_without_gas_has_null_gas(runner: CliRunner) -> None:
 
 
 def test_show_has_outlook_column(runner: CliRunner) -> None:
-    """`show` lists each goal's status word; its CSV adds status_word after the old fields."""
+    """`show` lists each goal's status word; its CSV adds status_word, then the rule fields."""
     _phq9_client(runner, [19, 15, 8])
     assert "target reached" in invoke(runner, "show", "c-1").stdout
     header = invoke(runner, "show", "c-1", "-f", "csv").stdout.splitlines()[0].split(",")
     assert header[: len(ORIGINAL_CSV)] == ORIGINAL_CSV
-    assert header[-1] == "status_word"
+    assert header[-4:] == ["status_word", "meaningful_change", "rule", "rule_source"]
 
 
 def test_progress_table_at_60_columns_keeps_the_outlook(runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -195,7 +195,7 @@ def test_progress_table_at_60_columns_keeps_the_outlook(runner: CliRunner, monke
     monkeypatch.setenv("COLUMNS", "60")
     result = invoke(runner, "--home", str(EXAMPLES), "progress", "c-4208")
     assert all(len(line) <= 60 for line in result.stdout.splitlines())
-    assert "Outlook" in result.stdout and "deteriorating" in result.stdout
+    assert "Outlook" in result.stdout and "worse" in result.stdout  # CORE-10: no RC rule
 
 
 def test_progress_reads_leave_the_examples_untouched(runner: CliRunner, tmp_path: Path) -> None:
@@ -214,7 +214,7 @@ def test_as_of_fixes_the_day_flags_are_judged_on(runner: CliRunner, monkeypatch)
     assert [goal["status_word"] for goal in document["goals"]] == [
         "stale",
         "stale",
-        "deteriorating",
+        "worse",  # CORE-10 17 -> 24: no reliable-change rule, so worse, not deteriorating
         "paused",
     ]
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from goaltrack import roster
-from goaltrack.measures import instruments
+from goaltrack.measures import client_outcomes, instruments
 from goaltrack.measures.gas import client_gas
 from goaltrack.measures.instruments import Instrument, Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
@@ -98,7 +98,27 @@ def client_detail(
             for goal in record.goals
         ],
         "gas": gas_detail(record),
+        "client_outcomes": client_outcomes.client_outcomes(record),
     }
+
+
+def outcome_detail(record: ClientRecord) -> dict[str, Any]:
+    """The client-level outcomes (IAPT paired, PHQ-9 response/remission) as plain data."""
+    return client_outcomes.client_outcomes(record)
+
+
+def rule_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """One line per measure naming the rule its change classes were judged by."""
+    seen: dict[str, str] = {}
+    for row in rows:
+        if row.get("rule") and row.get("measure"):
+            seen.setdefault(row["measure"], row["rule"])
+    return [f"{measure}: judged by {rule}" for measure, rule in seen.items()]
+
+
+def outcome_lines(record: ClientRecord) -> list[str]:
+    """The client-level outcomes as lines under a table (none without enough data)."""
+    return client_outcomes.outcome_lines(record)
 
 
 def _with_gas_levels(summary: dict[str, Any], goal: Goal) -> dict[str, Any]:
@@ -239,6 +259,7 @@ def goal_chart(
 def instrument_row(instrument: Instrument) -> dict[str, Any]:
     """One instrument as plain data (the JSON contract of `goaltrack instruments`)."""
     points = instrument.reliable_change_points()
+    rule = instrument.change_rule()
     return {
         "key": instrument.key,
         "name": instrument.name,
@@ -263,6 +284,10 @@ def instrument_row(instrument: Instrument) -> dict[str, Any]:
         "note": instrument.note,
         "origin": "built-in" if instrument.origin == "built-in" else "instruments.toml",
         "file": None if instrument.origin == "built-in" else instrument.origin,
+        "caseness": _tidy(instrument.caseness),
+        "meaningful_change": _tidy(instrument.meaningful_change),
+        "rule": rule.text if rule else None,
+        "rule_source": rule.source if rule else None,
     }
 
 

@@ -123,7 +123,11 @@ def show(
             Section("Goals", SHOW_GOAL_TABLE, detail["goals"], empty="no goals yet"),
             *gas_sections,
         ],
-        footnotes=gas_footnote(detail["gas"]),
+        footnotes=[
+            *gas_footnote(detail["gas"]),
+            *views.rule_lines(detail["goals"]),
+            *views.outcome_lines(record),
+        ],
         alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)

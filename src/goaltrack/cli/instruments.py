@@ -80,7 +80,17 @@ def list_instruments(
             ("Range", f"{row['range']}" + (" (whole numbers)" if instrument.integer else "")),
             ("Better", row["better"]),
             ("Cutoff", row["cutoff"]),
+            ("Caseness", row["caseness"]),
             ("Reliable change", rc_text),
+            (
+                "Meaningful change",
+                f"{row['meaningful_change']:g} points (clinically meaningful, not a reliable "
+                "change)"
+                if row["meaningful_change"] is not None
+                else None,
+            ),
+            ("Change rule", row["rule"]),
+            ("Rule source", row["rule_source"]),
             ("LOINC", row["loinc"]),
             ("Given as", row["administration"]),
             ("Licence", row["licence"] or None),

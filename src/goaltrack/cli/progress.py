@@ -110,13 +110,14 @@ def show_progress(
             "goals": rows,
             "gas": gas,
             "alerts": [alert.as_dict() for alert in alerts],
+            "client_outcomes": views.outcome_detail(record),
         },
         rows=rows,
         keys=views.progress_fields(),
         columns=PROGRESS_TABLE,
         title=f"Progress of {client_id}",
         empty="no goals yet: add one with `goaltrack add-goal`",
-        footnotes=gas_footnote(gas),
+        footnotes=[*gas_footnote(gas), *views.rule_lines(rows), *views.outcome_lines(record)],
         alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)

@@ -14,9 +14,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from goaltrack.interop import loinc
+from goaltrack.measures.forms import get_form
 from goaltrack.measures.instruments import Direction, Instrument, Registry, builtin_registry
 from goaltrack.measures.outcomes import Movement, summarize_goal
-from goaltrack.records.enums import EntryFlag
+from goaltrack.records.enums import GAS_KEY, EntryFlag
 from goaltrack.records.model import ClientRecord, Goal, GoalStatus, Priority, ProgressEntry, Rater
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/goaltrack/goaltrack/fhir")
@@ -61,6 +63,8 @@ RELIABLE_TO_ACHIEVEMENT = {
     Movement.IMPROVED: "improving",
     Movement.DETERIORATED: "worsening",
     Movement.NONE: "no-change",
+    Movement.BETTER: "improving",
+    Movement.WORSE: "worsening",
 }
 
 
@@ -83,8 +87,9 @@ def achievement_status(goal: Goal, instrument: Instrument | None = None) -> str:
     summary = summarize_goal(goal, instrument)
     if summary.target_reached:
         return "sustaining"
-    if summary.reliable_change is not None:
-        return RELIABLE_TO_ACHIEVEMENT[Movement(summary.reliable_change)]
+    judged = summary.reliable_change or summary.meaningful_change
+    if judged is not None:
+        return RELIABLE_TO_ACHIEVEMENT[Movement(judged)]
     gain = summary.improvement
     if gain is None:
         return "in-progress"
@@ -134,11 +139,11 @@ def _lookup(measure: str, registry: Registry | None) -> Instrument | None:
 
 
 def measure_concept(measure: str, registry: Registry | None = None) -> dict[str, Any]:
-    """The instrument as a CodeableConcept: LOINC where the registry knows a code."""
+    """The instrument as a CodeableConcept: LOINC (with LOINC's display) where one is known."""
     instrument = _lookup(measure, registry)
     codings = []
     if instrument is not None and instrument.loinc:
-        codings.append({"system": LOINC, "code": instrument.loinc, "display": instrument.name})
+        codings.append(loinc.coding(instrument.loinc))
     codings.append({"system": INSTRUMENT_SYSTEM, "code": measure})
     return {"coding": codings, "text": instrument.name if instrument else measure}
 
@@ -184,7 +189,9 @@ def goal_resource(
     target: dict[str, Any] = {}
     if goal.measure is not None:
         target["measure"] = measure_concept(goal.measure, registry)
-        if goal.target is not None:
+        if goal.target is not None and goal.measure == GAS_KEY and goal.target in loinc.GAS_ANSWERS:
+            target["detailCodeableConcept"] = _gas_answer(int(goal.target))
+        elif goal.target is not None:
             target["detailQuantity"] = _target_quantity(goal, registry)
     if goal.due is not None:
         target["dueDate"] = goal.due.isoformat()
@@ -236,7 +243,10 @@ def observation_resource(
     if entry.rater is Rater.CLIENT:
         resource["performer"] = [subject]
     _add_item_answers(resource, entry)
-    if isinstance(entry.value, int):
+    if measure == GAS_KEY and entry.value in loinc.GAS_ANSWERS:
+        resource["code"] = _gas_code(entry.rater)
+        resource["valueCodeableConcept"] = _gas_answer(int(entry.value))
+    elif isinstance(entry.value, int):
         resource["valueInteger"] = entry.value
     else:
         resource["valueQuantity"] = {
@@ -248,6 +258,46 @@ def observation_resource(
     return resource
 
 
+def _gas_code(rater: Rater | None) -> dict[str, Any]:
+    """A GAS score's code (HL7 PCO guide): patient or practitioner follow-up, else reported."""
+    code = loinc.GAS_REPORTED
+    if rater is Rater.CLIENT:
+        code = loinc.GAS_PATIENT_FOLLOW_UP
+    elif rater is Rater.THERAPIST:
+        code = loinc.GAS_PRACTITIONER_FOLLOW_UP
+    return {"coding": [loinc.coding(code)], "text": loinc.DISPLAY[code]}
+
+
+def _gas_answer(level: int) -> dict[str, Any]:
+    """A GAS level as the LOINC answer (LA34484-8 for -2 ... LA34479-8 for +2)."""
+    code, display = loinc.GAS_ANSWERS[level]
+    return {"coding": [{"system": LOINC, "code": code, "display": display}], "text": display}
+
+
+def _item_component(instrument: str, number: int, answer: int) -> dict[str, Any]:
+    """One item answer: LOINC's item code where known, then goaltrack's own item code.
+
+    RSES components carry the *scored* value (items 2, 5, 6, 8, 9 reversed), so the
+    components add up to the total; the other forms' answers are their scores already.
+    """
+    codings = []
+    items = loinc.ITEMS.get(instrument, ())
+    if number <= len(items):
+        code, display = items[number - 1]
+        codings.append({"system": LOINC, "code": code, "display": display})
+    codings.append({"system": ITEM_SYSTEM, "code": f"{instrument}-item{number}"})
+    value, scored = answer, ""
+    form = get_form(instrument)
+    if form is not None and number <= form.size:
+        item = form.items[number - 1]
+        value = form.score_of(item, answer)
+        scored = " (reverse-scored)" if item.reverse else ""
+    return {
+        "code": {"coding": codings, "text": f"{instrument} item {number}{scored}"},
+        "valueInteger": value,
+    }
+
+
 def _add_item_answers(resource: dict[str, Any], entry: ProgressEntry) -> None:
     """Carry item answers as components, and an endorsed PHQ-9 item 9 as an interpretation,
     so a record system receiving the bundle sees the safety signal, not just the total."""
@@ -256,13 +306,7 @@ def _add_item_answers(resource: dict[str, Any], entry: ProgressEntry) -> None:
             resource["interpretation"] = _risk_interpretation()
         return
     resource["component"] = [
-        {
-            "code": {
-                "coding": [{"system": ITEM_SYSTEM, "code": f"{entry.instrument}-item{number}"}],
-                "text": f"{entry.instrument} item {number}",
-            },
-            "valueInteger": answer,
-        }
+        _item_component(entry.instrument, number, answer)
         for number, answer in enumerate(entry.responses, start=1)
     ]
     if entry.has_flag(EntryFlag.RISK_ITEM9):  # the model flags every endorsed item 9

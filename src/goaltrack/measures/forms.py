@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -142,15 +142,27 @@ def get_form(key: str) -> Form | None:
     return _forms().get(key)
 
 
+#: Short forms that are the first items of a shipped form, word for word: PHQ-2 is PHQ-9
+#: items 1-2 (Kroenke, Spitzer & Williams 2003), GAD-2 is GAD-7 items 1-2 (Kroenke et al.
+#: 2007). key: (parent key, number of items, name).
+SHORT_FORMS: dict[str, tuple[str, int, str]] = {
+    "phq2": ("phq9", 2, "Patient Health Questionnaire-2 (PHQ-2)"),
+    "gad2": ("gad7", 2, "Generalized Anxiety Disorder-2 (GAD-2)"),
+}
+
+
 @cache
 def _forms() -> dict[str, Form]:
     text = resources.files("goaltrack").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
     document = tomllib.loads(text)
-    return {
+    found = {
         key: _form(key, table)
         for key, table in document.items()
         if isinstance(table, dict) and "items" in table
     }
+    for key, (parent, size, name) in SHORT_FORMS.items():
+        found[key] = replace(found[parent], key=key, name=name, items=found[parent].items[:size])
+    return found
 
 
 def _form(key: str, table: dict[str, Any]) -> Form:

@@ -62,6 +62,16 @@ class Instrument(BaseModel):
     reliable_change: float | None = Field(default=None, gt=0)
     sd: float | None = Field(default=None, gt=0)
     reliability: float | None = Field(default=None, gt=0, lt=1)
+    #: Where a case begins, when the rule set's caseness differs from the screening cutoff
+    #: (GAD-7: cutoff 10, IAPT caseness 8). The recovery classes use this, else the cutoff.
+    caseness: float | None = None
+    #: A clinically meaningful change in points that is *not* a reliable-change index
+    #: (PCL-5: the US National Center for PTSD's 10 points).
+    meaningful_change: float | None = Field(default=None, gt=0)
+    #: The short name of the rule set the change classes follow (e.g. "IAPT", "NCPTSD").
+    rule_set: str | None = None
+    #: Where that rule set is published.
+    rule_source: str | None = None
     loinc: str | None = None
     licence: str = ""
     source: str = ""
@@ -87,7 +97,39 @@ class Instrument(BaseModel):
                 raise ValueError(f"band {band.label!r} lies outside {self.min}..{self.max}")
         if self.cutoff is not None and not self.min <= self.cutoff <= self.max:
             raise ValueError("cutoff lies outside the range")
+        if self.caseness is not None and not self.min <= self.caseness <= self.max:
+            raise ValueError("caseness lies outside the range")
         return self
+
+    def case_threshold(self) -> float | None:
+        """Where a case begins for the recovery classes: the caseness, else the cutoff."""
+        return self.caseness if self.caseness is not None else self.cutoff
+
+    def change_rule(self) -> ChangeRule | None:
+        """The rule the change classes of this instrument are judged by, with its source.
+
+        A published reliable-change threshold first, else Jacobson & Truax from SD and
+        reliability, else a clinically meaningful change; None when there is none of these.
+        """
+        case = self.case_threshold()
+        case_text = ""
+        if case is not None:
+            sign = ">=" if self.better is Direction.LOWER else "<"
+            word = "caseness" if self.caseness is not None else "cutoff"
+            case_text = f", {word} {sign} {_fmt(case)}"
+        prefix = f"{self.rule_set}: " if self.rule_set else ""
+        source = self.rule_source or self.source or self.origin
+        if self.reliable_change is not None:
+            text = f"{prefix}reliable change >= {_fmt(self.reliable_change)}{case_text}"
+            return ChangeRule(RuleKind.RELIABLE, self.reliable_change, text, source)
+        if self.sd is not None and self.reliability is not None:
+            points = Z_RELIABLE * standard_error_of_difference(self.sd, self.reliability)
+            text = f"Jacobson & Truax 1991, SD {_fmt(self.sd)}, r {_fmt_r(self.reliability)}"
+            return ChangeRule(RuleKind.RELIABLE, points, text + case_text, JACOBSON_TRUAX)
+        if self.meaningful_change is not None:
+            text = f"{prefix}{_fmt(self.meaningful_change)} = clinically meaningful{case_text}"
+            return ChangeRule(RuleKind.MEANINGFUL, self.meaningful_change, text, source)
+        return None
 
     def reliable_change_points(self) -> float | None:
         """The smallest change that is reliable: published points, else Jacobson & Truax."""
@@ -118,6 +160,34 @@ class Instrument(BaseModel):
             raise InvalidValueError(f"{what} {_fmt(value)} must be a whole number for {self.key}")
 
 
+class RuleKind(StrEnum):
+    """What a change threshold means: beyond measurement error, or clinically meaningful."""
+
+    RELIABLE = "reliable"
+    MEANINGFUL = "clinically meaningful"
+
+
+@dataclass(frozen=True)
+class ChangeRule:
+    """The rule a change is judged by: its kind, threshold in points, wording and source."""
+
+    kind: RuleKind
+    points: float
+    text: str  # e.g. "IAPT: reliable change >= 6, caseness >= 10"
+    source: str
+
+
+JACOBSON_TRUAX = (
+    "Jacobson NS, Truax P (1991). Clinical significance: a statistical approach to defining "
+    "meaningful change in psychotherapy research. J Consult Clin Psychol 59(1):12-19"
+)
+
+
+def _fmt_r(reliability: float) -> str:
+    """A reliability as people write it: 0.90, 0.845."""
+    return f"{reliability:.2f}" if round(reliability, 2) == reliability else f"{reliability:g}"
+
+
 def standard_error_of_difference(sd: float, reliability: float) -> float:
     """S_diff of Jacobson & Truax (1991): sqrt(2 * S_E^2), where S_E = SD * sqrt(1 - r).
 
@@ -137,6 +207,15 @@ def _bands(*spec: tuple[float, float, str]) -> tuple[Band, ...]:
 
 
 IAPT = "UK IAPT Manual (NHS England), reliable change criteria"
+IAPT_RULES = (
+    "NHS England, The Improving Access to Psychological Therapies (IAPT) Manual: reliable "
+    "change PHQ-9 6, GAD-7 4 points; caseness PHQ-9 >= 10, GAD-7 >= 8"
+)
+NCPTSD_RULES = (
+    "US Department of Veterans Affairs, National Center for PTSD, Using the PCL-5: 5-10 "
+    "points reliable change, 10-20 clinically significant, 10 the minimum clinically "
+    "meaningful change (empirical PCL-5 reliable-change indices are about 15-18 points)"
+)
 
 BUILTINS: dict[str, Instrument] = {
     instrument.key: instrument
@@ -148,14 +227,17 @@ BUILTINS: dict[str, Instrument] = {
             max=27,
             better=Direction.LOWER,
             bands=_bands(
-                (0, 4, "minimal"),
+                (0, 4, "none-minimal"),
                 (5, 9, "mild"),
                 (10, 14, "moderate"),
                 (15, 19, "moderately severe"),
                 (20, 27, "severe"),
             ),
             cutoff=10,
+            caseness=10,
             reliable_change=6,
+            rule_set="IAPT",
+            rule_source=IAPT_RULES,
             loinc="44261-6",
             licence="free to reproduce (Pfizer): no permission required",
             source=f"Kroenke, Spitzer & Williams 2001 (bands, cutoff); {IAPT}",
@@ -171,10 +253,13 @@ BUILTINS: dict[str, Instrument] = {
                 (0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 21, "severe")
             ),
             cutoff=10,
+            caseness=8,
             reliable_change=4,
+            rule_set="IAPT",
+            rule_source=IAPT_RULES,
             loinc="70274-6",
             licence="free to reproduce (Pfizer): no permission required",
-            source=f"Spitzer et al. 2006 (bands, cutoff 10; IAPT caseness uses 8); {IAPT}",
+            source=f"Spitzer et al. 2006 (bands, screening cutoff 10); {IAPT} (caseness 8)",
             items=True,
         ),
         Instrument(
@@ -184,12 +269,16 @@ BUILTINS: dict[str, Instrument] = {
             max=80,
             better=Direction.LOWER,
             cutoff=33,
-            reliable_change=10,
+            meaningful_change=10,
+            rule_set="NCPTSD",
+            rule_source=NCPTSD_RULES,
             licence="public domain (US Department of Veterans Affairs)",
-            source="US National Center for PTSD: cutoff 31-33 (33 used), 10-point reliable "
-            "change (5 = minimum response)",
+            source="US National Center for PTSD: cutoff 31-33 (33 used); 10 points = minimum "
+            "clinically meaningful change (5 = minimum response)",
             items=True,
-            note="No LOINC code for the total is set: none could be confirmed.",
+            note="10 points is a clinically meaningful change, not a reliable-change index; "
+            "for a Jacobson & Truax index define your own scale with sd and reliability in "
+            "instruments.toml. No LOINC code for the total is set: none could be confirmed.",
         ),
         Instrument(
             key="rses",
@@ -197,9 +286,16 @@ BUILTINS: dict[str, Instrument] = {
             min=0,
             max=30,
             better=Direction.HIGHER,
-            bands=_bands((0, 14, "low"), (15, 25, "normal range")),
-            licence="free with citation (Morris Rosenberg Foundation)",
-            source="Rosenberg 1965; bands are common usage, not official cutoffs",
+            bands=_bands(
+                (0, 14, "low (not official)"),
+                (15, 25, "normal range (not official)"),
+                (26, 30, "high (not official)"),
+            ),
+            licence='free with citation: "may be used without explicit permission" (UMD '
+            "handout; the author's family asks to be informed); commercial use not addressed "
+            "explicitly",
+            source="Rosenberg 1965; bands are common usage, not the author's: Rosenberg set no "
+            "cutoffs",
             items=True,
         ),
         Instrument(
@@ -209,10 +305,11 @@ BUILTINS: dict[str, Instrument] = {
             max=40,
             better=Direction.LOWER,
             bands=_bands(
-                (0, 10, "healthy/low"),
+                (0, 5, "healthy"),
+                (6, 10, "low level"),
                 (11, 14, "mild"),
                 (15, 19, "moderate"),
-                (20, 24, "moderate-severe"),
+                (20, 24, "moderate-to-severe"),
                 (25, 40, "severe"),
             ),
             cutoff=11,
@@ -285,6 +382,49 @@ BUILTINS: dict[str, Instrument] = {
             licence="free",
             source="goaltrack generic scale",
             per_goal=True,
+        ),
+        Instrument(
+            key="phq2",
+            name="Patient Health Questionnaire-2",
+            min=0,
+            max=6,
+            better=Direction.LOWER,
+            cutoff=3,
+            loinc="55758-7",
+            licence="free to reproduce (Pfizer): no permission required",
+            source="Kroenke, Spitzer & Williams 2003 (Med Care 41:1284-1292): PHQ-9 items 1-2, "
+            "screening cutoff 3",
+            items=True,
+            note="A screener: a score of 3 or more calls for the full PHQ-9. It has no item 9, "
+            "so it can never raise or clear the PHQ-9 item-9 safety flag.",
+        ),
+        Instrument(
+            key="gad2",
+            name="Generalized Anxiety Disorder-2",
+            min=0,
+            max=6,
+            better=Direction.LOWER,
+            cutoff=3,
+            licence="free to reproduce (Pfizer): no permission required",
+            source="Kroenke, Spitzer, Williams, Monahan & Löwe 2007 (Ann Intern Med "
+            "146:317-325): GAD-7 items 1-2, screening cutoff 3",
+            items=True,
+            note="A screener: a score of 3 or more calls for the full GAD-7. No LOINC code "
+            "for the total is set: none could be confirmed.",
+        ),
+        Instrument(
+            key="phq15",
+            name="Patient Health Questionnaire-15 (totals only)",
+            min=0,
+            max=30,
+            better=Direction.LOWER,
+            bands=_bands((0, 4, "minimal"), (5, 9, "low"), (10, 14, "medium"), (15, 30, "high")),
+            loinc="70273-8",
+            licence="free to reproduce (Pfizer): no permission required; items not bundled yet",
+            source="Kroenke, Spitzer & Williams 2002 (Psychosom Med 64:258-266): somatic "
+            "symptom severity 0-4 minimal, 5-9 low, 10-14 medium, 15-30 high",
+            note="Totals only for now: the 15 item texts could not yet be checked against the "
+            "Pfizer form and a second independent copy, so they are not shipped.",
         ),
     )
 }

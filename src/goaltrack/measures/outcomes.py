@@ -18,6 +18,7 @@ from goaltrack.measures.instruments import (
     Z_RELIABLE,
     Direction,
     Instrument,
+    RuleKind,
     standard_error_of_difference,
 )
 from goaltrack.measures.trend import (
@@ -39,11 +40,17 @@ _EPSILON = 1e-9
 
 
 class Movement(StrEnum):
-    """Reliable change from baseline: beyond measurement error, and which way."""
+    """Change from baseline: reliable (beyond measurement error) or plain, and which way.
+
+    IMPROVED and DETERIORATED are reliable changes only; BETTER and WORSE are movements
+    judged without a reliable-change rule (a clinically meaningful threshold, or none).
+    """
 
     IMPROVED = "improved"
     DETERIORATED = "deteriorated"
     NONE = "none"
+    BETTER = "better"
+    WORSE = "worse"
 
 
 class ClinicalChange(StrEnum):
@@ -53,6 +60,7 @@ class ClinicalChange(StrEnum):
     IMPROVED = "improved"
     UNCHANGED = "unchanged"
     DETERIORATED = "deteriorated"
+    WORSE = "worse"  # a clinically meaningful change for the worse, not a reliable one
 
 
 class StatusWord(StrEnum):
@@ -64,12 +72,14 @@ class StatusWord(StrEnum):
     NOT_ENOUGH_DATA = "not enough data"
     NO_TARGET = "no target"
     DETERIORATING = "deteriorating"
+    WORSE = "worse"
     TARGET_REACHED = "target reached"
     STALE = "stale"
     OVERDUE = "overdue"
     OFF_TRACK = "off track"
     ON_TRACK = "on track"
     IMPROVING = "improving"
+    BETTER = "better"
     NO_CHANGE = "no change"
 
 
@@ -129,7 +139,8 @@ def reliable_change(
 
     Uses the instrument's published threshold in points (a change of at least that many
     points is reliable, as in the IAPT manual), else the Jacobson & Truax RCI from its SD and
-    reliability (|RCI| > 1.96). None when the measure has neither, or a value is missing.
+    reliability (|RCI| > 1.96). None when the measure has neither, or a value is missing: a
+    clinically meaningful threshold (PCL-5) is not a reliable change (`meaningful_change`).
     """
     if before is None or after is None or instrument is None:
         return None
@@ -147,36 +158,64 @@ def reliable_change(
     return Movement.IMPROVED if gain > 0 else Movement.DETERIORATED
 
 
-def in_clinical_range(value: Number, instrument: Instrument) -> bool | None:
-    """Whether `value` lies in the clinical range of the instrument's cutoff.
+def meaningful_change(
+    before: Number | None, after: Number | None, instrument: Instrument | None
+) -> Movement | None:
+    """Whether `before` -> `after` is a clinically meaningful change (PCL-5: 10 points, NCPTSD).
 
-    Lower-is-better measures: the cutoff and above are clinical (PHQ-9 >= 10). Higher-is-
-    better measures: below the cutoff is clinical. None when there is no cutoff.
+    BETTER or WORSE when |change| reaches the instrument's `meaningful_change`, NONE below it;
+    None when the instrument has no such threshold, or has a reliable-change rule (which wins).
     """
-    if instrument.cutoff is None:
+    if before is None or after is None or instrument is None:
+        return None
+    rule = instrument.change_rule()
+    if rule is None or rule.kind is not RuleKind.MEANINGFUL:
+        return None
+    gain = improvement(before, after, instrument.better)
+    assert gain is not None
+    if gain == 0 or abs(gain) < rule.points - _EPSILON:
+        return Movement.NONE
+    return Movement.BETTER if gain > 0 else Movement.WORSE
+
+
+def in_clinical_range(value: Number, instrument: Instrument) -> bool | None:
+    """Whether `value` is a case: at or beyond the rule set's caseness (else the cutoff).
+
+    Lower-is-better measures: the threshold and above are clinical (PHQ-9 >= 10, GAD-7 >= 8
+    under IAPT). Higher-is-better measures: below it is clinical. None without a threshold.
+    """
+    threshold = instrument.case_threshold()
+    if threshold is None:
         return None
     if instrument.better is Direction.LOWER:
-        return value >= instrument.cutoff
-    return value < instrument.cutoff
+        return value >= threshold
+    return value < threshold
 
 
 def clinical_significance(
     before: Number | None, after: Number | None, instrument: Instrument | None
 ) -> ClinicalChange | None:
-    """Jacobson & Truax classes against the instrument's cutoff.
+    """Jacobson & Truax classes against the rule set's caseness (else the cutoff).
 
-    recovered: reliable improvement from the clinical into the non-clinical range;
-    improved: reliable improvement without that crossing; unchanged: no reliable change;
-    deteriorated: reliable change for the worse. None without a cutoff or a reliable-change
-    criterion.
+    recovered: improvement from the clinical into the non-clinical range; improved:
+    improvement without that crossing (GAD-7 12 -> 8 under IAPT: still a case); unchanged:
+    no change by the rule; deteriorated: reliable change for the worse, "worse" for a
+    clinically meaningful one (PCL-5). The rule is `Instrument.change_rule`. None without a
+    case threshold or a change rule.
     """
-    if instrument is None or instrument.cutoff is None or before is None or after is None:
+    if instrument is None or instrument.case_threshold() is None:
         return None
-    movement = reliable_change(before, after, instrument)
+    if before is None or after is None:
+        return None
+    movement = reliable_change(before, after, instrument) or meaningful_change(
+        before, after, instrument
+    )
     if movement is None:
         return None
     if movement is Movement.DETERIORATED:
         return ClinicalChange.DETERIORATED
+    if movement is Movement.WORSE:
+        return ClinicalChange.WORSE
     if movement is Movement.NONE:
         return ClinicalChange.UNCHANGED
     crossed = in_clinical_range(before, instrument) and not in_clinical_range(after, instrument)
@@ -237,8 +276,8 @@ def status_word(
 ) -> StatusWord:
     """The overall word for a goal, by the first rule that applies (docs/outcomes.md).
 
-    `movement` is the reliable change when the measure has a criterion, else the plain
-    direction of the change from baseline.
+    `movement` is the reliable change when the measure has a reliable-change rule
+    (improved / deteriorated), else the plain direction of the change (better / worse).
     """
     if goal_status is not GoalStatus.ACTIVE:
         return StatusWord(goal_status.value)
@@ -248,13 +287,15 @@ def status_word(
         return StatusWord.NO_TARGET
     if movement is Movement.DETERIORATED:
         return StatusWord.DETERIORATING
+    if movement is Movement.WORSE:
+        return StatusWord.WORSE
     if reached:
         return StatusWord.TARGET_REACHED
     if stale:
         return StatusWord.STALE
     if overdue:
         return StatusWord.OVERDUE
-    if entries == 1 and movement is not Movement.IMPROVED:
+    if entries == 1 and movement not in (Movement.IMPROVED, Movement.BETTER):
         return StatusWord.NOT_ENOUGH_DATA
     if on_track is False:
         return StatusWord.OFF_TRACK
@@ -262,6 +303,8 @@ def status_word(
         return StatusWord.ON_TRACK
     if movement is Movement.IMPROVED:
         return StatusWord.IMPROVING
+    if movement is Movement.BETTER:
+        return StatusWord.BETTER
     return StatusWord.NO_CHANGE
 
 
@@ -299,6 +342,9 @@ class GoalSummary:
     stale: bool = False
     days_since_entry: int | None = None
     status_word: str = StatusWord.NOT_ENOUGH_DATA.value
+    meaningful_change: str | None = None
+    rule: str | None = None
+    rule_source: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for renderers, in field order."""
@@ -329,7 +375,11 @@ def summarize_goal(
     direction = better_direction(instrument, baseline, target)
     gain = improvement(baseline, latest, direction)
     reliable = reliable_change(baseline, latest, instrument)
-    movement = reliable if reliable is not None or gain is None else _plain_movement(gain)
+    meaningful = meaningful_change(baseline, latest, instrument)
+    movement = reliable or meaningful
+    if movement is None and gain is not None:
+        movement = _plain_movement(gain)
+    rule = instrument.change_rule() if instrument is not None else None
     points = [(entry.date, entry.value) for entry in ordered]
     # a slope and a verdict need 3 distinct dates over 14 days (docs/outcomes.md)
     trend = fit_trend(points) if supports_verdict(points) else None
@@ -383,6 +433,9 @@ def summarize_goal(
             overdue=overdue,
             on_track=track,
         ).value,
+        meaningful_change=_value(meaningful),
+        rule=rule.text if rule else None,
+        rule_source=rule.source if rule else None,
     )
 
 
@@ -394,11 +447,11 @@ def effective_target(goal: Goal) -> Number | None:
 
 
 def _plain_movement(gain: Number) -> Movement:
-    """The direction of a change, for measures without a reliable-change criterion."""
+    """The direction of a change, for measures without a change rule: better or worse."""
     if gain > 0:
-        return Movement.IMPROVED
+        return Movement.BETTER
     if gain < 0:
-        return Movement.DETERIORATED
+        return Movement.WORSE
     return Movement.NONE
 
 

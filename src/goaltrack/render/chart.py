@@ -132,7 +132,9 @@ def _facts(summary: GoalSummary, instrument: Instrument | None, glyphs: Glyphs) 
         unit = "point" if abs(summary.improvement) == 1 else "points"
         facts.append(f"{format_value(abs(summary.improvement))} {unit} {word}")
     if summary.clinical_significance:
-        facts.append(f"clinically {summary.clinical_significance}")
+        # the rule set's short name: "IAPT", "NCPTSD", "Jacobson & Truax 1991"
+        rule = f" ({summary.rule.split(':')[0].split(',')[0]})" if summary.rule else ""
+        facts.append(f"clinically {summary.clinical_significance}{rule}")
     elif summary.reliable_change == "none":
         facts.append("within measurement error")
     elif summary.reliable_change:
