@@ -183,3 +183,16 @@ def test_example_caseload_fits_its_instruments() -> None:
     assert len(goals) >= 12
     for goal in goals:
         check_goal(goal, registry)
+
+
+def test_builtins_are_data_in_the_user_file_format() -> None:
+    """data/instruments.toml uses only the fields a user file may set (plus `items`)."""
+    import tomllib
+    from importlib import resources
+
+    from goaltrack.measures.instruments import BUILTINS, USER_FIELDS
+
+    text = resources.files("goaltrack").joinpath("data", "instruments.toml").read_text()
+    document = tomllib.loads(text)
+    assert list(document) == list(BUILTINS)
+    assert {field for table in document.values() for field in table} <= USER_FIELDS | {"items"}

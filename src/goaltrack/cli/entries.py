@@ -27,6 +27,7 @@ from goaltrack.cli.common import (
 )
 from goaltrack.measures import safety
 from goaltrack.records.convert import parse_date, parse_number
+from goaltrack.records.enums import ENTRY_COLUMNS as ENTRY_FIELDS
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report
 
@@ -137,18 +138,7 @@ def list_entries(
         document={"client": client_id, "entries": rows},
         rows=rows,
         columns=ENTRY_COLUMNS,
-        keys=[
-            "client",
-            "goal",
-            "measure",
-            "id",
-            "date",
-            "value",
-            "session",
-            "rater",
-            "note",
-            "flags",
-        ],
+        keys=list(ENTRY_FIELDS),
         title=f"Entries of {client_id}" + (f", goal {goal}" if goal is not None else ""),
         empty="no entries yet: record one with `goaltrack log`",
     )

@@ -28,6 +28,7 @@ from goaltrack.errors import InvalidValueError
 from goaltrack.interop import exporting, fhir, importing
 from goaltrack.interop.formats import ExportFormat, InputFormat
 from goaltrack.interop.rows import detect_format
+from goaltrack.records.enums import ENTRY_COLUMNS
 from goaltrack.render.output import emit, progress_callback, to_json, write_csv
 from goaltrack.render.report import Column, OutputFormat, Report
 from goaltrack.storage.schema import client_file_schema
@@ -173,7 +174,7 @@ def export(
         if jsonl:
             emit(Report(document={}, rows=rows, columns=[]), OutputFormat.JSONL, buffer)
         else:
-            write_csv(rows, list(exporting.ENTRY_COLUMNS), buffer)
+            write_csv(rows, list(ENTRY_COLUMNS), buffer)
         for alert in exporting.open_alerts(selection.records):  # rows alone are not enough
             warn(alert)
     _write_output(buffer.getvalue(), out)

@@ -14,24 +14,12 @@ from goaltrack.errors import DataError, GoaltrackError, InvalidValueError
 from goaltrack.interop.formats import DUMP_FORMAT_VERSION, DUMP_KIND
 from goaltrack.measures import safety
 from goaltrack.records.convert import check_client_id
+from goaltrack.records.enums import ENTRY_COLUMNS
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord
 from goaltrack.storage.store import Store, scan
 from goaltrack.views import entry_rows
 
-#: The tidy columns: `flags` carries the PHQ-9 item-9 flag (a safety signal is never left
-#: out); JSON Lines rows also carry the item `answers` of an administered form.
-ENTRY_COLUMNS = (
-    "client",
-    "goal",
-    "measure",
-    "id",
-    "date",
-    "value",
-    "session",
-    "rater",
-    "note",
-    "flags",
-)
+#: JSON Lines rows also carry the item `answers` of an administered form.
 JSONL_COLUMNS = (*ENTRY_COLUMNS, "answers")
 
 

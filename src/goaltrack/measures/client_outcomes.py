@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from goaltrack.measures.instruments import BUILTINS, IAPT_RULES, Instrument
+from goaltrack.measures.instruments import BUILTINS, Instrument
 from goaltrack.records.enums import PHQ9_KEY
 from goaltrack.records.model import ClientRecord
 
@@ -163,7 +163,7 @@ def iapt_outcome(record: ClientRecord, anxiety_measure: str = GAD7_KEY) -> IaptO
         recovery=recovery,
         reliable_recovery=(recovery and improved) if recovery is not None else None,
         rule="IAPT: caseness PHQ-9 >= 10 or GAD-7 >= 8; reliable change PHQ-9 6, GAD-7 4",
-        rule_source=IAPT_RULES,
+        rule_source=BUILTINS[PHQ9_KEY].rule_source or "",
     )
 
 

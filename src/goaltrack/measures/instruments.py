@@ -12,13 +12,14 @@ import re
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
+from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from goaltrack.errors import InstrumentsFileError, InvalidValueError
 from goaltrack.records.convert import is_measure_key
-from goaltrack.records.enums import GAS_KEY, PHQ9_KEY
+from goaltrack.records.enums import PHQ9_KEY
 from goaltrack.records.model import (
     MAGNITUDE_RULE,
     MAX_MAGNITUDE,
@@ -202,233 +203,26 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _bands(*spec: tuple[float, float, str]) -> tuple[Band, ...]:
-    return tuple(Band(low=low, high=high, label=label) for low, high, label in spec)
+#: The shipped built-ins, in the format of a user's instruments.toml (data/instruments.toml).
+BUILTIN_FILE = "instruments.toml"
 
 
-IAPT = "UK IAPT Manual (NHS England), reliable change criteria"
-IAPT_RULES = (
-    "NHS England, The Improving Access to Psychological Therapies (IAPT) Manual: reliable "
-    "change PHQ-9 6, GAD-7 4 points; caseness PHQ-9 >= 10, GAD-7 >= 8"
-)
-NCPTSD_RULES = (
-    "US Department of Veterans Affairs, National Center for PTSD, Using the PCL-5: 5-10 "
-    "points reliable change, 10-20 clinically significant, 10 the minimum clinically "
-    "meaningful change (empirical PCL-5 reliable-change indices are about 15-18 points)"
-)
+def _read_builtins() -> dict[str, Instrument]:
+    """The built-in instruments, in their shipped order, read from the package's data.
 
-BUILTINS: dict[str, Instrument] = {
-    instrument.key: instrument
-    for instrument in (
-        Instrument(
-            key=PHQ9_KEY,
-            name="Patient Health Questionnaire-9",
-            min=0,
-            max=27,
-            better=Direction.LOWER,
-            bands=_bands(
-                (0, 4, "none-minimal"),
-                (5, 9, "mild"),
-                (10, 14, "moderate"),
-                (15, 19, "moderately severe"),
-                (20, 27, "severe"),
-            ),
-            cutoff=10,
-            caseness=10,
-            reliable_change=6,
-            rule_set="IAPT",
-            rule_source=IAPT_RULES,
-            loinc="44261-6",
-            licence="free to reproduce (Pfizer): no permission required",
-            source=f"Kroenke, Spitzer & Williams 2001 (bands, cutoff); {IAPT}",
-            items=True,
-        ),
-        Instrument(
-            key="gad7",
-            name="Generalized Anxiety Disorder-7",
-            min=0,
-            max=21,
-            better=Direction.LOWER,
-            bands=_bands(
-                (0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 21, "severe")
-            ),
-            cutoff=10,
-            caseness=8,
-            reliable_change=4,
-            rule_set="IAPT",
-            rule_source=IAPT_RULES,
-            loinc="70274-6",
-            licence="free to reproduce (Pfizer): no permission required",
-            source=f"Spitzer et al. 2006 (bands, screening cutoff 10); {IAPT} (caseness 8)",
-            items=True,
-        ),
-        Instrument(
-            key="pcl5",
-            name="PTSD Checklist for DSM-5",
-            min=0,
-            max=80,
-            better=Direction.LOWER,
-            cutoff=33,
-            meaningful_change=10,
-            rule_set="NCPTSD",
-            rule_source=NCPTSD_RULES,
-            licence="public domain (US Department of Veterans Affairs)",
-            source="US National Center for PTSD: cutoff 31-33 (33 used); 10 points = minimum "
-            "clinically meaningful change (5 = minimum response)",
-            items=True,
-            note="10 points is a clinically meaningful change, not a reliable-change index; "
-            "for a Jacobson & Truax index define your own scale with sd and reliability in "
-            "instruments.toml. No LOINC code for the total is set: none could be confirmed.",
-        ),
-        Instrument(
-            key="rses",
-            name="Rosenberg Self-Esteem Scale",
-            min=0,
-            max=30,
-            better=Direction.HIGHER,
-            bands=_bands(
-                (0, 14, "low (not official)"),
-                (15, 25, "normal range (not official)"),
-                (26, 30, "high (not official)"),
-            ),
-            licence='free with citation: "may be used without explicit permission" (UMD '
-            "handout; the author's family asks to be informed); commercial use not addressed "
-            "explicitly",
-            source="Rosenberg 1965; bands are common usage, not the author's: Rosenberg set no "
-            "cutoffs",
-            items=True,
-        ),
-        Instrument(
-            key="core10",
-            name="CORE-10",
-            min=0,
-            max=40,
-            better=Direction.LOWER,
-            bands=_bands(
-                (0, 5, "healthy"),
-                (6, 10, "low level"),
-                (11, 14, "mild"),
-                (15, 19, "moderate"),
-                (20, 24, "moderate-to-severe"),
-                (25, 40, "severe"),
-            ),
-            cutoff=11,
-            licence="copyright CORE System Trust; reproduce unchanged, non-commercial; totals only",
-            source="Barkham et al. 2013",
-            note="A 6-point reliable-change figure circulates but could not be confirmed "
-            "against the CORE-10 manual, so none is set.",
-        ),
-        Instrument(
-            key="gbo",
-            name="Goal-Based Outcome (goal rating)",
-            min=0,
-            max=10,
-            better=Direction.HIGHER,
-            licence="CC BY-NC-SA 4.0",
-            source="Law & Jacob, Goals and Goal Based Outcomes (CORC)",
-            note="A reliable-change figure of 2.45 (Edbrooke-Childs et al. 2015) could not be "
-            "confirmed from a primary source, so none is set.",
-            per_goal=True,
-        ),
-        Instrument(
-            key="suds",
-            name="Subjective Units of Distress",
-            min=0,
-            max=100,
-            better=Direction.LOWER,
-            licence="public domain",
-            source="Wolpe 1969",
-            per_goal=True,
-        ),
-        Instrument(
-            key="ors",
-            name="Outcome Rating Scale (totals only)",
-            min=0,
-            max=40,
-            integer=False,
-            better=Direction.HIGHER,
-            cutoff=25,
-            licence="electronic administration needs a licence: totals only, never items",
-            source="Miller & Duncan 2000; Miller et al. 2003 (J Brief Therapy 2(2)); adult "
-            "clinical cut-off 25 as used by the ORS's own FIT software (OpenFIT knowledge base "
-            "KA-01031: 25 for adults, 32 for children)",
-            note="Cut-off 25 is for adults. A 5-point reliable-change figure circulates but "
-            "could not be confirmed, so none is set.",
-        ),
-        Instrument(
-            key=GAS_KEY,
-            name="Goal Attainment Scaling level",
-            min=-2,
-            max=2,
-            better=Direction.HIGHER,
-            bands=_bands(
-                (-2, -2, "much less than expected"),
-                (-1, -1, "somewhat less than expected"),
-                (0, 0, "expected outcome"),
-                (1, 1, "somewhat more than expected"),
-                (2, 2, "much more than expected"),
-            ),
-            loinc="107332-9",
-            licence="free",
-            source="Kiresuk & Sherman 1968",
-            per_goal=True,
-        ),
-        Instrument(
-            key="rating",
-            name="Generic 0-10 rating",
-            min=0,
-            max=10,
-            better=Direction.HIGHER,
-            licence="free",
-            source="goaltrack generic scale",
-            per_goal=True,
-        ),
-        Instrument(
-            key="phq2",
-            name="Patient Health Questionnaire-2",
-            min=0,
-            max=6,
-            better=Direction.LOWER,
-            cutoff=3,
-            loinc="55758-7",
-            licence="free to reproduce (Pfizer): no permission required",
-            source="Kroenke, Spitzer & Williams 2003 (Med Care 41:1284-1292): PHQ-9 items 1-2, "
-            "screening cutoff 3",
-            items=True,
-            note="A screener: a score of 3 or more calls for the full PHQ-9. It has no item 9, "
-            "so it can never raise or clear the PHQ-9 item-9 safety flag.",
-        ),
-        Instrument(
-            key="gad2",
-            name="Generalized Anxiety Disorder-2",
-            min=0,
-            max=6,
-            better=Direction.LOWER,
-            cutoff=3,
-            licence="free to reproduce (Pfizer): no permission required",
-            source="Kroenke, Spitzer, Williams, Monahan & Löwe 2007 (Ann Intern Med "
-            "146:317-325): GAD-7 items 1-2, screening cutoff 3",
-            items=True,
-            note="A screener: a score of 3 or more calls for the full GAD-7. No LOINC code "
-            "for the total is set: none could be confirmed.",
-        ),
-        Instrument(
-            key="phq15",
-            name="Patient Health Questionnaire-15 (totals only)",
-            min=0,
-            max=30,
-            better=Direction.LOWER,
-            bands=_bands((0, 4, "minimal"), (5, 9, "low"), (10, 14, "medium"), (15, 30, "high")),
-            loinc="70273-8",
-            licence="free to reproduce (Pfizer): no permission required; items not bundled yet",
-            source="Kroenke, Spitzer & Williams 2002 (Psychosom Med 64:258-266): somatic "
-            "symptom severity 0-4 minimal, 5-9 low, 10-14 medium, 15-30 high",
-            note="Totals only for now: the 15 item texts could not yet be checked against the "
-            "Pfizer form and a second independent copy, so they are not shipped.",
-        ),
-    )
-}
+    Data rather than code: one format for the built-ins and a user's own scales, and each
+    figure beside its source.
+    """
+    data = resources.files("goaltrack").joinpath("data", BUILTIN_FILE)
+    document = tomllib.loads(data.read_text(encoding="utf-8"))
+    return {
+        key: Instrument.model_validate({**table, "key": key}) for key, table in document.items()
+    }
 
+
+BUILTINS: dict[str, Instrument] = _read_builtins()
+
+#: The measure a goal gets when none is given: its kind's usual instrument.
 DEFAULT_MEASURE: dict[GoalKind, str] = {
     GoalKind.SYMPTOM_REDUCTION: PHQ9_KEY,
     GoalKind.TRAUMA_RESOLUTION: "pcl5",

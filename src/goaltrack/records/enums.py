@@ -119,7 +119,15 @@ GOAL_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: The fields of a progress entry as a tidy row, in order: `entries` and `export -f csv`
+#: columns. `flags` carries the PHQ-9 item-9 flag (a safety signal is never left out).
+ENTRY_COLUMNS: tuple[str, ...] = (
+    *("client", "goal", "measure", "id", "date", "value", "session", "rater", "note"),
+    "flags",
+)
+
 __all__ = [
+    "ENTRY_COLUMNS",
     "GAS_KEY",
     "GAS_LEVELS",
     "GOAL_COLUMNS",
