@@ -162,3 +162,14 @@ def test_to_document_shares_no_list_with_the_record() -> None:
     record = ClientRecord(client=Client(id="c", created=D), goals=[_goal(1, [entry])])
     record.to_document()["goals"][0]["progress"][0]["responses"].append(5)
     assert entry.responses == [1] * 9
+
+
+def test_same_entries_are_those_of_that_date_and_value() -> None:
+    """A goal's entries with the same date and value (1 == 1.0), none of another date or value."""
+    entries = [
+        ProgressEntry(id="A000000001", date=D, value=3),
+        ProgressEntry(id="A000000002", date=D, value=3.0),
+        ProgressEntry(id="A000000003", date=D, value=4),
+        ProgressEntry(id="A000000004", date=date(2026, 9, 2), value=3),
+    ]
+    assert _goal(1, entries).same_entries(D, 3) == ["A000000001", "A000000002"]

@@ -271,6 +271,10 @@ class Goal(_Model):
         """The progress entries by date (stable for entries on the same day)."""
         return sorted(self.progress, key=lambda entry: entry.date)
 
+    def same_entries(self, on: date, value: int | float) -> list[str]:
+        """Ids of the entries with this date and value: logging one more may be a double entry."""
+        return [entry.id for entry in self.progress if entry.date == on and entry.value == value]
+
     def effective_baseline(self) -> int | float | None:
         """The baseline, or the first logged value when none was set."""
         if self.baseline is not None:
