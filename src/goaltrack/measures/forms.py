@@ -9,7 +9,6 @@ RSES's reverse-scored items) happens here, so a stored form can always be re-sco
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -145,6 +144,8 @@ def get_form(key: str) -> Form | None:
 @cache
 def _forms() -> dict[str, Form]:
     text = resources.files("goaltrack").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
+    import tomllib  # only when a form's items are needed: not on every command's path
+
     document = tomllib.loads(text)
     return {
         key: _form(key, table)
