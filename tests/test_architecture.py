@@ -178,3 +178,18 @@ def test_no_module_imports_a_private_name_of_another() -> None:
             and not node.attr.startswith("__")
         ]
     assert offenders == []
+
+
+def test_write_commands_load_no_analytics_exporters_or_rich() -> None:
+    """The module of `log` loads no read models, analytics, exporters, tomllib or rich."""
+    loaded = _loaded_after_import(["goaltrack.cli.entries"])
+    heavy = {
+        "goaltrack.views",
+        "goaltrack.measures.outcomes",
+        "goaltrack.measures.trend",
+        "goaltrack.interop.exporting",
+        "goaltrack.interop.fhir",
+        "tomllib",  # the reference parser: only for completion and the rare file rtoml can't take
+    }
+    assert not loaded & heavy
+    assert not {m for m in loaded if m.split(".")[0] == "rich"}

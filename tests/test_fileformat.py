@@ -10,9 +10,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import time
 from pathlib import Path
 
 import pytest
+import tomli_w
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from goaltrack.errors import CorruptFileError
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord
@@ -112,3 +116,28 @@ def test_importing_goaltrack_leaves_tomli_w_as_documented() -> None:
     after_goaltrack = _run(_IMPORT_ALL + _DUMPS_PROBE)
     assert fresh == repr("goals = [\n    { number = 1 },\n    { number = 2 },\n]\nn = 1\n") + "\n"
     assert after_goaltrack == fresh
+
+
+_SCALARS = (
+    st.text()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.booleans()
+    | st.dates()
+)
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(min_size=1), _VALUES | st.floats(), min_size=1, max_size=6))
+def test_plain_values_are_formatted_exactly_as_tomli_w_formats_them(
+    table: dict[str, object],
+) -> None:
+    """The writer's own key/value lines are tomli_w's, for any keys, strings and numbers."""
+    assert fileformat.format_values(table) == tomli_w.dumps(table)
+
+
+def test_value_of_another_kind_is_left_to_tomli_w() -> None:
+    """A value the writer does not format itself (an inline table in an array) is tomli_w's."""
+    table = {"mixed": [1, {"a": "b"}], "when": time(10, 30), "ok": "x"}
+    assert fileformat.format_values(table) == tomli_w.dumps(table)

@@ -421,10 +421,10 @@ def test_failed_write_says_what_was_written(home: Path, monkeypatch: pytest.Monk
     prepared = importing.prepare(s, text, InputFormat.CSV)
     real_create = Store.create
 
-    def flaky(self: Store, record: object) -> None:
+    def flaky(self: Store, record: object, draft: object = None) -> None:
         if record.client.id == "c-2":  # type: ignore[attr-defined]
             raise WriteFailedError("cannot write c-2.toml: No space left on device")
-        real_create(self, record)  # type: ignore[arg-type]
+        real_create(self, record, draft)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Store, "create", flaky)
     with pytest.raises(WriteFailedError) as caught:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from enum import StrEnum
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -19,6 +20,7 @@ from goaltrack.records.model import (
     is_valid_client_id,
     new_entry_id,
 )
+from helpers import records
 
 D = date(2026, 9, 1)
 
@@ -131,3 +133,43 @@ def test_new_entry_ids_avoid_taken_ones(monkeypatch: pytest.MonkeyPatch) -> None
 def test_any_unicode_note_is_accepted(note: str) -> None:
     """Notes may hold any Unicode text except lone surrogates."""
     assert ProgressEntry(id="E1", date=D, value=1, note=note).note == note
+
+
+def _dumped(value: object) -> object:
+    """What to_document gave before issue 10: model_dump's data without None, enums as values."""
+    if isinstance(value, dict):
+        return {key: _dumped(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_dumped(item) for item in value]
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+@settings(max_examples=150, deadline=None)
+@given(records())
+def test_to_document_is_model_dump_without_none_and_enums(record: ClientRecord) -> None:
+    """to_document reads the fields directly, giving model_dump's data, key order and types."""
+    document = record.to_document()
+    expected = _dumped(record.model_dump(mode="python"))
+    assert document == expected
+    assert repr(document) == repr(expected)  # the same key order and types (1 is not 1.0)
+
+
+def test_to_document_shares_no_list_with_the_record() -> None:
+    """The document's lists are its own: changing them leaves the record as it was."""
+    entry = ProgressEntry(id="A000000001", date=D, value=3, instrument="phq9", responses=[1] * 9)
+    record = ClientRecord(client=Client(id="c", created=D), goals=[_goal(1, [entry])])
+    record.to_document()["goals"][0]["progress"][0]["responses"].append(5)
+    assert entry.responses == [1] * 9
+
+
+def test_same_entries_are_those_of_that_date_and_value() -> None:
+    """A goal's entries with the same date and value (1 == 1.0), none of another date or value."""
+    entries = [
+        ProgressEntry(id="A000000001", date=D, value=3),
+        ProgressEntry(id="A000000002", date=D, value=3.0),
+        ProgressEntry(id="A000000003", date=D, value=4),
+        ProgressEntry(id="A000000004", date=date(2026, 9, 2), value=3),
+    ]
+    assert _goal(1, entries).same_entries(D, 3) == ["A000000001", "A000000002"]

@@ -21,6 +21,7 @@ from goaltrack.errors import InvalidValueError, WriteFailedError
 from goaltrack.measures.instruments import builtin_registry
 from goaltrack.records.model import ClientRecord, ProgressEntry
 from goaltrack.storage import fileformat
+from goaltrack.storage.draft import Draft
 from goaltrack.storage.store import Store
 from helpers import client_with_goal
 
@@ -176,3 +177,61 @@ def test_log_value_draws_ids_outside_the_taken_set_it_is_given(
     taken = {"0000000000"}
     entry = changes.EntryFields(value=1, date=D)
     assert changes.log_value(record, 1, entry, builtin_registry(), taken=taken) == "1111111111"
+
+
+def _new_record_with_admitted_entry() -> tuple[Draft, ProgressEntry]:
+    record = changes.new_client_record("c-9", created=D)
+    changes.add_goal(record, changes.GoalFields(kind="coping", title="t"), builtin_registry())
+    draft = Draft(record)
+    changes.log_value(record, 1, changes.EntryFields(value=4, date=D), builtin_registry())
+    entry = record.goals[0].progress[-1]
+    draft.admit(entry)
+    return draft, entry
+
+
+def test_admitted_entry_is_passed_on_without_validating_it_again() -> None:
+    """An entry admitted as built is the very object in the validated record (no copy made)."""
+    draft, entry = _new_record_with_admitted_entry()
+    assert draft.revalidated().goals[0].progress[0] is entry
+
+
+def test_admitted_entry_changed_afterwards_is_validated_again() -> None:
+    """An admitted entry changed behind the model's back after admission is refused."""
+    draft, entry = _new_record_with_admitted_entry()
+    entry.__dict__["value"] = float("nan")
+    with pytest.raises(InvalidValueError, match="finite"):
+        draft.revalidated()
+
+
+def test_create_with_the_draft_of_another_record_is_refused(home: Path) -> None:
+    """Store.create refuses a draft that is not the one its record was built in."""
+    draft, _ = _new_record_with_admitted_entry()
+    other = changes.new_client_record("c-8", created=D)
+    with pytest.raises(ValueError, match="not the draft of this record"):
+        Store(home).create(other, draft)
+    assert not Store(home).exists("c-8")
+
+
+def test_import_validates_each_new_entry_once(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulk import into a new client: each entry is validated when built, never again from
+    plain data by the import's check or by the write (both see the built entries as they are)."""
+    from goaltrack.interop import importing
+    from goaltrack.interop.formats import InputFormat
+
+    text = "type,client,goal,kind,title,date,value\nclient,c-1,,,,,\ngoal,c-1,1,coping,t,,\n"
+    text += "".join(f"entry,c-1,1,,,2025-01-{day:02d},{day % 10}\n" for day in range(1, 29))
+    plain: list[int] = []
+    real_validate = ClientRecord.model_validate
+
+    def counting(cls: type[ClientRecord], data: Any, **options: Any) -> ClientRecord:
+        goals = data.get("goals", []) if isinstance(data, dict) else []
+        plain.append(
+            sum(isinstance(entry, dict) for goal in goals for entry in goal.get("progress", []))
+        )
+        return real_validate(data, **options)
+
+    monkeypatch.setattr(ClientRecord, "model_validate", classmethod(counting))
+    store = Store(home)
+    importing.commit(store, importing.prepare(store, text, InputFormat.CSV))
+    assert len(store.load("c-1").goals[0].progress) == 28
+    assert sum(plain) == 28  # only the read back by `load` above validates them from the file

@@ -173,11 +173,6 @@ def progress_rows(
     ]
 
 
-def same_entries(goal: Goal, on: date, value: Number) -> list[str]:
-    """Ids of the goal's entries with this date and value: a second one may be a double entry."""
-    return [entry.id for entry in goal.progress if entry.date == on and entry.value == value]
-
-
 def entry_history(
     record: ClientRecord, goals: list[Goal], since: date | None = None
 ) -> list[dict[str, Any]]:

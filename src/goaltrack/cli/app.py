@@ -253,4 +253,8 @@ def _ensure_standard_streams() -> None:
 def main() -> None:
     """Console-script entry point."""
     _ensure_standard_streams()
+    # No Pydantic plugin (an observability hook) is handed clinical data, and start-up skips
+    # the scan of every installed package's metadata that looking for plugins costs. A value
+    # the user set is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app(prog_name="goaltrack")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,8 @@ def goal_numbers(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
         if not isinstance(client_id, str) or not _is_client_id(client_id):
             return []
         path = _clients_dir(ctx) / f"{client_id}{CLIENT_SUFFIX}"
+        import tomllib  # only when completing: every command imports this module
+
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         found = []
         for goal in data.get("goals", []):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import operations, views
+from goaltrack import operations
 from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
@@ -61,7 +61,7 @@ def log(
     known = registry()
 
     def apply(record: ClientRecord) -> tuple[str, list[str]]:
-        same = views.same_entries(record.require_goal(goal), entry.date, entry.value)
+        same = record.require_goal(goal).same_entries(entry.date, entry.value)
         return operations.log_value(record, goal, entry, known), same
 
     entry_id, same = store().update(client_id, apply)
@@ -126,6 +126,8 @@ def list_entries(
     as_json: JsonOption = False,
 ) -> None:
     """A goal's history: every entry with its date, value, session, rater, note and id."""
+    from goaltrack import views  # the read models and their analytics: not for `log`
+
     record = store().load(client_id)
     goals = (
         [record.require_goal(goal)]

@@ -36,6 +36,7 @@ from goaltrack.interop.rows import ClientOp, EntryOp, GoalOp, RowError, read_row
 from goaltrack.measures.instruments import Registry, load_registry
 from goaltrack.measures.scoring import answer_problems, check_goal
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
+from goaltrack.storage.draft import Draft
 from goaltrack.storage.fileformat import migrate
 from goaltrack.storage.store import Store
 
@@ -97,6 +98,9 @@ class Prepared:
     rows: int
     rules: Rules
     unit: str = "row"  # what `rows` counts: CSV / JSON Lines rows, or dumped client records
+    #: The Draft each new record was built in (rows, not dumps): its entries, validated when
+    #: built, are not validated again when the record is written.
+    drafts: dict[str, Draft] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,21 +133,24 @@ def prepare(
         plans, errors, rows = _row_plans(text, fmt)
     results: list[ClientResult] = []
     created: dict[str, ClientRecord] = {}
+    drafts: dict[str, Draft] = {}
     for done, plan in enumerate(plans, start=1):
         try:
             existing: ClientRecord | None = store.load(plan.client_id)
         except ClientNotFoundError:
             existing = None
-        record, result = _apply_plan(existing, plan, rules, errors)
+        record, result, draft = _apply_plan(existing, plan, rules, errors)
         results.append(result)
         if record is not None and result.action == "create":
             created[plan.client_id] = record
+            if draft is not None:
+                drafts[plan.client_id] = draft
         if progress:
             progress("check", done, len(plans))
     if errors:
         raise ImportRejected(errors)
     unit = "client record" if fmt is InputFormat.JSON else "row"
-    return Prepared(plans, results, created, rows, rules, unit)
+    return Prepared(plans, results, created, rows, rules, unit, drafts)
 
 
 def commit(
@@ -162,7 +169,9 @@ def commit(
             replay = functools.partial(_replay, plan=plan, rules=prepared.rules)
             if checked.action == "create":
                 try:
-                    store.create(prepared.created[plan.client_id])
+                    store.create(
+                        prepared.created[plan.client_id], prepared.drafts.get(plan.client_id)
+                    )
                     results.append(checked)
                 except ClientExistsError:  # created by someone else since the check: merge
                     results.append(store.update(plan.client_id, replay))
@@ -283,8 +292,12 @@ def _dump_record(item: Any, where: str, errors: list[RowError]) -> ClientRecord 
 
 def _apply_plan(
     existing: ClientRecord | None, plan: ClientPlan, rules: Rules, errors: list[RowError]
-) -> tuple[ClientRecord | None, ClientResult]:
-    """Apply a plan to a copy of the client (or a new record); errors are collected."""
+) -> tuple[ClientRecord | None, ClientResult, Draft | None]:
+    """Apply a plan to a copy of the client (or a new record); errors are collected.
+
+    Returns the record, what the plan does to it, and the Draft it was changed in (None for
+    a dumped record), whose final check validates only what the plan added or touched.
+    """
     if existing is not None:
         record = existing.model_copy(deep=True)
         action = "update"
@@ -292,7 +305,7 @@ def _apply_plan(
         record = plan.incoming.model_copy(deep=True)
         check_dumped(record, rules, plan.where, errors)
         entries = sum(len(goal.progress) for goal in record.goals)
-        return record, ClientResult(plan.client_id, "create", len(record.goals), entries)
+        return record, ClientResult(plan.client_id, "create", len(record.goals), entries), None
     elif plan.client is not None:
         op = plan.client
         try:
@@ -307,7 +320,7 @@ def _apply_plan(
             )
         except GoaltrackError as error:
             errors.append(_row_error(op.line, error))
-            return None, ClientResult(plan.client_id, "create")
+            return None, ClientResult(plan.client_id, "create"), None
         action = "create"
     else:
         errors.append(
@@ -317,13 +330,14 @@ def _apply_plan(
                 "add a row with type=client to create it",
             )
         )
-        return None, ClientResult(plan.client_id, "create")
-    result = _apply_changes(record, plan, rules, errors, action)
+        return None, ClientResult(plan.client_id, "create"), None
+    draft = Draft(record)
+    result = _apply_changes(record, plan, rules, errors, action, draft)
     try:
-        ClientRecord.model_validate(record.model_dump())
-    except ValidationError as error:
-        errors.append(RowError(plan.where, describe_validation_error(error)))
-    return record, result
+        draft.revalidated()  # the record's invariants, over every goal and entry
+    except InvalidValueError as error:
+        errors.append(RowError(plan.where, error.message))
+    return record, result, draft
 
 
 def check_dumped(record: ClientRecord, rules: Rules, where: str, errors: list[RowError]) -> None:
@@ -349,8 +363,15 @@ def check_dumped(record: ClientRecord, rules: Rules, where: str, errors: list[Ro
 
 
 def _apply_changes(
-    record: ClientRecord, plan: ClientPlan, rules: Rules, errors: list[RowError], action: str
+    record: ClientRecord,
+    plan: ClientPlan,
+    rules: Rules,
+    errors: list[RowError],
+    action: str,
+    draft: Draft | None = None,
 ) -> ClientResult:
+    """Apply a plan's goals and entries to `record`, collecting errors; each entry logged is
+    admitted to `draft` (validated when built, so not validated again)."""
     result = ClientResult(plan.client_id, action)
     if plan.incoming is not None:
         check_dumped(plan.incoming, rules, plan.where, errors)
@@ -373,6 +394,8 @@ def _apply_changes(
             errors.append(_row_error(op.line, error))
             continue
         if added:
+            if draft is not None:
+                draft.admit(ids[added][1])
             result.entries_added += 1
         else:
             result.entries_present += 1
@@ -421,8 +444,8 @@ def _apply_entry(
     rules: Rules,
     ids: dict[str, tuple[int, Any]],
     keys: set[tuple[Any, ...]],
-) -> bool:
-    """Log the entry unless it is already there; True when it was added."""
+) -> str | None:
+    """Log the entry unless it is already there; the new entry's id, or None if present."""
     goal = record.require_goal(op.goal)
     if op.measure is not None and goal.measure is not None and op.measure != goal.measure:
         raise FieldError(
@@ -441,15 +464,15 @@ def _apply_entry(
                 f"entry {op.entry_id} already exists with a different goal, date, value, "
                 "session, rater or note",
             )
-        return False
+        return None
     if op.entry_id is None and key in keys:
-        return False
+        return None
     new_id = operations.log_value(
         record, op.goal, op.entry, rules.registry, entry_id=op.entry_id, taken=ids
     )
     ids[new_id] = (op.goal, goal.progress[-1])
     keys.add(key)
-    return True
+    return new_id
 
 
 def _merge(

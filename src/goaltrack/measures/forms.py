@@ -9,7 +9,6 @@ RSES's reverse-scored items) happens here, so a stored form can always be re-sco
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -154,6 +153,8 @@ SHORT_FORMS: dict[str, tuple[str, int, str]] = {
 @cache
 def _forms() -> dict[str, Form]:
     text = resources.files("goaltrack").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
+    import tomllib  # only when a form's items are needed: not on every command's path
+
     document = tomllib.loads(text)
     found = {
         key: _form(key, table)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -304,6 +303,8 @@ def load_registry(home: Path) -> Registry:
 
 def parse_user_instruments(raw: bytes, path: Path) -> list[Instrument]:
     """The instruments defined in the bytes of a user file, validated; errors name `path`."""
+    import tomllib  # only for a home with its own instruments: not on every command's path
+
     try:
         document = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -271,6 +271,10 @@ class Goal(_Model):
         """The progress entries by date (stable for entries on the same day)."""
         return sorted(self.progress, key=lambda entry: entry.date)
 
+    def same_entries(self, on: date, value: int | float) -> list[str]:
+        """Ids of the entries with this date and value: logging one more may be a double entry."""
+        return [entry.id for entry in self.progress if entry.date == on and entry.value == value]
+
     def effective_baseline(self) -> int | float | None:
         """The baseline, or the first logged value when none was set."""
         if self.baseline is not None:
@@ -319,17 +323,39 @@ class ClientRecord(_Model):
         return {entry.id for goal in self.goals for entry in goal.progress}
 
     def to_document(self) -> dict[str, Any]:
-        """The record as plain TOML-ready data: no None values, enums as strings, key order kept."""
-        document: dict[str, Any] = _strip(self.model_dump(mode="python"))
+        """The record as plain TOML-ready data: no None values, enums as strings, key order kept.
+
+        The same data as `model_dump(mode="python")` with None values dropped and enums turned
+        into their values (tests/test_model.py compares the two), read straight from the
+        fields: the models have no custom serialisers, and dumping a large client through
+        pydantic and walking the result again cost more than the rest of its write.
+        """
+        document: dict[str, Any] = _plain(self)
         return document
 
 
-def _strip(value: Any) -> Any:
-    """Drop None values and turn enums into their string values, recursively."""
+#: Types whose values a document holds as they are.
+_LEAF_TYPES = frozenset({str, int, float, bool, date})
+
+
+def _plain(value: Any) -> Any:
+    """A model's fields (in declaration order), dicts and lists as new plain containers,
+    recursively: None values dropped, enums turned into their string values."""
+    kind = type(value)
+    if kind in _LEAF_TYPES:
+        return value
+    if isinstance(value, BaseModel):
+        fields = value.__dict__
+        document = {}
+        for name in type(value).model_fields:
+            item = fields[name]
+            if item is not None:
+                document[name] = item if type(item) in _LEAF_TYPES else _plain(item)
+        return document
     if isinstance(value, dict):
-        return {key: _strip(item) for key, item in value.items() if item is not None}
+        return {key: _plain(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
-        return [_strip(item) for item in value]
+        return [_plain(item) for item in value]
     if isinstance(value, StrEnum):
         return value.value
     return value

@@ -84,14 +84,14 @@ def changed_parts(before: ClientRecord | None, after: ClientRecord) -> tuple[lis
     goals = sorted(
         number
         for number in old_goals.keys() | new_goals.keys()
-        if old_goals.get(number) != new_goals.get(number)
+        if _differ(old_goals.get(number), new_goals.get(number))
     )
     old_entries = {e.id: e for g in (before.goals if before else []) for e in g.progress}
     new_entries = {e.id: e for g in after.goals for e in g.progress}
     entries = sorted(
         entry_id
         for entry_id in old_entries.keys() | new_entries.keys()
-        if old_entries.get(entry_id) != new_entries.get(entry_id)
+        if _differ(old_entries.get(entry_id), new_entries.get(entry_id))
     )
     return goals, entries
 
@@ -115,6 +115,12 @@ def removed_risks(before: ClientRecord | None, after: ClientRecord) -> list[dict
         for entry in goal.progress
         if entry.id not in kept and raises_flag(entry)
     ]
+
+
+def _differ(old: object, new: object) -> bool:
+    """True when two versions of a part differ; the very same object (an entry a write did not
+    touch) is equal without comparing its fields, which `!=` alone would do."""
+    return old is not new and old != new
 
 
 def outcome_of(error: BaseException | None) -> str:

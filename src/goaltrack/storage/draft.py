@@ -12,6 +12,10 @@ every new or changed entry, anything that is not a ProgressEntry at all) is vali
 plain data, and the record's own invariants (unique goal numbers, unique entry ids) run over
 all goals and entries: the same rules as validating everything, at the cost of the change.
 
+An entry the change built through the model (validated as it was built) may be `admit`ted:
+it is then passed on as it is too, while unchanged since. An import of many rows so
+validates each new entry once.
+
 `before` rebuilds the record as it was before the change (for the audit trail's list of what
 changed), from copies of the small parts and the remembered entry states.
 """
@@ -56,9 +60,20 @@ class Draft:
             self._goals.append(copy)  # its progress list holds the entries themselves
         # Keyed by identity; the lists above keep every entry alive, so no id is reused.
         self._states = {id(e): _state(e) for goal in record.goals for e in goal.progress}
+        self._admitted: list[ProgressEntry] = []  # kept alive for the same reason
+
+    def admit(self, entry: ProgressEntry) -> None:
+        """Vouch for an entry the change has just built through the model (so validated, as
+        `records.model.build` does): like an entry read from the file, it is passed to the
+        final validation as it is, as long as it stays in the state it has now. An import
+        adding 10,000 entries so validates each one once, when it is built."""
+        if type(entry) is not ProgressEntry:
+            raise TypeError("only a ProgressEntry built through the model can be admitted")
+        self._states[id(entry)] = _state(entry)
+        self._admitted.append(entry)
 
     def _unchanged(self, entry: object) -> bool:
-        """True when `entry` is an entry read from the file and still in its state then."""
+        """True when `entry` was read from the file (or admitted) and is still in that state."""
         if type(entry) is not ProgressEntry:
             return False
         state = self._states.get(id(entry))

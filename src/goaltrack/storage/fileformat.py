@@ -16,15 +16,20 @@ Writing stays with tomli_w: rtoml's layout (quoting, floats) is not the golden f
 The layout of a file is pinned by the golden files in tests/golden/: every array of tables is
 written in block form (`[[goals]]`, `[[goals.progress]]`, ...), never inline, so one long note
 cannot flip a goal's whole progress list to another layout and bloat a diff. `to_toml` writes
-the table headers itself and lets `tomli_w.dumps` (its documented API only) format the plain
-key/value lines of each table; nothing of tomli_w is changed for other users in the process.
+the table headers itself and the plain key/value lines of each table in exactly the text
+`tomli_w.dumps` gives for them: strings, numbers, booleans, dates and arrays of those are
+formatted here (one call of tomli_w per table cost most of a large client's write), anything
+else by `tomli_w.dumps` (its documented API only). tests/test_fileformat.py compares the two
+on arbitrary tables; nothing of tomli_w is changed for other users in the process.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import rtoml
@@ -196,7 +201,10 @@ def _write_table(chunks: list[str], table: dict[str, Any], name: str, header: st
     values: dict[str, Any] = {}
     groups: list[tuple[str, list[dict[str, Any]], bool]] = []  # (key, tables, array of tables)
     for key, value in table.items():
-        if isinstance(value, dict):
+        kind = type(value)
+        if kind is str or kind is int or kind is date:  # most values, checked first
+            values[key] = value
+        elif isinstance(value, dict):
             groups.append((key, [value], False))
         elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
             groups.append((key, value, True))
@@ -209,7 +217,7 @@ def _write_table(chunks: list[str], table: dict[str, Any], name: str, header: st
         chunks.append(header)
     if values:
         started = True
-        chunks.append(tomli_w.dumps(values))
+        chunks.append(format_values(values))
     for key, tables, in_array in groups:
         part = key if _BARE_KEY.fullmatch(key) else _quoted_key(key)
         sub_name = f"{name}.{part}" if name else part
@@ -224,3 +232,68 @@ def _write_table(chunks: list[str], table: dict[str, Any], name: str, header: st
 def _quoted_key(key: str) -> str:
     """A key that is not bare, quoted and escaped as tomli_w writes it."""
     return tomli_w.dumps({key: 0}).removesuffix(" = 0\n")
+
+
+#: How tomli_w writes each character a basic string must escape: `"`, backslash, and every
+#: control character but tab (the short escapes where TOML has one, else \\uXXXX).
+_ESCAPES = {code: "\\u" + f"{code:04x}" for code in (*range(0x20), 0x7F) if code != ord("\t")} | {
+    ord("\b"): "\\b",
+    ord("\n"): "\\n",
+    ord("\f"): "\\f",
+    ord("\r"): "\\r",
+    ord('"'): '\\"',
+    ord("\\"): "\\\\",
+}
+#: The indent tomli_w gives each item of a multi-line array, by nesting level.
+_INDENT = "    "
+
+
+def format_values(table: dict[str, Any]) -> str:
+    """The `key = value` lines of a table's plain values: exactly `tomli_w.dumps(table)`.
+
+    Values of the kinds a client file holds are formatted here; a line holding anything else
+    is left to tomli_w itself.
+    """
+    lines = []
+    for key, value in table.items():
+        kind = type(value)  # the common kinds first, inline: this runs for every entry
+        if kind is str:
+            literal: str | None = f'"{value.translate(_ESCAPES)}"'
+        elif kind is int or kind is date:
+            literal = str(value)
+        else:
+            literal = _literal(value, 0)
+        if literal is None:
+            lines.append(tomli_w.dumps({key: value}))
+        else:
+            lines.append(f"{_key(key)} = {literal}\n")
+    return "".join(lines)
+
+
+@functools.lru_cache(maxsize=1024)
+def _key(key: str) -> str:
+    """A key as tomli_w writes it: bare when it may be, else quoted (a file has few keys)."""
+    return key if _BARE_KEY.fullmatch(key) else _quoted_key(key)
+
+
+def _literal(value: Any, level: int) -> str | None:
+    """A value as tomli_w formats it, or None for a kind left to tomli_w."""
+    kind = type(value)
+    if kind is str:
+        return f'"{value.translate(_ESCAPES)}"'
+    if kind is int or kind is float or kind is date:
+        return str(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is list:
+        if not value:
+            return "[]"
+        items = []
+        indent = _INDENT * (level + 1)
+        for item in value:
+            literal = _literal(item, level + 1)
+            if literal is None:
+                return None
+            items.append(indent + literal)
+        return "[\n" + ",\n".join(items) + ",\n" + _INDENT * level + "]"
+    return None

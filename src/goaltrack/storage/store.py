@@ -152,14 +152,20 @@ class Store:
 
     # ---- writing -----------------------------------------------------------------------
 
-    def create(self, record: ClientRecord) -> None:
-        """Write a new client's file; refuse if one exists already."""
+    def create(self, record: ClientRecord, draft: Draft | None = None) -> None:
+        """Write a new client's file; refuse if one exists already.
+
+        `draft`, when given, is the Draft the record was built in (`draft.record is record`):
+        the entries it admitted, still unchanged, are not validated again; all else is.
+        """
         client_id = check_client_id(record.client.id)
+        if draft is not None and draft.record is not record:
+            raise ValueError("the draft given is not the draft of this record")
         self.ensure_home()
         with self._audited(client_id) as attempt, self.locked(client_id):
             if self.exists(client_id):
                 raise ClientExistsError(f"client {client_id!r} already exists")
-            final = _revalidate(record)
+            final = draft.revalidated() if draft is not None else _revalidate(record)
             text = render(final)
             attempt.describe(None, final)
             attempt.open_log()
