@@ -173,3 +173,42 @@ def test_progress_and_show_report_client_outcomes(runner: CliRunner, tmp_path: P
     assert document["client_outcomes"]["phq9_response"]["remission"] is False
     shown = invoke(runner, *home, "show", "c-9").stdout
     assert "IAPT outcome (PHQ-9 + GAD-7): reliably improved, still a case" in shown
+
+
+@pytest.mark.parametrize(
+    ("phq9", "gad7", "line"),
+    [
+        ([18, 6], [15, 5], "reliably recovered; PHQ-9 18 -> 6, GAD-7 15 -> 5"),
+        ([12, 9], [9, 7], "recovered (not reliably); PHQ-9 12 -> 9, GAD-7 9 -> 7"),
+        ([20, 12], [6, 11], "reliably deteriorated, still a case; PHQ-9 20 -> 12, GAD-7 6 -> 11"),
+        (
+            [6, 13],
+            [5, 6],
+            "reliably deteriorated, not a case at the start; PHQ-9 6 -> 13, GAD-7 5 -> 6",
+        ),
+        ([15, 10], [13, 10], "no reliable change, still a case; PHQ-9 15 -> 10, GAD-7 13 -> 10"),
+    ],
+)
+def test_iapt_summary_words_for_each_class(phq9: list[int], gad7: list[int], line: str) -> None:
+    """The IAPT line names the class worked by hand above (cases 1, 4, 5, 6, 8), word for word."""
+    outcome = iapt_outcome(_client(phq9, gad7))
+    assert outcome is not None
+    assert outcome.summary() == (
+        f"IAPT outcome (PHQ-9 + GAD-7): {line} (2026-09-01 -> 2026-09-08, 2 paired)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("phq9", "line"),
+    [
+        ([20, 10], "PHQ-9 20 -> 10 (2026-09-01 -> 2026-09-08, 50% reduction): response, "),
+        ([0, 0], "PHQ-9 0 -> 0 (2026-09-01 -> 2026-09-08): no response, "),
+        ([12, 4], "PHQ-9 12 -> 4 (2026-09-01 -> 2026-09-08, 66.7% reduction): response, "),
+    ],
+)
+def test_phq9_response_summary_word_for_word(phq9: list[int], line: str) -> None:
+    """10/20 = 50% is a response; 0 -> 0 has no reduction; 8/12 = 66.7% and 4 < 5 remits."""
+    result = phq9_response(_client(phq9))
+    assert result is not None
+    remission = "remission" if phq9[-1] < 5 else "no remission"
+    assert result.summary() == (f"{line}{remission} (response >= 50% reduction, remission < 5)")

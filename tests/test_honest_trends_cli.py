@@ -31,7 +31,8 @@ def _summary(runner: CliRunner, monkeypatch: pytest.MonkeyPatch, as_of: str) -> 
     return goals[0]
 
 
-PHQ9 = ("--measure", "phq9", "--baseline", "19", "--target", "9", "--due", "2026-12-15")
+# --force: the due date stays fixed once the clock passes it
+PHQ9 = ("--measure", "phq9", "--baseline", "19", "--target", "9", "--due", "2026-12-15", "--force")
 WEEKLY = (("2026-09-01", "19"), ("2026-09-08", "17"), ("2026-09-15", "14"))
 
 

@@ -189,7 +189,7 @@ def test_check_reports_a_hand_edited_value_outside_its_instrument(
 
 def test_logging_the_same_value_twice_on_a_day_warns(runner: CliRunner, home: Path) -> None:
     """A second identical value on the same day is stored but named on stderr with the fix."""
-    invoke(runner, "new-client", "c-1")
+    invoke(runner, "new-client", "c-1", "--since", "2026-09-01")  # no before-start note
     invoke(runner, "add-goal", "c-1", "coping", "x")
     first = invoke(runner, "log", "c-1", "1", "4", "--date", "2026-09-01")
     second = invoke(runner, "log", "c-1", "1", "4", "--date", "2026-09-01")

@@ -35,6 +35,17 @@ def instrument_for(goal: Goal, registry: Registry | None = None) -> Instrument |
     return registry.get(goal.measure) if registry is not None else instruments.get(goal.measure)
 
 
+def snapshot(record: ClientRecord, as_of: date) -> ClientRecord:
+    """The record as it stood on `as_of` (GOALTRACK_AS_OF): each goal keeps only the entries
+    dated on or before it, so alerts, the GAS T-score, client outcomes and chart points all
+    see the same snapshot as the goal summaries. A copy for reading; the file is untouched."""
+    goals = [
+        goal.model_copy(update={"progress": [e for e in goal.progress if e.date <= as_of]})
+        for goal in record.goals
+    ]
+    return record.model_copy(update={"goals": goals})
+
+
 def summarize(
     goal: Goal,
     today: date | None = None,

@@ -29,7 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "new-client": ("clients", "Create a client file (fails if the client exists)."),
     "clients": ("caseload", "List clients (active ones unless --status says otherwise)."),
     "show": ("clients", "Show one client: details, concerns, and goals with where each stands."),
-    "edit-client": ("clients", "Change a client's name, status, concerns, approaches or notes."),
+    "edit-client": (
+        "clients",
+        "Change a client's name, status, concerns, approaches, notes or start date.",
+    ),
     "add-goal": ("goals", "Add a goal to a client; prints the new goal number."),
     "goals": ("goals", "List a client's goals."),
     "edit-goal": ("goals", "Change a goal's fields, including its status."),

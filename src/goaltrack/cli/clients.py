@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -22,7 +23,7 @@ from goaltrack.cli.common import (
     store,
 )
 from goaltrack.measures import safety
-from goaltrack.records.convert import parse_concern, parse_line
+from goaltrack.records.convert import parse_concern, parse_date, parse_line
 from goaltrack.records.enums import Approach, ClientStatus
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report, Section
@@ -55,6 +56,15 @@ NoteOption = Annotated[
     typer.Option("--note", help="Notes on preferences, values, culture; '-' reads stdin."),
 ]
 
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="When the client started, YYYY-MM-DD (shown as Since; default: today). "
+        "Entries before it are kept, with a note.",
+    ),
+]
+
 GOAL_SUMMARY_COLUMNS = [
     Column("goal", "#", numeric=True),
     Column("title", "Goal", wrap=True),
@@ -74,6 +84,10 @@ def _name(text: str | None) -> str | None:
     return None if text is None else parse_line(text, "name")
 
 
+def _since(text: str | None) -> date | None:
+    return None if text is None else parse_date(text, "since")
+
+
 @commands.command("new-client")
 def new_client(
     client_id: NewClientIdArg,
@@ -81,6 +95,7 @@ def new_client(
     concern: ConcernOption = None,
     approach: ApproachOption = None,
     note: NoteOption = None,
+    since: SinceOption = None,
 ) -> None:
     """Create a client file (fails if the client exists)."""
     record = operations.new_client_record(
@@ -89,6 +104,8 @@ def new_client(
         concerns=[parse_concern(text) for text in concern or []],
         approaches=approach or [],
         notes=read_text_argument(note),
+        created=_since(since),
+        check_dates=True,
     )
     store().create(record)
     say(f"created client {client_id}")
@@ -100,7 +117,7 @@ def show(
 ) -> None:
     """Show one client: details, concerns, and goals with where each stands."""
     stale_days, today = settings.stale_days(), settings.as_of()
-    record = store().load(client_id)
+    record = views.snapshot(store().load(client_id), today)  # GOALTRACK_AS_OF: a snapshot
     detail = views.client_detail(record, today, stale_days, registry())
     alerts = safety.alerts(record)
     gas_sections = gas_sections_of(record)
@@ -182,8 +199,9 @@ def edit_client(
         list[str] | None,
         one_of_option("--clear", operations.CLIENT_CLEARABLE, "Remove a field: name or notes."),
     ] = None,
+    since: SinceOption = None,
 ) -> None:
-    """Change a client's name, status, concerns, approaches or notes."""
+    """Change a client's name, status, concerns, approaches, notes or start date."""
     edit = operations.ClientEdit(
         name=_name(name),
         status=status,
@@ -193,6 +211,7 @@ def edit_client(
         add_approaches=tuple(approach or []),
         remove_approaches=tuple(remove_approach or []),
         clear=tuple(clear or []),
+        since=_since(since),
     )
     store().update(client_id, lambda record: operations.edit_client(record, edit))
     say(f"updated client {client_id}")

@@ -49,6 +49,9 @@ def log(
         str | None,
         typer.Option("--note", help="A note; '-' reads it from stdin (keeps it out of `ps`)."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Record a date more than a year ago.")
+    ] = False,
 ) -> None:
     """Record a progress value on a goal; prints the new entry id."""
     entry = operations.EntryFields(
@@ -60,12 +63,15 @@ def log(
     )
     known = registry()
 
-    def apply(record: ClientRecord) -> tuple[str, list[str]]:
+    def apply(record: ClientRecord) -> tuple[str, list[str], str | None]:
         same = record.require_goal(goal).same_entries(entry.date, entry.value)
-        return operations.log_value(record, goal, entry, known), same
+        new_id = operations.log_value(record, goal, entry, known, check_dates=True, force=force)
+        return new_id, same, operations.before_start(record, entry.date)
 
-    entry_id, same = store().update(client_id, apply)
+    entry_id, same, early = store().update(client_id, apply)
     print_created(entry_id, f"logged {value} on goal {goal} of {client_id}: entry {entry_id}")
+    if early:
+        say(early)
     if same:  # logged all the same (two ratings can agree), but a double entry is visible
         say(
             f"goaltrack: note: goal {goal} already had {value} on {entry.date.isoformat()} "

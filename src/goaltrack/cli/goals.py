@@ -39,7 +39,10 @@ BaselineOption = Annotated[
 TargetOption = Annotated[str | None, typer.Option("--target", help="Value that means success.")]
 ForceOption = Annotated[
     bool,
-    typer.Option("--force", help="Accept a target on the worse side of the baseline."),
+    typer.Option(
+        "--force",
+        help="Accept a target on the worse side of the baseline, or a due date already past.",
+    ),
 ]
 GasLevelOption = Annotated[
     list[str] | None,
@@ -138,7 +141,9 @@ def add_goal(
     known = registry()
     number = store().update(
         client_id,
-        lambda record: operations.add_goal(record, fields, known, force=force, gas_levels=levels),
+        lambda record: operations.add_goal(
+            record, fields, known, force=force, gas_levels=levels, check_dates=True
+        ),
     )
     print_created(number, f"added goal {number} for {client_id}")
 
@@ -224,7 +229,14 @@ def edit_goal(
     store().update(
         client_id,
         lambda record: operations.edit_goal(
-            record, goal, fields, known, clear=clear or [], force=force, gas_levels=levels
+            record,
+            goal,
+            fields,
+            known,
+            clear=clear or [],
+            force=force,
+            gas_levels=levels,
+            check_dates=True,
         ),
     )
     say(f"updated goal {goal} of {client_id}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,6 +30,9 @@ from goaltrack.measures.instruments import Instrument
 from goaltrack.records.convert import parse_date, parse_measure_key, parse_number
 from goaltrack.records.enums import EntryFlag, Rater
 from goaltrack.render.report import Column, OutputFormat, Report
+
+if TYPE_CHECKING:
+    from goaltrack.records.model import ClientRecord
 
 commands = command_group()
 
@@ -72,6 +75,9 @@ def measure(
     note: Annotated[
         str | None, typer.Option("--note", help="A note; '-' reads it from stdin.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Record a date more than a year ago.")
+    ] = False,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
 ) -> None:
@@ -114,24 +120,32 @@ def measure(
         flags=flags,
         per_goal=instrument.per_goal,
     )
+    early: list[str] = []
+    entry_note: str | None = None
+
+    def apply(record: ClientRecord) -> None:
+        operations.record_administration(
+            record,
+            administration,
+            goal,
+            session=session,
+            rater=rater_value,
+            note=entry_note,
+            check_dates=True,
+            force=force,
+        )
+        early[:] = [line for line in [operations.before_start(record, on_date)] if line]
+
     try:
         if setup_error is not None:
             raise setup_error
         entry_note = read_text_argument(note)
-        store().update(
-            client_id,
-            lambda record: operations.record_administration(
-                record,
-                administration,
-                goal,
-                session=session,
-                rater=rater_value,
-                note=entry_note,
-            ),
-        )
+        store().update(client_id, apply)
     finally:
         if EntryFlag.RISK_ITEM9 in flags:  # shown even when saving failed: never silent
             _warn_risk(client_id, administration, saved=bool(administration.entries))
+    for line in early:
+        say(line)
     if EntryFlag.ITEM9_NOT_ASSESSED in flags:
         say(
             "goaltrack: note: PHQ-9 total only: item 9 (thoughts of death or self-harm) was "

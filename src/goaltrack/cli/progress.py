@@ -83,14 +83,14 @@ def show_progress(
     if since is not None and not chart:
         raise InvalidValueError("--since limits the chart; add --chart")
     since_date = parse_date(since, "since") if since is not None else None
-    record = store().load(client_id)
+    today = settings.as_of()
+    record = views.snapshot(store().load(client_id), today)  # GOALTRACK_AS_OF: a snapshot
     selected = (
         [record.require_goal(goal)]
         if goal is not None
         else sorted(record.goals, key=lambda g: g.number)
     )
     known = registry()
-    today = settings.as_of()
     alerts = safety.alerts(record)
     if chart:
         for alert in alerts:  # a chart must not hide a safety flag either

@@ -9,6 +9,8 @@ is written, so a change that breaks one is refused whole.
 - `clients`: new_client_record, edit_client
 - `goals`: add_goal, edit_goal, set_gas_levels
 - `entries`: log_value, record_administration, remove_entry
+- `dates`: the plausible-date rules the command line opts into (`check_dates=True`), and
+  `before_start`, the note for an entry dated before the client's start
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from goaltrack.operations.clients import (
     edit_client,
     new_client_record,
 )
+from goaltrack.operations.dates import before_start
 from goaltrack.operations.entries import (
     EntryFields,
     log_value,
@@ -40,6 +43,7 @@ __all__ = [
     "EntryFields",
     "GoalFields",
     "add_goal",
+    "before_start",
     "edit_client",
     "edit_goal",
     "log_value",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from goaltrack.errors import InvalidValueError
+from goaltrack.operations.dates import check_since
 from goaltrack.records.convert import check_client_id
 from goaltrack.records.model import (
     Approach,
@@ -29,9 +30,15 @@ def new_client_record(
     approaches: Iterable[Approach] = (),
     notes: str | None = None,
     created: date | None = None,
+    check_dates: bool = False,
 ) -> ClientRecord:
-    """A new client's record, validated but not yet written (the store writes it)."""
+    """A new client's record, validated but not yet written (the store writes it).
+
+    `created` is the client's start (`--since`); `check_dates` (the command line) refuses one
+    in the future, while an import keeps the date its rows carry."""
     check_client_id(client_id)
+    if check_dates and created is not None:
+        check_since(created, date.today())
     concern_models = [
         build(Concern, name=cname, severity=severity or Severity.MODERATE)
         for cname, severity in concerns
@@ -61,6 +68,7 @@ class ClientEdit:
     add_approaches: tuple[Approach, ...] = ()
     remove_approaches: tuple[Approach, ...] = ()
     clear: tuple[str, ...] = ()
+    since: date | None = None  # the client's start (client.created); never in the future
 
     def is_empty(self) -> bool:
         """True when the edit would change nothing."""
@@ -74,6 +82,7 @@ class ClientEdit:
                 self.add_approaches,
                 self.remove_approaches,
                 self.clear,
+                self.since is not None,
             )
         )
 
@@ -96,6 +105,9 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
         client.status = edit.status
     if edit.notes is not None:
         assign(client, "notes", edit.notes)
+    if edit.since is not None:
+        check_since(edit.since, date.today())
+        assign(client, "created", edit.since)
     concerns = list(client.concerns)
     for removed in edit.remove_concerns:
         kept = [c for c in concerns if c.name.casefold() != removed.casefold()]

@@ -15,6 +15,7 @@ from goaltrack.errors import EntryNotFoundError, FieldError, InvalidValueError
 from goaltrack.measures.instruments import Registry
 from goaltrack.measures.safety import raises_flag, risk_facts
 from goaltrack.measures.scoring import Administration, measure_of, target_goals
+from goaltrack.operations.dates import check_entry_date
 from goaltrack.records.model import (
     ClientRecord,
     EntryFlag,
@@ -23,6 +24,7 @@ from goaltrack.records.model import (
     build,
     new_entry_id,
 )
+from goaltrack.settings import as_of
 
 
 @dataclass
@@ -49,16 +51,22 @@ def log_value(
     entry_id: str | None = None,
     today: date | None = None,
     taken: Container[str] | None = None,
+    check_dates: bool = False,
+    force: bool = False,
 ) -> str:
     """Record a value on goal `number` after checking it against the goal's instrument;
     returns the entry's id: `entry_id` when given (an import keeps ids), else a new one.
 
     `taken` is the file's entry ids when the caller keeps them (an import logging many rows
     builds them once, and adds each new id); by default they are collected from the record.
+    `check_dates` (the command line) refuses a date over a year old unless `force`; an import
+    leaves it off and keeps old data as it is.
     """
     goal = record.require_goal(number)
     instrument = measure_of(goal, registry)
     _refuse_future(entry.date, today)
+    if check_dates:
+        check_entry_date(entry.date, today or as_of(), force=force)
     new = _new_entry(record, entry, entry_id, taken)
     if instrument is not None:  # after the model's checks: a huge value is refused as such
         instrument.check_value(new.value)
@@ -75,10 +83,14 @@ def record_administration(
     rater: Rater | None = None,
     note: str | None = None,
     today: date | None = None,
+    check_dates: bool = False,
+    force: bool = False,
 ) -> Administration:
     """Log a scored administration to its goals (one entry each, same answers and flags);
-    `administration.entries` then names them."""
+    `administration.entries` then names them. `check_dates`: as in `log_value`."""
     _refuse_future(administration.date, today)
+    if check_dates:
+        check_entry_date(administration.date, today or as_of(), force=force)
     administration.entries = []
     goals = target_goals(record, administration.instrument, goal_number, administration.per_goal)
     given = EntryFields(

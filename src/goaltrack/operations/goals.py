@@ -10,6 +10,7 @@ from typing import Any
 from goaltrack.errors import FieldError, InvalidValueError
 from goaltrack.measures.instruments import DEFAULT_MEASURE, Registry
 from goaltrack.measures.scoring import check_goal
+from goaltrack.operations.dates import check_due_date
 from goaltrack.records.enums import GAS_KEY
 from goaltrack.records.model import (
     Approach,
@@ -22,6 +23,7 @@ from goaltrack.records.model import (
     build,
     gas_level_key,
 )
+from goaltrack.settings import as_of
 
 
 @dataclass
@@ -56,6 +58,7 @@ def add_goal(
     gas_levels: Mapping[str, str] | None = None,
     created: date | None = None,
     default_measure: bool = True,
+    check_dates: bool = False,
 ) -> int:
     """Add a goal and return its number: `number` when given (an import keeps the numbers of
     its rows), else one past the highest ever used (goals are never deleted).
@@ -63,9 +66,12 @@ def add_goal(
     Without a measure the goal gets its kind's usual instrument (gas when GAS levels are
     given), unless `default_measure` is False. Baseline, target and direction are checked
     against the instrument; `force` accepts a target on the worse side of the baseline.
+    `check_dates` (the command line) refuses a due date already past unless `force`.
     """
     if fields.kind is None or fields.title is None:
         raise InvalidValueError("a goal needs a kind and a title")
+    if check_dates:
+        check_due_date(fields.due, as_of(), force=force)
     if number is not None and record.goal(number) is not None:
         raise FieldError("goal", f"goal {number} of {record.client.id!r} already exists")
     given = fields.given()
@@ -103,13 +109,17 @@ def edit_goal(
     clear: Iterable[str] = (),
     force: bool = False,
     gas_levels: Mapping[str, str] | None = None,
+    check_dates: bool = False,
 ) -> None:
     """Change a goal's fields (its status too); a new measure, baseline or target is checked
-    against the instrument. A goal holding administrations keeps its measure."""
+    against the instrument. A goal holding administrations keeps its measure. `check_dates`
+    refuses a new due date already past unless `force`."""
     clear = tuple(clear)
     goal = record.require_goal(number)
     if not fields.given() and not clear and not gas_levels:
         raise InvalidValueError("nothing to change: give at least one option (see --help)")
+    if check_dates:
+        check_due_date(fields.due, as_of(), force=force)
     if "gas_levels" in clear:
         assign(goal, "gas_levels", None)
         clear = tuple(name for name in clear if name != "gas_levels")
