@@ -58,16 +58,21 @@ NoteOption = Annotated[
 GOAL_SUMMARY_COLUMNS = [
     Column("goal", "#", numeric=True),
     Column("title", "Goal", wrap=True),
-    Column("measure", "Measure", drop=2),
+    Column("measure", "Measure"),
     Column("baseline", "Start", numeric=True, drop=3),
     Column("latest", "Now", numeric=True),
     Column("latest_date", "Date", drop=1),
-    Column("target", "Target", numeric=True, drop=5),
+    Column("target", "Target", numeric=True),
     Column("percent_to_target", "Done", numeric=True, suffix="%", decimals=0),
     Column("status", "Status", drop=4),
 ]
 # `show`: the table shows the outcome word in place of the clinician's status.
-SHOW_GOAL_TABLE = [*GOAL_SUMMARY_COLUMNS[:8], Column("status_word", "Outlook")]
+# Measure, Now, Target and the outlook stay at every width; the title wraps instead.
+SHOW_GOAL_TABLE = [
+    *GOAL_SUMMARY_COLUMNS[:7],
+    Column("percent_to_target", "Done", numeric=True, suffix="%", decimals=0, drop=6),
+    Column("status_word", "Outlook"),
+]
 
 
 def _name(text: str | None) -> str | None:
