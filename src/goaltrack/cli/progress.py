@@ -42,7 +42,8 @@ PROGRESS_TABLE = [
     Column("baseline", "Start", numeric=True, drop=6),
     Column("latest", "Now", numeric=True),
     Column("latest_date", "Date", drop=11),
-    Column("change", "Change", numeric=True, drop=3),
+    # signed so that + is better whichever way the scale runs (-11 on PHQ-9 shows as +11)
+    Column("improvement", "Better by", numeric=True, signed=True, drop=3),
     Column("target", "Target", numeric=True),
     Column("percent_to_target", "Done", numeric=True, suffix="%", decimals=0, drop=2),
     Column("slope_per_week", "/week", numeric=True, drop=8),

@@ -127,6 +127,8 @@ def _cell(row: dict[str, Any], column: Column) -> str:
     if column.decimals is not None and isinstance(value, int | float):
         value = round(value, column.decimals) if column.decimals else round(value)
     text = format_cell(value)
+    if column.signed and isinstance(value, int | float) and value > 0:
+        text = "+" + text
     return text + column.suffix if value is not None else text
 
 
