@@ -37,3 +37,39 @@ def test_progress_says_which_way_is_better(runner: CliRunner) -> None:
         "+2",
         "-2",
     ]
+
+
+def _gas_goals(runner: CliRunner) -> None:
+    """c-1: GAS goals 1 and 2 with levels and an entry each, goal 3 a PHQ-9."""
+    invoke(runner, "new-client", "c-1")
+    for title in ("Speak up", "Say no"):
+        invoke(
+            runner, "add-goal", "c-1", "coping", title, "--measure", "gas",
+            "--gas-level", "-1=x", "--gas-level", "0=y", "--gas-level", "1=z",
+        )  # fmt: skip
+    invoke(runner, "add-goal", "c-1", "coping", "Mood", "--measure", "phq9", "--target", "9")
+    for goal, value in (("1", "1"), ("2", "0"), ("3", "12")):
+        invoke(runner, "log", "c-1", goal, value, "--date", "2026-11-02")
+
+
+def test_show_keeps_a_gas_heading_on_one_line(runner: CliRunner) -> None:
+    """`show` prints "GAS levels of goal 1" whole however narrow the levels table is."""
+    _gas_goals(runner)
+    lines = invoke(runner, "show", "c-1").stdout.splitlines()
+    assert "GAS levels of goal 1" in lines
+    assert "GAS levels of goal 2" in lines
+
+
+def test_show_leaves_out_gas_levels_of_a_dropped_goal(runner: CliRunner) -> None:
+    """A dropped GAS goal's levels are not shown; the other goal's still are."""
+    _gas_goals(runner)
+    invoke(runner, "edit-goal", "c-1", "1", "--status", "dropped")
+    out = invoke(runner, "show", "c-1").stdout
+    assert ("GAS levels of goal 1" in out, "GAS levels of goal 2" in out) == (False, True)
+
+
+def test_progress_of_one_goal_leaves_out_the_client_gas_t_score(runner: CliRunner) -> None:
+    """`progress c-1 3` (a PHQ-9 goal) prints no GAS T-score; `progress c-1` does."""
+    _gas_goals(runner)
+    assert "GAS T-score" not in invoke(runner, "progress", "c-1", "3").stdout
+    assert "GAS T-score" in invoke(runner, "progress", "c-1").stdout

@@ -23,7 +23,7 @@ from goaltrack.cli.common import (
 )
 from goaltrack.measures import safety
 from goaltrack.records.convert import parse_concern, parse_line
-from goaltrack.records.enums import Approach, ClientStatus
+from goaltrack.records.enums import Approach, ClientStatus, GoalStatus
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report, Section
 
@@ -139,10 +139,13 @@ def show(
 
 
 def gas_sections_of(record: ClientRecord) -> list[Section]:
-    """A table for each GAS goal that describes its levels, in the order of the goals."""
+    """A table for each GAS goal that describes its levels, in the order of the goals.
+
+    A dropped goal's levels are no longer worked towards: they are left out.
+    """
     sections = []
     for goal in record.goals:
-        if not goal.gas_levels:
+        if not goal.gas_levels or goal.status is GoalStatus.DROPPED:
             continue
         rows = [{"level": level, "text": text} for level, text in goal.gas_levels.items()]
         sections.append(

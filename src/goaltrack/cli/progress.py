@@ -118,7 +118,12 @@ def show_progress(
         columns=PROGRESS_TABLE,
         title=f"Progress of {client_id}",
         empty="no goals yet: add one with `goaltrack add-goal`",
-        footnotes=[*gas_footnote(gas), *views.rule_lines(rows), *views.outcome_lines(record)],
+        # the T-score covers every GAS goal of the client: not under one goal's table
+        footnotes=[
+            *(gas_footnote(gas) if goal is None else []),
+            *views.rule_lines(rows),
+            *views.outcome_lines(record),
+        ],
         alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)
