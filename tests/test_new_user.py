@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
+from goaltrack.cli import app as app_module
 from helpers import invoke
 
 
@@ -73,3 +75,30 @@ def test_progress_of_one_goal_leaves_out_the_client_gas_t_score(runner: CliRunne
     _gas_goals(runner)
     assert "GAS T-score" not in invoke(runner, "progress", "c-1", "3").stdout
     assert "GAS T-score" in invoke(runner, "progress", "c-1").stdout
+
+
+# Bad input for every command: a word where a number goes, an unknown format, a bad option.
+BAD_INPUTS = [
+    ["c-1", "one", "one", "one"],
+    ["c-1", "1", "-f", "xml"],
+    ["c-1", "1", "1", "--session", "two"],
+    ["c-1", "1", "1", "--date", "soon"],
+    ["c-1", "--status", "all-of-them"],
+]
+
+
+@pytest.mark.parametrize("command", sorted(app_module.COMMANDS))
+def test_no_message_uses_pydantic_words(runner: CliRunner, command: str) -> None:
+    """No command's error on bad input says "Value error" or "Input should be"."""
+    invoke(runner, "new-client", "c-1")
+    invoke(runner, "add-goal", "c-1", "coping", "Mood", "--measure", "phq9")
+    for args in BAD_INPUTS:
+        stderr = invoke(runner, command, *args).stderr
+        assert ("Value error" in stderr, "Input should be" in stderr) == (False, False), args
+
+
+def test_a_word_for_a_goal_number_says_whole_number(runner: CliRunner) -> None:
+    """`log c-1 one 12` says the goal must be a whole number, with exit code 2."""
+    result = invoke(runner, "log", "c-1", "one", "12")
+    assert result.exit_code == 2
+    assert "Error: Invalid value for 'goal': must be a whole number" in result.stderr
