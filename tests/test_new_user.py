@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -102,3 +104,19 @@ def test_a_word_for_a_goal_number_says_whole_number(runner: CliRunner) -> None:
     result = invoke(runner, "log", "c-1", "one", "12")
     assert result.exit_code == 2
     assert "Error: Invalid value for 'goal': must be a whole number" in result.stderr
+
+
+def test_import_names_a_misnamed_column_and_the_closest_known(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A header with 'vaule' is refused naming 'vaule' and suggesting 'value', not "missing?"."""
+    invoke(runner, "new-client", "c-1")
+    invoke(runner, "add-goal", "c-1", "coping", "Mood", "--measure", "phq9")
+    path = tmp_path / "scores.csv"
+    path.write_text("client,goal,vaule,date\nc-1,1,5,2026-11-20\n")
+    result = invoke(runner, "import", str(path), "-f", "csv")
+    assert result.exit_code != 0
+    assert result.stderr.splitlines()[0] == (
+        "goaltrack: error: line 1: column 3 ('vaule') is not a known column name; "
+        "did you mean 'value'?"
+    )
