@@ -170,14 +170,16 @@ def test_unknown_column_is_refused(home: Path) -> None:
     """A misspelt column is an error on line 1, not silently dropped data."""
     errors = _rejected("client,goal,date,value,sesion\nc-9,1,2026-10-01,3,2\n")
     assert len(errors) == 1
-    assert errors[0].startswith("line 1: column 5 is not a known column name")
+    assert errors[0] == (
+        "line 1: column 5 ('sesion') is not a known column name; did you mean 'session'?"
+    )
 
 
 def test_headerless_csv_never_quotes_a_cell(home: Path) -> None:
     """A CSV without a header row is refused by column position, never echoing a note."""
     errors = _rejected("c-9,1,2026-10-01,3,,client,SECRET feels hopeless\n")
     assert errors
-    assert not any("SECRET" in error for error in errors)
+    assert not any("secret" in error.lower() for error in errors)
 
 
 def test_same_day_ratings_by_client_and_therapist_are_two_entries(home: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
@@ -156,6 +157,9 @@ class GoaltrackGroup(TyperGroup):
             _quiet_broken_pipe()
         except (typer.Exit, typer.Abort, SystemExit):
             raise
+        except typer.BadParameter as error:  # Typer converts with Pydantic: say it our way
+            error.message = our_words(error.message)
+            raise
         except Exception as error:  # the last line of defence: never a traceback for users
             if settings.debug() or _is_click_exception(error):
                 raise
@@ -167,6 +171,23 @@ class GoaltrackGroup(TyperGroup):
         finally:
             _warn_audit()
         return None
+
+
+# Pydantic's wording of a failed conversion, and ours.
+_PYDANTIC_WORDS = [
+    (re.compile(r"^Value error, "), ""),
+    (re.compile(r"Input should be a valid integer.*"), "must be a whole number"),
+    (re.compile(r"Input should be a valid number.*"), "must be a number"),
+    (re.compile(r"Input should be a valid date.*"), "must be a date, YYYY-MM-DD"),
+    (re.compile(r"Input should be (.*)"), r"must be \1"),
+]
+
+
+def our_words(message: str) -> str:
+    """A parameter error in goaltrack's words: no "Value error," or "Input should be"."""
+    for pattern, words in _PYDANTIC_WORDS:
+        message = pattern.sub(words, message)
+    return message
 
 
 def _is_click_exception(error: Exception) -> bool:

@@ -34,7 +34,7 @@ CLIENT_COLUMNS = [
     Column("id", "Client"),
     Column("name", "Name", drop=3),
     Column("status", "Status", drop=2),
-    Column("concerns", "Concerns", wrap=True, drop=4),
+    Column("concerns", "Concerns", wrap=True),
     Column("active_goals", "Active goals", numeric=True),
     Column("goals", "Goals", numeric=True, drop=5),
     Column("last_entry", "Last entry", drop=1),
@@ -75,7 +75,7 @@ def list_clients(
         document={"clients": rows},
         rows=rows,
         keys=[*roster.CLIENT_FIELDS, "risk_item9"],
-        columns=[*CLIENT_COLUMNS, Column("risk_item9", "Item-9 flag", drop=6)],
+        columns=[*CLIENT_COLUMNS, Column("risk_item9", "Item-9 flag")],
         alerts=roster.risk_lines(shown),
         empty=f"no clients yet in {where}: add one with `goaltrack new-client ID`"
         if not every

@@ -24,7 +24,7 @@ from goaltrack.cli.common import (
 )
 from goaltrack.measures import safety
 from goaltrack.records.convert import parse_concern, parse_date, parse_line
-from goaltrack.records.enums import Approach, ClientStatus
+from goaltrack.records.enums import Approach, ClientStatus, GoalStatus
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report, Section
 
@@ -68,16 +68,21 @@ SinceOption = Annotated[
 GOAL_SUMMARY_COLUMNS = [
     Column("goal", "#", numeric=True),
     Column("title", "Goal", wrap=True),
-    Column("measure", "Measure", drop=2),
+    Column("measure", "Measure"),
     Column("baseline", "Start", numeric=True, drop=3),
     Column("latest", "Now", numeric=True),
     Column("latest_date", "Date", drop=1),
-    Column("target", "Target", numeric=True, drop=5),
+    Column("target", "Target", numeric=True),
     Column("percent_to_target", "Done", numeric=True, suffix="%", decimals=0),
     Column("status", "Status", drop=4),
 ]
 # `show`: the table shows the outcome word in place of the clinician's status.
-SHOW_GOAL_TABLE = [*GOAL_SUMMARY_COLUMNS[:8], Column("status_word", "Outlook")]
+# Measure, Now, Target and the outlook stay at every width; the title wraps instead.
+SHOW_GOAL_TABLE = [
+    *GOAL_SUMMARY_COLUMNS[:7],
+    Column("percent_to_target", "Done", numeric=True, suffix="%", decimals=0, drop=6),
+    Column("status_word", "Outlook"),
+]
 
 
 def _name(text: str | None) -> str | None:
@@ -151,10 +156,13 @@ def show(
 
 
 def gas_sections_of(record: ClientRecord) -> list[Section]:
-    """A table for each GAS goal that describes its levels, in the order of the goals."""
+    """A table for each GAS goal that describes its levels, in the order of the goals.
+
+    A dropped goal's levels are no longer worked towards: they are left out.
+    """
     sections = []
     for goal in record.goals:
-        if not goal.gas_levels:
+        if not goal.gas_levels or goal.status is GoalStatus.DROPPED:
             continue
         rows = [{"level": level, "text": text} for level, text in goal.gas_levels.items()]
         sections.append(

@@ -38,12 +38,13 @@ GAS_WEIGHTINGS = ("equal", "priority")
 PROGRESS_TABLE = [
     Column("goal", "#", numeric=True),
     Column("title", "Goal", wrap=True, room=TITLE_ROOM),
-    Column("measure", "Measure", drop=5),
+    Column("measure", "Measure"),
     Column("baseline", "Start", numeric=True, drop=6),
     Column("latest", "Now", numeric=True),
     Column("latest_date", "Date", drop=11),
-    Column("change", "Change", numeric=True, drop=3),
-    Column("target", "Target", numeric=True, drop=4),
+    # signed so that + is better whichever way the scale runs (-11 on PHQ-9 shows as +11)
+    Column("improvement", "Better by", numeric=True, signed=True, drop=3),
+    Column("target", "Target", numeric=True),
     Column("percent_to_target", "Done", numeric=True, suffix="%", decimals=0, drop=2),
     Column("slope_per_week", "/week", numeric=True, drop=8),
     Column("band", "Band", wrap=True, drop=10),
@@ -117,7 +118,12 @@ def show_progress(
         columns=PROGRESS_TABLE,
         title=f"Progress of {client_id}",
         empty="no goals yet: add one with `goaltrack add-goal`",
-        footnotes=[*gas_footnote(gas), *views.rule_lines(rows), *views.outcome_lines(record)],
+        # the T-score covers every GAS goal of the client: not under one goal's table
+        footnotes=[
+            *(gas_footnote(gas) if goal is None else []),
+            *views.rule_lines(rows),
+            *views.outcome_lines(record),
+        ],
         alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)

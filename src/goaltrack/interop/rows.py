@@ -15,6 +15,7 @@ in logs.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from collections.abc import Callable
@@ -267,17 +268,13 @@ def _jsonl_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]
 
 def _check_columns(columns: list[str], where: str, parsed: ParsedRows) -> bool:
     ok = True
-    # Columns are named by position only: a file without a header row would otherwise put
-    # the first row's cells (a note, say) into an error message.
+    # Without a known column there is likely no header row: columns are then named by position
+    # only, or the first row's cells (a note, say) would reach an error message. With a header,
+    # the misnamed column is named, with the closest known name.
+    has_header = any(column in KNOWN_COLUMNS for column in columns)
     for position, column in enumerate(columns, start=1):
         if column not in KNOWN_COLUMNS:
-            parsed.errors.append(
-                RowError(
-                    where,
-                    f"column {position} is not a known column name (is the header row "
-                    f"missing?); known: {', '.join(KNOWN_COLUMNS)}",
-                )
-            )
+            parsed.errors.append(RowError(where, _unknown_column(position, column, has_header)))
             ok = False
     seen: set[str] = set()
     for position, column in enumerate(columns, start=1):
@@ -289,6 +286,19 @@ def _check_columns(columns: list[str], where: str, parsed: ParsedRows) -> bool:
         parsed.errors.append(RowError(where, "no 'client' column"))
         ok = False
     return ok
+
+
+def _unknown_column(position: int, column: str, has_header: bool) -> str:
+    """What is wrong with an unknown column name, and the known name it is likely to mean."""
+    closest = difflib.get_close_matches(column, KNOWN_COLUMNS, n=1, cutoff=0.6)
+    if has_header and closest:  # only a near-miss of a column name is quoted, never a note
+        return (
+            f"column {position} ('{column}') is not a known column name; "
+            f"did you mean '{closest[0]}'?"
+        )
+    known = f"known: {', '.join(KNOWN_COLUMNS)}"
+    missing = "" if has_header else " (is the header row missing?)"
+    return f"column {position} is not a known column name{missing}; {known}"
 
 
 class _RowInvalid(Exception):

@@ -26,7 +26,7 @@ class Column:
 
     `drop`: narrow terminals drop columns with the highest `drop` first. `room`: a wrapped
     column that keeps up to this many characters on one line, other columns being dropped
-    before it wraps (the goal title of `progress`).
+    before it wraps (the goal title of `progress`). `signed`: positive numbers show a "+".
     """
 
     key: str
@@ -37,6 +37,7 @@ class Column:
     decimals: int | None = None
     drop: int = 0
     room: int | None = None
+    signed: bool = False
 
 
 @dataclass

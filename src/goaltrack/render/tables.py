@@ -127,6 +127,8 @@ def _cell(row: dict[str, Any], column: Column) -> str:
     if column.decimals is not None and isinstance(value, int | float):
         value = round(value, column.decimals) if column.decimals else round(value)
     text = format_cell(value)
+    if column.signed and isinstance(value, int | float) and value > 0:
+        text = "+" + text
     return text + column.suffix if value is not None else text
 
 
@@ -151,8 +153,9 @@ def print_report(report: Report, out: IO[str]) -> None:
             console.print(Text(report.empty, style="dim"))
     for section in sections:
         console.print()
-        if section.rows:
-            console.print(_table(section.title, section.columns, section.rows, console.width))
+        if section.rows:  # the title on its own line: a narrow table must not wrap it
+            console.print(Text(section.title, style="bold"))
+            console.print(_table(None, section.columns, section.rows, console.width))
         else:
             console.print(Text(f"{section.title}: {section.empty}", style="dim"))
     for note in report.footnotes:
