@@ -252,3 +252,25 @@ def parse_answers(value: object, field: str = "answers") -> list[int]:
             raise FieldError(field, ANSWERS_RULE)
         answers.append(int(text))
     return answers
+
+
+_LINE_IN_MESSAGE = re.compile(r"line (\d+)")
+
+
+def toml_error_line(error: Exception, text: str) -> int | None:
+    """The line a TOML parser stopped at, for a message that names file and line.
+
+    tomllib gives `lineno` (Python 3.14) or "at line N" in its message, rtoml "at line N";
+    for a construct left open at the end of the file (an unterminated array or string)
+    tomllib says only "at end of document": that is the last line holding any text.
+    """
+    line = getattr(error, "lineno", None)
+    if isinstance(line, int) and line > 0:
+        return line
+    message = str(error)
+    match = _LINE_IN_MESSAGE.search(message)
+    if match:
+        return int(match.group(1))
+    if "end of document" in message:
+        return text.rstrip().count("\n") + 1
+    return None
