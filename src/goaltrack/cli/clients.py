@@ -210,10 +210,13 @@ def edit_client(
     since: SinceOption = None,
 ) -> None:
     """Change a client's name, status, concerns, approaches, notes or start date."""
+    notes = read_text_argument(note, "notes")
+    if note is not None and notes is None:  # `--note ""`: no notes, as `--clear notes`
+        clear = [*(clear or []), "notes"]
     edit = operations.ClientEdit(
         name=_name(name),
         status=status,
-        notes=read_text_argument(note),
+        notes=notes,
         set_concerns=tuple(parse_concern(text) for text in concern or []),
         remove_concerns=tuple(remove_concern or []),
         add_approaches=tuple(approach or []),

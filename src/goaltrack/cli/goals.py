@@ -148,6 +148,10 @@ def add_goal(
     print_created(number, f"added goal {number} for {client_id}")
 
 
+#: `goals --status`: a goal status, or every goal (as `clients --status all`).
+GOAL_STATUS_FILTERS = (*(status.value for status in GoalStatus), "all")
+
+
 @commands.command("goals")
 def list_goals(
     client_id: ClientIdArg,
@@ -158,19 +162,20 @@ def list_goals(
         ),
     ] = None,
     status: Annotated[
-        GoalStatus | None,
-        typer.Option(
+        str,
+        one_of_option(
             "--status",
-            case_sensitive=False,
-            help=f"Only goals with this status ({choices(GoalStatus)}).",
+            GOAL_STATUS_FILTERS,
+            f"Only goals with this status ({choices(GoalStatus)}), or 'all' (the default).",
         ),
-    ] = None,
+    ] = "all",
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
 ) -> None:
     """List a client's goals."""
     record = store().load(client_id)
-    selected = views.select_goals(record, kind=kind, status=status)
+    wanted = None if status == "all" else GoalStatus(status)
+    selected = views.select_goals(record, kind=kind, status=wanted)
     rows = [views.goal_row(goal) for goal in selected]
     report = Report(
         document={"client": client_id, "goals": rows},

@@ -250,8 +250,11 @@ def _report(
 ) -> None:
     data = administration.as_dict()
     goals = ", ".join(str(entry["goal"]) for entry in administration.entries)
+    # one row per entry: the goal and entry columns say what `entries` holds, so the rows do
+    # not repeat it as a JSON cell too
+    shared = {key: value for key, value in data.items() if key != "entries"}
     rows = [
-        {**data, "goal": entry["goal"], "entry": entry["id"]} for entry in administration.entries
+        {**shared, "goal": entry["goal"], "entry": entry["id"]} for entry in administration.entries
     ]
     report = Report(
         document={"administration": data},

@@ -146,11 +146,12 @@ def parse_line(value: object, field: str) -> str:
     return _text(value, field).strip(" ")
 
 
-def parse_note(value: object, field: str = "note") -> str:
-    """Free text, kept exactly as given (a note may hold line breaks and leading spaces)."""
+def parse_note(value: object, field: str = "note") -> str | None:
+    """Free text, kept exactly as given (a note may hold line breaks and leading spaces);
+    an empty or blank note is no note (None), never stored as `note = ""`."""
     if not isinstance(value, str):
         raise FieldError(field, TEXT_RULE)
-    return value
+    return value if value.strip() else None
 
 
 def parse_client_id(value: object, field: str = "client id") -> str:
