@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -90,3 +91,68 @@ def test_unreadable_import_is_audited_without_a_client(
     assert [(e["command"], e["client"], e["outcome"]) for e in _audit(home)[before:]] == [
         ("import", "", "refused")
     ]
+
+
+def _due(home: Path) -> list[str]:
+    text = (home / "clients" / "c-1.toml").read_text()
+    return [line.split('"')[1] if '"' in line else line.split()[-1]
+            for line in text.splitlines() if line.startswith("due = ")]  # fmt: skip
+
+
+def test_relative_due_dates(home: Path, runner: CliRunner) -> None:
+    """`--due tomorrow`, `+3d`, `+4w` and `+2m` are taken, relative to today."""
+    invoke(runner, "new-client", "c-1")
+    today = date.today()
+    month = today.month + 1  # +2m: two calendar months on (the same day, or the month's end)
+    year, month = today.year + month // 12, month % 12 + 1
+    end = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    for due in ("tomorrow", "+3d", "+4w", "+2m"):
+        result = invoke(runner, "add-goal", "c-1", "coping", f"Goal {due}", "--due", due)
+        assert result.exit_code == 0, result.output
+    assert _due(home) == [
+        (today + timedelta(days=1)).isoformat(),
+        (today + timedelta(days=3)).isoformat(),
+        (today + timedelta(weeks=4)).isoformat(),
+        date(year, month, min(today.day, end)).isoformat(),
+    ]
+
+
+def test_relative_past_dates_on_log_and_measure(home: Path, runner: CliRunner) -> None:
+    """`log --date -3d` and `measure --date -1w` are dated 3 days and a week ago."""
+    _client(runner)
+    assert invoke(runner, "log", "c-1", "1", "15", "--date", "-3d").exit_code == 0
+    assert (
+        invoke(runner, "measure", "c-1", "phq9", "--responses", NINE, "--date", "-1w").exit_code
+        == 0
+    )
+    rows = invoke(runner, "entries", "c-1", "1", "--since", "-2w", "-f", "csv").stdout.splitlines()
+    dates = sorted(line.split(",")[4] for line in rows[1:])
+    today = date.today()
+    assert dates == [
+        (today - timedelta(weeks=1)).isoformat(),
+        (today - timedelta(days=3)).isoformat(),
+    ]
+
+
+def test_date_options_say_the_relative_forms(runner: CliRunner) -> None:
+    """Every option that takes a date says in --help that +4w and tomorrow are taken."""
+    for command, option in [
+        ("add-goal", "--due"), ("edit-goal", "--due"), ("log", "--date"),
+        ("measure", "--date"), ("entries", "--since"), ("progress", "--since"),
+        ("new-client", "--since"), ("edit-client", "--since"), ("audit", "--since"),
+    ]:  # fmt: skip
+        text = " ".join(invoke(runner, command, "--help").stdout.split())
+        assert option in text and "tomorrow, or +/-N days, weeks or months (+4w, -3d)" in text, (
+            command
+        )
+
+
+def test_a_date_without_a_sign_is_refused(runner: CliRunner) -> None:
+    """`--due 4w` (no sign) is refused with the forms a date takes."""
+    invoke(runner, "new-client", "c-1")
+    result = invoke(runner, "add-goal", "c-1", "coping", "Calm", "--due", "4w")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "goaltrack: error: due: must be a date as YYYY-MM-DD, today, yesterday, tomorrow, "
+        "or +/-N days, weeks or months (+4w, -3d)\n"
+    )

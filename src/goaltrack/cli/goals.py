@@ -23,7 +23,13 @@ from goaltrack.cli.common import (
 )
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures.instruments import builtin_registry
-from goaltrack.records.convert import parse_date, parse_line, parse_measure_key, parse_number
+from goaltrack.records.convert import (
+    DATE_FORMS,
+    parse_date,
+    parse_line,
+    parse_measure_key,
+    parse_number,
+)
 from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Priority, gas_level_key
 from goaltrack.render.report import Column, OutputFormat, Report
 
@@ -53,7 +59,7 @@ GasLevelOption = Annotated[
         "gym twice a week'. Repeatable.",
     ),
 ]
-DueOption = Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")]
+DueOption = Annotated[str | None, typer.Option("--due", help=f"Due date: {DATE_FORMS}.")]
 PriorityOption = Annotated[
     Priority | None,
     typer.Option("--priority", case_sensitive=False, help=f"One of {choices(Priority)}."),

@@ -27,7 +27,7 @@ from goaltrack.cli.common import (
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures import forms, scoring
 from goaltrack.measures.instruments import Instrument
-from goaltrack.records.convert import parse_date, parse_measure_key, parse_number
+from goaltrack.records.convert import DATE_FORMS, parse_date, parse_measure_key, parse_number
 from goaltrack.records.enums import EntryFlag, Rater
 from goaltrack.render.report import Column, OutputFormat, Report
 
@@ -52,7 +52,7 @@ def measure(
         typer.Option("--goal", help="Log to this goal (default: every active goal it measures)."),
     ] = None,
     on: Annotated[
-        str | None, typer.Option("--date", help="Date given, YYYY-MM-DD (default: today).")
+        str | None, typer.Option("--date", help=f"Date given: {DATE_FORMS} (default: today).")
     ] = None,
     responses: Annotated[
         str | None,
