@@ -168,10 +168,13 @@ def test_unknown_measure_uses_the_data_range() -> None:
 
 
 def test_target_and_cutoff_lines_and_legend() -> None:
-    """PHQ-9: a '=' target line labelled 9, a '-' cutoff line labelled 10, both in the legend."""
+    """PHQ-9: a '=' target line on the row labelled 9; the '-' cutoff line (10) on the row of
+    10.5 just above it, unlabelled (rows are 1.5 apart: a label says its row's value only);
+    both in the legend."""
     lines = _plain(_goal([(date(2026, 9, 1), 19), (date(2026, 9, 8), 15)]), 100)
-    assert any(line.startswith(" 9 +===") for line in lines)
-    assert any(line.startswith("10 +---") for line in lines)
+    target = next(i for i, line in enumerate(lines) if line.startswith(" 9 +==="))
+    assert lines[target - 1].startswith("   |---")
+    assert lines[target - 2].startswith("12 +")
     assert any("= target 9" in line and "- cutoff 10" in line for line in lines)
 
 
@@ -265,14 +268,14 @@ def test_analytics_modules_do_not_import_rich_or_typer() -> None:
 
 
 def test_points_stay_on_the_correct_side_of_the_cutoff() -> None:
-    """GAD-7 at 100 columns: 9 and 10 round to one row; 9 is drawn below the cutoff line."""
+    """GAD-7 at 100 columns: the cutoff 10 is drawn on the row of 10.5; 9 is drawn below it."""
     goal = _goal(
         [(date(2026, 9, 1), 9), (date(2026, 9, 8), 9), (date(2026, 9, 15), 9)],
         measure="gad7",
         target=5,
     )
     rows = _plot_rows(_plain(goal, 100))
-    cutoff = next(i for i, line in enumerate(rows) if line.startswith("10 +"))
+    cutoff = next(i for i, line in enumerate(rows) if "|---" in line)
     assert "*" not in rows[cutoff]
     assert "*" in rows[cutoff + 1]
 
@@ -335,3 +338,63 @@ def test_unicode_chart_projects_the_trend_to_the_target() -> None:
 
     assert "trend" in legend(2)
     assert "trend" not in legend(1)
+
+
+LABELLED_ROW = re.compile(r"\s*(-?[\d.]+) \+")
+PCL5_POINTS = [("-10w", 64), ("-8w", 58), ("-6w", 47), ("-4w", 41), ("-2w", 33), ("-1d", 26)]
+
+
+def _read_back(text: str) -> tuple[list[float], list[tuple[int, int]]]:
+    """From a plain chart: each plot row's value (from the labels, which must lie on one
+    straight line) and each point's (row, column)."""
+    rows = _plot_rows(text.splitlines())
+    labelled = {
+        index: float(match.group(1))
+        for index, line in enumerate(rows)
+        if (match := LABELLED_ROW.match(line))
+    }
+    (first, top), (last, bottom) = min(labelled.items()), max(labelled.items())
+    step = (top - bottom) / (last - first)
+    values = [top - (index - first) * step for index in range(len(rows))]
+    assert all(abs(values[index] - value) < 1e-9 for index, value in labelled.items())
+    stars = [(row, col) for row, line in enumerate(rows) for col, char in enumerate(line)
+             if char == "*"]  # fmt: skip
+    return values, stars
+
+
+def test_chart_height_and_rows_are_the_same_at_every_width(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PCL-5 at 60, 100 and 160 columns: the same height, every label its row's value, and
+    each point on the row whose value is nearest its own (64 on the row of 65, not of 60)."""
+    invoke(runner, "new-client", "c-1")
+    invoke(runner, "add-goal", "c-1", "trauma-resolution", "Fewer flashbacks",
+           "--baseline", "64", "--target", "20")  # fmt: skip
+    for day, value in PCL5_POINTS:
+        invoke(runner, "log", "c-1", "1", str(value), "--date", day)
+    seen = []
+    for width in (60, 100, 160):
+        monkeypatch.setenv("COLUMNS", str(width))
+        result = invoke(runner, "progress", "c-1", "1", "--chart")
+        assert result.exit_code == 0, result.output
+        values, stars = _read_back(result.stdout)
+        seen.append(values)
+        assert len(stars) == len(PCL5_POINTS)
+        for (row, _), (_, value) in zip(
+            sorted(stars, key=lambda s: s[1]), PCL5_POINTS, strict=True
+        ):
+            nearest = min(range(len(values)), key=lambda r: abs(values[r] - value))
+            assert row == nearest, (width, value, values[row])
+    assert seen[0] == seen[1] == seen[2]
+    assert len(seen[0]) == 17 and seen[0][0] == 80 and seen[0][-1] == 0
+
+
+def test_unicode_chart_projects_a_trend_that_misses_the_target() -> None:
+    """A trend too slow to reach the target by the due date is still drawn, up to the due
+    date, whatever the due date's distance (issue 17: not only when the due date is near)."""
+    start = date(2026, 9, 1)
+    goal = _goal([(start + timedelta(weeks=i), 20 - i * 0.5) for i in range(6)], target=5)
+    goal.due = date(2026, 12, 20)
+    lines = chart_lines(views.goal_chart(goal, date(2026, 10, 10)), width=100, unicode=True)
+    assert "trend" in lines[-1].plain
+    assert "due" not in lines[-1].plain  # beyond the frame: the trend stops at its edge

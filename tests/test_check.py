@@ -262,3 +262,37 @@ def test_user_instruments_file_is_checked(home: Path) -> None:
     ]
     path.write_text('[mood]\nname = "Mood"\nmin = 0\nmax = 10\nbetter = "higher"\n')
     assert _findings(home)[("instruments.toml", "instruments")] == OK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # rtoml reads this one
+        "schema_version = 1\n[client]\nid = 'c-1'\nconcerns = [\n  'mood',\n",
+        # a brace sends the text to tomllib, which says only "at end of document"
+        "schema_version = 1\n[client]\nid = 'c-1'\nnote = '{'\nconcerns = [\n  'mood',\n",
+    ],
+)
+def test_check_names_the_line_of_an_unterminated_array_at_the_end(
+    home: Path, runner: CliRunner, text: str
+) -> None:
+    """`check` names the line of every TOML error, an array left open at the end too."""
+    store = Store(home)
+    client_with_goal(store)
+    store.path_for("c-1").write_text(text)
+    result = invoke(runner, "check", "--json")
+    assert result.exit_code == 3
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["status"] == PROBLEM]
+    last = text.rstrip().count("\n") + 1
+    assert finding["message"] == f"not valid TOML (line {last}); the file was left unchanged"
+
+
+def test_check_names_the_line_of_an_open_instruments_file(home: Path, runner: CliRunner) -> None:
+    """instruments.toml with a table left open at the end: the problem names its last line."""
+    client_with_goal(Store(home))
+    path = home / "instruments.toml"
+    path.write_text('[mood]\nname = "Mood"\nanchors = [\n  "low",\n')
+    path.chmod(0o600)
+    result = invoke(runner, "check", "--json")
+    messages = [f["message"] for f in json.loads(result.stdout)["findings"]]
+    assert "not valid TOML (line 4)" in messages

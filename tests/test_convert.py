@@ -82,7 +82,10 @@ def test_what_is_not_a_date(given: Any) -> None:
     """Anything but a ten-character ISO date (or today, yesterday) is refused."""
     with pytest.raises(FieldError) as caught:
         convert.parse_date(given, "due")
-    assert caught.value.message == "due: must be a date as YYYY-MM-DD"
+    assert (
+        caught.value.message == "due: must be a date as YYYY-MM-DD, today, yesterday, "
+        "tomorrow, or +/-N days, weeks or months (+4w, -3d)"
+    )
 
 
 def test_choices_ignore_case_and_list_every_choice() -> None:
@@ -158,3 +161,28 @@ def test_keys_and_entry_ids() -> None:
     with pytest.raises(FieldError) as entry:
         convert.parse_entry_id("a/b")
     assert entry.value.message == "id: must be 1-64 letters, digits, '-' or '_'"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("tomorrow", date(2026, 2, 1)),
+        ("+3d", date(2026, 2, 3)),
+        ("-3D", date(2026, 1, 28)),
+        ("+4w", date(2026, 2, 28)),
+        ("+1m", date(2026, 2, 28)),
+        ("+11m", date(2026, 12, 31)),
+        ("-2m", date(2025, 11, 30)),
+        ("+0d", date(2026, 1, 31)),
+    ],
+)
+def test_relative_dates(given: str, expected: date) -> None:
+    """tomorrow and signed days, weeks, months from 2026-01-31 (a month on ends at month end)."""
+    assert convert.parse_date(given, "due", date(2026, 1, 31)) == expected
+
+
+@pytest.mark.parametrize("given", ["4w", "+4", "+4y", "+w", "+99999d", "+12m", "+365d"])
+def test_what_is_not_a_relative_date(given: str) -> None:
+    """No sign, no unit, an unknown unit, or a date past year 9999: refused."""
+    with pytest.raises(FieldError):
+        convert.parse_date(given, "due", date(9999, 1, 1))

@@ -131,7 +131,8 @@ def test_one_bad_row_writes_nothing_and_names_line_and_field(home: Path) -> None
     errors = _rejected(text)
     assert errors == [
         "line 5, field value: must be a number (use a dot for decimals, e.g. 6.5)",
-        "line 6, field date: must be a date as YYYY-MM-DD",
+        "line 6, field date: must be a date as YYYY-MM-DD, today, yesterday, "
+        "tomorrow, or +/-N days, weeks or months (+4w, -3d)",
         "line 7, field session: must be 1 or more",
         "line 7, field rater: must be one of: client, therapist",
     ]

@@ -247,9 +247,9 @@ def test_toml_error_names_the_line(home: Path) -> None:
     assert file_error(home, "a = 1\nb = =\n") == ": not valid TOML (line 2)"
 
 
-def test_toml_error_at_the_end_has_no_line(home: Path) -> None:
-    """A TOML error at the end of the document names no line."""
-    assert file_error(home, "[sleep]\nname = ") == ": not valid TOML"
+def test_toml_error_at_the_end_names_the_last_line(home: Path) -> None:
+    """A TOML error at the end of the document names its last line (issue 17)."""
+    assert file_error(home, "[sleep]\nname = ") == ": not valid TOML (line 2)"
 
 
 def test_schema_version_one_is_not_an_instrument(home: Path) -> None:

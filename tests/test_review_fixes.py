@@ -227,7 +227,10 @@ def test_bad_date_still_shows_the_item9_warning(runner: CliRunner, home: Path) -
                     "--date", "2026-13-01")  # fmt: skip
     assert result.exit_code == 1
     assert "RISK: c-1 answered 2" in result.stderr
-    assert "date: must be a date as YYYY-MM-DD" in result.stderr
+    assert (
+        "date: must be a date as YYYY-MM-DD, today, yesterday, "
+        "tomorrow, or +/-N days, weeks or months (+4w, -3d)" in result.stderr
+    )
     assert snapshot(home) == before
 
 

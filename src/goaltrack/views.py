@@ -233,7 +233,7 @@ class GoalChart:
     target: Number | None
     due: date | None
     baseline: Number | None  # the goal's baseline, else its first value
-    trend: Trend | None  # the line over every entry, when it reaches the target in sight
+    trend: Trend | None  # the line over every entry, while the target is still ahead
 
 
 def goal_chart(
@@ -246,7 +246,14 @@ def goal_chart(
     """A goal's chart as plain data: its summary, the points to draw, and the trend line."""
     summary = summarize(goal, today, stale_days, registry)
     ordered = goal.entries_in_order()
-    projects = summary.projected_date is not None and summary.target is not None
+    # a trend is drawn forward whenever there is one and the target is still ahead (not when
+    # it is reached, nor when the entries are stale: an old trend is no news)
+    projects = (
+        summary.slope_per_week is not None
+        and not summary.target_reached
+        and not summary.stale
+        and (summary.projected_date is not None or goal.due is not None)
+    )
     return GoalChart(
         number=goal.number,
         title=goal.title,

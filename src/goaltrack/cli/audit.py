@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from goaltrack.cli.common import FormatOption, JsonOption, command_group, home, output, warn
-from goaltrack.records.convert import check_client_id, parse_date
+from goaltrack.records.convert import DATE_FORMS, check_client_id, parse_date
 from goaltrack.render.report import Column, OutputFormat, Report
 from goaltrack.storage.audit import audit_path, read_events
 
@@ -32,7 +32,7 @@ def show_audit(
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Only events on or after this local date (YYYY-MM-DD)."),
+        typer.Option("--since", help=f"Only events on or after this local date: {DATE_FORMS}."),
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,

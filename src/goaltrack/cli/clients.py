@@ -23,7 +23,7 @@ from goaltrack.cli.common import (
     store,
 )
 from goaltrack.measures import safety
-from goaltrack.records.convert import parse_concern, parse_date, parse_line
+from goaltrack.records.convert import DATE_FORMS, parse_concern, parse_date, parse_line
 from goaltrack.records.enums import Approach, ClientStatus, GoalStatus
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report, Section
@@ -60,7 +60,7 @@ SinceOption = Annotated[
     str | None,
     typer.Option(
         "--since",
-        help="When the client started, YYYY-MM-DD (shown as Since; default: today). "
+        help=f"When the client started: {DATE_FORMS} (shown as Since; default: today). "
         "Entries before it are kept, with a note.",
     ),
 ]
@@ -210,10 +210,13 @@ def edit_client(
     since: SinceOption = None,
 ) -> None:
     """Change a client's name, status, concerns, approaches, notes or start date."""
+    notes = read_text_argument(note, "notes")
+    if note is not None and notes is None:  # `--note ""`: no notes, as `--clear notes`
+        clear = [*(clear or []), "notes"]
     edit = operations.ClientEdit(
         name=_name(name),
         status=status,
-        notes=read_text_argument(note),
+        notes=notes,
         set_concerns=tuple(parse_concern(text) for text in concern or []),
         remove_concerns=tuple(remove_concern or []),
         add_approaches=tuple(approach or []),

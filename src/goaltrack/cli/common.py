@@ -23,6 +23,7 @@ from goaltrack import settings
 from goaltrack.cli import complete
 from goaltrack.errors import EXIT_DATA, GoaltrackError
 from goaltrack.paths import resolve_home
+from goaltrack.records.convert import parse_note
 from goaltrack.records.enums import Rater
 from goaltrack.render.output import emit
 from goaltrack.render.report import OutputFormat, Report
@@ -252,10 +253,13 @@ def gas_footnote(gas: dict[str, Any] | None) -> list[str]:
     return [note]
 
 
-def read_text_argument(text: str | None) -> str | None:
-    """A note given as text, or read from stdin when it is '-' (keeps it out of `ps`)."""
+def read_text_argument(text: str | None, field: str = "note") -> str | None:
+    """A note given as text, or read from stdin when it is '-' (keeps it out of `ps`);
+    None when no note is given, or when the note is empty (`--note ""`, or nothing on stdin)."""
+    if text is None:
+        return None
     if text != "-":
-        return text
+        return parse_note(text, field)
     if sys.stdin.isatty():  # typed by hand: say what is awaited, and how to finish
         say("Note (end with Ctrl-D on a line of its own):")
     data = sys.stdin.read()
@@ -263,7 +267,7 @@ def read_text_argument(text: str | None) -> str | None:
         data = data[:-2]
     elif data.endswith("\n"):
         data = data[:-1]
-    return data
+    return parse_note(data, field)
 
 
 def print_created(value: str | int, message: str) -> None:

@@ -26,7 +26,7 @@ from goaltrack.cli.common import (
     store,
 )
 from goaltrack.measures import safety
-from goaltrack.records.convert import parse_date, parse_number
+from goaltrack.records.convert import DATE_FORMS, parse_date, parse_number
 from goaltrack.records.enums import ENTRY_COLUMNS as ENTRY_FIELDS
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report
@@ -41,7 +41,7 @@ def log(
     goal: GoalArg,
     value: Annotated[str, typer.Argument(help="The measured value, e.g. 14 or 6.5.")],
     on: Annotated[
-        str | None, typer.Option("--date", help="Date measured, YYYY-MM-DD (default: today).")
+        str | None, typer.Option("--date", help=f"Date measured: {DATE_FORMS} (default: today).")
     ] = None,
     session: Annotated[int | None, typer.Option("--session", min=1, help="Session number.")] = None,
     rater: RaterOption = None,
@@ -126,7 +126,8 @@ def list_entries(
     client_id: ClientIdArg,
     goal: SomeGoalArg = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Only entries on or after this date.")
+        str | None,
+        typer.Option("--since", help=f"Only entries on or after this date: {DATE_FORMS}."),
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,

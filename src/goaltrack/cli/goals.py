@@ -23,7 +23,13 @@ from goaltrack.cli.common import (
 )
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures.instruments import builtin_registry
-from goaltrack.records.convert import parse_date, parse_line, parse_measure_key, parse_number
+from goaltrack.records.convert import (
+    DATE_FORMS,
+    parse_date,
+    parse_line,
+    parse_measure_key,
+    parse_number,
+)
 from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Priority, gas_level_key
 from goaltrack.render.report import Column, OutputFormat, Report
 
@@ -53,7 +59,7 @@ GasLevelOption = Annotated[
         "gym twice a week'. Repeatable.",
     ),
 ]
-DueOption = Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")]
+DueOption = Annotated[str | None, typer.Option("--due", help=f"Due date: {DATE_FORMS}.")]
 PriorityOption = Annotated[
     Priority | None,
     typer.Option("--priority", case_sensitive=False, help=f"One of {choices(Priority)}."),
@@ -148,6 +154,10 @@ def add_goal(
     print_created(number, f"added goal {number} for {client_id}")
 
 
+#: `goals --status`: a goal status, or every goal (as `clients --status all`).
+GOAL_STATUS_FILTERS = (*(status.value for status in GoalStatus), "all")
+
+
 @commands.command("goals")
 def list_goals(
     client_id: ClientIdArg,
@@ -158,19 +168,20 @@ def list_goals(
         ),
     ] = None,
     status: Annotated[
-        GoalStatus | None,
-        typer.Option(
+        str,
+        one_of_option(
             "--status",
-            case_sensitive=False,
-            help=f"Only goals with this status ({choices(GoalStatus)}).",
+            GOAL_STATUS_FILTERS,
+            f"Only goals with this status ({choices(GoalStatus)}), or 'all' (the default).",
         ),
-    ] = None,
+    ] = "all",
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
 ) -> None:
     """List a client's goals."""
     record = store().load(client_id)
-    selected = views.select_goals(record, kind=kind, status=status)
+    wanted = None if status == "all" else GoalStatus(status)
+    selected = views.select_goals(record, kind=kind, status=wanted)
     rows = [views.goal_row(goal) for goal in selected]
     report = Report(
         document={"client": client_id, "goals": rows},

@@ -27,7 +27,7 @@ from goaltrack.cli.common import (
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures import forms, scoring
 from goaltrack.measures.instruments import Instrument
-from goaltrack.records.convert import parse_date, parse_measure_key, parse_number
+from goaltrack.records.convert import DATE_FORMS, parse_date, parse_measure_key, parse_number
 from goaltrack.records.enums import EntryFlag, Rater
 from goaltrack.render.report import Column, OutputFormat, Report
 
@@ -52,7 +52,7 @@ def measure(
         typer.Option("--goal", help="Log to this goal (default: every active goal it measures)."),
     ] = None,
     on: Annotated[
-        str | None, typer.Option("--date", help="Date given, YYYY-MM-DD (default: today).")
+        str | None, typer.Option("--date", help=f"Date given: {DATE_FORMS} (default: today).")
     ] = None,
     responses: Annotated[
         str | None,
@@ -250,8 +250,11 @@ def _report(
 ) -> None:
     data = administration.as_dict()
     goals = ", ".join(str(entry["goal"]) for entry in administration.entries)
+    # one row per entry: the goal and entry columns say what `entries` holds, so the rows do
+    # not repeat it as a JSON cell too
+    shared = {key: value for key, value in data.items() if key != "entries"}
     rows = [
-        {**data, "goal": entry["goal"], "entry": entry["id"]} for entry in administration.entries
+        {**shared, "goal": entry["goal"], "entry": entry["id"]} for entry in administration.entries
     ]
     report = Report(
         document={"administration": data},

@@ -24,7 +24,7 @@ from goaltrack.cli.common import (
 )
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures import safety
-from goaltrack.records.convert import parse_date
+from goaltrack.records.convert import DATE_FORMS, parse_date
 from goaltrack.render.output import draw_charts
 from goaltrack.render.report import Column, OutputFormat, Report
 
@@ -63,7 +63,9 @@ def show_progress(
     ] = False,
     since: Annotated[
         str | None,
-        typer.Option("--since", help="With --chart: leave out entries before this date."),
+        typer.Option(
+            "--since", help=f"With --chart: leave out entries before this date ({DATE_FORMS})."
+        ),
     ] = None,
     stale_days: StaleDaysOption = None,
     gas_weights: Annotated[

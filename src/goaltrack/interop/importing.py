@@ -36,6 +36,7 @@ from goaltrack.interop.rows import ClientOp, EntryOp, GoalOp, RowError, read_row
 from goaltrack.measures.instruments import Registry, load_registry
 from goaltrack.measures.scoring import answer_problems, check_goal
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
+from goaltrack.storage import audit
 from goaltrack.storage.draft import Draft
 from goaltrack.storage.fileformat import migrate
 from goaltrack.storage.store import Store
@@ -148,9 +149,18 @@ def prepare(
         if progress:
             progress("check", done, len(plans))
     if errors:
-        raise ImportRejected(errors)
+        rejected = ImportRejected(errors)
+        _audit_refusal(store, plans, rejected)
+        raise rejected
     unit = "client record" if fmt is InputFormat.JSON else "row"
     return Prepared(plans, results, created, rows, rules, unit, drafts)
+
+
+def _audit_refusal(store: Store, plans: list[ClientPlan], rejected: ImportRejected) -> None:
+    """A refused import goes to audit.log like any refused change: one `refused` line per
+    client the input names (one line with no client when none could be read)."""
+    for client_id in sorted({plan.client_id for plan in plans}) or [""]:
+        audit.Attempt(store.home, client_id).finish(rejected)
 
 
 def commit(

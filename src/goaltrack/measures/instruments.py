@@ -8,7 +8,6 @@ than none.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -17,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from goaltrack.errors import InstrumentsFileError, InvalidValueError
-from goaltrack.records.convert import is_measure_key
+from goaltrack.records.convert import is_measure_key, toml_error_line
 from goaltrack.records.enums import PHQ9_KEY
 from goaltrack.records.model import (
     MAGNITUDE_RULE,
@@ -311,14 +310,13 @@ def parse_user_instruments(raw: bytes, path: Path) -> list[Instrument]:
     import tomllib  # only for a home with its own instruments: not on every command's path
 
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InstrumentsFileError(f"{path}: not valid UTF-8") from None
+    try:
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
-        if line is None:
-            match = re.search(r"line (\d+)", str(error))
-            line = int(match.group(1)) if match else None
+        line = toml_error_line(error, text)
         where = f" (line {line})" if line else ""
         raise InstrumentsFileError(f"{path}: not valid TOML{where}") from None
     found: list[Instrument] = []

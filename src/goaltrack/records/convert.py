@@ -36,6 +36,8 @@ E = TypeVar("E", bound=Enum)
 #: optional exponent (`1e3`; CSV and JSON writers use it for small values such as 1e-05).
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+#: A date relative to today: a sign, a count and a unit (days, weeks, months), e.g. +4w.
+_RELATIVE_DATE = re.compile(r"([+-])([0-9]{1,4})([dwm])")
 
 ENTRY_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 MEASURE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
@@ -43,7 +45,9 @@ MEASURE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 NUMBER_RULE = "must be a number (use a dot for decimals, e.g. 6.5)"
 WHOLE_NUMBER_RULE = "must be a whole number"
 AT_LEAST_ONE_RULE = "must be 1 or more"
-DATE_RULE = "must be a date as YYYY-MM-DD"
+#: The date forms every date option and cell takes, as the options' --help says them.
+DATE_FORMS = "YYYY-MM-DD, today, yesterday, tomorrow, or +/-N days, weeks or months (+4w, -3d)"
+DATE_RULE = f"must be a date as {DATE_FORMS}"
 TEXT_RULE = "must be text"
 TEXT_LIST_RULE = "must be text or a list of text"
 CLIENT_ID_RULE = (
@@ -116,19 +120,51 @@ def parse_whole_number(value: object, field: str) -> int:
 
 
 def parse_date(value: object, field: str = "date", today: date | None = None) -> date:
-    """An ISO date (YYYY-MM-DD), or 'today' / 'yesterday'."""
+    """An ISO date (YYYY-MM-DD); or, relative to `today` (default: the clock's), 'today',
+    'yesterday', 'tomorrow', or a signed count of days, weeks or months: +3d, +4w, -2m.
+
+    A month later is the same day of the month, or the month's last day when it has fewer
+    (2026-01-31 +1m is 2026-02-28). The sign is required, so `4w` is not taken for a date.
+    """
     if isinstance(value, date):
         return value
     text = value.strip().lower() if isinstance(value, str) else ""
-    if text in ("today", "yesterday"):
-        day = today or date.today()
-        return day if text == "today" else day - timedelta(days=1)
+    shift = _RELATIVE_DAYS.get(text)
+    if shift is not None:
+        return (today or date.today()) + timedelta(days=shift)
+    relative = _RELATIVE_DATE.fullmatch(text)
+    if relative:
+        sign, count, unit = relative.groups()
+        amount = int(count) * (-1 if sign == "-" else 1)
+        try:
+            return _shifted(today or date.today(), amount, unit)
+        except (OverflowError, ValueError):  # beyond the years 1..9999
+            raise FieldError(field, DATE_RULE) from None
     try:
         if len(text) != 10:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
         raise FieldError(field, DATE_RULE) from None
+
+
+_RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+
+
+def _shifted(day: date, amount: int, unit: str) -> date:
+    """`day` moved by `amount` days (d), weeks (w) or calendar months (m)."""
+    if unit == "d":
+        return day + timedelta(days=amount)
+    if unit == "w":
+        return day + timedelta(weeks=amount)
+    months = day.year * 12 + day.month - 1 + amount
+    year, month = divmod(months, 12)
+    if not 1 <= year <= 9999:
+        raise OverflowError
+    # the month's last day without `calendar`, whose import costs start-up time
+    first_of_next = date(year + (month == 11), (month + 1) % 12 + 1, 1)
+    last = (first_of_next - timedelta(days=1)).day
+    return date(year, month + 1, min(day.day, last))
 
 
 def parse_choice(value: object, field: str, enum: type[E]) -> E:
@@ -146,11 +182,12 @@ def parse_line(value: object, field: str) -> str:
     return _text(value, field).strip(" ")
 
 
-def parse_note(value: object, field: str = "note") -> str:
-    """Free text, kept exactly as given (a note may hold line breaks and leading spaces)."""
+def parse_note(value: object, field: str = "note") -> str | None:
+    """Free text, kept exactly as given (a note may hold line breaks and leading spaces);
+    an empty or blank note is no note (None), never stored as `note = ""`."""
     if not isinstance(value, str):
         raise FieldError(field, TEXT_RULE)
-    return value
+    return value if value.strip() else None
 
 
 def parse_client_id(value: object, field: str = "client id") -> str:
@@ -252,3 +289,25 @@ def parse_answers(value: object, field: str = "answers") -> list[int]:
             raise FieldError(field, ANSWERS_RULE)
         answers.append(int(text))
     return answers
+
+
+_LINE_IN_MESSAGE = re.compile(r"line (\d+)")
+
+
+def toml_error_line(error: Exception, text: str) -> int | None:
+    """The line a TOML parser stopped at, for a message that names file and line.
+
+    tomllib gives `lineno` (Python 3.14) or "at line N" in its message, rtoml "at line N";
+    for a construct left open at the end of the file (an unterminated array or string)
+    tomllib says only "at end of document": that is the last line holding any text.
+    """
+    line = getattr(error, "lineno", None)
+    if isinstance(line, int) and line > 0:
+        return line
+    message = str(error)
+    match = _LINE_IN_MESSAGE.search(message)
+    if match:
+        return int(match.group(1))
+    if "end of document" in message:
+        return text.rstrip().count("\n") + 1
+    return None

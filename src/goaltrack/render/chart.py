@@ -16,7 +16,7 @@ import math
 import os
 import textwrap
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import IO
 
 from rich.console import Console
@@ -182,12 +182,17 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
     )
     low, high = _value_range(chart)
     integer = instrument.integer if instrument else all(v.is_integer() for _, v in points)
-    rows = _plot_height(width, low, high, integer)
+    rows = plot_height(low, high, integer)
     start, end = points[0][0], points[-1][0]
+    last = end
+    farthest = last + timedelta(days=max(28, (last - start).days))  # the axis goes no further
     due = chart.due
-    show_due = due is not None and start < due and (due - end).days <= max(28, (end - start).days)
+    show_due = due is not None and start < due <= farthest
     if show_due and due is not None and due > end:
         end = due
+    projection_end = _projection_end(chart, last)
+    if unicode and projection_end is not None:
+        end = max(end, min(projection_end, farthest))
     bands = instrument.bands if instrument else ()
     labels = _y_labels(Scale(low, high, rows, start, start, 1), target, instrument)
     label_width = max(len(text) for text in labels.values())
@@ -216,7 +221,7 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
             higher = summary.better == Direction.HIGHER.value
             thresholds.append(Threshold(target_row, target, equal_goes_high=higher))
     markers = len(points) <= cols // 2 or not unicode
-    projected = unicode and _projection(canvas, scale, chart, points[-1][0])
+    projected = unicode and _projection(canvas, scale, chart, last, projection_end)
     if unicode:
         coords = [(scale.col(d, 2), point_row(scale, v, thresholds, 4)) for d, v in points]
         braille_line(canvas, coords, style("cyan"))
@@ -243,26 +248,44 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
     )
 
 
-def _projection(canvas: Canvas, scale: Scale, chart: GoalChart, last: date) -> bool:
-    """A dotted trend line from the last entry toward the target, as far as the axis goes.
+def _projection_end(chart: GoalChart, last: date) -> date | None:
+    """Where the dotted trend stops: the projected date of the target or the due date,
+    whichever comes first, when it is after the last entry; None without a trend."""
+    if chart.trend is None:
+        return None
+    ends = [day for day in (chart.summary.projected_date, chart.due) if day is not None]
+    end = min(ends, default=None)
+    return end if end is not None and end > last else None
 
-    Drawn (Unicode only) when the core gave a trend toward a projected date and the axis
-    reaches past the last entry (it does when the due date is shown): it shows whether the
-    line meets the target before the due date. True when drawn.
+
+def _projection(
+    canvas: Canvas, scale: Scale, chart: GoalChart, last: date, end: date | None
+) -> bool:
+    """A dotted trend line from the last entry to `end` (the target's projected date or the
+    due date, whichever is first), clipped to the frame: cut at the axis's last date, and
+    where the line leaves the scale, at the top or bottom edge. True when drawn.
+
+    Drawn (Unicode only) whenever the core gives a trend while the target is still ahead.
     """
-    trend, projected = chart.trend, chart.summary.projected_date
-    if trend is None or projected is None:
+    trend = chart.trend
+    if trend is None or end is None:
         return False
-    end = min(projected, scale.end)
+    end = min(end, scale.end)
     if end <= last:
         return False
+    start_value, end_value = trend.value_on(last), trend.value_on(end)
+    if end_value != start_value:  # stop where the line leaves the frame
+        edge = scale.high if end_value > scale.high else scale.low
+        if not scale.low <= end_value <= scale.high:
+            fraction = (edge - start_value) / (end_value - start_value)
+            end = last + timedelta(days=max(0, math.floor((end - last).days * fraction)))
+            end_value = edge
 
     def clamp(value: float) -> float:
         return min(max(value, scale.low), scale.high)
 
-    start_value, end_value = clamp(trend.value_on(last)), clamp(trend.value_on(end))
-    coords = [(scale.col(last, 2), scale.row(start_value, 4)),
-              (scale.col(end, 2), scale.row(end_value, 4))]  # fmt: skip
+    coords = [(scale.col(last, 2), scale.row(clamp(start_value), 4)),
+              (scale.col(end, 2), scale.row(clamp(end_value), 4))]  # fmt: skip
     braille_line(canvas, coords, "dim cyan", every=2)
     return True
 
@@ -280,14 +303,38 @@ def _value_range(chart: GoalChart) -> tuple[float, float]:
     return math.floor(low / step) * step, math.ceil(high / step) * step
 
 
-def _plot_height(width: int, low: float, high: float, integer: bool) -> int:
-    """Rows of the plot: taller on wider terminals; whole rows per unit on small scales."""
-    most = min(max(width // 7, 13), 18)
+#: The plot's intervals between the top and bottom rows: at most, and at least when a
+#: rounder step can be had with fewer.
+MAX_INTERVALS = 18
+MIN_INTERVALS = 9
+#: Row steps that label well: 1, 1.5, 2, 2.5, 3, 4 or 5 times a power of ten.
+_ROUND_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)
+
+
+def plot_height(low: float, high: float, integer: bool) -> int:
+    """Rows of the plot, set by the scale alone (never by the terminal width), so the same
+    goal lands on the same rows at every width.
+
+    A small whole-number scale gets whole rows per unit; otherwise the most intervals (up to
+    MAX_INTERVALS) that make each row a round step (PHQ-9 0-27: 18 rows of 1.5, PCL-5 0-80:
+    16 of 5), so that every row stands for a value its label can say exactly.
+    """
     span = high - low
-    if integer and span.is_integer() and 0 < span <= most - 1:
-        per_unit = int((most - 1) // span)
-        return int(span) * per_unit + 1
-    return most
+    most = MAX_INTERVALS - 2  # 17 rows for small scales: GAS -2..+2 in quarter steps
+    if integer and span.is_integer() and 0 < span <= most:
+        return int(span) * int(most // span) + 1
+    for intervals in range(MAX_INTERVALS, MIN_INTERVALS - 1, -1):
+        if _is_round(span / intervals):
+            return intervals + 1
+    return most + 1
+
+
+def _is_round(step: float) -> bool:
+    """True for a step of 1, 1.5, 2, 2.5, 3, 4 or 5 times a power of ten."""
+    if step <= 0:
+        return False
+    power = 10 ** math.floor(math.log10(step))
+    return any(abs(step / power - m) < 1e-9 for m in _ROUND_MANTISSAS)
 
 
 def _cutoff_row(scale: Scale, target: float | None, instrument: Instrument | None) -> int | None:
@@ -303,36 +350,22 @@ def _cutoff_row(scale: Scale, target: float | None, instrument: Instrument | Non
 
 
 def _y_labels(scale: Scale, target: float | None, instrument: Instrument | None) -> dict[int, str]:
-    """Value labels by row: target and cutoff first, then the range ends, then round ticks."""
-    low, high, rows = scale.low, scale.high, scale.rows
-    labels: dict[int, str] = {}
-
-    row_step = (high - low) / (rows - 1)
-
-    def place(value: float, spaced: bool, row: int | None = None) -> None:
-        if not low <= value <= high:
-            return
-        if row is None:
+    """Value labels by row, each the very value its row stands for (never a nearby round
+    number, so no point is drawn against a wrong label): the top and bottom rows, every
+    other row in between (every row on a short plot), and the target's and cutoff's rows
+    when the value lies on them."""
+    rows = scale.rows
+    every = 1 if rows <= 9 else 2
+    wanted = {row for row in range(rows) if (rows - 1 - row) % every == 0} | {0}
+    for value in (target, instrument.cutoff if instrument else None):
+        if value is not None and scale.low <= value <= scale.high:
             row = scale.row(value)
-            if spaced and abs(scale.value_at_row(row) - value) > row_step * 0.3:
-                return  # a round tick far from its row's value would mislead
-
-        near = range(row - 1, row + 2) if spaced else range(row, row + 1)
-        if all(r not in labels for r in near):
-            labels[row] = format_value(value)
-
-    if target is not None:
-        place(float(target), spaced=False)
-    cutoff_row = _cutoff_row(scale, target, instrument)
-    if instrument is not None and instrument.cutoff is not None and cutoff_row is not None:
-        place(instrument.cutoff, spaced=False, row=cutoff_row)
-    place(high, spaced=False)
-    place(low, spaced=False)
-    step = nice_step((high - low) / max(rows // 2, 1))
-    tick = math.ceil(low / step) * step
-    while tick <= high + 1e-9:
-        place(tick, spaced=True)
-        tick += step
+            if math.isclose(scale.value_at_row(row), value, abs_tol=1e-9):
+                wanted.add(row)
+    labels: dict[int, str] = {}
+    for row in sorted(wanted, key=lambda r: (r not in (0, rows - 1), -r)):
+        if row in (0, rows - 1) or all(r not in labels for r in (row - 1, row + 1)):
+            labels[row] = format_value(round(scale.value_at_row(row), 9))
     return labels
 
 

@@ -37,13 +37,13 @@ import tomli_w
 from pydantic import ValidationError
 
 from goaltrack.errors import CorruptFileError, SchemaTooNewError, WriteFailedError
+from goaltrack.records.convert import toml_error_line
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 #: vN -> vN+1 migrations of a parsed document, keyed by the version they read.
 MIGRATIONS: dict[int, Migration] = {}
 
-_LINE_IN_MESSAGE = re.compile(r"line (\d+)")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 #: What rtoml reads but TOML 1.0 does not: `\e` and `\xHH` escapes (TOML 1.1), inline tables
 #: (1.1 lets them span lines and end with a comma), a time without seconds, a byte order mark.
@@ -71,15 +71,14 @@ def read_toml(text: str) -> dict[str, Any]:
         try:
             document: dict[str, Any] = rtoml.loads(text)
         except rtoml.TomlParsingError as error:
-            raise TomlError(str(error), _line_in(str(error))) from None
+            raise TomlError(str(error), toml_error_line(error, text)) from None
         return document
     import tomllib  # only for the rare text the fast parser cannot be trusted with
 
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
-        raise TomlError(str(error), line or _line_in(str(error))) from None
+        raise TomlError(str(error), toml_error_line(error, text)) from None
 
 
 def _beyond_toml_1_0(text: str) -> bool:
@@ -103,12 +102,6 @@ def _beyond_toml_1_0(text: str) -> bool:
             ):
                 return True
     return False
-
-
-def _line_in(message: str) -> int | None:
-    """The line number a parser's message names ("... at line 3 column 5"), if any."""
-    match = _LINE_IN_MESSAGE.search(message)
-    return int(match.group(1)) if match else None
 
 
 @dataclass(frozen=True)
