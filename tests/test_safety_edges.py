@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from goaltrack.measures.safety import RiskAlert, alerts, open_risk
+from goaltrack.measures.safety import RiskAlert, alerts, open_risk, risk_facts, unreadable_risks
 from goaltrack.records.model import (
     Client,
     ClientRecord,
@@ -246,3 +246,107 @@ def test_as_dict_is_the_stable_json_contract() -> None:
         "message": alert.message(),
         "malformed": False,
     }
+
+
+def test_message_without_a_stored_answer_says_so() -> None:
+    """An alert with no item-9 answer says the answer is not stored."""
+    alert = RiskAlert(client="c-7", date=D2, entry="E1", goal=1, response=None)
+    assert alert.message() == (
+        "RISK: PHQ-9 item 9 (thoughts of being better off dead or of self-harm) endorsed "
+        "on 2026-09-08 (item-9 answer not stored, entry E1, goal 1) — follow up"
+    )
+
+
+def test_message_of_a_malformed_phq9_says_the_answers_are_not_valid() -> None:
+    """An alert from malformed answers gives the answer and says the PHQ-9 is not valid."""
+    alert = RiskAlert(client="c-7", date=D2, entry="E1", goal=1, response=2, malformed=True)
+    assert alert.message() == (
+        "RISK: PHQ-9 item 9 (thoughts of being better off dead or of self-harm) endorsed "
+        "on 2026-09-08 (answer 2, in answers that are not a valid PHQ-9, entry E1, goal 1)"
+        " — follow up"
+    )
+
+
+def test_risk_facts_of_a_phq9_give_date_total_and_item9_answer() -> None:
+    """The facts of a flagged PHQ-9: its date, its total and the item-9 answer."""
+    entry = phq9("E1", D2, [1, 1, 1, 1, 1, 1, 1, 1, 2])
+    assert risk_facts(entry) == "2026-09-08, total 10, item-9 answer 2"
+
+
+def test_risk_facts_of_a_flag_without_answers_say_not_stored() -> None:
+    """A flagged plain total has no item-9 answer: the facts say it is not stored."""
+    entry = ProgressEntry(id="E1", date=D1, value=12.5, flags=[EntryFlag.RISK_ITEM9])
+    assert risk_facts(entry) == "2026-09-01, total 12.5, item-9 answer not stored"
+
+
+def test_unreadable_risks_skip_wellformed_flags_and_unflagged_entries() -> None:
+    """A well-formed flagged PHQ-9, a clear PHQ-9 and a plain total are not listed."""
+    plain = ProgressEntry(id="E3", date=D3, value=4)
+    assert unreadable_risks(record([flagged("E1", D1), phq9("E2", D2, CLEAR), plain])) == []
+
+
+def test_unreadable_risks_name_nine_answers_out_of_range() -> None:
+    """A flagged PHQ-9 of nine answers, one out of range, is listed with its item-9 answer."""
+    bad = phq9("E1", D2, [4, 0, 0, 0, 0, 0, 0, 0, 2])
+    assert unreadable_risks(record([bad])) == [
+        "RISK: goal 1: entry E1 (2026-09-08): PHQ-9 item 9 endorsed (answer 2) in answers "
+        "that are not a valid PHQ-9 (9 answers; a PHQ-9 has 9, each 0-3); follow up, then "
+        "correct the entry by hand"
+    ]
+
+
+def test_unreadable_risks_name_ten_answers_with_their_count() -> None:
+    """A flagged PHQ-9 of ten answers is listed with the answer to item 9 and the count."""
+    long = phq9("E1", D2, [0, 0, 0, 0, 0, 0, 0, 0, 3, 0])
+    assert unreadable_risks(record([long])) == [
+        "RISK: goal 1: entry E1 (2026-09-08): PHQ-9 item 9 endorsed (answer 3) in answers "
+        "that are not a valid PHQ-9 (10 answers; a PHQ-9 has 9, each 0-3); follow up, then "
+        "correct the entry by hand"
+    ]
+
+
+def test_unreadable_risks_name_a_flagged_phq9_of_eight_answers_as_unreadable() -> None:
+    """A flagged PHQ-9 with eight answers has no item 9: listed as a flag without answers."""
+    short = ProgressEntry(
+        id="E1",
+        date=D1,
+        value=1,
+        instrument="phq9",
+        responses=[0] * 7 + [1],
+        flags=[EntryFlag.RISK_ITEM9],
+    )
+    assert unreadable_risks(record([short])) == [
+        "RISK: goal 1: entry E1 (2026-09-01): carries the PHQ-9 item-9 flag without readable "
+        "PHQ-9 answers; follow up, then correct the entry by hand"
+    ]
+
+
+def test_unreadable_risks_name_a_flag_on_another_instrument_as_unreadable() -> None:
+    """A flag on a nine-answer form of another instrument is not read as a PHQ-9."""
+    other = ProgressEntry(
+        id="E1",
+        date=D1,
+        value=9,
+        instrument="gad7",
+        responses=[1] * 9,
+        flags=[EntryFlag.RISK_ITEM9],
+    )
+    assert unreadable_risks(record([other])) == [
+        "RISK: goal 1: entry E1 (2026-09-01): carries the PHQ-9 item-9 flag without readable "
+        "PHQ-9 answers; follow up, then correct the entry by hand"
+    ]
+
+
+def test_unreadable_risks_are_listed_by_goal_number_then_date() -> None:
+    """Goals are read by number and each goal's entries by date, whatever the stored order."""
+
+    def bare(entry_id: str, day: date) -> ProgressEntry:
+        return ProgressEntry(id=entry_id, date=day, value=1, flags=[EntryFlag.RISK_ITEM9])
+
+    stored = record([bare("E1", D1)], [bare("E3", D3), bare("E2", D2)])
+    shuffled = stored.model_copy(update={"goals": stored.goals[::-1]})
+    assert [": ".join(line.split(": ")[1:3]) for line in unreadable_risks(shuffled)] == [
+        "goal 1: entry E1 (2026-09-01)",
+        "goal 2: entry E2 (2026-09-08)",
+        "goal 2: entry E3 (2026-09-15)",
+    ]
