@@ -355,3 +355,38 @@ def _kill_a_writer(home: Path, client_id: str, rng: random.Random) -> None:
     time.sleep(rng.uniform(0.0, 0.05))
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
+
+
+def test_an_import_of_many_clients_opens_the_index_once(
+    home: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An import writing three clients opens the index once; every row is fresh after it."""
+    opened: list[Path] = []
+    real_open = index.open_index
+
+    def counting(at: Path, create: bool = True) -> index.Index | None:
+        opened.append(at)
+        return real_open(at, create)
+
+    monkeypatch.setattr(index, "open_index", counting)
+    data = tmp_path / "rows.csv"
+    data.write_text(
+        "type,client,goal,kind,title,date,value\n"
+        "client,c-1,,,,,\n"
+        "goal,c-1,1,symptom-reduction,Sleep,,\n"
+        "entry,c-1,1,,,2025-01-06,5\n"
+        "client,c-2,,,,,\n"
+        "goal,c-2,1,symptom-reduction,Sleep,,\n"
+        "entry,c-2,1,,,2025-01-06,6\n"
+        "client,c-3,,,,,\n"
+        "goal,c-3,1,symptom-reduction,Sleep,,\n"
+        "entry,c-3,1,,,2025-01-06,7\n",
+        encoding="utf-8",
+    )
+    result = invoke(runner, "import", str(data))
+    assert result.exit_code == 0, result.stderr
+    assert opened == [home]
+    monkeypatch.setattr(index, "open_index", real_open)
+    found = caseload.read_caseload(home)
+    assert (found.read, found.from_index) == (0, 3)
+    _same(runner, monkeypatch)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import secrets
 from datetime import date
 from enum import StrEnum
+from types import BuiltinFunctionType
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from goaltrack.records.model import (
     Client,
     ClientRecord,
+    Concern,
     Goal,
     GoalKind,
     ProgressEntry,
@@ -173,3 +175,14 @@ def test_same_entries_are_those_of_that_date_and_value() -> None:
         ProgressEntry(id="A000000004", date=date(2026, 9, 2), value=3),
     ]
     assert _goal(1, entries).same_entries(D, 3) == ["A000000001", "A000000002"]
+
+
+@pytest.mark.parametrize("model", [Concern, Client, ProgressEntry, Goal, ClientRecord])
+def test_no_default_factory_is_a_builtin(model: type[BaseModel]) -> None:
+    """A list field defaults through a plain function: pydantic reads a builtin's signature
+    (`list`) through tokenize, which cost every command start-up time."""
+    for name, info in model.model_fields.items():
+        factory = info.default_factory
+        assert factory is None or not isinstance(factory, type | BuiltinFunctionType), name
+        if factory is not None:
+            assert factory() == []  # type: ignore[call-arg]

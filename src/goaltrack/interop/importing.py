@@ -172,6 +172,16 @@ def commit(
     by another process since `prepare` is kept. If a write fails, the clients written before
     it stay written; re-running the import then adds only what is missing.
     """
+    if any(checked.action != "unchanged" for checked in prepared.results):
+        store.ensure_home()  # so that the index can be held open from the first write on
+    with store.many_writes():
+        return _commit_plans(store, prepared, progress)
+
+
+def _commit_plans(
+    store: Store, prepared: Prepared, progress: Progress | None
+) -> list[ClientResult]:
+    """Write each changed client of a prepared import, in order (see `commit`)."""
     results: list[ClientResult] = []
     written: list[str] = []
     for done, (plan, checked) in enumerate(zip(prepared.plans, prepared.results, strict=True), 1):

@@ -206,6 +206,14 @@ class Store:
             return result
 
     @contextlib.contextmanager
+    def many_writes(self) -> Iterator[None]:
+        """Make a run of writes (an import's) share what each would set up alone: the caseload
+        index stays open between them (storage/facts.kept_open). Every write still takes its
+        own lock, validates, proves its text and syncs its file exactly as a lone write."""
+        with facts.kept_open(self.home):
+            yield
+
+    @contextlib.contextmanager
     def _audited(self, client_id: str) -> Iterator[audit.Attempt]:
         """Append one audit line for the change made inside, whatever its outcome."""
         attempt = audit.Attempt(self.home, client_id)
