@@ -51,7 +51,8 @@ DATE_RULE = f"must be a date as {DATE_FORMS}"
 TEXT_RULE = "must be text"
 TEXT_LIST_RULE = "must be text or a list of text"
 CLIENT_ID_RULE = (
-    "must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (e.g. c-1042)"
+    "must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (e.g. "
+    "c-1042), and not a Windows device name (con, prn, aux, nul, com0-com9, lpt0-lpt9)"
 )
 ENTRY_ID_RULE = "must be 1-64 letters, digits, '-' or '_'"
 MEASURE_KEY_RULE = "must be 1-32 characters of a-z, 0-9, '-' or '_' (e.g. phq9, gad7, gbo)"
