@@ -144,7 +144,8 @@ def test_client_ids_are_checked_as_path_components() -> None:
         convert.parse_client_id("../x", "client")
     assert caught.value.message == (
         "client: must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or "
-        "digit (e.g. c-1042)"
+        "digit (e.g. c-1042), and not a Windows device name (con, prn, aux, nul, com0-com9, "
+        "lpt0-lpt9)"
     )
     assert caught.value.exit_code == 1
 

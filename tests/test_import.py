@@ -522,3 +522,31 @@ def test_unknown_measure_on_a_goal_row_is_refused(home: Path) -> None:
     )
     assert len(errors) == 1 and errors[0].startswith("line 3: ")
     assert "nosuch" in errors[0]
+
+
+@pytest.mark.parametrize("second", ["value", "VALUE", " Value "])
+def test_jsonl_key_given_twice_is_refused_like_a_repeated_header(
+    runner: CliRunner, home: Path, second: str
+) -> None:
+    """A JSON Lines row naming `value` twice (in any case) is refused, line and field named."""
+    _import(SETUP)
+    before = snapshot(home / "clients")
+    row = f'{{"client": "c-9", "goal": 1, "date": "2026-10-01", "value": 12, "{second}": 3}}\n'
+    result = invoke(runner, "import", "-", "--input-format", "jsonl", input=row)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "goaltrack: error: line 1, field value: appears twice (keys ignore case)",
+        "goaltrack: error: import refused: 1 error; nothing was written",
+    ]
+    assert snapshot(home / "clients") == before
+
+
+def test_jsonl_unknown_key_given_twice_is_not_quoted(runner: CliRunner, home: Path) -> None:
+    """A repeated key that is not a column is refused without echoing the key."""
+    row = '{"client": "c-9", "secret note": 1, "Secret Note": 2}\n'
+    result = invoke(runner, "import", "-", "--input-format", "jsonl", input=row)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "goaltrack: error: line 1: a key appears twice (keys ignore case)"
+    )
+    assert "secret" not in result.stderr.lower()

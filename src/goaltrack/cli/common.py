@@ -21,9 +21,9 @@ from typer.core import TyperCommand, TyperOption
 
 from goaltrack import settings
 from goaltrack.cli import complete
-from goaltrack.errors import EXIT_DATA, GoaltrackError
+from goaltrack.errors import EXIT_DATA, FieldError, GoaltrackError
 from goaltrack.paths import resolve_home
-from goaltrack.records.convert import parse_note
+from goaltrack.records.convert import NOTE_MAX_BYTES, NOTE_SIZE_RULE, parse_note
 from goaltrack.records.enums import Rater
 from goaltrack.render.output import emit
 from goaltrack.render.report import OutputFormat, Report
@@ -255,19 +255,37 @@ def gas_footnote(gas: dict[str, Any] | None) -> list[str]:
 
 def read_text_argument(text: str | None, field: str = "note") -> str | None:
     """A note given as text, or read from stdin when it is '-' (keeps it out of `ps`);
-    None when no note is given, or when the note is empty (`--note ""`, or nothing on stdin)."""
+    None when no note is given, or when the note is empty (`--note ""`, or nothing on stdin).
+
+    Stdin is read up to a byte past the note limit (and a final line end), so
+    `--note - </dev/zero` (or a producer gone wrong) is refused at once instead of filling
+    memory until the program is killed.
+    """
     if text is None:
         return None
     if text != "-":
         return parse_note(text, field)
     if sys.stdin.isatty():  # typed by hand: say what is awaited, and how to finish
         say("Note (end with Ctrl-D on a line of its own):")
-    data = sys.stdin.read()
+    # the limit, plus a final line end ("\r\n"), plus one byte that proves the input is longer
+    raw = _read_stdin_at_most(NOTE_MAX_BYTES + 3)
+    if len(raw) > NOTE_MAX_BYTES + 2:
+        raise FieldError(field, NOTE_SIZE_RULE)
+    data = raw.decode(sys.stdin.encoding or "utf-8", sys.stdin.errors or "strict")
     if data.endswith("\r\n"):
         data = data[:-2]
     elif data.endswith("\n"):
         data = data[:-1]
     return parse_note(data, field)
+
+
+def _read_stdin_at_most(limit: int) -> bytes:
+    """At most `limit` bytes of stdin, never the whole stream (which may not end)."""
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is None:  # a text-only stream (a test's StringIO): `limit` characters
+        return sys.stdin.read(limit).encode(sys.stdin.encoding or "utf-8", "surrogateescape")
+    data: bytes = binary.read(limit)
+    return data
 
 
 def print_created(value: str | int, message: str) -> None:

@@ -253,7 +253,10 @@ def _jsonl_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]
         if not raw.strip():
             continue
         try:
-            row = json.loads(raw)
+            row = json.loads(raw, object_pairs_hook=_unique_keys)
+        except _DuplicateKey as duplicate:
+            parsed.errors.append(_duplicate_key_error(line, duplicate.key))
+            continue
         except ValueError:
             parsed.errors.append(RowError(f"line {line}", "not valid JSON"))
             continue
@@ -264,6 +267,37 @@ def _jsonl_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]
         if _check_columns(list(row), f"line {line}", parsed):
             rows.append((line, {key: value for key, value in row.items() if value is not None}))
     return rows
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object names one key twice (ignoring case and surrounding spaces)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("duplicate key")
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice instead of keeping the last.
+
+    `json.loads` keeps the last of two equal keys silently, and keys are matched ignoring
+    case (as CSV headers are), so `"value"` and `"VALUE"` would drop one value unseen.
+    """
+    seen: set[str] = set()
+    for key, _ in pairs:
+        name = key.strip().lower()
+        if name in seen:
+            raise _DuplicateKey(name)
+        seen.add(name)
+    return dict(pairs)
+
+
+def _duplicate_key_error(line: int, key: str) -> RowError:
+    """The error for a repeated key: the field is named only when it is a known column, so
+    an unknown key (which may be note text) never reaches a message."""
+    if key in KNOWN_COLUMNS:
+        return RowError(f"line {line}, field {key}", "appears twice (keys ignore case)")
+    return RowError(f"line {line}", "a key appears twice (keys ignore case)")
 
 
 def _check_columns(columns: list[str], where: str, parsed: ParsedRows) -> bool:

@@ -51,11 +51,17 @@ DATE_RULE = f"must be a date as {DATE_FORMS}"
 TEXT_RULE = "must be text"
 TEXT_LIST_RULE = "must be text or a list of text"
 CLIENT_ID_RULE = (
-    "must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (e.g. c-1042)"
+    "must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit (e.g. "
+    "c-1042), and not a Windows device name (con, prn, aux, nul, com0-com9, lpt0-lpt9)"
 )
 ENTRY_ID_RULE = "must be 1-64 letters, digits, '-' or '_'"
 MEASURE_KEY_RULE = "must be 1-32 characters of a-z, 0-9, '-' or '_' (e.g. phq9, gad7, gbo)"
 CONCERN_RULE = "each concern needs a name: NAME[:SEVERITY]"
+#: The most a note (an entry's note, a client's notes) may hold, in bytes of UTF-8. A note is
+#: a clinician's words, not a document: a 10 MB note made every later read and write of the
+#: client take seconds. The store's files read back whatever they hold; new text is checked.
+NOTE_MAX_BYTES = 64 * 1024
+NOTE_SIZE_RULE = "must be at most 64 KiB (65,536 bytes of UTF-8)"
 
 
 def choices(enum: type[Enum]) -> str:
@@ -184,9 +190,12 @@ def parse_line(value: object, field: str) -> str:
 
 def parse_note(value: object, field: str = "note") -> str | None:
     """Free text, kept exactly as given (a note may hold line breaks and leading spaces);
-    an empty or blank note is no note (None), never stored as `note = ""`."""
+    an empty or blank note is no note (None), never stored as `note = ""`. A note longer than
+    NOTE_MAX_BYTES is refused (FieldError), typed, piped or imported."""
     if not isinstance(value, str):
         raise FieldError(field, TEXT_RULE)
+    if len(value) > NOTE_MAX_BYTES or len(value.encode("utf-8", "surrogatepass")) > NOTE_MAX_BYTES:
+        raise FieldError(field, NOTE_SIZE_RULE)
     return value if value.strip() else None
 
 

@@ -129,8 +129,11 @@ def parse(text: str, source: str) -> LoadedRecord:
     """Parse, migrate and validate the text of a client file; errors name `source` and line.
 
     A file of a newer schema is read when the model still understands it (unknown keys are
-    dropped); the store then refuses to write it, since writing would lose those keys.
+    dropped); the store then refuses to write it, since writing would lose those keys. A
+    leading UTF-8 byte-order mark is skipped (the next write leaves it out).
     """
+    # A Windows editor may save a hand edit with a UTF-8 byte-order mark; it is not data.
+    text = text.removeprefix("\ufeff")
     try:
         document = read_toml(text)
     except TomlError as error:

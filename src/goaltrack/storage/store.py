@@ -230,10 +230,7 @@ class Store:
         """Create the home and clients folders 0700, and refuse folders others can read."""
         for folder in (self.home, self.clients_dir):
             try:
-                created = not os.path.lexists(folder)
-                folder.mkdir(mode=0o700, parents=folder is self.home, exist_ok=True)
-                if created:  # make the new folder's own entry durable, as writes are
-                    _fsync_folder(folder.parent)
+                _make_folder(folder)
                 info = os.lstat(folder)
                 if stat.S_ISLNK(info.st_mode) and folder is self.home:
                     info = folder.stat()  # a home may be a link (e.g. to an encrypted volume)
@@ -307,6 +304,26 @@ class Store:
 
     def _write_text(self, client_id: str, text: str) -> os.stat_result:
         return atomic_write(self.path_for(client_id), text.encode("utf-8"))
+
+
+def _make_folder(folder: Path) -> None:
+    """Create `folder` and any missing parents, each 0700, each entry made durable.
+
+    `Path.mkdir(parents=True)` gives the parents the umask's mode (0777 under umask 000), and
+    another user could then move the new home away; here every folder goaltrack creates is
+    private. Folders that exist already are left exactly as they are.
+    """
+    missing: list[Path] = []
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate):
+            break
+        missing.append(candidate)
+    for new in reversed(missing):
+        try:
+            os.mkdir(new, 0o700)
+        except FileExistsError:
+            continue  # made meanwhile by another goaltrack process: checked by the caller
+        _fsync_folder(new.parent)  # make the new folder's own entry durable, as writes are
 
 
 def _fsync_folder(folder: Path) -> None:
