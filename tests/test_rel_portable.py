@@ -94,3 +94,15 @@ def test_parent_folders_of_a_new_home_are_private_under_umask_000(tmp_path: Path
     }
     assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o755
     assert modes == {"a": 0o700, "a/b": 0o700, "a/b/home": 0o700, "a/b/home/clients": 0o700}
+
+
+def test_check_reports_a_client_file_named_after_a_device(runner: CliRunner, home: Path) -> None:
+    """A `con.toml` from before device names were refused is a problem in check, never hidden."""
+    invoke(runner, "new-client", "c-1")
+    clients = home / "clients"
+    text = (clients / "c-1.toml").read_text().replace('id = "c-1"', 'id = "con"')
+    (clients / "con.toml").write_text(text)
+    os.chmod(clients / "con.toml", 0o600)
+    result = invoke(runner, "check")
+    assert result.exit_code == 3
+    assert "Windows device name (con)" in result.stdout + result.stderr

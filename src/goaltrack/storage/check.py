@@ -31,7 +31,7 @@ from goaltrack.errors import (
 )
 from goaltrack.measures import safety, scoring
 from goaltrack.measures.instruments import BUILTINS, Registry, load_registry
-from goaltrack.paths import CLIENT_SUFFIX
+from goaltrack.paths import CLIENT_SUFFIX, WINDOWS_RESERVED_NAMES
 from goaltrack.records.model import (
     ENTRY_ID_PATTERN,
     SCHEMA_VERSION,
@@ -240,6 +240,14 @@ class _Checker:
                 client_id = name[: -len(CLIENT_SUFFIX)]
                 if is_valid_client_id(client_id):
                     self.client_file(store, clients / name, label, client_id)
+                elif client_id in WINDOWS_RESERVED_NAMES:  # made before ids refused these names
+                    self.add(
+                        label,
+                        PROBLEM,
+                        "id",
+                        f"a client id that is a Windows device name ({client_id}) is not listed "
+                        "by goaltrack; rename the file and its client.id to another id",
+                    )
                 else:
                     self.add(
                         label,
