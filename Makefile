@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-## demo: show a client of the shipped example caseload and its progress (read-only)
+## demo: show a client of the shipped example caseload and its progress (changes no client file; the derived index is git-ignored)
 demo: $(STAMP)
 	@echo "== goaltrack clients (examples/caseload) =="
 	@$(BIN)/goaltrack --home $(DEMO_HOME) clients
