@@ -54,6 +54,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "instruments",
         "List the measures goals can use, or show one: range, bands, cutoff, reliable change.",
     ),
+    "items": (
+        "items",
+        "A questionnaire's answers item by item across a client's administrations.",
+    ),
     "measure": (
         "measure",
         "Administer an instrument (interactively on a terminal, else from --responses or "
