@@ -9,6 +9,8 @@ EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
 EXIT_DATA = 3
+#: The change was written, but printing its result (the new id) failed: do not retry it.
+EXIT_OUTPUT_AFTER_WRITE = 5
 #: A bug: never a traceback for a user; GOALTRACK_DEBUG=1 shows it.
 EXIT_INTERNAL = 70
 #: Ctrl-C (128 + SIGINT), as shells report it.
@@ -98,6 +100,12 @@ class LockTimeoutError(DataError):
 
 class WriteFailedError(DataError):
     """The operating system refused a step of the atomic write; the old file is intact."""
+
+
+class OutputAfterWriteError(GoaltrackError):
+    """The change is on disk, but printing its result failed: exit code 5, never "retry"."""
+
+    exit_code = EXIT_OUTPUT_AFTER_WRITE
 
 
 class InstrumentsFileError(DataError):

@@ -9,6 +9,7 @@ command runs or shows its help (see the command table in cli/app.py).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -21,7 +22,7 @@ from typer.core import TyperCommand, TyperOption
 
 from goaltrack import settings
 from goaltrack.cli import complete
-from goaltrack.errors import EXIT_DATA, FieldError, GoaltrackError
+from goaltrack.errors import EXIT_DATA, FieldError, GoaltrackError, OutputAfterWriteError
 from goaltrack.paths import resolve_home
 from goaltrack.records.convert import NOTE_MAX_BYTES, NOTE_SIZE_RULE, parse_note
 from goaltrack.records.enums import Rater
@@ -288,9 +289,32 @@ def _read_stdin_at_most(limit: int) -> bytes:
     return data
 
 
-def print_created(value: str | int, message: str) -> None:
-    """Print a new id: alone when stdout is not a terminal, so `x=$(goaltrack ...)` works."""
-    if sys.stdout.isatty():
-        typer.echo(message)
-    else:
-        typer.echo(str(value))
+def print_created(value: str | int, message: str, written: str) -> None:
+    """Print a new id: alone when stdout is not a terminal, so `x=$(goaltrack ...)` works.
+
+    The change (`written`, e.g. "entry e-3 of c-1042") is already on disk: if printing fails
+    (a full disk behind stdout), say that it was written, so a script does not retry it.
+    A reader that closed the pipe still gets the quiet Unix exit (141).
+    """
+    try:
+        if sys.stdout.isatty():
+            typer.echo(message)
+        else:
+            typer.echo(str(value))
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        _silence_stdout()  # the interpreter's last flush at exit would fail again
+        reason = error.strerror or type(error).__name__
+        raise OutputAfterWriteError(
+            f"{written} was written; printing its id failed ({reason})"
+        ) from error
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, dropping what could not be written."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)

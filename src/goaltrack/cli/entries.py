@@ -69,7 +69,11 @@ def log(
         return new_id, same, operations.before_start(record, entry.date)
 
     entry_id, same, early = store().update(client_id, apply)
-    print_created(entry_id, f"logged {value} on goal {goal} of {client_id}: entry {entry_id}")
+    print_created(
+        entry_id,
+        f"logged {value} on goal {goal} of {client_id}: entry {entry_id}",
+        f"entry {entry_id} on goal {goal} of {client_id}",
+    )
     if early:
         say(early)
     if same:  # logged all the same (two ratings can agree), but a double entry is visible

@@ -151,7 +151,7 @@ def add_goal(
             record, fields, known, force=force, gas_levels=levels, check_dates=True
         ),
     )
-    print_created(number, f"added goal {number} for {client_id}")
+    print_created(number, f"added goal {number} for {client_id}", f"goal {number} of {client_id}")
 
 
 #: `goals --status`: a goal status, or every goal (as `clients --status all`).

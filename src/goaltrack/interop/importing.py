@@ -259,6 +259,8 @@ def _dump_plans(text: str) -> tuple[list[ClientPlan], list[RowError], int]:
     except ValueError as error:
         line = getattr(error, "lineno", None)
         return [], [RowError(f"line {line}" if line else "input", "not valid JSON")], 0
+    except RecursionError:  # nested past what the parser can follow: not a dump we wrote
+        return [], [RowError("input", "not valid JSON: nested too deeply")], 0
     if not isinstance(document, dict) or not isinstance(document.get("clients"), list):
         return [], [RowError("input", "not a goaltrack export: no 'clients' list")], 0
     version = document.get("format_version")

@@ -18,6 +18,7 @@ import csv
 import difflib
 import io
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -253,9 +254,14 @@ def _jsonl_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]
         if not raw.strip():
             continue
         try:
-            row = json.loads(raw, object_pairs_hook=_unique_keys)
+            row = json.loads(raw, object_pairs_hook=_unique_keys, parse_int=_json_integer)
         except _DuplicateKey as duplicate:
             parsed.errors.append(_duplicate_key_error(line, duplicate.key))
+            continue
+        except RecursionError:  # nested past what the parser can follow
+            key = _deeply_nested_key(raw)
+            where = f"line {line}" if key is None else f"line {line}, field {key}"
+            parsed.errors.append(RowError(where, NESTING_RULE))
             continue
         except ValueError:
             parsed.errors.append(RowError(f"line {line}", "not valid JSON"))
@@ -267,6 +273,50 @@ def _jsonl_rows(text: str, parsed: ParsedRows) -> list[tuple[int, dict[str, Any]
         if _check_columns(list(row), f"line {line}", parsed):
             rows.append((line, {key: value for key, value in row.items() if value is not None}))
     return rows
+
+
+NESTING_RULE = "nested too deeply (must be a single value)"
+#: How deep a row may nest before `_deeply_nested_key` names its field: far below the parser's
+#: limit, far above anything a field can hold (a field is one value, nesting is refused anyway).
+_NESTING_LIMIT = 100
+
+
+def _json_integer(text: str) -> int | str:
+    """A JSON integer, or its text when Python will not convert that many digits: the field's
+    converter then refuses the text with the rule a CSV cell of those digits gets."""
+    limit = sys.get_int_max_str_digits()
+    return int(text) if limit == 0 or len(text.lstrip("-")) <= limit else text
+
+
+def _deeply_nested_key(raw: str) -> str | None:
+    """The top-level key of a JSON object text whose value nests past `_NESTING_LIMIT`
+    (lowercased and stripped as row keys are), or None when no key holds it."""
+    depth, in_string, escaped, start = 0, False, False, 0
+    last_string: str | None = None
+    key: str | None = None
+    for index, char in enumerate(raw):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+                last_string = raw[start : index + 1]
+        elif char == '"':
+            in_string, start = True, index
+        elif char == ":" and depth == 1 and last_string is not None:
+            try:
+                key = str(json.loads(last_string)).strip().lower()
+            except ValueError:
+                key = None
+        elif char in "[{":
+            depth += 1
+            if depth > _NESTING_LIMIT:
+                return key
+        elif char in "]}":
+            depth -= 1
+    return None
 
 
 class _DuplicateKey(ValueError):

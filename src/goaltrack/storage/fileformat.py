@@ -61,6 +61,13 @@ class TomlError(ValueError):
         self.line = line
 
 
+class TomlLimitError(TomlError):
+    """Text past a parser's limit (a 4,300-digit integer, deep nesting): it cannot be read."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, None)
+
+
 def read_toml(text: str) -> dict[str, Any]:
     """The data of a TOML text, exactly as `tomllib.loads` gives it, or TomlError.
 
@@ -72,6 +79,8 @@ def read_toml(text: str) -> dict[str, Any]:
             document: dict[str, Any] = rtoml.loads(text)
         except rtoml.TomlParsingError as error:
             raise TomlError(str(error), toml_error_line(error, text)) from None
+        except (ValueError, RecursionError) as error:  # never the caller's bug: unreadable text
+            raise TomlLimitError(_beyond_limits(error)) from None
         return document
     import tomllib  # only for the rare text the fast parser cannot be trusted with
 
@@ -79,6 +88,15 @@ def read_toml(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TomlError(str(error), toml_error_line(error, text)) from None
+    except (ValueError, RecursionError) as error:  # past Python's limits: 4,300 digits, nesting
+        raise TomlLimitError(_beyond_limits(error)) from None
+
+
+def _beyond_limits(error: ValueError | RecursionError) -> str:
+    """Why text that may be valid TOML cannot be read: what the parser's limit was."""
+    if isinstance(error, RecursionError):
+        return "arrays or tables nested too deeply to read"
+    return "a number too long to read (more than 4,300 digits)"
 
 
 def _beyond_toml_1_0(text: str) -> bool:
@@ -136,6 +154,10 @@ def parse(text: str, source: str) -> LoadedRecord:
     text = text.removeprefix("\ufeff")
     try:
         document = read_toml(text)
+    except TomlLimitError as error:
+        raise CorruptFileError(
+            f"{source}: cannot be read: {error}; the file was left unchanged"
+        ) from None
     except TomlError as error:
         where = f" (line {error.line})" if error.line else ""
         raise CorruptFileError(
