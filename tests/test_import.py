@@ -131,8 +131,8 @@ def test_one_bad_row_writes_nothing_and_names_line_and_field(home: Path) -> None
     errors = _rejected(text)
     assert errors == [
         "line 5, field value: must be a number (use a dot for decimals, e.g. 6.5)",
-        "line 6, field date: must be a date as YYYY-MM-DD, today, yesterday, "
-        "tomorrow, or +/-N days, weeks or months (+4w, -3d)",
+        "line 6, field date: must be a date as YYYY-MM-DD (relative dates are for the "
+        "command line)",
         "line 7, field session: must be 1 or more",
         "line 7, field rater: must be one of: client, therapist",
     ]
@@ -550,3 +550,16 @@ def test_jsonl_unknown_key_given_twice_is_not_quoted(runner: CliRunner, home: Pa
         "goaltrack: error: line 1: a key appears twice (keys ignore case)"
     )
     assert "secret" not in result.stderr.lower()
+
+
+def test_a_relative_date_in_a_row_is_refused(runner: CliRunner, home: Path) -> None:
+    """`today` or `+4w` in a file would mean another day on each import: refused, line named."""
+    invoke(runner, "new-client", "c-9")
+    invoke(runner, "add-goal", "c-9", "coping", "Breathe", "--measure", "gbo")
+    for cell in ("today", "+4w"):
+        result = invoke(runner, "import", "-", input=f"client,goal,date,value\nc-9,1,{cell},5\n")
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[0] == (
+            "goaltrack: error: line 2, field date: must be a date as YYYY-MM-DD (relative "
+            "dates are for the command line)"
+        )

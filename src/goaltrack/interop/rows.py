@@ -34,8 +34,8 @@ from goaltrack.records.convert import (
     parse_choice,
     parse_client_id,
     parse_concerns,
-    parse_date,
     parse_entry_id,
+    parse_file_date,
     parse_flags,
     parse_line,
     parse_measure_key,
@@ -434,7 +434,7 @@ Getter = Callable[..., Any]
 
 def _entry_op(line: int, client_id: str | None, get: Getter) -> EntryOp | None:
     goal = get("goal", parse_whole_number)
-    on = get("date", parse_date)
+    on = get("date", parse_file_date)
     value = get("value", parse_number)
     session = get("session", parse_whole_number)
     rater = get("rater", parse_choice, Rater)
@@ -469,12 +469,12 @@ def _goal_op(line: int, client_id: str | None, get: Getter) -> GoalOp | None:
         measure=get("measure", parse_measure_key),
         baseline=get("baseline", parse_number),
         target=get("target", parse_number),
-        due=get("due", parse_date),
+        due=get("due", parse_file_date),
         priority=get("priority", parse_choice, Priority),
         status=get("status", parse_choice, GoalStatus),
         approach=get("approach", parse_choice, Approach),
     )
-    created = get("created", parse_date)
+    created = get("created", parse_file_date)
     if client_id is None or number is None or fields.kind is None or fields.title is None:
         return None
     return GoalOp(line, client_id, number, fields, created)
@@ -486,7 +486,7 @@ def _client_op(line: int, client_id: str | None, get: Getter) -> ClientOp | None
         client_id=client_id or "",
         name=get("name", parse_line),
         status=get("status", parse_choice, ClientStatus),
-        created=get("created", parse_date),
+        created=get("created", parse_file_date),
         concerns=tuple(get("concerns", parse_concerns) or ()),
         approaches=tuple(get("approaches", parse_approaches) or ()),
         notes=get("note", parse_note),

@@ -48,6 +48,9 @@ AT_LEAST_ONE_RULE = "must be 1 or more"
 #: The date forms every date option and cell takes, as the options' --help says them.
 DATE_FORMS = "YYYY-MM-DD, today, yesterday, tomorrow, or +/-N days, weeks or months (+4w, -3d)"
 DATE_RULE = f"must be a date as {DATE_FORMS}"
+#: A date read from a file: a calendar date only, so a file means the same days whenever it is
+#: read (a relative `today` or `+4w` would make re-importing it add the rows again).
+ISO_DATE_RULE = "must be a date as YYYY-MM-DD (relative dates are for the command line)"
 TEXT_RULE = "must be text"
 TEXT_LIST_RULE = "must be text or a list of text"
 CLIENT_ID_RULE = (
@@ -146,12 +149,25 @@ def parse_date(value: object, field: str = "date", today: date | None = None) ->
             return _shifted(today or date.today(), amount, unit)
         except (OverflowError, ValueError):  # beyond the years 1..9999
             raise FieldError(field, DATE_RULE) from None
+    return _iso_date(text, field, DATE_RULE)
+
+
+def parse_file_date(value: object, field: str = "date") -> date:
+    """A date from a file (an import row): YYYY-MM-DD only, never relative to the day it is
+    read, so importing the same file twice adds nothing the second time."""
+    if isinstance(value, date):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    return _iso_date(text, field, ISO_DATE_RULE)
+
+
+def _iso_date(text: str, field: str, rule: str) -> date:
     try:
         if len(text) != 10:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise FieldError(field, DATE_RULE) from None
+        raise FieldError(field, rule) from None
 
 
 _RELATIVE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
