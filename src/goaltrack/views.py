@@ -80,6 +80,7 @@ def client_row(record: ClientRecord) -> dict[str, Any]:
     """One line of the `clients` list (without the item-9 column)."""
     row = roster.client_row(facts.client_facts(record))
     del row["risk_item9"]
+    del row["concern_severities"]
     return row
 
 
@@ -155,6 +156,7 @@ def goal_row(goal: Goal) -> dict[str, Any]:
         "created": goal.created,
         "entries": len(goal.progress),
         "gas_levels": goal.gas_levels,
+        "every": goal.every,
     }
 
 

@@ -29,6 +29,11 @@ from goaltrack.storage import audit
 COMMANDS: dict[str, tuple[str, str]] = {
     "new-client": ("clients", "Create a client file (fails if the client exists)."),
     "clients": ("caseload", "List clients (active ones unless --status says otherwise)."),
+    "attention": (
+        "caseload",
+        "Who needs attention today, worst first: risk flags, deterioration, off-track, overdue, "
+        "due measures, stale goals, no contact, unserved concerns, unmeasured goals.",
+    ),
     "show": ("clients", "Show one client: details, concerns, and goals with where each stands."),
     "edit-client": (
         "clients",

@@ -29,7 +29,9 @@ from goaltrack.records.convert import (
     parse_line,
     parse_measure_key,
     parse_number,
+    parse_schedule,
 )
+from goaltrack.storage.config import default_schedules
 from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Priority, gas_level_key
 from goaltrack.render.report import Column, OutputFormat, Report
 
@@ -60,6 +62,15 @@ GasLevelOption = Annotated[
     ),
 ]
 DueOption = Annotated[str | None, typer.Option("--due", help=f"Due date: {DATE_FORMS}.")]
+EveryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--every",
+        help="How often it is measured: session, or every N weeks or days (1w, 2w, 4w, 10d). "
+        "Default: the measure's schedule in the home's config.toml, if any. `attention` says "
+        "when a measure is due.",
+    ),
+]
 PriorityOption = Annotated[
     Priority | None,
     typer.Option("--priority", case_sensitive=False, help=f"One of {choices(Priority)}."),
@@ -105,6 +116,7 @@ def _goal_fields(
     priority: Priority | None,
     status: GoalStatus | None,
     approach: Approach | None,
+    every: str | None = None,
 ) -> operations.GoalFields:
     """The goal fields typed on the command line, each through the conversion layer."""
     return operations.GoalFields(
@@ -117,6 +129,7 @@ def _goal_fields(
         priority=priority,
         status=status,
         approach=approach,
+        every=None if every is None else parse_schedule(every, "every"),
     )
 
 
@@ -136,19 +149,29 @@ def add_goal(
     approach: ApproachOption = None,
     force: ForceOption = False,
     gas_level: GasLevelOption = None,
+    every: EveryOption = None,
 ) -> None:
     """Add a goal to a client; prints the new goal number.
 
     The measure defaults to the kind's usual instrument (symptom-reduction: phq9,
     trauma-resolution: pcl5, self-esteem: rses, others: gbo; gas when --gas-level is given).
     """
-    fields = _goal_fields(kind, title, measure, baseline, target, due, priority, None, approach)
+    fields = _goal_fields(
+        kind, title, measure, baseline, target, due, priority, None, approach, every
+    )
     levels = parse_gas_levels(gas_level)
     known = registry()
+    schedules = default_schedules(store().home)
     number = store().update(
         client_id,
         lambda record: operations.add_goal(
-            record, fields, known, force=force, gas_levels=levels, check_dates=True
+            record,
+            fields,
+            known,
+            force=force,
+            gas_levels=levels,
+            check_dates=True,
+            schedules=schedules,
         ),
     )
     print_created(number, f"added goal {number} for {client_id}", f"goal {number} of {client_id}")
@@ -220,14 +243,18 @@ def edit_goal(
         one_of_option(
             "--clear",
             GOAL_CLEARABLE,
-            "Remove a field: measure, baseline, target, due, approach, gas_levels. Repeatable.",
+            "Remove a field: measure, baseline, target, due, approach, every, gas_levels. "
+            "Repeatable.",
         ),
     ] = None,
     force: ForceOption = False,
     gas_level: GasLevelOption = None,
+    every: EveryOption = None,
 ) -> None:
     """Change a goal's fields, including its status."""
-    fields = _goal_fields(kind, title, measure, baseline, target, due, priority, status, approach)
+    fields = _goal_fields(
+        kind, title, measure, baseline, target, due, priority, status, approach, every
+    )
     levels = parse_gas_levels(gas_level)
     checks_values = (
         fields.measure is not None

@@ -9,6 +9,7 @@ from datetime import date
 from goaltrack.errors import InvalidValueError
 from goaltrack.operations.dates import check_since
 from goaltrack.records.convert import check_client_id
+from goaltrack.settings import as_of
 from goaltrack.records.model import (
     Approach,
     Client,
@@ -47,7 +48,7 @@ def new_client_record(
         Client,
         id=client_id,
         name=name,
-        created=created or date.today(),
+        created=created or as_of(),
         status=status or ClientStatus.ACTIVE,
         approaches=list(approaches),
         notes=notes,

@@ -39,13 +39,14 @@ class GoalFields:
     priority: Priority | None = None
     status: GoalStatus | None = None
     approach: Approach | None = None
+    every: str | None = None  # the measurement schedule: session, 1w, 2w, 10d, ...
 
     def given(self) -> dict[str, Any]:
         """The fields that were given."""
         return {key: value for key, value in vars(self).items() if value is not None}
 
 
-GOAL_CLEARABLE = ("measure", "baseline", "target", "due", "approach")
+GOAL_CLEARABLE = ("measure", "baseline", "target", "due", "approach", "every")
 
 
 def add_goal(
@@ -59,6 +60,7 @@ def add_goal(
     created: date | None = None,
     default_measure: bool = True,
     check_dates: bool = False,
+    schedules: Mapping[str, str] | None = None,
 ) -> int:
     """Add a goal and return its number: `number` when given (an import keeps the numbers of
     its rows), else one past the highest ever used (goals are never deleted).
@@ -67,6 +69,8 @@ def add_goal(
     given), unless `default_measure` is False. Baseline, target and direction are checked
     against the instrument; `force` accepts a target on the worse side of the baseline.
     `check_dates` (the command line) refuses a due date already past unless `force`.
+    `schedules` maps an instrument key to its default schedule (the user's config.toml): a
+    goal given no `every` is measured on its instrument's default.
     """
     if fields.kind is None or fields.title is None:
         raise InvalidValueError("a goal needs a kind and a title")
@@ -80,10 +84,13 @@ def add_goal(
         given["measure"] = GAS_KEY if gas_levels else DEFAULT_MEASURE.get(fields.kind)
     if given.get("measure") is not None:
         registry.require(given["measure"])
+        default_every = (schedules or {}).get(given["measure"])
+        if fields.every is None and default_every is not None:
+            given["every"] = default_every
     goal = build(
         Goal,
         number=number if number is not None else record.next_goal_number(),
-        created=created or date.today(),
+        created=created or as_of(),
         episode=record.client.current_episode(),
         **given,
     )
