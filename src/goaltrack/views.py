@@ -6,7 +6,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from goaltrack import roster
+from goaltrack import roster, settings
+from goaltrack.measures import safety
 from goaltrack.measures import client_outcomes, instruments
 from goaltrack.measures.forms import Form
 from goaltrack.measures.forms import Item as FormItem
@@ -97,8 +98,25 @@ def client_detail(
     stale_days: int = DEFAULT_STALE_DAYS,
     registry: Registry | None = None,
 ) -> dict[str, Any]:
-    """Everything `show` tells about a client: details, concerns, goals with their latest status."""
+    """Everything `show` tells about a client: details, concerns, goals with their latest status,
+    when each goal's next measure is due, and the client's rows of the attention list."""
+    from goaltrack.attention import record_attention
+    from goaltrack.measures.attention import next_measure_due
+
     client = record.client
+    day = today or settings.as_of()
+    known = registry or instruments.builtin_registry()
+    flags = record_attention(record, day, stale_days, known)
+
+    def scheduled(goal: Goal) -> dict[str, Any]:
+        seen = [entry.date for entry in goal.progress if entry.date <= day]
+        return {
+            "every": goal.every,
+            "next_measure_due": next_measure_due(goal.every, max(seen, default=None), goal.created)
+            if goal.status is GoalStatus.ACTIVE
+            else None,
+        }
+
     return {
         **_client_identity(record),
         "approaches": [approach.value for approach in client.approaches],
@@ -108,11 +126,16 @@ def client_detail(
             for concern in client.concerns
         ],
         "goals": [
-            _with_gas_levels(summarize(goal, today, stale_days, registry).as_dict(), goal)
+            {
+                **_with_gas_levels(summarize(goal, today, stale_days, registry).as_dict(), goal),
+                **scheduled(goal),
+            }
             for goal in record.goals
         ],
         "gas": gas_detail(record),
         "client_outcomes": client_outcomes.client_outcomes(record),
+        "attention": [flag.as_dict() for flag in flags],
+        "reviewed_risks": safety.reviewed_flags(record),
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -83,6 +83,13 @@ SHOW_GOAL_TABLE = [
     Column("percent_to_target", "Done", numeric=True, suffix="%", decimals=0, drop=6),
     Column("status_word", "Outlook"),
 ]
+#: `show` adds it when a goal has a schedule.
+NEXT_MEASURE_COLUMN = Column("next_measure_due", "Next measure", drop=5)
+ATTENTION_COLUMNS = [
+    Column("reason", "Reason"),
+    Column("goal", "Goal", numeric=True),
+    Column("detail", "Detail", wrap=True),
+]
 
 
 def _name(text: str | None) -> str | None:
@@ -142,17 +149,40 @@ def show(
             ("Notes", detail["notes"]),
         ],
         sections=[
-            Section("Goals", SHOW_GOAL_TABLE, detail["goals"], empty="no goals yet"),
+            Section(
+                "Goals",
+                SHOW_GOAL_TABLE
+                + ([NEXT_MEASURE_COLUMN] if any(g["every"] for g in detail["goals"]) else []),
+                detail["goals"],
+                empty="no goals yet",
+            ),
             *gas_sections,
+            *(
+                [Section("Needs attention", ATTENTION_COLUMNS, detail["attention"])]
+                if detail["attention"]
+                else []
+            ),
         ],
         footnotes=[
             *gas_footnote(detail["gas"]),
             *views.rule_lines(detail["goals"]),
             *views.outcome_lines(record),
+            *reviewed_lines(detail["reviewed_risks"]),
         ],
         alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)
+
+
+def reviewed_lines(reviewed: list[dict[str, Any]]) -> list[str]:
+    """One line per item-9 flag a risk review acknowledged: no longer urgent, never hidden."""
+    return [
+        f"item-9 flag of {item['date'].isoformat()} (entry {item['entry']}, goal "
+        f"{item['goal']}) reviewed on {item['reviewed'].isoformat()}"
+        + (f" by {item['by']}" if item["by"] else "")
+        + f": {item['outcome']}"
+        for item in reviewed
+    ]
 
 
 def gas_sections_of(record: ClientRecord) -> list[Section]:
