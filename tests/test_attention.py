@@ -116,9 +116,7 @@ def test_attention_lists_the_expected_rows_worst_first(caseload: None, runner: C
     assert _triples(_attention(runner)) == EXPECTED
 
 
-def test_attention_without_the_index_gives_the_same_rows(
-    caseload: None, runner: CliRunner
-) -> None:
+def test_attention_without_the_index_gives_the_same_rows(caseload: None, runner: CliRunner) -> None:
     """--no-index (every file read) and the warm index agree."""
     assert _attention(runner, "--no-index") == _attention(runner)
 
@@ -254,9 +252,7 @@ def test_bad_config_is_a_data_error(runner: CliRunner, home: Path) -> None:
     assert "[schedule] phq9: must be session" in result.stderr
 
 
-def test_paused_and_discharged_clients_only_show_risk(
-    caseload: None, runner: CliRunner
-) -> None:
+def test_paused_and_discharged_clients_only_show_risk(caseload: None, runner: CliRunner) -> None:
     """A paused client's overdue goal is not listed; its open risk flag would be."""
     _ok(runner, "edit-client", "c-late", "--status", "paused")
     _ok(runner, "edit-client", "c-risk", "--status", "paused")

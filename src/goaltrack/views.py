@@ -7,8 +7,7 @@ from datetime import date
 from typing import Any
 
 from goaltrack import roster, settings
-from goaltrack.measures import safety
-from goaltrack.measures import client_outcomes, instruments
+from goaltrack.measures import client_outcomes, instruments, safety
 from goaltrack.measures.forms import Form
 from goaltrack.measures.forms import Item as FormItem
 from goaltrack.measures.gas import client_gas
@@ -97,8 +96,10 @@ def client_detail(
     today: date | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
     registry: Registry | None = None,
+    goals: list[Goal] | None = None,
 ) -> dict[str, Any]:
-    """Everything `show` tells about a client: details, concerns, goals with their latest status,
+    """Everything `show` tells about a client: details, concerns, goals (`goals`, else every
+    goal) with their latest status,
     when each goal's next measure is due, and the client's rows of the attention list."""
     from goaltrack.attention import record_attention
     from goaltrack.measures.attention import next_measure_due
@@ -119,6 +120,18 @@ def client_detail(
 
     return {
         **_client_identity(record),
+        "since": client.since,
+        "episode": client.current_episode(),
+        "episodes": [
+            {
+                "number": episode.number,
+                "since": episode.since,
+                "until": episode.until,
+                "reason": episode.reason.value,
+                "note": episode.note,
+            }
+            for episode in client.episodes
+        ],
         "approaches": [approach.value for approach in client.approaches],
         "notes": client.notes,
         "concerns": [
@@ -130,7 +143,7 @@ def client_detail(
                 **_with_gas_levels(summarize(goal, today, stale_days, registry).as_dict(), goal),
                 **scheduled(goal),
             }
-            for goal in record.goals
+            for goal in (record.goals if goals is None else goals)
         ],
         "gas": gas_detail(record),
         "client_outcomes": client_outcomes.client_outcomes(record),
@@ -181,6 +194,42 @@ def goal_row(goal: Goal) -> dict[str, Any]:
         "gas_levels": goal.gas_levels,
         "every": goal.every,
     }
+
+
+#: Goal statuses hidden by default from `show`, `progress` and completion (`--all` shows them).
+CLOSED_STATUSES = (GoalStatus.ACHIEVED, GoalStatus.DROPPED)
+
+
+def visible_goals(
+    record: ClientRecord, everything: bool = False, all_episodes: bool = False
+) -> list[Goal]:
+    """The goals a view shows, in number order: those of the current episode, without achieved
+    and dropped ones while the client is in care (`everything`: with them; a discharged
+    client's closing goals are shown); `all_episodes` adds every goal of earlier episodes."""
+    from goaltrack.records.enums import ClientStatus
+
+    episode = record.client.current_episode()
+    closed_too = everything or record.client.status is ClientStatus.DISCHARGED
+    return sorted(
+        (
+            goal
+            for goal in record.goals
+            if (goal.episode != episode and all_episodes)
+            or (goal.episode == episode and (closed_too or goal.status not in CLOSED_STATUSES))
+        ),
+        key=lambda goal: goal.number,
+    )
+
+
+def hidden_note(record: ClientRecord, shown: list[Goal]) -> list[str]:
+    """The footnote naming goals a view left out, and how to see them."""
+    hidden = len(record.goals) - len(shown)
+    if not hidden:
+        return []
+    return [
+        f"{hidden} goal(s) of other episodes or achieved/dropped not shown; "
+        "use --all (achieved and dropped) or --all-episodes"
+    ]
 
 
 def select_goals(
@@ -432,3 +481,43 @@ def _answer_cell(item: FormItem, answers: list[int], position: int, lowest: int)
         return None
     answer = answers[position]
     return f"{answer}!" if item.safety and answer > lowest else str(answer)
+
+
+def end_of_treatment(
+    record: ClientRecord, episode: int, until: date, registry: Registry | None = None
+) -> dict[str, Any]:
+    """The end-of-treatment summary of an episode: per goal its first and last values, the
+    change, and the reliable and clinically significant change (against the goal's baseline,
+    as `progress` judges them); for the client, the paired PHQ-9/GAD-7 outcome of the episode's
+    entries when there is one. Entries after `until` (the discharge) are not counted."""
+    goals = [goal for goal in record.goals if goal.episode == episode]
+    rows = []
+    for goal in goals:
+        seen = [entry for entry in goal.entries_in_order() if entry.date <= until]
+        summary = summarize(goal, until, registry=registry)
+        rows.append(
+            {
+                "goal": goal.number,
+                "title": goal.title,
+                "measure": goal.measure,
+                "status": goal.status.value,
+                "baseline": summary.baseline,
+                "first": seen[0].value if seen else None,
+                "first_date": seen[0].date if seen else None,
+                "last": seen[-1].value if seen else None,
+                "last_date": seen[-1].date if seen else None,
+                "change": summary.change,
+                "reliable_change": summary.reliable_change,
+                "clinical_significance": summary.clinical_significance,
+                "entries": len(seen),
+            }
+        )
+    part = snapshot(record.model_copy(update={"goals": goals}), until)
+    return {
+        "client": record.client.id,
+        "episode": episode,
+        "until": until,
+        "goals": rows,
+        "client_outcomes": client_outcomes.client_outcomes(part),
+        "outcome_lines": client_outcomes.outcome_lines(part),
+    }

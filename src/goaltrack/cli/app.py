@@ -29,15 +29,28 @@ from goaltrack.storage import audit
 COMMANDS: dict[str, tuple[str, str]] = {
     "new-client": ("clients", "Create a client file (fails if the client exists)."),
     "clients": ("caseload", "List clients (active ones unless --status says otherwise)."),
+    "show": ("clients", "Show one client: details, concerns, and goals with where each stands."),
+    "edit-client": (
+        "clients",
+        "Change a client's name, status, concerns, approaches, notes or start date.",
+    ),
     "attention": (
         "caseload",
         "Who needs attention today, worst first: risk flags, deterioration, off-track, overdue, "
         "due measures, stale goals, no contact, unserved concerns, unmeasured goals.",
     ),
-    "show": ("clients", "Show one client: details, concerns, and goals with where each stands."),
-    "edit-client": (
-        "clients",
-        "Change a client's name, status, concerns, approaches, notes or start date.",
+    "discharge": (
+        "care",
+        "End a client's episode of care: close its open goals, record the end date and reason, "
+        "and print the end-of-treatment summary.",
+    ),
+    "reopen": (
+        "care",
+        "Start a new episode of care for a discharged client (the old one's history is kept).",
+    ),
+    "risk-review": (
+        "care",
+        "Record a risk review that acknowledges the client's open PHQ-9 item-9 flags.",
     ),
     "add-goal": ("goals", "Add a goal to a client; prints the new goal number."),
     "goals": ("goals", "List a client's goals."),

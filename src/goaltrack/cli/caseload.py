@@ -123,12 +123,16 @@ def attention(
     reason: Annotated[
         list[str] | None,
         one_of_option(
-            "--reason", REASON_CHOICES, f"Only this reason (repeatable): {', '.join(REASON_CHOICES)}."
+            "--reason",
+            REASON_CHOICES,
+            f"Only this reason (repeatable): {', '.join(REASON_CHOICES)}.",
         ),
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", help=f"Only reasons that began on or after this day: {DATE_FORMS}."),
+        typer.Option(
+            "--since", help=f"Only reasons that began on or after this day: {DATE_FORMS}."
+        ),
     ] = None,
     exit_status: Annotated[
         bool,

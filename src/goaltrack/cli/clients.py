@@ -123,14 +123,26 @@ def new_client(
     say(f"created client {client_id}")
 
 
+AllOption = Annotated[bool, typer.Option("--all", help="Show achieved and dropped goals too.")]
+AllEpisodesOption = Annotated[
+    bool,
+    typer.Option("--all-episodes", help="Show the goals of earlier episodes of care too."),
+]
+
+
 @commands.command("show")
 def show(
-    client_id: ClientIdArg, fmt: FormatOption = OutputFormat.TABLE, as_json: JsonOption = False
+    client_id: ClientIdArg,
+    fmt: FormatOption = OutputFormat.TABLE,
+    as_json: JsonOption = False,
+    everything: AllOption = False,
+    all_episodes: AllEpisodesOption = False,
 ) -> None:
     """Show one client: details, concerns, and goals with where each stands."""
     stale_days, today = settings.stale_days(), settings.as_of()
     record = views.snapshot(store().load(client_id), today)  # GOALTRACK_AS_OF: a snapshot
-    detail = views.client_detail(record, today, stale_days, registry())
+    shown = views.visible_goals(record, everything, all_episodes)
+    detail = views.client_detail(record, today, stale_days, registry(), goals=shown)
     alerts = safety.alerts(record)
     gas_sections = gas_sections_of(record)
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
@@ -143,7 +155,12 @@ def show(
         + (f" — {record.client.name}" if record.client.name else ""),
         fields=[
             ("Status", detail["status"]),
-            ("Since", detail["created"]),
+            ("Since", detail["since"]),
+            *(
+                [("Episodes", [episode_line(e) for e in detail["episodes"]])]
+                if detail["episodes"]
+                else []
+            ),
             ("Concerns", concerns),
             ("Approaches", detail["approaches"]),
             ("Notes", detail["notes"]),
@@ -164,6 +181,7 @@ def show(
             ),
         ],
         footnotes=[
+            *views.hidden_note(record, shown),
             *gas_footnote(detail["gas"]),
             *views.rule_lines(detail["goals"]),
             *views.outcome_lines(record),
@@ -172,6 +190,14 @@ def show(
         alerts=[alert.message() for alert in alerts],
     )
     output(report, fmt, as_json)
+
+
+def episode_line(episode: dict[str, Any]) -> str:
+    """A closed episode in one line: number, dates, reason (never its note)."""
+    return (
+        f"{episode['number']}: {episode['since'].isoformat()} to {episode['until'].isoformat()} "
+        f"({episode['reason']})"
+    )
 
 
 def reviewed_lines(reviewed: list[dict[str, Any]]) -> list[str]:

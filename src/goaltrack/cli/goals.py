@@ -31,9 +31,9 @@ from goaltrack.records.convert import (
     parse_number,
     parse_schedule,
 )
-from goaltrack.storage.config import default_schedules
 from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Priority, gas_level_key
 from goaltrack.render.report import Column, OutputFormat, Report
+from goaltrack.storage.config import default_schedules
 
 commands = command_group()
 

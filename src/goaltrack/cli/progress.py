@@ -78,6 +78,13 @@ def show_progress(
     ] = "equal",
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Show achieved and dropped goals too.")
+    ] = False,
+    all_episodes: Annotated[
+        bool,
+        typer.Option("--all-episodes", help="Show the goals of earlier episodes of care too."),
+    ] = False,
 ) -> None:
     """Where each goal stands: change, reliable and clinical change, trend, and an outlook."""
     threshold = settings.stale_days(stale_days)
@@ -91,7 +98,7 @@ def show_progress(
     selected = (
         [record.require_goal(goal)]
         if goal is not None
-        else sorted(record.goals, key=lambda g: g.number)
+        else views.visible_goals(record, everything, all_episodes)
     )
     known = registry()
     alerts = safety.alerts(record)
@@ -122,6 +129,7 @@ def show_progress(
         empty="no goals yet: add one with `goaltrack add-goal`",
         # the T-score covers every GAS goal of the client: not under one goal's table
         footnotes=[
+            *(views.hidden_note(record, selected) if goal is None else []),
             *(gas_footnote(gas) if goal is None else []),
             *views.rule_lines(rows),
             *views.outcome_lines(record),

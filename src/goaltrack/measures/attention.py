@@ -138,8 +138,8 @@ def goal_flags(
 
     latest: Number | None = points[-1][1] if points else None
     last_day = _day(points[-1][0]) if points else None
-    baseline = goal["baseline"] if goal["baseline"] is not None else (
-        points[0][1] if points else None
+    baseline = (
+        goal["baseline"] if goal["baseline"] is not None else (points[0][1] if points else None)
     )
     target = goal["target"]
     if target is None and goal["measure"] == GAS_KEY:
@@ -187,8 +187,7 @@ def goal_flags(
         flag(
             Reason.MEASURE_DUE,
             next_due,
-            f"{name}: {goal['measure'] or 'a measure'} due {next_due.isoformat()} "
-            f"(every {every})",
+            f"{name}: {goal['measure'] or 'a measure'} due {next_due.isoformat()} (every {every})",
             next_due,
         )
     if goal["measure"] is None:

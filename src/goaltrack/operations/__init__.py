@@ -9,12 +9,15 @@ is written, so a change that breaks one is refused whole.
 - `clients`: new_client_record, edit_client
 - `goals`: add_goal, edit_goal, set_gas_levels
 - `entries`: log_value, record_administration, remove_entry
+- `episodes`: discharge, reopen, require_in_care (episodes of care)
+- `care`: record_risk_review
 - `dates`: the plausible-date rules the command line opts into (`check_dates=True`), and
   `before_start`, the note for an entry dated before the client's start
 """
 
 from __future__ import annotations
 
+from goaltrack.operations.care import record_risk_review
 from goaltrack.operations.clients import (
     CLIENT_CLEARABLE,
     ClientEdit,
@@ -28,6 +31,14 @@ from goaltrack.operations.entries import (
     record_administration,
     remove_entry,
 )
+from goaltrack.operations.episodes import (
+    Discharge,
+    OpenGoals,
+    discharge,
+    open_goals,
+    reopen,
+    require_in_care,
+)
 from goaltrack.operations.goals import (
     GOAL_CLEARABLE,
     GoalFields,
@@ -40,15 +51,22 @@ __all__ = [
     "CLIENT_CLEARABLE",
     "GOAL_CLEARABLE",
     "ClientEdit",
+    "Discharge",
     "EntryFields",
     "GoalFields",
+    "OpenGoals",
     "add_goal",
     "before_start",
+    "discharge",
     "edit_client",
     "edit_goal",
     "log_value",
     "new_client_record",
+    "open_goals",
     "record_administration",
+    "record_risk_review",
     "remove_entry",
+    "reopen",
+    "require_in_care",
     "set_gas_levels",
 ]
