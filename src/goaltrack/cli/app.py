@@ -34,6 +34,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "clients",
         "Change a client's name, status, concerns, approaches, notes or start date.",
     ),
+    "delete-client": (
+        "clients",
+        "Move a mistaken client's file to the trash inside the home (`restore` brings it back).",
+    ),
+    "restore": (
+        "clients",
+        "Bring a client moved to the trash back (the newest copy, if there are several).",
+    ),
     "attention": (
         "caseload",
         "Who needs attention today, worst first: risk flags, deterioration, off-track, overdue, "

@@ -22,6 +22,7 @@ from goaltrack.cli.common import (
     say,
     store,
 )
+from goaltrack.errors import InvalidValueError
 from goaltrack.measures import safety
 from goaltrack.records.convert import DATE_FORMS, parse_concern, parse_date, parse_line
 from goaltrack.records.enums import Approach, ClientStatus, GoalStatus
@@ -282,3 +283,31 @@ def edit_client(
     )
     store().update(client_id, lambda record: operations.edit_client(record, edit))
     say(f"updated client {client_id}")
+
+
+@commands.command("delete-client")
+def delete_client(
+    client_id: ClientIdArg,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm: move this client's file to the trash.")
+    ] = False,
+) -> None:
+    """Move a mistaken client's file to the trash inside the home (`restore` brings it back)."""
+    from goaltrack.storage.trash import move_to_trash
+
+    if not yes:
+        raise InvalidValueError(
+            f"add --yes to move client {client_id} to the trash (nothing is deleted outright; "
+            f"`goaltrack restore {client_id}` brings it back)"
+        )
+    moved = move_to_trash(store(), client_id)
+    say(f"moved client {client_id} to the trash: {moved.name} (goaltrack restore {client_id})")
+
+
+@commands.command("restore")
+def restore_client(client_id: ClientIdArg) -> None:
+    """Bring a client moved to the trash back (the newest copy, if there are several)."""
+    from goaltrack.storage.trash import restore
+
+    item = restore(store(), client_id)
+    say(f"restored client {client_id} from {item.path.name}")
