@@ -60,7 +60,7 @@ def _private_trash(home: Path) -> Path:
     """The trash folder, created 0700 when missing; refused when it is not a private folder."""
     folder = trash_dir(home)
     try:
-        os.mkdir(folder, 0o700)
+        folder.mkdir(mode=0o700)
     except FileExistsError:
         pass
     except OSError as error:
@@ -96,7 +96,7 @@ def move_to_trash(store: Store, client_id: str) -> Path:
     try:
         with store.locked(client_id):
             attempt.open_log()
-            os.rename(store.path_for(client_id), target)
+            store.path_for(client_id).rename(target)
             _sync_folder(store.clients_dir)
             _sync_folder(folder)
             attempt.finish(None)
@@ -127,7 +127,7 @@ def restore(store: Store, client_id: str) -> Trashed:
                 )
             attempt.open_log()
             os.link(newest.path, store.path_for(client_id))  # never replaces a file
-            os.unlink(newest.path)
+            newest.path.unlink()
             _sync_folder(store.clients_dir)
             _sync_folder(newest.path.parent)
             attempt.finish(None)
