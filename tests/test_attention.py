@@ -259,3 +259,10 @@ def test_paused_and_discharged_clients_only_show_risk(caseload: None, runner: Cl
     triples = _triples(_attention(runner))
     assert ("c-late", 1, "overdue") not in triples
     assert ("c-risk", 1, "risk-item9") in triples
+
+
+def test_an_unknown_client_is_an_error(caseload: None, runner: CliRunner) -> None:
+    """--client with a typo exits 1 instead of reporting that nothing needs attention."""
+    result = invoke(runner, "attention", "--client", "c-rsik", "--exit-status")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("goaltrack: error: no client 'c-rsik' in ")

@@ -23,6 +23,7 @@ from goaltrack.cli.common import (
     output,
     warn_unreadable,
 )
+from goaltrack.errors import ClientNotFoundError
 from goaltrack.records.convert import DATE_FORMS, parse_date
 from goaltrack.records.enums import AttentionReason, ClientStatus
 from goaltrack.render.report import Column, OutputFormat, Report
@@ -157,6 +158,9 @@ def attention(
         home(), stale_days=stale_days, use_index=not (no_index or settings.no_index())
     )
     wanted_clients = set(client or [])
+    unknown = sorted(wanted_clients - set(found.by_client))
+    if unknown and not found.problems:  # a typo must not read as "nothing needs attention"
+        raise ClientNotFoundError(f"no client {unknown[0]!r} in {home() / 'clients'}")
     wanted_reasons = set(reason or [])
     found.flags = [
         flag
