@@ -354,3 +354,121 @@ def test_row_as_dict() -> None:
         "client", "goal", "reason", "urgent", "since", "detail", "next_measure_due",
     ]  # fmt: skip
     assert (row["urgent"], row["next_measure_due"]) == (False, TODAY)
+
+
+# ---- details and fields, exactly ----------------------------------------------------------
+
+
+def test_an_entry_on_the_as_of_day_is_counted() -> None:
+    """Points dated on the as-of day are in the snapshot; later ones are not."""
+    facts = goal(points=points((3, 12), (0, 11), (-1, 10), (-2, 9)))
+    assert seen_points(facts, TODAY) == [[day(3), 12, None], [day(0), 11, None]]
+
+
+def test_without_baseline_or_entries_nothing_is_judged_but_staleness() -> None:
+    """No baseline and no entry: no deterioration (no crash); stale from the goal's creation."""
+    assert reasons(flags_of(goal(baseline=None, created=day(29)))) == [(1, "stale")]
+
+
+def test_a_gas_goal_with_a_target_keeps_it() -> None:
+    """A GAS goal aiming at +2 with the latest at +1 and its due date passed: overdue."""
+    facts = goal(measure="gas", baseline=-1, target=2, due=day(5), points=points((2, 1)))
+    assert reasons(flags_of(facts)) == [(1, "overdue")]
+
+
+def test_a_goal_without_a_measure_infers_its_direction() -> None:
+    """No instrument: baseline 2 -> target 8 means higher is better; 8 reached, not overdue."""
+    facts = goal(measure=None, baseline=2, target=8, due=day(5), points=points((2, 8)))
+    assert reasons(flags_of(facts)) == [(1, "goal-without-measure")]
+    [found] = flags_of(facts)
+    assert found == Flag(
+        "c-1",
+        1,
+        Reason.GOAL_WITHOUT_MEASURE,
+        TODAY - timedelta(days=60),
+        "goal 1 (Mood): no measure says how it is judged",
+    )
+
+
+def test_an_unmeasured_goal_with_a_schedule_says_a_measure_is_due() -> None:
+    """No measure, weekly: 'a measure due'."""
+    found = flags_of(goal(measure=None, every="1w", points=points((8, 3))))
+    assert found[0].detail == f"goal 1 (Mood): a measure due {day(1)} (every 1w)"
+
+
+def test_overdue_without_a_target_says_none() -> None:
+    """No target, due date passed: overdue, 'target none'."""
+    [found] = flags_of(goal(target=None, due=day(2), points=points((1, 9))))
+    assert found.detail == f"goal 1 (Mood): due {day(2)}, target none not reached (latest 9)"
+
+
+def test_a_stale_row_carries_the_next_measure_due() -> None:
+    """A stale scheduled goal: its row says when the measure fell due."""
+    [found] = flags_of(goal(every="1w", points=points((20, 12))))
+    assert found == Flag(
+        "c-1",
+        1,
+        Reason.STALE,
+        TODAY - timedelta(days=5),
+        f"goal 1 (Mood): no entry since {day(20)} (20 days; rule: schedule 1w)",
+        TODAY - timedelta(days=13),
+    )
+
+
+def test_off_track_judged_against_the_as_of_day() -> None:
+    """A line that met the target before the as-of day, the value not: no projection."""
+    facts = goal(baseline=20, due=day(-60), points=points((200, 20), (190, 10), (180, 12)))
+    assert Reason.OFF_TRACK not in [f.reason for f in flags_of(facts)]
+
+
+def test_the_risk_row_exactly() -> None:
+    """The risk row names the client, the flagged goal and the flag's date."""
+    facts = client(risk_item9={**RISK, "response": None})
+    [found] = client_flags(facts, [goal(points=points((3, 12)))], instruments.get, TODAY, 28)
+    assert found == Flag(
+        "c-1",
+        1,
+        Reason.RISK_ITEM9,
+        TODAY - timedelta(days=4),
+        f"PHQ-9 item 9 endorsed on {day(4)} (answer not stored, entry E1) and no risk review "
+        "since: follow up, then `goaltrack risk-review c-1`",
+    )
+
+
+def test_client_rules_use_each_goals_instrument() -> None:
+    """Through client_flags, a PHQ-9 15 -> 21 is a reliable deterioration of goal 2."""
+    goals = [goal(points=points((3, 12))), goal(number=2, points=points((3, 21)))]
+    found = client_flags(client(), goals, instruments.get, TODAY, 28)
+    assert [(f.client, f.goal, f.reason) for f in found] == [("c-1", 2, Reason.DETERIORATED)]
+
+
+def test_the_no_contact_row_exactly() -> None:
+    """The no-contact row: the client, no goal, since the 29th day, the last entry named."""
+    [found] = client_flags(client(), [goal(points=points((30, 12)))], instruments.get, TODAY, 28)
+    assert found == Flag(
+        "c-1",
+        None,
+        Reason.NO_CONTACT,
+        TODAY - timedelta(days=1),
+        f"no entry on any goal since {day(30)} (30 days; rule: 28 days)",
+    )
+
+
+def test_the_concern_row_exactly() -> None:
+    """The concern row: the client, no goal, since the episode's start."""
+    facts = client(concerns=CONCERNS[:1], since=day(3), created=day(90))
+    assert client_flags(facts, [], instruments.get, TODAY, 28) == [
+        Flag(
+            "c-1",
+            None,
+            Reason.CONCERN_WITHOUT_GOAL,
+            TODAY - timedelta(days=3),
+            "concern Sleep (severe) has no active goal",
+        )
+    ]
+
+
+def test_a_client_row_sorts_before_goal_one() -> None:
+    """Same reason and client: the row without a goal comes first, whatever the input order."""
+    found = ordered([_flag("c-1", 1, Reason.STALE), _flag("c-1", None, Reason.STALE)])
+    assert [f.goal for f in found] == [None, 1]

@@ -113,7 +113,7 @@ def seen_points(goal: dict[str, Any], as_of: date) -> list[list[Any]]:
     count = len(points)
     while count and points[count - 1][0] > iso:
         count -= 1
-    return points if count == len(points) else points[:count]
+    return points[:count]
 
 
 def goal_flags(
@@ -162,7 +162,7 @@ def goal_flags(
     waited = (as_of - start).days
     limit = STALE_INTERVALS * interval_days(every) if every is not None else stale_days
     stale = waited > limit
-    if not overdue and not stale and due is not None and target is not None and not reached:
+    if due is not None and target is not None and not (overdue or stale or reached):
         verdict = _off_track(points, due, target, latest, as_of)
         if verdict is not None:
             flag(Reason.OFF_TRACK, as_of, f"{name}: {verdict} (target {_fmt(target)})")
@@ -246,8 +246,7 @@ def client_flags(
         )
     if facts["status"] != "active":
         return flags
-    episode = facts.get("episode", 1)
-    current = [goal for goal in goals if goal.get("episode", 1) == episode]
+    current = [goal for goal in goals if goal["episode"] == facts["episode"]]
     per_goal: list[Flag] = []
     for goal in current:
         instrument = instrument_for(goal["measure"]) if goal["measure"] else None
@@ -256,7 +255,7 @@ def client_flags(
         (points[-1][0] for goal in current if (points := seen_points(goal, as_of))),
         default=None,
     )
-    start = _day(last) or date.fromisoformat(facts.get("since") or facts["created"])
+    start = _day(last) or date.fromisoformat(facts["since"])
     waited = (as_of - start).days
     if waited > stale_days:
         said = "no entry on any goal" + ("" if last is None else f" since {last}")
@@ -280,10 +279,10 @@ def _unserved_concerns(facts: dict[str, Any], goals: list[dict[str, Any]]) -> li
     """A concern no active goal serves: when the client has no active goal at all, or its
     goals name the concerns they serve (schema 2) and none names this one."""
     active = [goal for goal in goals if goal["status"] == "active"]
-    linked = {goal["concern"].casefold() for goal in active if goal.get("concern")}
+    linked = {goal["concern"].casefold() for goal in active if goal["concern"]}
     if active and not linked:
         return []  # goals made before concerns were linked: nothing to compare
-    start = date.fromisoformat(facts.get("since") or facts["created"])
+    start = date.fromisoformat(facts["since"])
     return [
         Flag(
             facts["id"],
