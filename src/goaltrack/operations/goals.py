@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,6 +11,7 @@ from goaltrack.errors import FieldError, InvalidValueError
 from goaltrack.measures.instruments import DEFAULT_MEASURE, Registry
 from goaltrack.measures.scoring import check_goal
 from goaltrack.operations.dates import check_due_date
+from goaltrack.operations.plan import add_objectives, append_intervention
 from goaltrack.records.enums import GAS_KEY
 from goaltrack.records.model import (
     Approach,
@@ -39,13 +40,16 @@ class GoalFields:
     priority: Priority | None = None
     status: GoalStatus | None = None
     approach: Approach | None = None
+    concern: str | None = None  # the name of the client's concern the goal serves
+    every: str | None = None  # measurement schedule (records.convert.parse_schedule)
+    template: str | None = None  # the template the goal was made from
 
     def given(self) -> dict[str, Any]:
         """The fields that were given."""
         return {key: value for key, value in vars(self).items() if value is not None}
 
 
-GOAL_CLEARABLE = ("measure", "baseline", "target", "due", "approach")
+GOAL_CLEARABLE = ("measure", "baseline", "target", "due", "approach", "concern", "every")
 
 
 def add_goal(
@@ -59,6 +63,8 @@ def add_goal(
     created: date | None = None,
     default_measure: bool = True,
     check_dates: bool = False,
+    objectives: Sequence[str] = (),
+    interventions: Sequence[tuple[str, Approach | None]] = (),
 ) -> int:
     """Add a goal and return its number: `number` when given (an import keeps the numbers of
     its rows), else one past the highest ever used (goals are never deleted).
@@ -67,9 +73,13 @@ def add_goal(
     given), unless `default_measure` is False. Baseline, target and direction are checked
     against the instrument; `force` accepts a target on the worse side of the baseline.
     `check_dates` (the command line) refuses a due date already past unless `force`.
+    A concern must be one of the client's (its name is stored as the client spells it);
+    `objectives` and `interventions` (a template's) are numbered from 1.
     """
     if fields.kind is None or fields.title is None:
         raise InvalidValueError("a goal needs a kind and a title")
+    if fields.concern is not None:
+        fields.concern = require_concern(record, fields.concern)
     if check_dates:
         check_due_date(fields.due, as_of(), force=force)
     if number is not None and record.goal(number) is not None:
@@ -88,6 +98,9 @@ def add_goal(
         **given,
     )
     set_gas_levels(goal, gas_levels or {})
+    add_objectives(goal, objectives)
+    for technique, approach in interventions:
+        append_intervention(goal, technique, approach)
     try:
         check_goal(goal, registry, force)
     except InvalidValueError as error:
@@ -121,6 +134,8 @@ def edit_goal(
         raise InvalidValueError("nothing to change: give at least one option (see --help)")
     if check_dates:
         check_due_date(fields.due, as_of(), force=force)
+    if fields.concern is not None:
+        fields.concern = require_concern(record, fields.concern)
     if "gas_levels" in clear:
         assign(goal, "gas_levels", None)
         clear = tuple(name for name in clear if name != "gas_levels")
@@ -149,6 +164,19 @@ def edit_goal(
     touched = {"measure", "baseline", "target"} & (set(fields.given()) | set(clear))
     if touched and goal.measure is not None:
         check_goal(goal, registry, force)
+
+
+def require_concern(record: ClientRecord, name: str) -> str:
+    """The client's concern called `name` (ignoring case), as the client file spells it; an
+    error naming the concerns there are otherwise (a goal serves a concern the client has)."""
+    concern = record.client.concern(name)
+    if concern is None:
+        known = ", ".join(c.name for c in record.client.concerns) or "none"
+        raise InvalidValueError(
+            f"client {record.client.id!r} has no concern named {name!r} (concerns: {known}); "
+            "add it first with `goaltrack edit-client ID --concern NAME:SEVERITY`"
+        )
+    return concern.name
 
 
 def set_gas_levels(goal: Goal, levels: Mapping[str, str]) -> None:
