@@ -136,12 +136,12 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     approaches = [a for a in client.approaches if a not in edit.remove_approaches]
     approaches.extend(a for a in edit.add_approaches if a not in approaches)
     client.approaches = approaches
-    for field, added, removed in (
+    for name, adding, removing in (
         ("preferences", edit.add_preferences, edit.remove_preferences),
         ("strengths", edit.add_strengths, edit.remove_strengths),
     ):
-        if added or removed:
-            assign(client, field, _edited_texts(getattr(client, field), added, removed, field))
+        if adding or removing:
+            assign(client, name, _edited_texts(getattr(client, name), adding, removing, name))
 
 
 def _edited_texts(

@@ -12,6 +12,8 @@ from goaltrack.measures.instruments import DEFAULT_MEASURE, Registry
 from goaltrack.measures.scoring import check_goal
 from goaltrack.operations.dates import check_due_date
 from goaltrack.operations.plan import add_objectives, append_intervention
+from goaltrack.planning.drafts import GoalDraft, draft_goal
+from goaltrack.planning.templates import Template
 from goaltrack.records.enums import GAS_KEY
 from goaltrack.records.model import (
     Approach,
@@ -195,3 +197,67 @@ def set_gas_levels(goal: Goal, levels: Mapping[str, str]) -> None:
         except ValueError as error:
             raise InvalidValueError(str(error)) from None
     assign(goal, "gas_levels", merged)
+
+
+def add_goal_from_template(
+    record: ClientRecord,
+    template: Template,
+    typed: GoalFields,
+    registry: Registry,
+    today: date,
+    *,
+    force: bool = False,
+    gas_levels: Mapping[str, str] | None = None,
+    check_dates: bool = False,
+) -> tuple[int, GoalDraft]:
+    """Add a goal made from `template`; returns its number and the draft it was made from.
+
+    The draft gives the concern (the most severe the template fits), measure, baseline (the
+    latest screening with the measure), the target its rule computes, the due date, schedule,
+    priority, and the objectives and interventions for the client's approaches (or the one
+    typed). Every field typed in `typed` takes the place of the drafted one; a typed baseline
+    recomputes the target, and a typed measure the template's rule cannot serve leaves the
+    target to be typed.
+    """
+    concern = record.client.concern(typed.concern) if typed.concern is not None else None
+    if typed.concern is not None and concern is None:
+        require_concern(record, typed.concern)  # raises, naming the concerns there are
+    measure = typed.measure or template.measure
+    instrument = registry.require(measure)
+    approaches = [typed.approach] if typed.approach is not None else None
+    draft = draft_goal(
+        record,
+        template,
+        instrument,
+        today,
+        approaches=approaches,
+        concern=concern,
+        baseline=typed.baseline,
+        measure=measure,
+    )
+    chosen = draft.approaches
+    fields = GoalFields(
+        kind=typed.kind or template.kind,
+        title=typed.title or draft.title,
+        measure=measure,
+        baseline=draft.baseline,
+        target=typed.target if typed.target is not None else draft.target,
+        due=typed.due or draft.due,
+        priority=typed.priority or draft.priority,
+        status=None,
+        approach=typed.approach or (chosen[0] if len(chosen) == 1 else None),
+        concern=draft.concern,
+        every=typed.every or draft.every,
+        template=template.key,
+    )
+    number = add_goal(
+        record,
+        fields,
+        registry,
+        force=force,
+        gas_levels=gas_levels,
+        check_dates=check_dates,
+        objectives=draft.objectives,
+        interventions=draft.interventions,
+    )
+    return number, draft

@@ -15,7 +15,7 @@ from datetime import date
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures.scoring import Administration
 from goaltrack.operations.dates import check_due_date, check_entry_date
-from goaltrack.records.enums import Approach, ObjectiveStatus, Rater
+from goaltrack.records.enums import Approach, GoalStatus, ObjectiveStatus, Rater
 from goaltrack.records.model import (
     ClientRecord,
     Goal,
@@ -215,8 +215,29 @@ def record_screening(
     return screening.id
 
 
-def latest_screening(record: ClientRecord, instrument: str) -> Screening | None:
-    """The client's latest screening with this instrument (by date, the last recorded on a
-    tie), if any."""
-    found = [s for s in record.client.screenings if s.instrument == instrument]
-    return max(reversed(found), key=lambda s: s.date, default=None) if found else None
+def is_screening(
+    record: ClientRecord,
+    instrument: str,
+    goal_number: int | None,
+    *,
+    per_goal: bool,
+    asked: bool = False,
+) -> bool:
+    """Whether an administration is recorded as a screening on the client: when asked to
+    (`--screening`), or when no goal is named and no active goal is measured by it (an
+    intake questionnaire). A per-goal rating (GBO, GAS) always belongs to a goal."""
+    if asked and goal_number is not None:
+        raise InvalidValueError("a screening belongs to no goal: give --screening or --goal")
+    if per_goal:
+        if asked:
+            raise InvalidValueError(
+                f"{instrument} rates one goal, so it cannot be a screening; name a goal with --goal"
+            )
+        return False
+    if asked:
+        return True
+    if goal_number is not None:
+        return False
+    return not any(
+        goal.measure == instrument and goal.status is GoalStatus.ACTIVE for goal in record.goals
+    )

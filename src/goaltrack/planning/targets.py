@@ -44,7 +44,10 @@ def rule_problem(rule: TargetRule, instrument: Instrument) -> str | None:
     """Why `rule` cannot be computed from `instrument`'s facts, or None when it can."""
     if rule is TargetRule.BELOW_CUTOFF:
         if instrument.better is not Direction.LOWER or instrument.case_threshold() is None:
-            return f"below-cutoff needs a measure where lower is better with a cutoff; {instrument.key} has none"
+            return (
+                "below-cutoff needs a measure where lower is better, with a cutoff; "
+                f"{instrument.key} is not one"
+            )
         if not instrument.integer:
             return f"below-cutoff needs a whole-number measure; {instrument.key} is not"
         return None
@@ -57,9 +60,12 @@ def rule_problem(rule: TargetRule, instrument: Instrument) -> str | None:
             )
         return None
     if rule is TargetRule.GAS_EXPECTED:
-        return None if instrument.key == GAS_KEY else "gas-expected needs measure = \"gas\""
+        return None if instrument.key == GAS_KEY else 'gas-expected needs measure = "gas"'
     if instrument.better is not Direction.HIGHER or instrument.max - instrument.min > 10:
-        return f"rating-gain needs a 0-10 rating where higher is better (gbo, rating); not {instrument.key}"
+        return (
+            "rating-gain needs a 0-10 rating where higher is better (gbo, rating); "
+            f"{instrument.key} is not one"
+        )
     return None
 
 
