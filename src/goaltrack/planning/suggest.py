@@ -2,14 +2,15 @@
 
 Pure and deterministic (docs/planning.md states the rules; tests pin them):
 
-- a template is a candidate for each of the client's concerns it fits; a concern's severity
-  is the clinician's, raised to what the latest intake screening suggests when that is
+- a template is a candidate for each of the client's concerns it fits (the most severe
+  one counts); a concern's severity is the clinician's, raised to what the latest intake
+  screening suggests when that is higher, and a more severe concern ranks its templates
   higher (the most pressing issue first);
 - severity orders the stages: severe or crisis -> stabilise, then change, then consolidate;
   moderate -> change first; mild -> change and growth first, consolidation next, stabilising
   last; a severity the template does not fit costs heavily; under severe or crisis,
-  symptom relief comes before growth goals (self-esteem, autonomy), and under mild growth
-  goals are raised;
+  symptom relief comes before growth goals (self-esteem, autonomy), while under mild or
+  moderate they stand level with symptom goals;
 - an open PHQ-9 item-9 flag puts the templates tagged `risk` (a safety plan) first;
 - a preference or strength that shares a word with a template's tags raises it (a
   preference that starts with "no", "not", "avoid" or "without" lowers it);
@@ -49,10 +50,12 @@ STAGE_POINTS: dict[Severity, dict[Stage, int]] = {
     Severity.MODERATE: {Stage.CHANGE: 20, Stage.STABILISE: 10, Stage.CONSOLIDATE: 5},
     Severity.MILD: {Stage.CHANGE: 20, Stage.CONSOLIDATE: 10, Stage.STABILISE: 0},
 }
+#: Points for the concern's own severity: the most pressing concern first, so that a severe
+#: concern's change goals rank above a mild concern's.
+PRESSING = {Severity.CRISIS: 15, Severity.SEVERE: 10, Severity.MODERATE: 5, Severity.MILD: 0}
 MISFIT = -30  # the template does not list the concern's severity
 SYMPTOMS_FIRST = 3  # severe/crisis: symptom-reduction, coping and trauma goals
 GROWTH_LATER = -5  # severe/crisis: self-esteem and autonomy goals
-GROWTH_NOW = 3  # mild: self-esteem and autonomy goals
 RISK_FIRST = 50  # an open PHQ-9 item-9 flag: templates tagged `risk`
 PREFERENCE = 4
 STRENGTH = 2
@@ -248,7 +251,7 @@ def suggest(
 def _severity_points(template: Template, concern: str, severity: Severity) -> tuple[int, list[str]]:
     """Points and reasons for how the template's stage and kind suit the severity."""
     reasons = []
-    points = STAGE_POINTS[severity][template.stage]
+    points = STAGE_POINTS[severity][template.stage] + PRESSING[severity]
     label = f"{severity.value} {concern}"
     if severity in URGENT:
         phrase = {
@@ -284,9 +287,6 @@ def _severity_points(template: Template, concern: str, severity: Severity) -> tu
         ):
             points += SYMPTOMS_FIRST
             reasons.append(f"{label}: symptom relief first")
-    elif severity is Severity.MILD and template.kind in GROWTH_KINDS:
-        points += GROWTH_NOW
-        reasons.append(f"{label}: room for growth")
     return points, reasons
 
 
