@@ -32,7 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("clients", "Show one client: details, concerns, and goals with where each stands."),
     "edit-client": (
         "clients",
-        "Change a client's name, status, concerns, approaches, notes or start date.",
+        "Change a client's name, status, concerns, approaches, preferences, strengths, notes "
+        "or start date.",
     ),
     "add-goal": ("goals", "Add a goal to a client; prints the new goal number."),
     "goals": ("goals", "List a client's goals."),

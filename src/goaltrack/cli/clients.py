@@ -104,6 +104,10 @@ def _name(text: str | None) -> str | None:
     return None if text is None else parse_line(text, "name")
 
 
+#: The client's own planning factors, shown by `show` when the client has any.
+PLAN_FACTORS = (("preferences", "Preferences"), ("strengths", "Strengths"))
+
+
 def _lines(texts: list[str] | None, field: str) -> tuple[str, ...]:
     return tuple(parse_line(text, field) for text in texts or [])
 
@@ -162,8 +166,8 @@ def show(
             ("Since", detail["created"]),
             ("Concerns", concerns),
             ("Approaches", detail["approaches"]),
-            ("Preferences", detail["preferences"]),
-            ("Strengths", detail["strengths"]),
+            # shown when there are any (schema 2 added them; most files have none)
+            *[(label, detail[key]) for key, label in PLAN_FACTORS if detail[key]],
             ("Notes", detail["notes"]),
         ],
         sections=[
@@ -244,7 +248,8 @@ def edit_client(
         typer.Option("--remove-strength", help="Remove a strength (its text). Repeatable."),
     ] = None,
 ) -> None:
-    """Change a client's name, status, concerns, approaches, notes or start date."""
+    """Change a client's name, status, concerns, approaches, preferences, strengths, notes or
+    start date."""
     notes = read_text_argument(note, "notes")
     if note is not None and notes is None:  # `--note ""`: no notes, as `--clear notes`
         clear = [*(clear or []), "notes"]
