@@ -212,15 +212,16 @@ def add_goal(
             ),
         )
         number, draft = made
-        say(f"made from template {chosen.key}: {_draft_summary(draft)}")
+        print_created(
+            number, f"added goal {number} for {client_id}", f"goal {number} of {client_id}"
+        )
+        for line in _draft_summary(draft):
+            say(line)
         if draft.measure == "gas" and not levels:
             say(
                 f"describe its GAS levels: goaltrack edit-goal {client_id} {number} "
                 "--gas-level '0=...' --gas-level '-1=...' --gas-level '+1=...'"
             )
-        print_created(
-            number, f"added goal {number} for {client_id}", f"goal {number} of {client_id}"
-        )
         return
     if kind is None or title is None:
         raise InvalidValueError("give the goal's KIND and TITLE, or --template KEY")
@@ -337,16 +338,25 @@ def edit_goal(
     say(f"updated goal {goal} of {client_id}")
 
 
-def _draft_summary(draft: GoalDraft) -> str:
-    """What the template computed, in one line: baseline and where it came from, target."""
+def _draft_summary(draft: GoalDraft) -> list[str]:
+    """What the template computed: concern, baseline and where it came from, target, plan;
+    then the target's rule in words."""
     parts = []
     if draft.concern:
         parts.append(f"concern {draft.concern}")
     if draft.baseline is not None:
         parts.append(f"baseline {draft.baseline:g} ({draft.baseline_from})")
-    parts.append(f"target {draft.target_rule}")
-    parts.append(f"{len(draft.objectives)} objectives, {len(draft.interventions)} interventions")
-    return "; ".join(parts)
+    parts.append("no target yet" if draft.target is None else f"target {draft.target:g}")
+    parts.append(_count(len(draft.objectives), "objective"))
+    parts.append(_count(len(draft.interventions), "intervention"))
+    return [
+        f"made from template {draft.template}: {', '.join(parts)}",
+        f"  target rule: {draft.target_rule}",
+    ]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def parse_gas_levels(specs: list[str] | None) -> dict[str, str]:

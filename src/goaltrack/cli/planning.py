@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from enum import StrEnum
 from typing import Annotated, Any
@@ -89,7 +90,7 @@ def suggest(
         "notes": found.notes,
     }
     if fmt is OutputFormat.TABLE and not as_json:
-        sys.stdout.write(text.suggestions_text(document, alerts))
+        sys.stdout.write(text.wrapped(text.suggestions_text(document, alerts), _width()))
         return
     rows = [_suggestion_row(client_id, item) for item in suggestions]
     report = Report(
@@ -250,6 +251,11 @@ def templates(
     output(report, fmt, as_json)
 
 
+def _width() -> int:
+    """The terminal's width ($COLUMNS first), for wrapping the text layouts."""
+    return shutil.get_terminal_size((100, 24)).columns
+
+
 class PlanFormat(StrEnum):
     """`plan`'s formats: every read command's, and Markdown for a letter."""
 
@@ -282,7 +288,7 @@ def plan(
     risks = safety.alerts(record)
     alerts = [alert.message() for alert in risks]
     if fmt is PlanFormat.TABLE and not as_json:
-        sys.stdout.write(text.plan_text(tree, alerts))
+        sys.stdout.write(text.wrapped(text.plan_text(tree, alerts), _width()))
         return
     if fmt is PlanFormat.MD and not as_json:
         sys.stdout.write(text.plan_markdown(tree, alerts))

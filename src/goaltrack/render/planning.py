@@ -4,6 +4,7 @@ clinician can paste into a letter. Plain strings, no Rich; the tree is `planning
 from __future__ import annotations
 
 import re
+import textwrap
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,28 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 def _md(text: Any) -> str:
     """User text made literal in Markdown (no emphasis, links or HTML from a title)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def wrapped(text: str, width: int) -> str:
+    """Lines longer than `width` wrapped, continuation lines indented two more spaces than
+    the line they continue (the tree's shape stays readable on a narrow terminal)."""
+    out = []
+    for line in text.splitlines():
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        if len(line) <= width or not line.strip():
+            out.append(line)
+            continue
+        out.extend(
+            textwrap.wrap(
+                line.strip(),
+                width=max(width, len(indent) + 20),
+                initial_indent=indent,
+                subsequent_indent=indent + "  ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(out) + "\n"
 
 
 def _value(value: Any) -> str:
