@@ -11,6 +11,7 @@ raised only by the commands that use templates: the others never read the file.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -143,6 +144,25 @@ class Library:
         return template
 
 
+_WORDS = (
+    (re.compile(r"Input should be"), "must be"),
+    (
+        re.compile(
+            r"(?:Tuple|List|Dictionary) should have at least (\d+) items? after validation, not \d+"
+        ),
+        r"must have at least \1",
+    ),
+    (re.compile(r"Field required"), "required, missing"),
+)
+
+
+def our_words(message: str) -> str:
+    """Pydantic's wording of a failed check in goaltrack's ("must be ...")."""
+    for pattern, words in _WORDS:
+        message = pattern.sub(words, message)
+    return message
+
+
 def parse_templates(
     document: dict[str, Any], where: str, registry: Registry, error: type[Exception]
 ) -> list[Template]:
@@ -163,7 +183,7 @@ def parse_templates(
         try:
             template = Template.model_validate({**table, "key": key, "origin": where})
         except ValidationError as problem:
-            raise error(f"{place} {describe_validation_error(problem)}") from None
+            raise error(f"{place} {our_words(describe_validation_error(problem))}") from None
         instrument = registry.get(template.measure)
         if instrument is None:
             raise error(f"{place} measure: unknown instrument {template.measure!r}")
