@@ -482,3 +482,21 @@ def test_completion_offers_templates_concerns_and_objectives(runner: CliRunner) 
         ("3", "Schedule the activities ahead and rate mastery and pleasure"),
     ]
     assert complete.concern_names(_Ctx({"client_id": "nobody"}), "") == []
+
+
+def test_a_v1_file_takes_a_plan_on_its_first_write(runner: CliRunner, home: Path) -> None:
+    """A schema-1 client gets an objective: the file becomes schema 2, the rest reads the same."""
+    v1 = Path(__file__).resolve().parent / "golden" / "v1" / "example-c-1042.toml"
+    client_id = "c-1042"
+    (home / "clients").mkdir(parents=True, mode=0o700)
+    home.chmod(0o700)
+    (home / "clients" / "c-1042.toml").write_bytes(v1.read_bytes())
+    (home / "clients" / "c-1042.toml").chmod(0o600)
+    before = json.loads(invoke(runner, "show", client_id, "--json").stdout)
+    goal = str(_load(client_id).goals[0].number)
+    result = invoke(runner, "add-objective", client_id, goal, "Walk twice a week")
+    assert result.exit_code == 0, result.stderr
+    text = (home / "clients" / "c-1042.toml").read_text()
+    assert text.startswith("schema_version = 2\n")
+    assert json.loads(invoke(runner, "show", client_id, "--json").stdout) == before
+    assert [o.text for o in _load(client_id).goals[0].objectives] == ["Walk twice a week"]
