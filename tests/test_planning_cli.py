@@ -500,3 +500,33 @@ def test_a_v1_file_takes_a_plan_on_its_first_write(runner: CliRunner, home: Path
     assert text.startswith("schema_version = 2\n")
     assert json.loads(invoke(runner, "show", client_id, "--json").stdout) == before
     assert [o.text for o in _load(client_id).goals[0].objectives] == ["Walk twice a week"]
+
+
+def test_a_concern_a_goal_serves_cannot_be_removed(runner: CliRunner) -> None:
+    """Removing a served concern is refused, naming the goal; after unlinking it, allowed."""
+    _intake(runner)
+    invoke(runner, "add-goal", "c-1", "coping", "Routine", "--concern", "depression")
+    refused = invoke(runner, "edit-client", "c-1", "--remove-concern", "Depression")
+    assert refused.exit_code == 1
+    assert "goal 1 of 'c-1' serves the concern 'Depression'" in refused.stderr
+    assert invoke(runner, "edit-goal", "c-1", "1", "--clear", "concern").exit_code == 0
+    assert invoke(runner, "edit-client", "c-1", "--remove-concern", "depression").exit_code == 0
+    assert [c.name for c in _load().client.concerns] == ["relationship patterns"]
+
+
+def test_plan_names_the_intake_screenings(runner: CliRunner) -> None:
+    """The plan header names the latest screening per instrument, with band and flags."""
+    _intake(runner, PHQ9_21_RISK)
+    assert "  Screenings: PHQ-9 21 (severe) on 2026-09-01 [risk-item9]" in (
+        invoke(runner, "plan", "c-1").stdout
+    )
+    rows = json.loads(invoke(runner, "plan", "c-1", "--json").stdout)["plan"]["screenings"]
+    assert rows == [
+        {
+            "instrument": "phq9",
+            "date": "2026-09-01",
+            "value": 21,
+            "band": "severe",
+            "flags": ["risk-item9"],
+        }
+    ]

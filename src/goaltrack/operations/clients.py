@@ -125,6 +125,7 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
         kept = [c for c in concerns if c.name.casefold() != removed.casefold()]
         if len(kept) == len(concerns):
             raise InvalidValueError(f"client has no concern named {removed!r}")
+        _refuse_served(record, removed)
         concerns = kept
     for cname, severity in edit.set_concerns:
         existing = next((c for c in concerns if c.name.casefold() == cname.casefold()), None)
@@ -142,6 +143,21 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     ):
         if adding or removing:
             assign(client, name, _edited_texts(getattr(client, name), adding, removing, name))
+
+
+def _refuse_served(record: ClientRecord, concern: str) -> None:
+    """Refuse to remove a concern a goal serves: the goal would point at nothing."""
+    serving = [
+        str(goal.number)
+        for goal in record.goals
+        if goal.concern is not None and goal.concern.casefold() == concern.casefold()
+    ]
+    if serving:
+        goals = ", ".join(serving)
+        raise InvalidValueError(
+            f"goal {goals} of {record.client.id!r} serves the concern {concern!r}; link it to "
+            f"another concern first (edit-goal ID N --concern NAME, or --clear concern)"
+        )
 
 
 def _edited_texts(

@@ -114,10 +114,34 @@ def plan_tree(
         "approaches": [approach.value for approach in client.approaches],
         "preferences": list(client.preferences),
         "strengths": list(client.strengths),
+        "screenings": screening_rows(record, registry),
         "concerns": concerns,
         "unserved_concerns": [c["name"] for c in concerns if not c["served"]],
         "goals_without_concern": loose,
     }
+
+
+def screening_rows(record: ClientRecord, registry: Registry) -> list[dict[str, Any]]:
+    """The latest screening with each instrument, in the order first taken: what the plan's
+    severities and baselines rest on."""
+    latest: dict[str, Any] = {}
+    for screening in record.client.screenings:
+        key = screening.instrument or ""
+        if key not in latest or screening.date >= latest[key].date:
+            latest[key] = screening
+    rows = []
+    for key, screening in latest.items():
+        instrument = registry.get(key)
+        rows.append(
+            {
+                "instrument": key,
+                "date": screening.date,
+                "value": screening.value,
+                "band": instrument.band_for(screening.value) if instrument else None,
+                "flags": [flag.value for flag in screening.flags or []],
+            }
+        )
+    return rows
 
 
 def plan_rows(tree: dict[str, Any]) -> list[dict[str, Any]]:
@@ -253,6 +277,21 @@ PLAN_SCHEMA: dict[str, Any] = {
                 "approaches": {"type": "array", "items": _TEXT},
                 "preferences": {"type": "array", "items": _TEXT},
                 "strengths": {"type": "array", "items": _TEXT},
+                "screenings": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["instrument", "date", "value", "band", "flags"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "instrument": _TEXT,
+                            "date": {"type": "string", "format": "date"},
+                            "value": {"type": "number"},
+                            "band": _MAYBE_TEXT,
+                            "flags": {"type": "array", "items": _TEXT},
+                        },
+                    },
+                },
                 "concerns": {
                     "type": "array",
                     "items": {

@@ -8,7 +8,10 @@ import textwrap
 from datetime import date
 from typing import Any
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+from goaltrack.planning.intake import short_name
+
+#: Characters that could turn user text into emphasis, code, links, HTML or table cells.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 
 
 def _md(text: Any) -> str:
@@ -76,7 +79,17 @@ def _header(tree: dict[str, Any]) -> list[tuple[str, str]]:
     ):
         if tree[key]:
             pairs.append((label, ", ".join(tree[key])))
+    if tree["screenings"]:
+        pairs.append(("Screenings", ", ".join(_screening(row) for row in tree["screenings"])))
     return pairs
+
+
+def _screening(row: dict[str, Any]) -> str:
+    """ "PHQ-9 21 (severe) on 2026-11-28", with its flags."""
+    band = f" ({row['band']})" if row["band"] else ""
+    flags = f" [{', '.join(row['flags'])}]" if row["flags"] else ""
+    name = short_name(row["instrument"])
+    return f"{name} {_value(row['value'])}{band} on {_value(row['date'])}{flags}"
 
 
 def plan_text(tree: dict[str, Any], alerts: list[str]) -> str:
