@@ -459,8 +459,9 @@ def test_plan_markdown_and_flat_rows(runner: CliRunner) -> None:
 
 
 class _Ctx:
-    def __init__(self, params: dict[str, object]) -> None:
+    def __init__(self, params: dict[str, object], info_name: str = "add-goal") -> None:
         self.params = params
+        self.info_name = info_name
 
     def find_root(self) -> _Ctx:
         return _Ctx({"home": None})
@@ -530,3 +531,17 @@ def test_plan_names_the_intake_screenings(runner: CliRunner) -> None:
             "flags": ["risk-item9"],
         }
     ]
+
+
+def test_concern_completion_reads_the_line_when_click_left_the_id_unparsed(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`add-goal c-1 --concern <TAB>`: the client id is read from $COMP_WORDS."""
+    _intake(runner)
+    monkeypatch.setenv("COMP_WORDS", "goaltrack add-goal c-1 --concern ")
+    assert complete.concern_names(_Ctx({"client_id": None}), "") == [
+        "depression",
+        "relationship patterns",
+    ]
+    monkeypatch.setenv("COMP_WORDS", "goaltrack add-goal 'c-1")  # an open quote: nothing
+    assert complete.concern_names(_Ctx({"client_id": None}), "") == []

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from goaltrack import operations, settings, views
+from goaltrack.cli import complete
 from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
@@ -217,7 +218,12 @@ def edit_client(
         typer.Option("--concern", help="Add a concern or change its severity: NAME[:SEVERITY]."),
     ] = None,
     remove_concern: Annotated[
-        list[str] | None, typer.Option("--remove-concern", help="Remove a concern by name.")
+        list[str] | None,
+        typer.Option(
+            "--remove-concern",
+            help="Remove a concern by name (not one a goal serves).",
+            autocompletion=complete.concern_names,
+        ),
     ] = None,
     approach: ApproachOption = None,
     remove_approach: Annotated[

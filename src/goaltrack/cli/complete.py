@@ -69,6 +69,8 @@ def goal_numbers(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
 def _client_document(ctx: Any) -> dict[str, Any]:
     """The raw TOML data of the client named earlier on the line ({} when there is none)."""
     client_id = ctx.params.get("client_id")
+    if client_id is None:
+        client_id = _typed_client_id(ctx)
     if not isinstance(client_id, str) or not _is_client_id(client_id):
         return {}
     import tomllib  # only when completing
@@ -76,6 +78,22 @@ def _client_document(ctx: Any) -> dict[str, Any]:
     path = _clients_dir(ctx) / f"{client_id}{CLIENT_SUFFIX}"
     data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def _typed_client_id(ctx: Any) -> str | None:
+    """The first word after the command on the line being completed ($COMP_WORDS, which
+    Click's bash, zsh and fish scripts set). Click leaves the client id unparsed when an
+    option waits for its value at the end of the line (`add-goal c-1 --concern <TAB>`)."""
+    import shlex
+
+    words = shlex.split(os.environ.get("COMP_WORDS", ""))
+    name = getattr(ctx, "info_name", None)
+    if name not in words:
+        return None
+    for word in words[words.index(name) + 1 :]:
+        if not word.startswith("-"):
+            return word
+    return None
 
 
 def concern_names(ctx: Any, incomplete: str) -> list[str]:
