@@ -24,6 +24,7 @@ from rich.text import Text
 
 from goaltrack.measures.instruments import Band, Direction, Instrument
 from goaltrack.measures.outcomes import GoalSummary
+from goaltrack.render import frame
 from goaltrack.render.canvas import (
     ASCII,
     UNICODE,
@@ -36,7 +37,6 @@ from goaltrack.render.canvas import (
     date_axis,
     format_value,
     hline,
-    nice_step,
     point_row,
     wrap_words,
 )
@@ -249,13 +249,8 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
 
 
 def _projection_end(chart: GoalChart, last: date) -> date | None:
-    """Where the dotted trend stops: the projected date of the target or the due date,
-    whichever comes first, when it is after the last entry; None without a trend."""
-    if chart.trend is None:
-        return None
-    ends = [day for day in (chart.summary.projected_date, chart.due) if day is not None]
-    end = min(ends, default=None)
-    return end if end is not None and end > last else None
+    """Where the dotted trend stops (shared with the SVG chart: `frame.projection_end`)."""
+    return frame.projection_end(chart, last)
 
 
 def _projection(
@@ -291,16 +286,8 @@ def _projection(
 
 
 def _value_range(chart: GoalChart) -> tuple[float, float]:
-    """The y range: the instrument's, else the data's (with baseline and target) made round."""
-    if chart.instrument is not None:
-        return float(chart.instrument.min), float(chart.instrument.max)
-    values = [value for _, value in chart.points]
-    values += [float(v) for v in (chart.baseline, chart.target) if v is not None]
-    low, high = min(values), max(values)
-    if low == high:
-        return low - 1, high + 1
-    step = nice_step((high - low) / 4)
-    return math.floor(low / step) * step, math.ceil(high / step) * step
+    """The y range (shared with the SVG chart: `frame.value_range`)."""
+    return frame.value_range(chart)
 
 
 #: The plot's intervals between the top and bottom rows: at most, and at least when a
