@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from goaltrack.measures.instruments import Band, Direction, Instrument
 from goaltrack.render.canvas import format_value, nice_step
 from goaltrack.render.frame import Frame, chart_frame, projection_segment
+from goaltrack.reporting import OutcomeCounts
 from goaltrack.views import GoalChart
 
 WIDTH = 640
@@ -271,3 +272,47 @@ def _points(plot: Plot, points: list[tuple[date, float]]) -> list[str]:
 def _short(text: str, room: int) -> str:
     """`text` cut to `room` characters with an ellipsis."""
     return text if len(text) <= room else text[: room - 1].rstrip() + "…"
+
+
+#: The bars of an outcome chart: (label, field of OutcomeCounts, colour).
+OUTCOME_BARS = (
+    ("improved", "improved", "#2e7d32"),
+    ("recovered", "recovered", "#1f5fa8"),
+    ("deteriorated", "deteriorated", "#b3261e"),
+    ("no reliable change", "unchanged", "#6b6b6b"),
+)
+
+
+def outcome_bars(counts: OutcomeCounts, *, ident: str = "bars") -> str:
+    """A small horizontal bar chart of a group's outcome counts, out of its measured clients."""
+    width, row, left = 420, 22, 150
+    height = row * len(OUTCOME_BARS) + 28
+    most = max(counts.measured, 1)
+    room = width - left - 40
+    title = f"Outcomes: {counts.label}"
+    desc = "; ".join(
+        f"{label} {getattr(counts, name)} of {counts.measured}" for label, name, _ in OUTCOME_BARS
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" class="outcome-chart" '
+        f'aria-labelledby="{ident}-title {ident}-desc" font-family={quoteattr(FONT)} '
+        f'font-size="12"><title id="{ident}-title">{escape(title)}</title>'
+        f'<desc id="{ident}-desc">{escape(desc)}.</desc>'
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
+    ]
+    for index, (label, name, colour) in enumerate(OUTCOME_BARS):
+        value = getattr(counts, name)
+        y = 6 + index * row
+        bar = round(value / most * room, 2)
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 13}" text-anchor="end" fill="{INK}">{label}</text>'
+            f'<rect class="bar" x="{left}" y="{y}" width="{bar}" height="{row - 8}" '
+            f'fill="{colour}"/>'
+            f'<text x="{left + bar + 6}" y="{y + 13}" fill="{INK}">{value}</text>'
+        )
+    parts.append(
+        f'<text x="{left}" y="{height - 6}" fill="{MUTED}">'
+        f"of {counts.measured} measured client{'s' if counts.measured != 1 else ''}</text></svg>"
+    )
+    return "".join(parts)

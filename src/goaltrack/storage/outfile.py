@@ -27,7 +27,7 @@ def check_output_path(path: Path, home: Path) -> Path:
         or resolved.parent == clients
     ):
         raise InvalidValueError(
-            f"{path} is (or could be) a client file; write the report somewhere else"
+            f"{path} is a client file's name or place; write the report somewhere else"
         )
     if resolved.is_dir():
         raise InvalidValueError(f"{path} is a folder; give a file name")

@@ -1,0 +1,394 @@
+"""What a report tells, as plain data: one client for an audience, or the caseload for supervision.
+
+The read model of `goaltrack report`, before any markup: the renderer (`render/report_page.py`)
+only lays this out. Privacy is decided here, at the data level: the `client` audience gets no
+private notes, no entry notes, no risk details and no clinician-only fields (entry ids,
+priorities, rule sources) at all, so no template or stylesheet can leak them.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from goaltrack import views
+from goaltrack.measures import client_outcomes, safety
+from goaltrack.measures.instruments import Registry
+from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary
+from goaltrack.records.model import ClientRecord, Goal
+
+#: Who a report is for: the clinician (everything), the client (plain words, nothing private),
+#: a referrer (a one-page summary).
+AUDIENCES = ("clinician", "client", "referrer")
+CLINICIAN, CLIENT, REFERRER = AUDIENCES
+
+
+@dataclass(frozen=True)
+class GoalReport:
+    """One goal in a report: its figures in words, its chart model and the chart's data rows."""
+
+    number: int
+    title: str
+    facts: list[tuple[str, str]]  # (label, value in words), in reading order
+    outlook: str
+    chart: views.GoalChart
+    rows: list[dict[str, Any]]  # the data table under the chart (date, value, rater[, note])
+
+
+@dataclass(frozen=True)
+class ClientReport:
+    """One client's report for one audience (plain data; see the module docstring)."""
+
+    audience: str
+    client_id: str
+    name: str | None
+    status: str
+    since: date
+    produced: date
+    as_of: date
+    period_from: date | None
+    concerns: list[tuple[str, str]]  # (name, severity)
+    approaches: list[str]
+    notes: str | None  # the clinician's only
+    goals: list[GoalReport]
+    outcomes: list[str]
+    risk_open: list[str]  # the clinician's and the referrer's only
+    risk_history: list[str]  # the clinician's only
+    #: Sections of schema 2 (preferences, strengths, screenings, the plan): filled when the
+    #: file format has them; a renderer shows a section only when its list is non-empty.
+    extra: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def client_report(
+    record: ClientRecord,
+    *,
+    audience: str,
+    as_of: date,
+    produced: date,
+    since: date | None = None,
+    stale_days: int = DEFAULT_STALE_DAYS,
+    registry: Registry | None = None,
+) -> ClientReport:
+    """A client's report for `audience`, as of `as_of` (entries after it are not seen); `since`
+    limits the charts and data tables to entries on or after it."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}")
+    record = views.snapshot(record, as_of)
+    client = record.client
+    clinician = audience == CLINICIAN
+    goals = [
+        _goal_report(goal, audience, as_of, stale_days, registry, since)
+        for goal in sorted(record.goals, key=lambda g: g.number)
+    ]
+    alerts = safety.alerts(record)
+    return ClientReport(
+        audience=audience,
+        client_id=client.id,
+        name=client.name,
+        status=client.status.value,
+        since=client.created,
+        produced=produced,
+        as_of=as_of,
+        period_from=since,
+        concerns=[(c.name, c.severity.value) for c in client.concerns],
+        approaches=[a.value for a in client.approaches],
+        notes=client.notes if clinician else None,
+        goals=goals,
+        outcomes=client_outcomes.outcome_lines(record) if audience != CLIENT else [],
+        risk_open=[_risk_line(alert, clinician) for alert in alerts] if audience != CLIENT else [],
+        risk_history=risk_history(record) if clinician else [],
+    )
+
+
+def _goal_report(
+    goal: Goal,
+    audience: str,
+    as_of: date,
+    stale_days: int,
+    registry: Registry | None,
+    since: date | None,
+) -> GoalReport:
+    chart = views.goal_chart(goal, as_of, stale_days, registry, since)
+    summary = chart.summary
+    measure = chart.instrument.name if chart.instrument else summary.measure
+    if audience == CLIENT:
+        facts = client_words(summary, measure)
+    else:
+        facts = clinician_words(summary, measure, full=audience == CLINICIAN)
+    rows = [
+        {
+            "date": entry.date,
+            "value": entry.value,
+            "rater": entry.rater.value if entry.rater else None,
+            **({"note": entry.note} if audience == CLINICIAN else {}),
+        }
+        for entry in goal.entries_in_order()
+        if since is None or entry.date >= since
+    ]
+    return GoalReport(goal.number, goal.title, facts, summary.status_word, chart, rows)
+
+
+def _number(value: float | None) -> str:
+    """A value as typed: 9, 6.5."""
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+RELIABLE_WORDS = {
+    "improved": "reliably improved (more than measurement error)",
+    "deteriorated": "reliably deteriorated (more than measurement error)",
+    "none": "no reliable change (within measurement error)",
+    "better": "better (this measure has no reliable-change rule)",
+    "worse": "worse (this measure has no reliable-change rule)",
+}
+CLINICAL_WORDS = {
+    "recovered": "recovered: from the clinical into the non-clinical range",
+    "improved": "improved, not (yet) out of the clinical range",
+    "unchanged": "unchanged by the measure's rule",
+    "deteriorated": "deteriorated",
+    "worse": "worse by a clinically meaningful amount",
+}
+
+
+def clinician_words(summary: GoalSummary, measure: str | None, full: bool) -> list[tuple[str, str]]:
+    """A goal's figures for a clinician or a referrer: measure, baseline, latest, target,
+    change, reliable and clinically significant change, trend, outlook (`full` adds the
+    rule each class was judged by, the due date and the priority-free details)."""
+    better = f" ({summary.better} is better)" if summary.better else ""
+    facts = [("Measure", f"{measure or 'none'}{better}")]
+    facts.append(("Baseline", _number(summary.baseline)))
+    latest = _number(summary.latest)
+    if summary.latest_date is not None:
+        latest += f" on {summary.latest_date.isoformat()}"
+    facts.append(("Latest", latest))
+    facts.append(("Target", _number(summary.target)))
+    if summary.improvement is not None:
+        direction = "better" if summary.improvement > 0 else "worse"
+        amount = _number(abs(summary.improvement))
+        change = f"{amount} points {direction}" if summary.improvement else "no change"
+        if summary.percent_to_target is not None:
+            change += f"; {summary.percent_to_target:g}% of the way to the target"
+        facts.append(("Change", change))
+    if summary.reliable_change:
+        facts.append(("Reliable change", RELIABLE_WORDS.get(summary.reliable_change, "")))
+    elif summary.meaningful_change:
+        facts.append(("Meaningful change", summary.meaningful_change))
+    if summary.clinical_significance:
+        facts.append(
+            ("Clinical significance", CLINICAL_WORDS.get(summary.clinical_significance, ""))
+        )
+    if summary.slope_per_week is not None:
+        trend = f"{summary.slope_per_week:+.1f} points a week"
+        if summary.projected_date is not None and not summary.target_reached:
+            trend += f"; target around {summary.projected_date.isoformat()}"
+        facts.append(("Trend", trend))
+    if full and summary.due is not None:
+        facts.append(("Due", summary.due.isoformat()))
+    if full and summary.rule:
+        facts.append(("Judged by", summary.rule))
+    facts.append(("Outlook", summary.status_word))
+    return facts
+
+
+def client_words(summary: GoalSummary, measure: str | None) -> list[tuple[str, str]]:
+    """A goal's figures for the client: plain words, no rules, no clinical labels."""
+    facts = []
+    if measure:
+        way = {"lower": "lower scores are better", "higher": "higher scores are better"}
+        facts.append(("How we measure it", f"{measure}" + (f"; {way[summary.better]}"
+                      if summary.better in way else "")))  # fmt: skip
+    if summary.baseline is not None and summary.latest is not None:
+        facts.append(
+            ("Where you started and are now", f"{_number(summary.baseline)} → "
+             f"{_number(summary.latest)}")
+        )  # fmt: skip
+    if summary.target is not None:
+        facts.append(("What we aim for", _number(summary.target)))
+    if summary.reliable_change == "improved" or summary.clinical_significance == "recovered":
+        facts.append(("What it means", "a real improvement, bigger than everyday ups and downs"))
+    elif summary.reliable_change == "deteriorated":
+        facts.append(("What it means", "things have got harder; let's talk about it together"))
+    elif summary.target_reached:
+        facts.append(("What it means", "you have reached what we aimed for"))
+    elif summary.improvement is not None and summary.improvement > 0:
+        facts.append(("What it means", "moving the right way"))
+    return facts
+
+
+def _risk_line(alert: safety.RiskAlert, clinician: bool) -> str:
+    """An open item-9 flag: the full message for the clinician; for a referrer the fact and
+    the date only (no answers, no entry ids)."""
+    if clinician:
+        return alert.message()
+    return (
+        f"Open safety flag: PHQ-9 item 9 (thoughts of death or self-harm) endorsed on "
+        f"{alert.date.isoformat()}; being followed up by the treating clinician."
+    )
+
+
+def risk_history(record: ClientRecord) -> list[str]:
+    """Every PHQ-9 item-9 flag the client's entries raised, each open or cleared by a later
+    PHQ-9, oldest first (the clinician's report only)."""
+    raised = sorted(
+        (entry.date, goal.number, entry)
+        for goal in record.goals
+        for entry in goal.progress
+        if safety.raises_flag(entry)
+    )
+    clears = sorted(
+        entry.date for goal in record.goals for entry in goal.progress if safety.clears_flag(entry)
+    )
+    lines = []
+    for day, number, entry in raised:
+        cleared = next((d for d in clears if d > day), None)
+        state = f"cleared by PHQ-9 on {cleared.isoformat()}" if cleared else "open"
+        lines.append(f"{safety.risk_facts(entry)} (goal {number}): {state}")
+    return lines
+
+
+# ---- the caseload (supervision) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeCounts:
+    """Outcome statistics of a group of clients (the whole caseload, or one approach)."""
+
+    label: str
+    clients: int
+    measured: int  # clients judged by a change rule (IAPT pairs, or a goal's rule)
+    improved: int
+    recovered: int
+    deteriorated: int
+    unchanged: int  # measured, and neither improved nor deteriorated
+    median_weeks: float | None  # first day (since) to the last entry, over clients with one
+
+
+@dataclass(frozen=True)
+class CaseloadReport:
+    """The supervision page: outcome statistics overall and per approach, open risk flags,
+    and the attention list (`attention` is None until a provider is given)."""
+
+    produced: date
+    as_of: date
+    overall: OutcomeCounts
+    by_approach: list[OutcomeCounts]
+    risk_open: list[tuple[str, str]]  # (client id, the alert's message)
+    attention: list[dict[str, Any]] | None
+    clients: list[dict[str, Any]]  # per client: id, approaches, outcome words, flags, weeks
+
+
+#: The attention list's hook: a function from the records and the as-of date to rows
+#: ({"client", "goal", "reason", "detail"}), worst first. Issue 12's `attention` provides it.
+AttentionProvider = Callable[[Sequence[ClientRecord], date], list[dict[str, Any]]]
+
+
+def client_outcome(
+    record: ClientRecord, as_of: date, registry: Registry | None = None
+) -> dict[str, Any]:
+    """How a client's treatment went: improved, recovered, deteriorated (booleans), whether
+    it was measured at all, by which rule, and in words.
+
+    With paired PHQ-9 and GAD-7 scores the IAPT client outcome decides (reliable improvement,
+    recovery, reliable deterioration). Otherwise the goals' own rules do: deteriorated when
+    any goal deteriorated (reliably, or by a clinically meaningful amount); else improved
+    when a goal improved by its rule, recovered when one moved from the clinical into the
+    non-clinical range. Not measured: no goal with a change rule and two entries.
+    """
+    iapt = client_outcomes.iapt_outcome(record)
+    if iapt is not None:
+        improved, deteriorated = iapt.reliable_improvement, iapt.reliable_deterioration
+        recovered, by = bool(iapt.recovery), "IAPT"
+        measured = True
+    else:
+        summaries = [views.summarize(goal, as_of, registry=registry) for goal in record.goals]
+        classes = {s.clinical_significance for s in summaries} - {None}
+        reliable = {s.reliable_change for s in summaries} - {None}
+        deteriorated = bool(classes & {"deteriorated", "worse"} or "deteriorated" in reliable)
+        improved = not deteriorated and bool(
+            classes & {"improved", "recovered"} or "improved" in reliable
+        )
+        recovered = not deteriorated and "recovered" in classes
+        measured, by = bool(classes or reliable), "goal rules"
+    if not measured:
+        words = "not measured"
+    elif deteriorated:
+        words = "deteriorated"
+    elif recovered:
+        words = "improved, recovered" if improved else "recovered"
+    else:
+        words = "improved" if improved else "no reliable change"
+    return {
+        "measured": measured,
+        "improved": improved,
+        "recovered": recovered,
+        "deteriorated": deteriorated,
+        "by": by if measured else None,
+        "outcome": words,
+    }
+
+
+def weeks_in_treatment(record: ClientRecord) -> float | None:
+    """Weeks from the client's first day to the last entry on any goal (None without one)."""
+    last = max((entry.date for goal in record.goals for entry in goal.progress), default=None)
+    if last is None:
+        return None
+    return round((last - record.client.created).days / 7, 1)
+
+
+def caseload_report(
+    records: Sequence[ClientRecord],
+    *,
+    as_of: date,
+    produced: date,
+    registry: Registry | None = None,
+    attention: AttentionProvider | None = None,
+) -> CaseloadReport:
+    """Outcome statistics over `records` (snapshots as of `as_of`): how many clients improved,
+    recovered, deteriorated or had no reliable change (`client_outcome`), and the median
+    weeks in treatment; overall and per approach (a client with two approaches counts under
+    both)."""
+    snaps = sorted((views.snapshot(r, as_of) for r in records), key=lambda r: r.client.id)
+    rows = [
+        {
+            "client": record.client.id,
+            "approaches": [a.value for a in record.client.approaches],
+            **client_outcome(record, as_of, registry),
+            "weeks": weeks_in_treatment(record),
+        }
+        for record in snaps
+    ]
+    approaches = sorted({a for row in rows for a in row["approaches"]})
+    return CaseloadReport(
+        produced=produced,
+        as_of=as_of,
+        overall=_counts("all clients", rows),
+        by_approach=[
+            _counts(a, [row for row in rows if a in row["approaches"]]) for a in approaches
+        ],
+        risk_open=[
+            (record.client.id, alert.message())
+            for record in snaps
+            for alert in safety.alerts(record)
+        ],
+        attention=attention(snaps, as_of) if attention is not None else None,
+        clients=rows,
+    )
+
+
+def _counts(label: str, rows: list[dict[str, Any]]) -> OutcomeCounts:
+    weeks = [row["weeks"] for row in rows if row["weeks"] is not None]
+    measured = [row for row in rows if row["measured"]]
+    return OutcomeCounts(
+        label=label,
+        clients=len(rows),
+        measured=len(measured),
+        improved=sum(row["improved"] for row in measured),
+        recovered=sum(row["recovered"] for row in measured),
+        deteriorated=sum(row["deteriorated"] for row in measured),
+        unchanged=sum(not (row["improved"] or row["deteriorated"]) for row in measured),
+        median_weeks=round(statistics.median(weeks), 1) if weeks else None,
+    )
