@@ -253,3 +253,30 @@ def test_jinja_is_loaded_only_to_write_a_report(argv: list[str]) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_report_of_a_client_without_entries(tmp_path: Path) -> None:
+    """A goal without entries gets its 'no entries yet' picture; a client without goals says so."""
+    home = tmp_path / "home"
+    runner = CliRunner()
+    for step in (
+        ["new-client", "c-new"],
+        ["new-client", "c-bare"],
+        ["add-goal", "c-new", "coping", "Walk daily", "--measure", "gbo", "--target", "7"],
+    ):
+        assert invoke(runner, "--home", str(home), *step).exit_code == 0
+    out = tmp_path / "r.html"
+    assert report(home, "c-new", "-o", str(out))[0] == 0
+    page = out.read_text(encoding="utf-8")
+    assert ">no entries yet</text></svg>" in page
+    assert "Data of goal 1" not in page
+    assert report(home, "c-bare", "-o", str(out))[0] == 0
+    assert "<p>No goals yet.</p>" in out.read_text(encoding="utf-8")
+
+
+def test_caseload_of_an_empty_home(tmp_path: Path) -> None:
+    """An empty caseload gives a page of zeros and no median, not an error."""
+    out = tmp_path / "c.md"
+    code, said = report(tmp_path / "home", "--caseload", "-f", "md", "-o", str(out))
+    assert code == 0, said
+    assert "| all clients | 0 | 0 | 0 | 0 | 0 | 0 |  |" in out.read_text(encoding="utf-8")
