@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from goaltrack import reporting
+from goaltrack.records.model import ClientRecord
 from goaltrack.render import report_page
 from goaltrack.storage import store
 from helpers import ENTRY_NOTE, EXAMPLES, PRIVATE_NOTE, SCRIPT, hostile_client, invoke
@@ -280,3 +281,114 @@ def test_caseload_of_an_empty_home(tmp_path: Path) -> None:
     code, said = report(tmp_path / "home", "--caseload", "-f", "md", "-o", str(out))
     assert code == 0, said
     assert "| all clients | 0 | 0 | 0 | 0 | 0 | 0 |  |" in out.read_text(encoding="utf-8")
+
+
+def _planned_record() -> ClientRecord:
+    """A schema-2 client: preferences, strengths, a screening that raised item 9, a review of
+    it, a closed episode, and a goal under a concern with objectives and interventions."""
+    day = date(2026, 9, 1)
+    return ClientRecord.model_validate(
+        {
+            "client": {
+                "id": "c-plan",
+                "created": date(2025, 1, 10),
+                "since": day,
+                "approaches": ["cbt"],
+                "preferences": ["practical homework", SCRIPT],
+                "strengths": ["supportive sister"],
+                "notes": PRIVATE_NOTE,
+                "concerns": [
+                    {"name": "depression", "severity": "severe"},
+                    {"name": "sleep", "severity": "mild"},
+                ],
+                "screenings": [
+                    {
+                        "id": "K3V9AAAAAA",
+                        "date": day,
+                        "instrument": "phq9",
+                        "value": 21,
+                        "responses": [3, 3, 2, 3, 2, 3, 2, 2, 1],
+                        "flags": ["risk-item9"],
+                    }
+                ],
+                "risk_reviews": [
+                    {
+                        "id": "M2Q8AAAAAA",
+                        "date": date(2026, 9, 2),
+                        "by": "therapist",
+                        "outcome": "safety-plan",
+                        "covers": ["K3V9AAAAAA"],
+                        "note": "REVIEW-NOTE-9Z",
+                    }
+                ],
+                "episodes": [{"number": 1, "since": date(2025, 1, 10), "until": date(2025, 6, 30)}],
+            },
+            "goals": [
+                {
+                    "number": 1,
+                    "kind": "symptom-reduction",
+                    "title": "Lift low mood",
+                    "concern": "depression",
+                    "measure": "phq9",
+                    "target": 9,
+                    "episode": 2,
+                    "created": day,
+                    "objectives": [
+                        {"number": 1, "text": "three valued activities a week", "status": "met"},
+                        {"number": 2, "text": SCRIPT, "due": date(2026, 12, 1)},
+                    ],
+                    "interventions": [
+                        {"number": 1, "technique": "behavioural activation", "approach": "cbt"}
+                    ],
+                }
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_plan_preferences_and_screenings(tmp_path: Path, fmt: str) -> None:
+    """Schema 2: the plan (concern -> goal -> objectives -> interventions), preferences,
+    strengths, screenings, the risk review and the earlier episode are in the clinician's page."""
+    home = tmp_path / "home"
+    store.Store(home).create(_planned_record())
+    out = tmp_path / f"r.{fmt}"
+    code, said = report(home, "c-plan", "-f", fmt, "-o", str(out))
+    assert code == 0, said
+    raw = out.read_text(encoding="utf-8")
+    assert re.search(r"(?<!\\)<script", raw) is None  # escaped in html, \< in Markdown
+    text = re.sub(r"<[^>]+>", "", raw).replace("**", "")  # the words, without markup
+    for shown in [
+        "depression",
+        "Goal 1: Lift low mood",
+        "Objective 1: three valued activities a week (met)",
+        "Intervention: behavioural activation (cbt)",
+        "sleep (mild) · no goal yet",
+        "practical homework",
+        "supportive sister",
+        "2026-09-01: Patient Health Questionnaire-9 21 (severe)",
+        "2026-09-01, total 21, item-9 answer 1 (screening): not cleared; reviewed 2026-09-02 "
+        "by therapist: safety-plan (REVIEW-NOTE-9Z)",
+        "Episode 1: 2025-01-10 to 2025-06-30 (planned)",
+    ]:
+        assert shown in text, shown
+
+
+def test_plan_for_the_client_without_screenings_or_reviews(tmp_path: Path) -> None:
+    """The client's page has the plan and preferences, but no screening, review or episode."""
+    home = tmp_path / "home"
+    store.Store(home).create(_planned_record())
+    out = tmp_path / "r.html"
+    assert report(home, "c-plan", "--audience", "client", "-o", str(out))[0] == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Intervention: behavioural activation (cbt)" in page
+    assert "practical homework" in page
+    for secret in [
+        "REVIEW-NOTE-9Z",
+        "safety-plan",
+        "item-9",
+        "Screenings",
+        "Episode 1",
+        PRIVATE_NOTE,
+    ]:
+        assert secret not in page, secret

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from goaltrack import views
-from goaltrack.measures import client_outcomes, safety
+from goaltrack.measures import client_outcomes, instruments, safety
 from goaltrack.measures.instruments import Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary
 from goaltrack.records.model import ClientRecord, Goal
@@ -56,10 +56,13 @@ class ClientReport:
     goals: list[GoalReport]
     outcomes: list[str]
     risk_open: list[str]  # the clinician's and the referrer's only
-    risk_history: list[str]  # the clinician's only
-    #: Sections of schema 2 (preferences, strengths, screenings, the plan): filled when the
-    #: file format has them; a renderer shows a section only when its list is non-empty.
-    extra: dict[str, list[Any]] = field(default_factory=dict)
+    risk_history: list[str]  # flags raised, cleared and reviewed: the clinician's only
+    preferences: list[str] = field(default_factory=list)
+    strengths: list[str] = field(default_factory=list)
+    #: concern -> goals -> objectives -> interventions (`plan`), for every audience
+    plan: list[dict[str, Any]] = field(default_factory=list)
+    screenings: list[str] = field(default_factory=list)  # not the client's: may hold a flag
+    episodes: list[str] = field(default_factory=list)  # closed episodes: the clinician's only
 
 
 def client_report(
@@ -89,7 +92,7 @@ def client_report(
         client_id=client.id,
         name=client.name,
         status=client.status.value,
-        since=client.created,
+        since=client.since,
         produced=produced,
         as_of=as_of,
         period_from=since,
@@ -100,7 +103,73 @@ def client_report(
         outcomes=client_outcomes.outcome_lines(record) if audience != CLIENT else [],
         risk_open=[_risk_line(alert, clinician) for alert in alerts] if audience != CLIENT else [],
         risk_history=risk_history(record) if clinician else [],
+        preferences=list(client.preferences),
+        strengths=list(client.strengths),
+        plan=plan(record),
+        screenings=screening_lines(record, registry) if audience != CLIENT else [],
+        episodes=[
+            f"Episode {e.number}: {e.since.isoformat()} to {e.until.isoformat()} ({e.reason.value})"
+            for e in client.episodes
+        ]
+        if clinician
+        else [],
     )
+
+
+def plan(record: ClientRecord) -> list[dict[str, Any]]:
+    """The treatment plan: each concern (in the client's order) with the goals that serve it,
+    each goal with its objectives and interventions; goals serving no concern come last under
+    a concern of None. Concerns without a goal are listed too (a gap in the plan shows)."""
+    goals = sorted(record.goals, key=lambda g: g.number)
+    known = {concern.name.casefold() for concern in record.client.concerns}
+    groups: list[dict[str, Any]] = [
+        {
+            "concern": concern.name,
+            "severity": concern.severity.value,
+            "goals": [
+                _plan_goal(g)
+                for g in goals
+                if g.concern and g.concern.casefold() == concern.name.casefold()
+            ],
+        }
+        for concern in record.client.concerns
+    ]
+    loose = [_plan_goal(g) for g in goals if not g.concern or g.concern.casefold() not in known]
+    if loose:
+        groups.append({"concern": None, "severity": None, "goals": loose})
+    return groups
+
+
+def _plan_goal(goal: Goal) -> dict[str, Any]:
+    return {
+        "number": goal.number,
+        "title": goal.title,
+        "status": goal.status.value,
+        "objectives": [
+            {"number": o.number, "text": o.text, "status": o.status.value, "due": o.due}
+            for o in goal.objectives
+        ],
+        "interventions": [
+            {"technique": i.technique, "approach": i.approach.value if i.approach else None}
+            for i in goal.interventions
+        ],
+    }
+
+
+def screening_lines(record: ClientRecord, registry: Registry | None = None) -> list[str]:
+    """The questionnaires taken without a goal (at intake), oldest first: date, measure, score
+    and its band (item answers and flags are in the risk history, for the clinician)."""
+    lines = []
+    for screening in sorted(record.client.screenings, key=lambda s: s.date):
+        key = screening.instrument or ""
+        instrument = registry.get(key) if registry is not None else instruments.get(key)
+        name = instrument.name if instrument else key
+        band = instrument.band_for(screening.value) if instrument else None
+        lines.append(
+            f"{screening.date.isoformat()}: {name} {_number(screening.value)}"
+            + (f" ({band})" if band else "")
+        )
+    return lines
 
 
 def _goal_report(
@@ -231,22 +300,28 @@ def _risk_line(alert: safety.RiskAlert, clinician: bool) -> str:
 
 
 def risk_history(record: ClientRecord) -> list[str]:
-    """Every PHQ-9 item-9 flag the client's entries raised, each open or cleared by a later
-    PHQ-9, oldest first (the clinician's report only)."""
+    """Every PHQ-9 item-9 flag the client's entries and screenings raised, oldest first: open
+    or cleared by a later PHQ-9, and each risk review that covers it (the clinician's only)."""
+    entries = [(entry, f"goal {goal.number}") for goal in record.goals for entry in goal.progress]
+    entries += [(screening, "screening") for screening in record.client.screenings]
     raised = sorted(
-        (entry.date, goal.number, entry)
-        for goal in record.goals
-        for entry in goal.progress
-        if safety.raises_flag(entry)
+        ((entry.date, where, entry) for entry, where in entries if safety.raises_flag(entry)),
+        key=lambda item: (item[0], item[1]),
     )
-    clears = sorted(
-        entry.date for goal in record.goals for entry in goal.progress if safety.clears_flag(entry)
-    )
+    clears = sorted(entry.date for entry, _ in entries if safety.clears_flag(entry))
     lines = []
-    for day, number, entry in raised:
+    for day, where, entry in raised:
         cleared = next((d for d in clears if d > day), None)
-        state = f"cleared by PHQ-9 on {cleared.isoformat()}" if cleared else "open"
-        lines.append(f"{safety.risk_facts(entry)} (goal {number}): {state}")
+        state = f"cleared by a PHQ-9 on {cleared.isoformat()}" if cleared else "not cleared"
+        reviews = [
+            f"reviewed {review.date.isoformat()}"
+            + (f" by {review.by}" if review.by else "")
+            + f": {review.outcome.value}"
+            + (f" ({review.note})" if review.note else "")
+            for review in sorted(record.client.risk_reviews, key=lambda r: r.date)
+            if entry.id in review.covers
+        ]
+        lines.append(f"{safety.risk_facts(entry)} ({where}): {'; '.join([state, *reviews])}")
     return lines
 
 
@@ -332,11 +407,12 @@ def client_outcome(
 
 
 def weeks_in_treatment(record: ClientRecord) -> float | None:
-    """Weeks from the client's first day to the last entry on any goal (None without one)."""
+    """Weeks from the start of the client's current episode (`since`) to the last entry on
+    any goal (None without one)."""
     last = max((entry.date for goal in record.goals for entry in goal.progress), default=None)
     if last is None:
         return None
-    return round((last - record.client.created).days / 7, 1)
+    return round((last - record.client.since).days / 7, 1)
 
 
 def caseload_report(

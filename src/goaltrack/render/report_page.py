@@ -102,7 +102,6 @@ def render_client(report: ClientReport, fmt: str) -> str:
             heading=heading.format(id=report.client_id),
             audience_line=audience_line,
             charts=charts,
-            extra_sections=list(report.extra.items()),
             referrer_labels=REFERRER_LABELS,
             footer_note=FOOTERS[report.audience],
             version=__version__,
@@ -136,9 +135,19 @@ def render_caseload(report: CaseloadReport, fmt: str) -> str:
     )
 
 
+#: A blank line between two list items (left by template tags): the list stays tight.
+_LOOSE_ITEMS = re.compile(r"(\n *- [^\n]*)\n\n(?= *- )")
+
+
 def _tidy(fmt: str, text: str) -> str:
-    """Markdown without runs of blank lines (left by template tags); HTML as rendered."""
-    return re.sub(r"\n{3,}", "\n\n", text).lstrip("\n") if fmt == "md" else text
+    """Markdown without runs of blank lines or blank lines inside a list (both left by
+    template tags); HTML as rendered."""
+    if fmt != "md":
+        return text
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    while _LOOSE_ITEMS.search(text):
+        text = _LOOSE_ITEMS.sub(r"\1\n", text)
+    return text.lstrip("\n")
 
 
 def default_name(subject: str, produced: date, fmt: str) -> str:
