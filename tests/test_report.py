@@ -134,6 +134,30 @@ def test_never_over_a_client_file(tmp_path: Path, target: str) -> None:
     assert not (home / target).exists() or target == "clients/c-1042.toml"
 
 
+def test_never_through_a_link_to_a_client_file(tmp_path: Path) -> None:
+    """-o naming a symlink to a client file is refused; the client file is unchanged."""
+    home = tmp_path / "home"
+    (home / "clients").mkdir(parents=True)
+    source = (EXAMPLES / "clients" / "c-1042.toml").read_bytes()
+    (home / "clients" / "c-1042.toml").write_bytes(source)
+    link = tmp_path / "report.html"
+    link.symlink_to(home / "clients" / "c-1042.toml")
+    code, said = report(home, "c-1042", "-o", str(link))
+    assert code == 1
+    assert "client file" in said
+    assert (home / "clients" / "c-1042.toml").read_bytes() == source
+
+
+def test_caseload_default_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without -o the supervision page is supervision-DATE.html, mode 0600."""
+    monkeypatch.chdir(tmp_path)
+    code, said = report(EXAMPLES, "--caseload")
+    assert code == 0, said
+    name = f"supervision-{date.today().isoformat()}.html"
+    assert os.listdir(tmp_path) == [name]
+    assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600
+
+
 def test_page_is_self_contained() -> None:
     """The HTML loads nothing: no script, no link, no src or url() to fetch, CSS inline."""
     record = store.load("c-1042", EXAMPLES)

@@ -108,8 +108,7 @@ def write_report(
 
     as_of, produced = settings.as_of(), date.today()
     where = store()
-    subject = "caseload" if caseload else (client_id or "")
-    path = out or Path(report_page.default_name(subject, produced, fmt))
+    path = out or Path(report_page.default_name(client_id, produced, fmt))
     check_output_path(path, where.home)  # before any work: never over a client file
     known = registry()
     if caseload:
@@ -121,7 +120,7 @@ def write_report(
         )
         alerts = [alert for record in records for alert in safety.alerts(record)]
     else:
-        record = where.load(subject)
+        record = where.load(client_id or "")
         data = reporting.client_report(
             record,
             audience=audience,

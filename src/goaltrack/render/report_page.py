@@ -150,7 +150,10 @@ def _tidy(fmt: str, text: str) -> str:
     return text.lstrip("\n")
 
 
-def default_name(subject: str, produced: date, fmt: str) -> str:
+def default_name(client_id: str | None, produced: date, fmt: str) -> str:
     """The file name a report gets without -o: the client id (never the name) and the date,
-    e.g. report-c-1042-2026-11-30.html; `caseload` for the supervision page."""
-    return f"report-{subject}-{produced.isoformat()}.{fmt}"
+    e.g. report-c-1042-2026-11-30.html; supervision-2026-11-30.html for the caseload (a
+    name no client id can give)."""
+    if client_id is None:
+        return f"supervision-{produced.isoformat()}.{fmt}"
+    return f"report-{client_id}-{produced.isoformat()}.{fmt}"
