@@ -112,3 +112,36 @@ def test_script_in_a_note_runs_nowhere(browser: Any, tmp_path: Path) -> None:
     assert console_errors(driver) == []
     assert f"Lift mood {SCRIPT}" in driver.find_element(By.TAG_NAME, "body").text
     assert driver.find_elements(By.TAG_NAME, "script") == []
+
+
+#: The printable width of A4 and Letter at the page's 14 mm side margins, in CSS pixels
+#: (96 per inch): what the print layout must fit.
+PRINT_WIDTHS = {"A4": round((210 - 28) / 25.4 * 96), "Letter": round((215.9 - 28) / 25.4 * 96)}
+
+
+@pytest.mark.parametrize("paper", sorted(PRINT_WIDTHS))
+def test_print_layout_clips_no_chart(browser: Any, tmp_path: Path, paper: str) -> None:
+    """With print media at A4's or Letter's printable width, every chart lies inside the page."""
+    page = tmp_path / "report.html"
+    write_report(EXAMPLES, "c-1042", page)
+    width = PRINT_WIDTHS[paper]
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 1200, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        browser.get(page.as_uri())
+        boxes = browser.execute_script(
+            "return [...document.querySelectorAll('figure svg')].map(s => {"
+            "const r = s.getBoundingClientRect(); return [r.left, r.right, r.width, r.height]})"
+        )
+        page_width = browser.execute_script("return document.documentElement.clientWidth")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert width - 20 <= page_width <= width  # less a scroll bar, if one is drawn
+    assert len(boxes) == 3
+    for left, right, box_width, box_height in boxes:
+        assert left >= 0 and right <= page_width
+        assert box_width > 0 and box_height > 0
