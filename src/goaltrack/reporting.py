@@ -119,8 +119,12 @@ def client_report(
 def plan(record: ClientRecord) -> list[dict[str, Any]]:
     """The treatment plan: each concern (in the client's order) with the goals that serve it,
     each goal with its objectives and interventions; goals serving no concern come last under
-    a concern of None. Concerns without a goal are listed too (a gap in the plan shows)."""
+    a concern of None. Concerns without a goal are listed too (a gap in the plan shows).
+    Empty when no goal names a concern or has objectives or interventions (a file from
+    before the plan: its goal list says it all)."""
     goals = sorted(record.goals, key=lambda g: g.number)
+    if not any(g.concern or g.objectives or g.interventions for g in goals):
+        return []
     known = {concern.name.casefold() for concern in record.client.concerns}
     groups: list[dict[str, Any]] = [
         {
