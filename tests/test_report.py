@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from goaltrack import reporting
+from goaltrack import reporting, supervision
 from goaltrack.records.model import ClientRecord
 from goaltrack.render import report_page
 from goaltrack.storage import store
@@ -194,20 +194,20 @@ def test_caseload_counts_over_the_example_caseload() -> None:
     """Hand-checked: c-1042 improved (IAPT, still a case), c-2077 improved (PCL-5 54 -> 33,
     NCPTSD), c-3150 and c-4208 have no goal with a change rule; weeks 11, 13, 10.3, 14."""
     records = [store.load(client, EXAMPLES) for client in CLIENTS]
-    data = reporting.caseload_report(records, as_of=TODAY, produced=TODAY)
+    data = supervision.caseload_report(records, as_of=TODAY, produced=TODAY)
     assert [(c["client"], c["outcome"], c["by"], c["weeks"]) for c in data.clients] == [
         ("c-1042", "improved", "IAPT", 11.0),
         ("c-2077", "improved", "goal rules", 13.0),
         ("c-3150", "not measured", None, 10.3),
         ("c-4208", "not measured", None, 14.0),
     ]
-    assert data.overall == reporting.OutcomeCounts("all clients", 4, 2, 2, 0, 0, 0, 12.0)
+    assert data.overall == supervision.OutcomeCounts("all clients", 4, 2, 2, 0, 0, 0, 12.0)
     assert data.by_approach == [
-        reporting.OutcomeCounts("cbt", 3, 2, 2, 0, 0, 0, 13.0),
-        reporting.OutcomeCounts("emdr", 1, 1, 1, 0, 0, 0, 13.0),
-        reporting.OutcomeCounts("family", 1, 0, 0, 0, 0, 0, 14.0),
-        reporting.OutcomeCounts("humanistic", 1, 0, 0, 0, 0, 0, 10.3),
-        reporting.OutcomeCounts("mindfulness", 1, 1, 1, 0, 0, 0, 11.0),
+        supervision.OutcomeCounts("cbt", 3, 2, 2, 0, 0, 0, 13.0),
+        supervision.OutcomeCounts("emdr", 1, 1, 1, 0, 0, 0, 13.0),
+        supervision.OutcomeCounts("family", 1, 0, 0, 0, 0, 0, 14.0),
+        supervision.OutcomeCounts("humanistic", 1, 0, 0, 0, 0, 0, 10.3),
+        supervision.OutcomeCounts("mindfulness", 1, 1, 1, 0, 0, 0, 11.0),
     ]
     assert data.attention is None
 
@@ -253,7 +253,7 @@ def test_attention_provider_plugs_in() -> None:
     """An attention provider's rows appear on the supervision page, escaped."""
     records = [store.load("c-1042", EXAMPLES)]
     rows = [{"client": "c-1042", "goal": 2, "reason": "off-track", "detail": SCRIPT}]
-    data = reporting.caseload_report(
+    data = supervision.caseload_report(
         records, as_of=TODAY, produced=TODAY, attention=lambda recs, day: rows
     )
     page = report_page.render_caseload(data, "html")

@@ -100,7 +100,7 @@ def write_report(
     if caseload and (audience != "clinician" or since is not None):
         raise InvalidValueError("--caseload is for the clinician; leave out --audience/--since")
     since_date = parse_date(since, "since") if since is not None else None
-    from goaltrack import reporting, views  # the read model: only when a report is written
+    from goaltrack import reporting, supervision, views  # read models: only for a report
     from goaltrack.measures import safety
     from goaltrack.render import report_page  # Jinja2: only here
     from goaltrack.storage.outfile import check_output_path, write_private
@@ -115,7 +115,7 @@ def write_report(
         records, problems = scan(where)
         warn_unreadable(problems)
         page = report_page.render_caseload(
-            reporting.caseload_report(records, as_of=as_of, produced=produced, registry=known),
+            supervision.caseload_report(records, as_of=as_of, produced=produced, registry=known),
             fmt,
         )
         alerts = [alert for record in records for alert in safety.alerts(record)]

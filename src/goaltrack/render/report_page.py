@@ -21,7 +21,8 @@ from markupsafe import Markup
 from goaltrack import __version__
 from goaltrack.render import svg
 from goaltrack.render.canvas import format_value
-from goaltrack.reporting import CLIENT, CLINICIAN, CaseloadReport, ClientReport
+from goaltrack.reporting import CLIENT, CLINICIAN, ClientReport
+from goaltrack.supervision import CaseloadReport
 
 TEMPLATES = "report_html"
 FORMATS = ("html", "md")

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from goaltrack.measures.instruments import Band, Direction, Instrument
 from goaltrack.render.canvas import format_value, nice_step
 from goaltrack.render.frame import Frame, chart_frame, projection_segment
-from goaltrack.reporting import OutcomeCounts
+from goaltrack.supervision import OutcomeCounts
 from goaltrack.views import GoalChart
 
 WIDTH = 640
