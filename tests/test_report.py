@@ -424,3 +424,12 @@ def test_no_plan_section_without_a_plan() -> None:
     data = reporting.client_report(record, audience="clinician", as_of=TODAY, produced=TODAY)
     assert data.plan == []
     assert 'id="plan"' not in report_page.render_client(data, "html")
+
+
+def test_screenings_and_reviews_after_the_as_of_date_are_left_out() -> None:
+    """As of the day before the screening, neither it nor its review is in the report."""
+    data = reporting.client_report(
+        _planned_record(), audience="clinician", as_of=date(2026, 8, 31), produced=TODAY
+    )
+    assert data.screenings == []
+    assert data.risk_history == []

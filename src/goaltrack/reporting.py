@@ -77,7 +77,7 @@ def client_report(
     limits the charts and data tables to entries on or after it."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
-    record = views.snapshot(record, as_of)
+    record = _as_of(views.snapshot(record, as_of), as_of)
     client = record.client
     clinician = audience == CLINICIAN
     goals = [
@@ -172,6 +172,17 @@ def screening_lines(record: ClientRecord, registry: Registry | None = None) -> l
             + (f" ({band})" if band else "")
         )
     return lines
+
+
+def _as_of(record: ClientRecord, as_of: date) -> ClientRecord:
+    """The snapshot's screenings and risk reviews too: none dated after `as_of`."""
+    client = record.client.model_copy(
+        update={
+            "screenings": [s for s in record.client.screenings if s.date <= as_of],
+            "risk_reviews": [r for r in record.client.risk_reviews if r.date <= as_of],
+        }
+    )
+    return record.model_copy(update={"client": client})
 
 
 def _goal_report(
