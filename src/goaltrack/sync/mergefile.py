@@ -65,6 +65,8 @@ def merge_file(
     if merged.conflicts and home is not None and client_id is not None:
         ours_commit, theirs_commit = commit_ids(home)
         conflicts.record(home, client_id, merged.conflicts, ours_commit, theirs_commit)
+        for conflict in merged.conflicts:
+            _note(home, "conflict", f"{client_id}\t{conflict.where}")
     return FileMerge(client_id, merged.conflicts, merged.renumbered)
 
 
@@ -114,7 +116,7 @@ def _note(home: Path, kind: str, message: str) -> None:
     path = notes_path(home)
     if not path.parent.is_dir():
         return
-    line = f"{kind}\t{' '.join(message.split())}\n"
+    line = f"{kind}\t{' '.join(message.splitlines())}\n"
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     try:
         os.write(fd, line.encode("utf-8"))
@@ -132,7 +134,7 @@ def take_notes(home: Path) -> list[tuple[str, str]]:
     path.unlink(missing_ok=True)
     notes = []
     for line in text.splitlines():
-        kind, _, message = line.partition("\t")
+        kind, _, message = line.partition("\t")  # a conflict's message is CLIENT<TAB>FIELD
         if message:
             notes.append((kind, message))
     return notes

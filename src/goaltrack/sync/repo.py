@@ -288,7 +288,6 @@ def _pull(git: Git, remote_branch: str, result: SyncResult) -> None:
     result.pulled += behind
     ours = git.run("rev-parse", "HEAD").strip() if git.has_commits() else ""
     theirs = git.run("rev-parse", remote_branch).strip()
-    before = {client: len(items) for client, items in conflicts.all_open(git.home).items()}
     take_notes(git.home)
     env = {OURS_ENV: ours, THEIRS_ENV: theirs}
     done = git.call(
@@ -314,9 +313,10 @@ def _pull(git: Git, remote_branch: str, result: SyncResult) -> None:
             "commit", "--quiet", "--no-verify", "-m", f"sync: merge {REMOTE}, conflicts in {clients}"
         )
     result.merged = True
-    for client, items in conflicts.all_open(git.home).items():
-        if len(items) != before.get(client, 0) or client not in before:
-            result.conflicts[client] = [item.where for item in items]
+    for kind, text in notes:
+        if kind == "conflict":
+            client, _, where = text.partition("\t")
+            result.conflicts.setdefault(client, []).append(where)
     _private_files(git.home)
 
 
