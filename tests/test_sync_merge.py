@@ -11,7 +11,7 @@ import pytest
 
 from goaltrack.errors import CorruptFileError, SchemaTooNewError
 from goaltrack.records.model import SCHEMA_VERSION
-from goaltrack.storage.fileformat import read_toml, to_toml
+from goaltrack.storage.fileformat import end_line, read_toml, to_toml
 from goaltrack.sync import conflicts
 from goaltrack.sync.merge import KEYED, describe, merge_documents, merge_set, merge_texts, set_at
 from goaltrack.sync.mergefile import merge_file, take_notes
@@ -315,7 +315,7 @@ def test_set_at_replaces_removes_and_adds_by_key() -> None:
 
 
 def text_of(doc: dict[str, Any]) -> str:
-    return to_toml(doc)
+    return f"{to_toml(doc)}\n{end_line(doc['client']['id'])}\n"
 
 
 def test_merge_texts_renders_a_valid_file() -> None:
@@ -396,3 +396,54 @@ def test_merge_file_writes_ours_and_records_conflicts(tmp_path: Path, monkeypatc
         ("goals[1].title", "Ours", "Theirs", "a" * 40, "b" * 40)
     ]
     assert (tmp_path / "conflicts" / "c-1.toml").stat().st_mode & 0o777 == 0o600
+
+
+def schema2_document() -> dict[str, Any]:
+    """A full schema-2 client: screenings, a risk review, an episode, objectives, interventions."""
+    doc = document(
+        goals=[
+            {
+                **goal(1, progress=[entry("E1", 17)]),
+                "objectives": [{"number": 1, "text": "Walk daily", "status": "active"}],
+                "interventions": [{"number": 1, "technique": "activation", "approach": "cbt"}],
+            }
+        ],
+        since=DAY,
+        screenings=[{"id": "S1", "date": DAY, "instrument": "phq9", "value": 21}],
+        risk_reviews=[{"id": "R1", "date": DAY, "outcome": "safety-plan", "covers": ["S1"]}],
+        episodes=[{"number": 1, "since": date(2025, 1, 10), "until": date(2025, 6, 30), "reason": "planned"}],
+    )
+    return doc
+
+
+def test_a_schema_2_file_merges_every_keyed_list_through_the_model() -> None:
+    """Objectives, interventions, screenings, risk reviews and episodes added on both sides
+    are all in the valid merged file; same-numbered additions are renumbered."""
+    base = schema2_document()
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["goals"][0]["objectives"].append({"number": 2, "text": "Call a friend", "status": "active"})
+    theirs["goals"][0]["objectives"].append({"number": 2, "text": "Sleep by 11", "status": "met"})
+    ours["goals"][0]["interventions"].append({"number": 2, "technique": "diary"})
+    theirs["goals"][0]["interventions"].append({"number": 2, "technique": "exposure"})
+    ours["client"]["screenings"].append({"id": "S2", "date": DAY, "instrument": "gad7", "value": 9})
+    theirs["client"]["risk_reviews"].append({"id": "R2", "date": DAY, "outcome": "no-action"})
+    theirs["client"]["episodes"].append(
+        {"number": 2, "since": date(2025, 7, 1), "until": date(2025, 8, 1), "reason": "planned"}
+    )
+    merged = merge_texts(text_of(base), text_of(ours), text_of(theirs), "c-1.toml")
+    result = read_toml(merged.text)
+    goal_one = result["goals"][0]
+    assert [o["text"] for o in goal_one["objectives"]] == ["Walk daily", "Call a friend", "Sleep by 11"]
+    assert [i["number"] for i in goal_one["interventions"]] == [1, 2, 3]
+    assert [s["id"] for s in result["client"]["screenings"]] == ["S1", "S2"]
+    assert [r["id"] for r in result["client"]["risk_reviews"]] == ["R1", "R2"]
+    assert [e["number"] for e in result["client"]["episodes"]] == [1, 2]
+    assert sorted(r.where for r in merged.renumbered) == ["goals[1].interventions", "goals[1].objectives"]
+    assert merged.conflicts == []
+
+
+def test_a_side_cut_short_is_refused() -> None:
+    """A schema-2 side without its end-of-file line may be cut: nothing is merged."""
+    cut = to_toml(document())
+    with pytest.raises(CorruptFileError, match=r"\(theirs\): has no end-of-file line"):
+        merge_texts(text_of(document()), text_of(document()), cut, "c-1.toml")

@@ -378,7 +378,13 @@ def _document(text: str, source: str) -> dict[str, Any]:
     """One side's text parsed and migrated; refused when newer than this program or broken."""
     from goaltrack.errors import CorruptFileError, SchemaTooNewError
     from goaltrack.records.model import SCHEMA_VERSION
-    from goaltrack.storage.fileformat import TomlError, migrate, read_toml
+    from goaltrack.storage.fileformat import (
+        MARKED_SINCE,
+        TomlError,
+        has_end_line,
+        migrate,
+        read_toml,
+    )
 
     try:
         document = read_toml(text.removeprefix("\ufeff"))
@@ -392,7 +398,11 @@ def _document(text: str, source: str) -> dict[str, Any]:
             "on this machine and sync again"
         )
     migrated = migrate(document, source)
-    _validated(migrated, source)
+    record = _validated(migrated, source)
+    if version is not None and version >= MARKED_SINCE and not has_end_line(text, record.client.id):
+        raise CorruptFileError(
+            f"{source}: has no end-of-file line, so it may be cut short; nothing was merged"
+        )
     return migrated
 
 

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from goaltrack.errors import CorruptFileError
 from goaltrack.paths import CLIENT_SUFFIX
 from goaltrack.sync import conflicts
 from goaltrack.sync.commits import git_lock
@@ -212,7 +213,7 @@ def _client_of(path: str) -> str | None:
 def _commit_all(git: Git, what: str) -> list[str]:
     """Commit every pending change of the home after checking each client file changed is
     valid (a broken file is never committed); the message names client ids only."""
-    from goaltrack.storage.store import Store
+    from goaltrack.storage.store import Store, cut_short_message
 
     paths = pending_changes(git)
     if not paths:
@@ -224,8 +225,11 @@ def _commit_all(git: Git, what: str) -> list[str]:
         if client_id is None:
             continue
         clients.append(client_id)
-        if (git.home / path).exists():
-            store.read(client_id)  # raises (naming the file) when it is not a valid client file
+        if (git.home / path).exists():  # raises (naming the file) when it is not valid
+            if not store.read(client_id, note_cut=False).whole:
+                raise CorruptFileError(
+                    cut_short_message(str(git.home / path), client_id, "nothing was committed")
+                )
     git.run("add", "--all", "--", *paths)
     if git.ok("diff", "--cached", "--quiet"):
         return []
