@@ -15,14 +15,28 @@ from sync_helpers import bare_remote, client_document, entry_ids, git, gt, ok, p
 
 
 @pytest.fixture
-def machines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> tuple[Path, Path]:
+def machines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> tuple[Path, Path]:
     """Two homes synced through one bare remote, both holding client c-1 with goal 1."""
     private_git(tmp_path, monkeypatch)
     remote = bare_remote(tmp_path)
     laptop, desktop = tmp_path / "laptop", tmp_path / "desktop"
     ok(runner, laptop, "new-client", "c-1", "--concern", "depression:severe")
-    ok(runner, laptop, "add-goal", "c-1", "symptom-reduction", "Mood", "--measure", "phq9",
-       "--baseline", "19", "--target", "9")
+    ok(
+        runner,
+        laptop,
+        "add-goal",
+        "c-1",
+        "symptom-reduction",
+        "Mood",
+        "--measure",
+        "phq9",
+        "--baseline",
+        "19",
+        "--target",
+        "9",
+    )
     ok(runner, laptop, "sync", "init", str(remote))
     ok(runner, laptop, "sync")
     ok(runner, desktop, "sync", "init", str(remote))
@@ -78,7 +92,9 @@ def test_a_concurrent_edit_of_one_field_is_a_conflict_shown_and_resolved(
     assert client_document(laptop, "c-1")["goals"][0]["title"] == "Laptop title"
 
 
-def test_resolve_with_a_value_writes_that_value(machines: tuple[Path, Path], runner: CliRunner) -> None:
+def test_resolve_with_a_value_writes_that_value(
+    machines: tuple[Path, Path], runner: CliRunner
+) -> None:
     """A value given to resolve is converted like the field's values and written."""
     laptop, desktop = machines
     ok(runner, laptop, "edit-goal", "c-1", "1", "--target", "7")
@@ -145,7 +161,9 @@ def test_every_write_is_one_commit_named_by_command_client_and_counts(
     assert git(laptop, "status", "--porcelain") == ""
 
 
-def test_history_lists_the_commits_of_one_client(machines: tuple[Path, Path], runner: CliRunner) -> None:
+def test_history_lists_the_commits_of_one_client(
+    machines: tuple[Path, Path], runner: CliRunner
+) -> None:
     """history shows a client's commits, newest first."""
     laptop, _ = machines
     ok(runner, laptop, "new-client", "c-2")
@@ -174,7 +192,9 @@ def test_undo_restores_the_previous_version_and_is_itself_undone(
     assert gt(runner, laptop, "check").exit_code == 0
 
 
-def test_undo_refuses_to_delete_a_client_it_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> None:
+def test_undo_refuses_to_delete_a_client_it_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
     """The first version of a client has nothing before it: undo says so, exit 1."""
     private_git(tmp_path, monkeypatch)
     home = tmp_path / "home"
@@ -185,22 +205,30 @@ def test_undo_refuses_to_delete_a_client_it_created(tmp_path: Path, monkeypatch:
     assert "undo does not delete a client" in refused.stderr
 
 
-def test_a_change_made_by_hand_is_committed_by_sync(machines: tuple[Path, Path], runner: CliRunner) -> None:
+def test_a_change_made_by_hand_is_committed_by_sync(
+    machines: tuple[Path, Path], runner: CliRunner
+) -> None:
     """sync commits a valid hand edit and it reaches the other machine."""
     laptop, desktop = machines
     path = laptop / "clients" / "c-1.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("target = 9", "target = 4"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("target = 9", "target = 4"), encoding="utf-8"
+    )
     synced = ok(runner, laptop, "sync")
     assert "c-1" in synced.stderr
     ok(runner, desktop, "sync")
     assert client_document(desktop, "c-1")["goals"][0]["target"] == 4
 
 
-def test_a_broken_hand_edit_is_never_committed(machines: tuple[Path, Path], runner: CliRunner) -> None:
+def test_a_broken_hand_edit_is_never_committed(
+    machines: tuple[Path, Path], runner: CliRunner
+) -> None:
     """sync refuses (exit 3) to commit a client file that does not validate."""
     laptop, _ = machines
     path = laptop / "clients" / "c-1.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("target = 9", 'target = "x"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("target = 9", 'target = "x"'), encoding="utf-8"
+    )
     refused = gt(runner, laptop, "sync")
     assert refused.exit_code == 3
     assert "c-1" in git(laptop, "status", "--porcelain")
@@ -214,7 +242,9 @@ def test_autocommit_can_be_turned_off(machines: tuple[Path, Path], runner: CliRu
     assert "clients/c-1.toml" in git(laptop, "status", "--porcelain")
 
 
-def test_sync_status_counts_ahead_behind_and_pending(machines: tuple[Path, Path], runner: CliRunner) -> None:
+def test_sync_status_counts_ahead_behind_and_pending(
+    machines: tuple[Path, Path], runner: CliRunner
+) -> None:
     """status says what this machine would push and pull."""
     import json
 
@@ -226,7 +256,9 @@ def test_sync_status_counts_ahead_behind_and_pending(machines: tuple[Path, Path]
     assert (state["ahead"], state["behind"], state["pending"], state["conflicts"]) == (1, 1, [], {})
 
 
-def test_a_home_without_git_starts_no_git_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> None:
+def test_a_home_without_git_starts_no_git_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
     """Without .git, a write looks no further than one stat."""
 
     def refuse(*args: object, **kwargs: object) -> None:
@@ -237,7 +269,9 @@ def test_a_home_without_git_starts_no_git_process(tmp_path: Path, monkeypatch: p
     commits.after_write(tmp_path / "plain", "c-1", "log", [1], 1)
 
 
-def test_sync_in_a_home_not_set_up_says_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> None:
+def test_sync_in_a_home_not_set_up_says_what_to_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
     """sync before sync init: exit 3 and the command to run."""
     private_git(tmp_path, monkeypatch)
     ok(runner, tmp_path / "h", "new-client", "c-1")
@@ -246,7 +280,9 @@ def test_sync_in_a_home_not_set_up_says_what_to_run(tmp_path: Path, monkeypatch:
     assert "run: goaltrack sync init" in refused.stderr
 
 
-def test_missing_git_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> None:
+def test_missing_git_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
     """No git: one line saying so, exit 3."""
     monkeypatch.setenv("GOALTRACK_GIT", str(tmp_path / "no-such-git"))
     refused = gt(runner, tmp_path / "h", "sync", "init")
@@ -254,12 +290,16 @@ def test_missing_git_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monkey
     assert refused.stderr.startswith("goaltrack: error: cannot run git")
 
 
-def test_init_writes_attributes_ignores_and_the_driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> None:
+def test_init_writes_attributes_ignores_and_the_driver(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
     """sync init maps client files to the driver, the audit log to union, ignores the rest."""
     private_git(tmp_path, monkeypatch)
     home = tmp_path / "h"
     ok(runner, home, "sync", "init")
-    assert (home / ".gitattributes").read_text() == "clients/*.toml merge=goaltrack\naudit.log merge=union\n"
+    assert (
+        home / ".gitattributes"
+    ).read_text() == "clients/*.toml merge=goaltrack\naudit.log merge=union\n"
     ignored = (home / ".gitignore").read_text().splitlines()
     assert {"index.sqlite3*", "*.lock", "trash/", "conflicts/"} <= set(ignored)
     driver = git(home, "config", "merge.goaltrack.driver").strip()

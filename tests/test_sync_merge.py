@@ -23,7 +23,9 @@ def entry(entry_id: str, value: int, **more: Any) -> dict[str, Any]:
     return {"id": entry_id, "date": DAY, "value": value, **more}
 
 
-def goal(number: int, title: str = "Reduce symptoms", progress: list[Any] | None = None) -> dict[str, Any]:
+def goal(
+    number: int, title: str = "Reduce symptoms", progress: list[Any] | None = None
+) -> dict[str, Any]:
     return {
         "number": number,
         "kind": "symptom-reduction",
@@ -271,7 +273,13 @@ def test_schema_2_objectives_added_on_both_sides_are_renumbered() -> None:
 
 def test_schema_2_screenings_and_risk_reviews_merge_by_id() -> None:
     """Screenings and risk reviews added on each side are all kept; covers merge as a set."""
-    review = {"id": "R1", "date": DAY, "by": "therapist", "outcome": "safety-plan", "covers": ["S1"]}
+    review = {
+        "id": "R1",
+        "date": DAY,
+        "by": "therapist",
+        "outcome": "safety-plan",
+        "covers": ["S1"],
+    }
     base = document(screenings=[], risk_reviews=[review])
     ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
     ours["client"]["screenings"] = [{"id": "S2", "date": DAY, "instrument": "phq9", "value": 20}]
@@ -374,7 +382,9 @@ def test_merge_file_of_a_newer_schema_keeps_both_sides(tmp_path: Path) -> None:
     assert [kind for kind, _ in take_notes(tmp_path)] == ["refused"]
 
 
-def test_merge_file_writes_ours_and_records_conflicts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_merge_file_writes_ours_and_records_conflicts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The merged file replaces ours; the conflict is in conflicts/ with both commit ids."""
     monkeypatch.setenv("GOALTRACK_OURS_COMMIT", "a" * 40)
     monkeypatch.setenv("GOALTRACK_THEIRS_COMMIT", "b" * 40)
@@ -385,8 +395,11 @@ def test_merge_file_writes_ours_and_records_conflicts(tmp_path: Path, monkeypatc
     theirs_doc["goals"][0]["progress"].append(entry("E9", 11))
     ours = write(tmp_path / "ours", ours_doc)
     result = merge_file(
-        write(tmp_path / "base", base_doc), ours, write(tmp_path / "theirs", theirs_doc),
-        "clients/c-1.toml", tmp_path,
+        write(tmp_path / "base", base_doc),
+        ours,
+        write(tmp_path / "theirs", theirs_doc),
+        "clients/c-1.toml",
+        tmp_path,
     )
     merged = read_toml(ours.read_text(encoding="utf-8"))
     assert (merged["goals"][0]["title"], entry_ids(merged)) == ("Ours", ["E1", "E9"])
@@ -411,7 +424,14 @@ def schema2_document() -> dict[str, Any]:
         since=DAY,
         screenings=[{"id": "S1", "date": DAY, "instrument": "phq9", "value": 21}],
         risk_reviews=[{"id": "R1", "date": DAY, "outcome": "safety-plan", "covers": ["S1"]}],
-        episodes=[{"number": 1, "since": date(2025, 1, 10), "until": date(2025, 6, 30), "reason": "planned"}],
+        episodes=[
+            {
+                "number": 1,
+                "since": date(2025, 1, 10),
+                "until": date(2025, 6, 30),
+                "reason": "planned",
+            }
+        ],
     )
     return doc
 
@@ -421,7 +441,9 @@ def test_a_schema_2_file_merges_every_keyed_list_through_the_model() -> None:
     are all in the valid merged file; same-numbered additions are renumbered."""
     base = schema2_document()
     ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
-    ours["goals"][0]["objectives"].append({"number": 2, "text": "Call a friend", "status": "active"})
+    ours["goals"][0]["objectives"].append(
+        {"number": 2, "text": "Call a friend", "status": "active"}
+    )
     theirs["goals"][0]["objectives"].append({"number": 2, "text": "Sleep by 11", "status": "met"})
     ours["goals"][0]["interventions"].append({"number": 2, "technique": "diary"})
     theirs["goals"][0]["interventions"].append({"number": 2, "technique": "exposure"})
@@ -433,12 +455,19 @@ def test_a_schema_2_file_merges_every_keyed_list_through_the_model() -> None:
     merged = merge_texts(text_of(base), text_of(ours), text_of(theirs), "c-1.toml")
     result = read_toml(merged.text)
     goal_one = result["goals"][0]
-    assert [o["text"] for o in goal_one["objectives"]] == ["Walk daily", "Call a friend", "Sleep by 11"]
+    assert [o["text"] for o in goal_one["objectives"]] == [
+        "Walk daily",
+        "Call a friend",
+        "Sleep by 11",
+    ]
     assert [i["number"] for i in goal_one["interventions"]] == [1, 2, 3]
     assert [s["id"] for s in result["client"]["screenings"]] == ["S1", "S2"]
     assert [r["id"] for r in result["client"]["risk_reviews"]] == ["R1", "R2"]
     assert [e["number"] for e in result["client"]["episodes"]] == [1, 2]
-    assert sorted(r.where for r in merged.renumbered) == ["goals[1].interventions", "goals[1].objectives"]
+    assert sorted(r.where for r in merged.renumbered) == [
+        "goals[1].interventions",
+        "goals[1].objectives",
+    ]
     assert merged.conflicts == []
 
 

@@ -4,8 +4,8 @@ invalid file, and every concurrent edit of one field reported as a conflict."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -58,7 +58,9 @@ def edit(world: World, clone: int, client: str, where: str) -> None:
     """Note an edit: it is concurrent with every edit of the field this clone has not seen."""
     number = len(world.edits)
     for other in world.edits:
-        if (other.client, other.where) == (client, where) and other.number not in world.known[clone]:
+        if (other.client, other.where) == (client, where) and other.number not in world.known[
+            clone
+        ]:
             world.pending.add((other.number, number))
             world.concurrent_fields.add((client, where))
     world.edits.append(Edit(number, clone, client, where))
@@ -98,8 +100,20 @@ def test_random_work_on_three_clones_loses_nothing(
     homes = [tmp_path / f"clone{n}" for n in range(3)]
     for client in CLIENTS:
         ok(runner, homes[0], "new-client", client, "--name", "start")
-        ok(runner, homes[0], "add-goal", client, "symptom-reduction", "start", "--measure", "phq9",
-           "--baseline", "19", "--target", "9")
+        ok(
+            runner,
+            homes[0],
+            "add-goal",
+            client,
+            "symptom-reduction",
+            "start",
+            "--measure",
+            "phq9",
+            "--baseline",
+            "19",
+            "--target",
+            "9",
+        )
     for home in homes:
         ok(runner, home, "sync", "init", str(remote))
         ok(runner, home, "sync")
@@ -119,7 +133,11 @@ def test_random_work_on_three_clones_loses_nothing(
             client, where, args = chance.choice(FIELDS)
             counter += 1
             # every value new, so no edit can restore an older value by chance
-            value = (START + timedelta(days=counter)).isoformat() if where.endswith("due") else f"v{counter}"
+            value = (
+                (START + timedelta(days=counter)).isoformat()
+                if where.endswith("due")
+                else f"v{counter}"
+            )
             ok(runner, home, *args, value)
             edit(world, clone, client, where)
         elif roll < 0.70:

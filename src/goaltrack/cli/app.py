@@ -95,7 +95,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "sync",
         "Undo the last change of a client: its previous version written back and committed.",
     ),
-    "resolve": ("sync", "Settle a client's sync conflicts: keep ours, take theirs, or write a value."),
+    "resolve": (
+        "sync",
+        "Settle a client's sync conflicts: keep ours, take theirs, or write a value.",
+    ),
     "merge-file": (
         "sync",
         "Merge two versions of a client file by meaning (git's merge driver; usable by hand).",

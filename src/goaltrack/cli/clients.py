@@ -156,7 +156,8 @@ def show(
             *views.rule_lines(detail["goals"]),
             *views.outcome_lines(record),
         ],
-        alerts=[alert.message() for alert in alerts] + conflict_lines(record.client.id, open_conflicts),
+        alerts=[alert.message() for alert in alerts]
+        + conflict_lines(record.client.id, open_conflicts),
     )
     output(report, fmt, as_json)
 

@@ -56,7 +56,9 @@ def sync(ctx: typer.Context) -> None:
 def sync_init(
     remote: Annotated[
         str | None,
-        typer.Argument(help="The remote to sync with (ssh or https URL, or a path).", show_default=False),
+        typer.Argument(
+            help="The remote to sync with (ssh or https URL, or a path).", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Make the home a git repository set up to sync client files, and connect a remote."""
@@ -85,7 +87,7 @@ def sync_status(
     state = repo.status(home(), fetch=not offline)
     for message in state.warnings:
         warn(message)
-    rows = [
+    rows: list[dict[str, object]] = [
         {"item": "branch", "value": state.branch},
         {"item": "remote", "value": state.remote or "(none)"},
         {"item": "ahead", "value": state.ahead},
@@ -105,7 +107,11 @@ def sync_status(
         "pending": state.pending,
         "conflicts": state.conflicts,
     }
-    output(Report(document=document, rows=rows, columns=STATUS_COLUMNS, title="Sync status"), fmt, as_json)
+    output(
+        Report(document=document, rows=rows, columns=STATUS_COLUMNS, title="Sync status"),
+        fmt,
+        as_json,
+    )
 
 
 @commands.command("merge-file")

@@ -413,7 +413,6 @@ class _Checker:
         if not findings and not self._has(INDEX_FILE):
             self.add(INDEX_FILE, OK, "index", "every row agrees with its file")
 
-
     def sync_conflicts(self) -> None:
         """Conflicts a sync merge recorded and no one has settled yet (conflicts/)."""
         from goaltrack.sync import conflicts

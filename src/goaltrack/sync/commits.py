@@ -17,7 +17,6 @@ import fcntl
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from goaltrack.paths import CLIENT_SUFFIX
@@ -47,7 +46,7 @@ def after_write(
 
     Never raises for a git failure: the write stands, a warning is queued, sync catches up.
     """
-    if not os.path.isdir(home / ".git"):
+    if not (home / ".git").is_dir():
         return
     from goaltrack.storage import audit
     from goaltrack.sync.git import Git, SyncError

@@ -10,7 +10,6 @@ values may hold clinical text, so the files are as private as client files.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +17,8 @@ from typing import Any
 
 from goaltrack.errors import CorruptFileError
 from goaltrack.paths import CLIENT_SUFFIX
-from goaltrack.sync.merge import Conflict, Path as KeyPath, describe
+from goaltrack.sync.merge import Conflict, describe
+from goaltrack.sync.merge import Path as KeyPath
 
 CONFLICTS_DIR = "conflicts"
 
@@ -86,7 +86,7 @@ def all_open(home: Path) -> dict[str, list[Recorded]]:
     if not folder.is_dir():
         return {}
     found: dict[str, list[Recorded]] = {}
-    for name in sorted(os.listdir(folder)):
+    for name in sorted(entry.name for entry in folder.iterdir()):
         if name.endswith(CLIENT_SUFFIX) and not name.startswith("."):
             client_id = name[: -len(CLIENT_SUFFIX)]
             recorded = read(home, client_id)
@@ -105,9 +105,7 @@ def record(
     """Add conflicts of a merge to a client's file (a newer one of the same field replaces
     the older); returns what the file now holds."""
     now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    new = [
-        Recorded(c.path, c.ours, c.theirs, ours_commit, theirs_commit, now) for c in conflicts
-    ]
+    new = [Recorded(c.path, c.ours, c.theirs, ours_commit, theirs_commit, now) for c in conflicts]
     paths = {item.path for item in new}
     kept = [item for item in read(home, client_id) if item.path not in paths]
     _write(home, client_id, kept + new)

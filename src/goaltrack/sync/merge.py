@@ -165,6 +165,7 @@ class _Merger:
         for key in dict.fromkeys([*ours, *theirs]):
             sub_schema = f"{schema}.{key}" if schema else key
             b, o, t = base.get(key, ABSENT), ours.get(key, ABSENT), theirs.get(key, ABSENT)
+            value: Any
             if sub_schema in KEYED and _tables_or_absent(b, o, t, KEYED[sub_schema]):
                 value = self.keyed(
                     _list(b), _list(o), _list(t), (*path, key), sub_schema, KEYED[sub_schema]
@@ -193,9 +194,7 @@ class _Merger:
             return theirs
         if _same(theirs, base):
             return ours
-        self.conflicts.append(
-            Conflict(path, _or_none(ours), _or_none(theirs), _or_none(base))
-        )
+        self.conflicts.append(Conflict(path, _or_none(ours), _or_none(theirs), _or_none(base)))
         return ours
 
     def keyed(
@@ -227,9 +226,7 @@ class _Merger:
                 if b is None:
                     merged.append(kept)  # added on one side
                 elif not _same(kept, b):  # removed on one side, changed on the other
-                    self.conflicts.append(
-                        Conflict(item_path, o, t, b)
-                    )
+                    self.conflicts.append(Conflict(item_path, o, t, b))
                     merged.append(kept)
                 # else: removed on one side, untouched on the other: stays removed
         if clashes:
@@ -417,8 +414,7 @@ def _validated(document: dict[str, Any], source: str) -> Any:
         return ClientRecord.model_validate(document)
     except ValidationError as error:
         raise CorruptFileError(
-            f"{source}: invalid client file: {describe_validation_error(error)}; "
-            "nothing was merged"
+            f"{source}: invalid client file: {describe_validation_error(error)}; nothing was merged"
         ) from None
 
 

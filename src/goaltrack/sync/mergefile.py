@@ -46,8 +46,7 @@ def merge_file(
 
     source = label or str(ours)
     try:
-        texts = [_read(path) for path in (base, ours, theirs)]
-        merged = merge_texts(*texts, source=source)
+        merged = merge_texts(_read(base), _read(ours), _read(theirs), source=source)
     except GoaltrackError as error:
         if home is not None:
             _note(home, "refused", error.message)

@@ -178,7 +178,7 @@ def _write_lines(path: Path, lines: list[str]) -> None:
         if text and not text.endswith("\n"):
             text += "\n"
         path.write_text(text + "\n".join(missing) + "\n", encoding="utf-8")
-        os.chmod(path, 0o600)
+        path.chmod(0o600)
 
 
 def _branch(git: Git) -> str:
@@ -225,17 +225,19 @@ def _commit_all(git: Git, what: str) -> list[str]:
         if client_id is None:
             continue
         clients.append(client_id)
-        if (git.home / path).exists():  # raises (naming the file) when it is not valid
-            if not store.read(client_id, note_cut=False).whole:
-                raise CorruptFileError(
-                    cut_short_message(str(git.home / path), client_id, "nothing was committed")
-                )
+        # store.read raises (naming the file) when it is not a valid client file
+        if (git.home / path).exists() and not store.read(client_id, note_cut=False).whole:
+            raise CorruptFileError(
+                cut_short_message(str(git.home / path), client_id, "nothing was committed")
+            )
     git.run("add", "--all", "--", *paths)
     if git.ok("diff", "--cached", "--quiet"):
         return []
     message = what
     if clients:
-        shown = ", ".join(clients[:10]) + (f" and {len(clients) - 10} more" if len(clients) > 10 else "")
+        shown = ", ".join(clients[:10]) + (
+            f" and {len(clients) - 10} more" if len(clients) > 10 else ""
+        )
         message += f": {shown}"
     git.run("commit", "--quiet", "--no-verify", "-m", message)
     return clients
@@ -294,9 +296,7 @@ def _pull(git: Git, remote_branch: str, result: SyncResult) -> None:
     theirs = git.run("rev-parse", remote_branch).strip()
     take_notes(git.home)
     env = {OURS_ENV: ours, THEIRS_ENV: theirs}
-    done = git.call(
-        "merge", "--no-edit", "-m", f"sync: merge {REMOTE}", remote_branch, env=env
-    )
+    done = git.call("merge", "--no-edit", "-m", f"sync: merge {REMOTE}", remote_branch, env=env)
     notes = take_notes(git.home)
     refused = [text for kind, text in notes if kind == "refused"]
     result.renumbered.extend(text for kind, text in notes if kind == "renumbered")
@@ -308,13 +308,15 @@ def _pull(git: Git, remote_branch: str, result: SyncResult) -> None:
             reasons = refused or [f"{path}: git could not merge it" for path in bad]
             if not reasons:
                 reasons = [last_message(done.stderr or done.stdout)]
-            raise SyncError(
-                "nothing was merged, both sides are kept: " + "; ".join(reasons)
-            )
+            raise SyncError("nothing was merged, both sides are kept: " + "; ".join(reasons))
         git.run("add", "--", *unmerged)
         clients = ", ".join(str(_client_of(path)) for path in unmerged)
         git.run(
-            "commit", "--quiet", "--no-verify", "-m", f"sync: merge {REMOTE}, conflicts in {clients}"
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "-m",
+            f"sync: merge {REMOTE}, conflicts in {clients}",
         )
     result.merged = True
     for kind, text in notes:
@@ -330,9 +332,12 @@ def _private_files(home: Path) -> None:
     folder = home / "clients"
     if folder.is_dir():
         for entry in os.scandir(folder):
-            if entry.name.endswith(CLIENT_SUFFIX) and entry.is_file(follow_symlinks=False):
-                if entry.stat(follow_symlinks=False).st_mode & 0o077:
-                    os.chmod(entry.path, 0o600)
+            if (
+                entry.name.endswith(CLIENT_SUFFIX)
+                and entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_mode & 0o077
+            ):
+                Path(entry.path).chmod(0o600)
 
 
 def status(home: Path, fetch: bool = True) -> Status:
@@ -349,7 +354,9 @@ def status(home: Path, fetch: bool = True) -> Status:
             try:
                 remote_branch = _fetch(git, branch)
             except SyncError as error:
-                warnings.append(f"could not reach the remote ({error}); counts are as of the last sync")
+                warnings.append(
+                    f"could not reach the remote ({error}); counts are as of the last sync"
+                )
         if remote_branch and git.ok("rev-parse", "--verify", "--quiet", remote_branch):
             if git.has_commits():
                 ahead = _count(git, f"{remote_branch}..HEAD")
@@ -357,7 +364,6 @@ def status(home: Path, fetch: bool = True) -> Status:
         elif git.has_commits():
             ahead = _count(git, "HEAD")
     open_conflicts = {
-        client: [item.where for item in items]
-        for client, items in conflicts.all_open(home).items()
+        client: [item.where for item in items] for client, items in conflicts.all_open(home).items()
     }
     return Status(branch, url, ahead, behind, pending_changes(git), open_conflicts, warnings)
