@@ -322,3 +322,18 @@ def test_init_writes_attributes_ignores_and_the_driver(
 def test_remote_warnings_for_public_hosts_and_plain_transports(url: str, count: int) -> None:
     """Health data: a public host or an unencrypted transport is warned about."""
     assert len(remote_warnings(url)) == count
+
+
+def test_a_write_during_a_sync_leaves_its_commit_to_the_sync(
+    machines: tuple[Path, Path], runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that cannot get git's lock in time stands, warns, and sync commits it."""
+    laptop, _ = machines
+    monkeypatch.setattr(commits, "COMMIT_WAIT", 0.1)
+    with commits.git_lock(laptop):
+        logged = gt(runner, laptop, "log", "c-1", "1", "17")
+    assert logged.exit_code == 0
+    assert "written but not committed" in logged.stderr
+    assert "clients/c-1.toml" in git(laptop, "status", "--porcelain")
+    ok(runner, laptop, "sync")
+    assert git(laptop, "status", "--porcelain") == ""

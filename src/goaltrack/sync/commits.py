@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 #: Held around goaltrack's own git commands in a home: git's index admits one writer at once.
 COMMIT_LOCK = "goaltrack-commit.lock"
+#: Seconds a write waits for a running `sync` before it leaves its commit to the next sync
+#: (the write holds its client's lock meanwhile, and sync may be waiting for that lock).
+COMMIT_WAIT = 5.0
 
 
 def commit_message(command: str, client_id: str, goals: Sequence[int], entries: int) -> str:
@@ -62,9 +66,9 @@ def after_write(
         ):
             return
         message = commit_message(command, client_id, goals, entries)
-        with git_lock(home):
+        with git_lock(home, timeout=COMMIT_WAIT):
             git.commit_paths(message, [f"clients/{client_id}{CLIENT_SUFFIX}", "audit.log"])
-    except (SyncError, OSError) as error:
+    except (SyncError, OSError, TimeoutError) as error:
         audit.add_warning(
             f"the change was written but not committed to git ({error}); "
             "`goaltrack sync` will commit it"
@@ -82,13 +86,25 @@ def _settings(git: Git) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def git_lock(home: Path) -> Iterator[None]:
-    """Hold the home's goaltrack git lock (in .git, so it is never committed or synced)."""
+def git_lock(home: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the home's goaltrack git lock (in .git, so it is never committed or synced);
+    TimeoutError when `timeout` seconds pass first (None: wait as long as it takes)."""
     fd = os.open(
         home / ".git" / COMMIT_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600
     )
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        if timeout is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        else:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise TimeoutError("a sync is running") from None
+                    time.sleep(0.02)
         yield
     finally:
         os.close(fd)

@@ -2,7 +2,7 @@
 
 One file per client (`conflicts/<client-id>.toml`, 0600 in a 0700 folder), one table per
 conflicting field: where it is, both values, and both commit ids. The merge kept ours in the
-client file; `check`, `show` and `attention` report the conflicts until `goaltrack resolve`
+client file; `check` and `show` report the conflicts until `goaltrack resolve`
 settles them. The folder is per machine (git-ignored): the merge that found a conflict ran
 here, and the resolution is an ordinary change, committed and synced like any other. The
 values may hold clinical text, so the files are as private as client files.

@@ -8,11 +8,13 @@ reaches another machine. Every result is plain data for the command line to show
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
 import socket
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -296,7 +298,8 @@ def _pull(git: Git, remote_branch: str, result: SyncResult) -> None:
     theirs = git.run("rev-parse", remote_branch).strip()
     take_notes(git.home)
     env = {OURS_ENV: ours, THEIRS_ENV: theirs}
-    done = git.call("merge", "--no-edit", "-m", f"sync: merge {REMOTE}", remote_branch, env=env)
+    with _every_client_locked(git.home):  # no goaltrack write runs while git replaces files
+        done = git.call("merge", "--no-edit", "-m", f"sync: merge {REMOTE}", remote_branch, env=env)
     notes = take_notes(git.home)
     refused = [text for kind, text in notes if kind == "refused"]
     result.renumbered.extend(text for kind, text in notes if kind == "renumbered")
@@ -324,6 +327,18 @@ def _pull(git: Git, remote_branch: str, result: SyncResult) -> None:
             client, _, where = text.partition("\t")
             result.conflicts.setdefault(client, []).append(where)
     _private_files(git.home)
+
+
+@contextlib.contextmanager
+def _every_client_locked(home: Path) -> Iterator[None]:
+    """Hold the write lock of every client (in id order, so two syncs cannot deadlock)."""
+    from goaltrack.storage.store import Store
+
+    store = Store(home)
+    with contextlib.ExitStack() as stack:
+        for client_id in store.client_ids():
+            stack.enter_context(store.locked(client_id))
+        yield
 
 
 def _private_files(home: Path) -> None:
