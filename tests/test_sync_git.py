@@ -337,3 +337,26 @@ def test_a_write_during_a_sync_leaves_its_commit_to_the_sync(
     assert "clients/c-1.toml" in git(laptop, "status", "--porcelain")
     ok(runner, laptop, "sync")
     assert git(laptop, "status", "--porcelain") == ""
+
+
+def test_a_merge_git_cannot_finish_is_aborted_whole_and_records_no_conflict(
+    machines: tuple[Path, Path], runner: CliRunner
+) -> None:
+    """A client deleted on one side and changed on the other stops the merge: exit 3, no merge
+    in progress, nothing recorded for the other client's conflict of that aborted merge."""
+    laptop, desktop = machines
+    ok(runner, laptop, "new-client", "c-2")
+    ok(runner, laptop, "sync")
+    ok(runner, desktop, "sync")
+    (laptop / "clients" / "c-2.toml").unlink()
+    ok(runner, laptop, "edit-goal", "c-1", "1", "--title", "Laptop")
+    ok(runner, laptop, "sync")
+    ok(runner, desktop, "edit-client", "c-2", "--name", "Kept")
+    ok(runner, desktop, "edit-goal", "c-1", "1", "--title", "Desktop")
+    refused = gt(runner, desktop, "sync")
+    assert refused.exit_code == 3
+    assert "clients/c-2.toml: git could not merge it" in refused.stderr
+    assert not (desktop / ".git" / "MERGE_HEAD").exists()
+    assert client_document(desktop, "c-2")["client"]["name"] == "Kept"
+    assert client_document(desktop, "c-1")["goals"][0]["title"] == "Desktop"
+    assert not (desktop / "conflicts").exists() or not any((desktop / "conflicts").iterdir())

@@ -141,3 +141,24 @@ def _write(home: Path, client_id: str, items: list[Recorded]) -> None:
         )
         tables.append(table)
     atomic_write(path, to_toml({"conflict": tables}).encode("utf-8"))
+
+
+def snapshot(home: Path) -> dict[str, bytes]:
+    """The conflicts files as they are (taken before a merge that may be aborted)."""
+    folder = conflicts_dir(home)
+    if not folder.is_dir():
+        return {}
+    return {entry.name: entry.read_bytes() for entry in folder.iterdir() if entry.is_file()}
+
+
+def restore(home: Path, taken: dict[str, bytes]) -> None:
+    """Put the conflicts files back as a snapshot had them (a merge was aborted)."""
+    from goaltrack.storage.store import atomic_write
+
+    folder = conflicts_dir(home)
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if entry.is_file() and entry.name not in taken:
+                entry.unlink()
+    for name, data in taken.items():
+        atomic_write(folder / name, data)

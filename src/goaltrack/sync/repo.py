@@ -298,17 +298,23 @@ def _pull(git: Git, remote_branch: str, result: SyncResult) -> None:
     theirs = git.run("rev-parse", remote_branch).strip()
     take_notes(git.home)
     env = {OURS_ENV: ours, THEIRS_ENV: theirs}
+    recorded_before = conflicts.snapshot(git.home)
     with _every_client_locked(git.home):  # no goaltrack write runs while git replaces files
         done = git.call("merge", "--no-edit", "-m", f"sync: merge {REMOTE}", remote_branch, env=env)
     notes = take_notes(git.home)
     refused = [text for kind, text in notes if kind == "refused"]
-    result.renumbered.extend(text for kind, text in notes if kind == "renumbered")
+    settled = {text.partition("\t")[0] for kind, text in notes if kind == "conflict"}
     if done.code != 0:
         unmerged = git.lines("diff", "--name-only", "--diff-filter=U")
-        bad = [path for path in unmerged if _client_of(path) is None]
+        # Only a client file the driver merged (valid, conflicts recorded) may be committed.
+        bad = [path for path in unmerged if _client_of(path) not in settled]
         if refused or bad or not unmerged:
             git.call("merge", "--abort")
-            reasons = refused or [f"{path}: git could not merge it" for path in bad]
+            conflicts.restore(git.home, recorded_before)  # that merge never happened
+            reasons = refused or [
+                f"{path}: git could not merge it (changed on one side, deleted on the other?)"
+                for path in bad
+            ]
             if not reasons:
                 reasons = [last_message(done.stderr or done.stdout)]
             raise SyncError("nothing was merged, both sides are kept: " + "; ".join(reasons))
@@ -322,6 +328,7 @@ def _pull(git: Git, remote_branch: str, result: SyncResult) -> None:
             f"sync: merge {REMOTE}, conflicts in {clients}",
         )
     result.merged = True
+    result.renumbered.extend(text for kind, text in notes if kind == "renumbered")
     for kind, text in notes:
         if kind == "conflict":
             client, _, where = text.partition("\t")
