@@ -476,3 +476,24 @@ def test_a_side_cut_short_is_refused() -> None:
     cut = to_toml(document())
     with pytest.raises(CorruptFileError, match=r"\(theirs\): has no end-of-file line"):
         merge_texts(text_of(document()), text_of(document()), cut, "c-1.toml")
+
+
+def test_merge_file_by_hand_exits_1_naming_the_conflicting_fields(tmp_path: Path) -> None:
+    """`goaltrack merge-file` as a process: exit 1, the field named, ours written merged."""
+    from helpers import run_cli
+
+    base_doc = document()
+    ours_doc, theirs_doc = copy.deepcopy(base_doc), copy.deepcopy(base_doc)
+    ours_doc["client"]["status"] = "paused"
+    theirs_doc["client"]["status"] = "discharged"
+    theirs_doc["goals"][0]["progress"].append(entry("E7", 12))
+    ours = write(tmp_path / "ours", ours_doc)
+    done = run_cli(
+        "merge-file",
+        str(write(tmp_path / "base", base_doc)),
+        str(ours),
+        str(write(tmp_path / "theirs", theirs_doc)),
+    )
+    assert done.returncode == 1
+    assert "1 conflict(s), this side's value kept: client.status" in done.stderr
+    assert entry_ids(read_toml(ours.read_text(encoding="utf-8"))) == ["E1", "E7"]
