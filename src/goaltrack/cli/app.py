@@ -70,6 +70,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "progress",
         "Where each goal stands: change, reliable and clinical change, trend, and an outlook.",
     ),
+    "report": (
+        "report",
+        "Write a self-contained report (HTML or Markdown) of a client or the caseload, with "
+        "charts.",
+    ),
     "instruments": (
         "instruments",
         "List the measures goals can use, or show one: range, bands, cutoff, reliable change.",
@@ -102,6 +107,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": (
         "audit",
         "Show the audit trail: who changed which client, when, with which command and outcome.",
+    ),
+    "sync": (
+        "sync",
+        "Commit changes, pull from the remote (merging client files by meaning), then push.",
+    ),
+    "history": (
+        "sync",
+        "List the commits that changed a client's file, newest first (needs sync init).",
+    ),
+    "undo": (
+        "sync",
+        "Undo the last change of a client: its previous version written back and committed.",
+    ),
+    "resolve": (
+        "sync",
+        "Settle a client's sync conflicts: keep ours, take theirs, or write a value.",
+    ),
+    "merge-file": (
+        "sync",
+        "Merge two versions of a client file by meaning (git's merge driver; usable by hand).",
     ),
 }
 

@@ -6,7 +6,7 @@ import's copy) and returns what the caller needs to report. Functions that need 
 registry take it as an argument. The store re-checks the model's invariants before anything
 is written, so a change that breaks one is refused whole.
 
-- `clients`: new_client_record, edit_client
+- `clients`: new_client_record, edit_client, replace_record
 - `goals`: add_goal, add_goal_from_template, edit_goal, set_gas_levels, require_concern
 - `entries`: log_value, record_administration, remove_entry
 - `plan`: add_objective, edit_objective, complete_objective, add_intervention,
@@ -22,6 +22,7 @@ from goaltrack.operations.clients import (
     ClientEdit,
     edit_client,
     new_client_record,
+    replace_record,
 )
 from goaltrack.operations.dates import before_start
 from goaltrack.operations.entries import (
@@ -79,6 +80,7 @@ __all__ = [
     "record_administration",
     "record_screening",
     "remove_entry",
+    "replace_record",
     "require_concern",
     "set_gas_levels",
 ]

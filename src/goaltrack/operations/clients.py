@@ -179,3 +179,15 @@ def _edited_texts(
             texts.append(text)
             folded.add(text.casefold())
     return texts
+
+
+def replace_record(record: ClientRecord, replacement: ClientRecord) -> None:
+    """Make `record` hold exactly what `replacement` holds (undo writes a client's previous
+    version back, resolve a settled conflict): every field is assigned, so the store's usual
+    checks run over the result before anything is written."""
+    if replacement.client.id != record.client.id:
+        raise InvalidValueError(
+            f"the replacement is client {replacement.client.id!r}, not {record.client.id!r}"
+        )
+    for name in type(record).model_fields:
+        setattr(record, name, getattr(replacement, name))
