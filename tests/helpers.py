@@ -153,9 +153,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
-        and path.name != "audit.log"
-        and not path.name.startswith("index.sqlite3")
+        if path.is_file() and path.name != "audit.log" and not path.name.startswith("index.sqlite3")
     }
 
 
