@@ -13,6 +13,7 @@ generated data (random records, a 10,000-row CSV).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -77,6 +78,23 @@ def invoke(runner: CliRunner, *args: str, input: str | None = None) -> Result:
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
     finally:
         typer.testing._get_command = real
+
+
+def readme_steps(heading: str) -> list[tuple[str, str]]:
+    """(command, expected output) pairs from the console blocks of one README section (from
+    `heading` to the next `## `); a command continued with a backslash is joined."""
+    text = (REPO / "README.md").read_text()
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    steps: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```console\n(.*?)```", section, flags=re.S):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                steps.append((line[2:], []))
+            elif line.startswith("    ") and steps and steps[-1][0].endswith("\\"):
+                steps[-1] = (steps[-1][0][:-1] + line.strip(), steps[-1][1])
+            elif steps:
+                steps[-1][1].append(line)
+    return [(command, "\n".join(lines).strip("\n")) for command, lines in steps]
 
 
 def run_cli(
