@@ -266,3 +266,24 @@ def test_an_unknown_client_is_an_error(caseload: None, runner: CliRunner) -> Non
     result = invoke(runner, "attention", "--client", "c-rsik", "--exit-status")
     assert result.exit_code == 1
     assert result.stderr.startswith("goaltrack: error: no client 'c-rsik' in ")
+
+
+def test_report_caseload_lists_the_attention_rows(
+    caseload: None, runner: CliRunner, tmp_path: Path
+) -> None:
+    """`report --caseload` carries the same rows, worst first, in its Needs attention section."""
+    out = tmp_path / "caseload.md"
+    result = invoke(runner, "report", "--caseload", "-f", "md", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    section = text.split("## Needs attention", 1)[1]
+    listed = [line for line in section.splitlines() if line.startswith("- c-")]
+    assert [line.split(",")[0] for line in listed] == [
+        "- c-risk goal 1: risk-item9",
+        "- c-worse goal 1: deteriorated",
+        "- c-off goal 1: off-track",
+        "- c-late goal 1: overdue",
+        "- c-due goal 1: measure-due",
+        "- c-stale goal 2: stale",
+        "- c-gone: no-contact",
+    ]

@@ -1,15 +1,18 @@
 """The caseload ranked by need: the attention rows of a home, or of one record, as plain data.
 
 `caseload_attention` is the one entry point for anything that lists who needs the clinician
-(`attention`, the summary in `clients`, `report --caseload`): it reads the caseload index
+from a home (`attention`, the summary in `clients`): it reads the caseload index
 (storage/caseload.py; only changed files are parsed) and applies the rules of
 measures/attention.py to each client's derived facts. `record_attention` applies the same
-rules to one parsed record (for `show`), through the same facts.
+rules to one parsed record (`show`), and `records_attention` to records already read (the
+attention provider of `report --caseload`, supervision.AttentionProvider), through the same
+facts.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -87,3 +90,28 @@ def record_attention(
             facts.client_facts(record), facts.goal_facts(record), registry.get, as_of, stale_days
         )
     )
+
+
+def records_attention(
+    records: Sequence[ClientRecord],
+    as_of: date,
+    *,
+    stale_days: int | None = None,
+    registry: Registry | None = None,
+) -> list[dict[str, Any]]:
+    """The attention rows of records already read (snapshots as of `as_of`), worst first, as
+    plain data: the provider `report --caseload` hands supervision.caseload_report."""
+    days = settings.stale_days(stale_days)
+    known = registry
+    found: list[Flag] = []
+    for record in records:
+        if known is None:
+            from goaltrack.measures.instruments import builtin_registry
+
+            known = builtin_registry()
+        found.extend(
+            client_flags(
+                facts.client_facts(record), facts.goal_facts(record), known.get, as_of, days
+            )
+        )
+    return [flag.as_dict() for flag in ordered(found)]

@@ -133,6 +133,8 @@ def client_detail(
             for episode in client.episodes
         ],
         "approaches": [approach.value for approach in client.approaches],
+        "preferences": list(client.preferences),
+        "strengths": list(client.strengths),
         "notes": client.notes,
         "concerns": [
             {"name": concern.name, "severity": concern.severity.value}

@@ -32,7 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("clients", "Show one client: details, concerns, and goals with where each stands."),
     "edit-client": (
         "clients",
-        "Change a client's name, status, concerns, approaches, notes or start date.",
+        "Change a client's name, status, concerns, approaches, preferences, strengths, notes "
+        "or start date.",
     ),
     "delete-client": (
         "clients",
@@ -63,6 +64,25 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "add-goal": ("goals", "Add a goal to a client; prints the new goal number."),
     "goals": ("goals", "List a client's goals."),
     "edit-goal": ("goals", "Change a goal's fields, including its status."),
+    "suggest": (
+        "planning",
+        "Rank goal templates for a client, with the reasons and what each would create.",
+    ),
+    "templates": (
+        "planning",
+        "List the goal templates, or show one with its objectives and interventions.",
+    ),
+    "plan": (
+        "planning",
+        "The treatment plan: concerns -> goals -> objectives -> interventions, with outlooks.",
+    ),
+    "add-objective": ("objectives", "Add an objective to a goal; prints its number."),
+    "edit-objective": ("objectives", "Change an objective's text, status or due date."),
+    "complete-objective": ("objectives", "Mark an objective met."),
+    "objectives": ("objectives", "List a client's objectives, goal by goal."),
+    "add-intervention": ("objectives", "Add an intervention to a goal; prints its number."),
+    "edit-intervention": ("objectives", "Change an intervention's technique or approach."),
+    "interventions": ("objectives", "List a client's interventions, goal by goal."),
     "log": ("entries", "Record a progress value on a goal; prints the new entry id."),
     "remove-entry": (
         "entries",
@@ -75,6 +95,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "progress": (
         "progress",
         "Where each goal stands: change, reliable and clinical change, trend, and an outlook.",
+    ),
+    "report": (
+        "report",
+        "Write a self-contained report (HTML or Markdown) of a client or the caseload, with "
+        "charts.",
     ),
     "instruments": (
         "instruments",
@@ -108,6 +133,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": (
         "audit",
         "Show the audit trail: who changed which client, when, with which command and outcome.",
+    ),
+    "sync": (
+        "sync",
+        "Commit changes, pull from the remote (merging client files by meaning), then push.",
+    ),
+    "history": (
+        "sync",
+        "List the commits that changed a client's file, newest first (needs sync init).",
+    ),
+    "undo": (
+        "sync",
+        "Undo the last change of a client: its previous version written back and committed.",
+    ),
+    "resolve": (
+        "sync",
+        "Settle a client's sync conflicts: keep ours, take theirs, or write a value.",
+    ),
+    "merge-file": (
+        "sync",
+        "Merge two versions of a client file by meaning (git's merge driver; usable by hand).",
     ),
 }
 

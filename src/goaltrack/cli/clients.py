@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from goaltrack import operations, settings, views
+from goaltrack.cli import complete
 from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
@@ -28,6 +29,7 @@ from goaltrack.records.convert import DATE_FORMS, parse_concern, parse_date, par
 from goaltrack.records.enums import Approach, ClientStatus, GoalStatus
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report, Section
+from goaltrack.sync import conflicts
 
 commands = command_group()
 
@@ -55,6 +57,21 @@ ApproachOption = Annotated[
 NoteOption = Annotated[
     str | None,
     typer.Option("--note", help="Notes on preferences, values, culture; '-' reads stdin."),
+]
+PreferenceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--preference",
+        help="What the client wants from therapy or values, e.g. 'practical homework', "
+        "'involve family', 'faith matters'. Repeatable; used by `goaltrack suggest`.",
+    ),
+]
+StrengthOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--strength",
+        help="A strength to build on, e.g. 'supportive sister'. Repeatable.",
+    ),
 ]
 
 SinceOption = Annotated[
@@ -97,6 +114,14 @@ def _name(text: str | None) -> str | None:
     return None if text is None else parse_line(text, "name")
 
 
+#: The client's own planning factors, shown by `show` when the client has any.
+PLAN_FACTORS = (("preferences", "Preferences"), ("strengths", "Strengths"))
+
+
+def _lines(texts: list[str] | None, field: str) -> tuple[str, ...]:
+    return tuple(parse_line(text, field) for text in texts or [])
+
+
 def _since(text: str | None) -> date | None:
     return None if text is None else parse_date(text, "since")
 
@@ -109,6 +134,8 @@ def new_client(
     approach: ApproachOption = None,
     note: NoteOption = None,
     since: SinceOption = None,
+    preference: PreferenceOption = None,
+    strength: StrengthOption = None,
 ) -> None:
     """Create a client file (fails if the client exists)."""
     record = operations.new_client_record(
@@ -119,6 +146,8 @@ def new_client(
         notes=read_text_argument(note),
         created=_since(since),
         check_dates=True,
+        preferences=_lines(preference, "preference"),
+        strengths=_lines(strength, "strength"),
     )
     store().create(record)
     say(f"created client {client_id}")
@@ -147,8 +176,13 @@ def show(
     alerts = safety.alerts(record)
     gas_sections = gas_sections_of(record)
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
+    open_conflicts = conflicts.read(store().home, record.client.id)
     report = Report(
-        document={"client": detail, "alerts": [alert.as_dict() for alert in alerts]},
+        document={
+            "client": detail,
+            "alerts": [alert.as_dict() for alert in alerts],
+            "sync_conflicts": [item.where for item in open_conflicts],
+        },
         rows=[{"client": record.client.id, **goal} for goal in detail["goals"]],
         keys=views.progress_fields(),
         columns=GOAL_SUMMARY_COLUMNS,
@@ -164,6 +198,8 @@ def show(
             ),
             ("Concerns", concerns),
             ("Approaches", detail["approaches"]),
+            # shown when there are any (schema 2 added them; most files have none)
+            *[(label, detail[key]) for key, label in PLAN_FACTORS if detail[key]],
             ("Notes", detail["notes"]),
         ],
         sections=[
@@ -188,7 +224,8 @@ def show(
             *views.outcome_lines(record),
             *reviewed_lines(detail["reviewed_risks"]),
         ],
-        alerts=[alert.message() for alert in alerts],
+        alerts=[alert.message() for alert in alerts]
+        + conflict_lines(record.client.id, open_conflicts),
     )
     output(report, fmt, as_json)
 
@@ -204,11 +241,21 @@ def episode_line(episode: dict[str, Any]) -> str:
 def reviewed_lines(reviewed: list[dict[str, Any]]) -> list[str]:
     """One line per item-9 flag a risk review acknowledged: no longer urgent, never hidden."""
     return [
-        f"item-9 flag of {item['date'].isoformat()} (entry {item['entry']}, goal "
-        f"{item['goal']}) reviewed on {item['reviewed'].isoformat()}"
+        f"item-9 flag of {item['date'].isoformat()} (entry {item['entry']}, "
+        + ("a screening" if item["goal"] is None else f"goal {item['goal']}")
+        + f") reviewed on {item['reviewed'].isoformat()}"
         + (f" by {item['by']}" if item["by"] else "")
         + f": {item['outcome']}"
         for item in reviewed
+    ]
+
+
+def conflict_lines(client: str, items: list[conflicts.Recorded]) -> list[str]:
+    """What `show` says of a client's open sync conflicts (the fields, never their values)."""
+    return [
+        f"sync conflict: {item.where} was changed on two machines; this machine's value is "
+        f"kept until `goaltrack resolve {client} --take ours|theirs|VALUE`"
+        for item in items
     ]
 
 
@@ -245,7 +292,12 @@ def edit_client(
         typer.Option("--concern", help="Add a concern or change its severity: NAME[:SEVERITY]."),
     ] = None,
     remove_concern: Annotated[
-        list[str] | None, typer.Option("--remove-concern", help="Remove a concern by name.")
+        list[str] | None,
+        typer.Option(
+            "--remove-concern",
+            help="Remove a concern by name (not one a goal serves).",
+            autocompletion=complete.concern_names,
+        ),
     ] = None,
     approach: ApproachOption = None,
     remove_approach: Annotated[
@@ -265,8 +317,19 @@ def edit_client(
         one_of_option("--clear", operations.CLIENT_CLEARABLE, "Remove a field: name or notes."),
     ] = None,
     since: SinceOption = None,
+    preference: PreferenceOption = None,
+    remove_preference: Annotated[
+        list[str] | None,
+        typer.Option("--remove-preference", help="Remove a preference (its text). Repeatable."),
+    ] = None,
+    strength: StrengthOption = None,
+    remove_strength: Annotated[
+        list[str] | None,
+        typer.Option("--remove-strength", help="Remove a strength (its text). Repeatable."),
+    ] = None,
 ) -> None:
-    """Change a client's name, status, concerns, approaches, notes or start date."""
+    """Change a client's name, status, concerns, approaches, preferences, strengths, notes or
+    start date."""
     notes = read_text_argument(note, "notes")
     if note is not None and notes is None:  # `--note ""`: no notes, as `--clear notes`
         clear = [*(clear or []), "notes"]
@@ -280,6 +343,10 @@ def edit_client(
         remove_approaches=tuple(remove_approach or []),
         clear=tuple(clear or []),
         since=_since(since),
+        add_preferences=_lines(preference, "preference"),
+        remove_preferences=tuple(remove_preference or []),
+        add_strengths=_lines(strength, "strength"),
+        remove_strengths=tuple(remove_strength or []),
     )
     store().update(client_id, lambda record: operations.edit_client(record, edit))
     say(f"updated client {client_id}")

@@ -27,7 +27,7 @@ class RiskAlert:
     client: str
     date: date
     entry: str
-    goal: int
+    goal: int | None  # None: an intake screening, taken without a goal
     response: int | None
     flag: EntryFlag = EntryFlag.RISK_ITEM9
     malformed: bool = False
@@ -40,10 +40,10 @@ class RiskAlert:
             answer = f"answer {self.response}, in answers that are not a valid PHQ-9"
         else:
             answer = f"answer {self.response}"
+        where = "screening" if self.goal is None else f"goal {self.goal}"
         return (
             f"RISK: PHQ-9 item 9 (thoughts of being better off dead or of self-harm) endorsed "
-            f"on {self.date.isoformat()} ({answer}, entry {self.entry}, goal "
-            f"{self.goal}) — follow up"
+            f"on {self.date.isoformat()} ({answer}, entry {self.entry}, {where}) — follow up"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -105,29 +105,32 @@ def acknowledged(record: ClientRecord, entry: ProgressEntry) -> RiskReview | Non
     return None
 
 
-def flagged_entries(record: ClientRecord) -> list[tuple[Goal, ProgressEntry]]:
-    """Every entry that raises the flag (see `raises_flag`), by date, goal by goal."""
-    found = [
+def flagged_entries(record: ClientRecord) -> list[tuple[Goal | None, ProgressEntry]]:
+    """Every entry that raises the flag (see `raises_flag`), by date: intake screenings (goal
+    None: a PHQ-9 taken without a goal is a safety record like any other), then goal by goal."""
+    found: list[tuple[Goal | None, ProgressEntry]] = [
+        (None, screening) for screening in record.client.screenings if raises_flag(screening)
+    ]
+    found.extend(
         (goal, entry)
         for goal in sorted(record.goals, key=lambda g: g.number)
         for entry in goal.progress
         if raises_flag(entry)
-    ]
+    )
     return sorted(found, key=lambda pair: pair[1].date)
 
 
-def open_flags(record: ClientRecord) -> list[tuple[Goal, ProgressEntry]]:
+def open_flags(record: ClientRecord) -> list[tuple[Goal | None, ProgressEntry]]:
     """The flagged entries still open, oldest first: not cleared by a clearing PHQ-9 (see
-    `clears_flag`) dated strictly after them, and not acknowledged by a risk review.
+    `clears_flag`, in a goal or a screening) dated strictly after them, and not acknowledged
+    by a risk review (`acknowledged`).
 
     When a flag and a clearing form share a day, the flag stays open: clearing a safety
     signal must never depend on an ambiguous order.
     """
-    latest_clear: date | None = None
-    for goal in record.goals:
-        for entry in goal.progress:
-            if clears_flag(entry):
-                latest_clear = max(latest_clear or entry.date, entry.date)
+    measured: list[ProgressEntry] = [*record.client.screenings]
+    measured.extend(entry for goal in record.goals for entry in goal.progress)
+    latest_clear = max((entry.date for entry in measured if clears_flag(entry)), default=None)
     return [
         (goal, entry)
         for goal, entry in flagged_entries(record)
@@ -139,9 +142,10 @@ def open_flags(record: ClientRecord) -> list[tuple[Goal, ProgressEntry]]:
 def open_risk(record: ClientRecord) -> RiskAlert | None:
     """The client's open item-9 flag, if any: the latest open flagged entry (`open_flags`).
 
-    Every entry that raises the flag counts, in any goal; a clearing PHQ-9 dated strictly
-    after a flag closes it, and so does a risk review that covers it (`acknowledged`): the
-    entry and its flag stay in the history, in `show` and in exports all the same.
+    Every entry that raises the flag counts, in any goal or screening; a clearing PHQ-9 dated
+    strictly after a flag closes it, and so does a risk review that covers it
+    (`acknowledged`): the entry and its flag stay in the history, in `show` and in exports
+    all the same.
     """
     still_open = open_flags(record)
     if not still_open:
@@ -152,7 +156,7 @@ def open_risk(record: ClientRecord) -> RiskAlert | None:
         client=record.client.id,
         date=entry.date,
         entry=entry.id,
-        goal=goal.number,
+        goal=None if goal is None else goal.number,
         response=item9_answer(entry),
         malformed=entry.instrument == PHQ9_KEY
         and bool(responses)
@@ -170,7 +174,7 @@ def reviewed_flags(record: ClientRecord) -> list[dict[str, Any]]:
             found.append(
                 {
                     "entry": entry.id,
-                    "goal": goal.number,
+                    "goal": None if goal is None else goal.number,
                     "date": entry.date,
                     "response": item9_answer(entry),
                     "review": review.id,

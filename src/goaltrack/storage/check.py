@@ -413,6 +413,25 @@ class _Checker:
         if not findings and not self._has(INDEX_FILE):
             self.add(INDEX_FILE, OK, "index", "every row agrees with its file")
 
+    def sync_conflicts(self) -> None:
+        """Conflicts a sync merge recorded and no one has settled yet (conflicts/)."""
+        from goaltrack.sync import conflicts
+
+        try:
+            found = conflicts.all_open(self.home)
+        except DataError as error:
+            self.add(conflicts.CONFLICTS_DIR, PROBLEM, "conflict", error.message)
+            return
+        for client_id, items in found.items():
+            fields = ", ".join(item.where for item in items)
+            self.add(
+                f"{conflicts.CONFLICTS_DIR}/{client_id}{CLIENT_SUFFIX}",
+                PROBLEM,
+                "conflict",
+                f"{len(items)} sync conflict(s) of client {client_id} kept this machine's value: "
+                f"{fields}; settle with `goaltrack resolve {client_id} --take ours|theirs|VALUE`",
+            )
+
 
 def _trash(checker: _Checker) -> None:
     """The trash folder (private, 0700) and each client file it holds, as a notice."""
@@ -451,6 +470,7 @@ def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset(
         checker.audit_log()
         checker.clients()
         checker.caseload_index()
+        checker.sync_conflicts()
         _trash(checker)
     return checker.result
 
