@@ -68,8 +68,8 @@ def caseload_attention(
     """
     day = as_of or settings.as_of()
     days = settings.stale_days(stale_days)
+    caseload = read_caseload(home, use_index=use_index, with_goals=True)  # checks the home
     known = registry or load_registry(home)
-    caseload = read_caseload(home, use_index=use_index, with_goals=True)
     result = Attention(day, days, problems=caseload.problems, clients=caseload.facts)
     everything = []
     for client in caseload.facts:
