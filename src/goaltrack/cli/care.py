@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from goaltrack import operations, settings, views
+from goaltrack import episode_views, operations, settings
 from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
@@ -103,7 +103,7 @@ def discharge(
             else ""
         )
     )
-    summary = views.end_of_treatment(store().load(client_id), done.episode, day, registry())
+    summary = episode_views.end_of_treatment(store().load(client_id), done.episode, day, registry())
     _print_summary(summary, fmt, as_json)
 
 

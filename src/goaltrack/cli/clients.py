@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from goaltrack import operations, settings, views
+from goaltrack import episode_views, operations, settings, views
 from goaltrack.cli import complete
 from goaltrack.cli.common import (
     ClientIdArg,
@@ -171,7 +171,7 @@ def show(
     """Show one client: details, concerns, and goals with where each stands."""
     stale_days, today = settings.stale_days(), settings.as_of()
     record = views.snapshot(store().load(client_id), today)  # GOALTRACK_AS_OF: a snapshot
-    shown = views.visible_goals(record, everything, all_episodes)
+    shown = episode_views.visible_goals(record, everything, all_episodes)
     detail = views.client_detail(record, today, stale_days, registry(), goals=shown)
     alerts = safety.alerts(record)
     gas_sections = gas_sections_of(record)
@@ -218,7 +218,7 @@ def show(
             ),
         ],
         footnotes=[
-            *views.hidden_note(record, shown),
+            *episode_views.hidden_note(record, shown),
             *gas_footnote(detail["gas"]),
             *views.rule_lines(detail["goals"]),
             *views.outcome_lines(record),

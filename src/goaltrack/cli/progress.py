@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import settings, views
+from goaltrack import episode_views, settings, views
 from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
@@ -112,7 +112,7 @@ def show_progress(
     selected = (
         [record.require_goal(goal)]
         if goal is not None
-        else views.visible_goals(record, everything, all_episodes)
+        else episode_views.visible_goals(record, everything, all_episodes)
     )
     known = registry()
     alerts = safety.alerts(record)
@@ -151,7 +151,7 @@ def show_progress(
         empty="no goals yet: add one with `goaltrack add-goal`",
         # the T-score covers every GAS goal of the client: not under one goal's table
         footnotes=[
-            *(views.hidden_note(record, selected) if goal is None else []),
+            *(episode_views.hidden_note(record, selected) if goal is None else []),
             *(gas_footnote(gas) if goal is None else []),
             *views.rule_lines(rows),
             *views.outcome_lines(record),
