@@ -38,6 +38,9 @@ def client_row(facts: dict[str, Any]) -> dict[str, Any]:
         "active_goals": facts["active_goals"],
         "last_entry": _day(facts["last_entry"]),
         "risk_item9": None if risk is None else _day(risk["date"]),
+        "concern_severities": [
+            f"{concern['name']}:{concern['severity']}" for concern in facts["concerns"]
+        ],
     }
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from goaltrack import roster
-from goaltrack.measures import client_outcomes, instruments
+from goaltrack import roster, settings
+from goaltrack.measures import client_outcomes, instruments, safety
 from goaltrack.measures.forms import Form
 from goaltrack.measures.forms import Item as FormItem
 from goaltrack.measures.gas import client_gas
@@ -80,6 +80,7 @@ def client_row(record: ClientRecord) -> dict[str, Any]:
     """One line of the `clients` list (without the item-9 column)."""
     row = roster.client_row(facts.client_facts(record))
     del row["risk_item9"]
+    del row["concern_severities"]
     return row
 
 
@@ -95,11 +96,42 @@ def client_detail(
     today: date | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
     registry: Registry | None = None,
+    goals: list[Goal] | None = None,
 ) -> dict[str, Any]:
-    """Everything `show` tells about a client: details, concerns, goals with their latest status."""
+    """Everything `show` tells about a client: details, concerns, goals (`goals`, else every
+    goal) with their latest status,
+    when each goal's next measure is due, and the client's rows of the attention list."""
+    from goaltrack.attention import record_attention
+    from goaltrack.measures.attention import next_measure_due
+
     client = record.client
+    day = today or settings.as_of()
+    known = registry or instruments.builtin_registry()
+    flags = record_attention(record, day, stale_days, known)
+
+    def scheduled(goal: Goal) -> dict[str, Any]:
+        seen = [entry.date for entry in goal.progress if entry.date <= day]
+        return {
+            "every": goal.every,
+            "next_measure_due": next_measure_due(goal.every, max(seen, default=None), goal.created)
+            if goal.status is GoalStatus.ACTIVE
+            else None,
+        }
+
     return {
         **_client_identity(record),
+        "since": client.since,
+        "episode": client.current_episode(),
+        "episodes": [
+            {
+                "number": episode.number,
+                "since": episode.since,
+                "until": episode.until,
+                "reason": episode.reason.value,
+                "note": episode.note,
+            }
+            for episode in client.episodes
+        ],
         "approaches": [approach.value for approach in client.approaches],
         "preferences": list(client.preferences),
         "strengths": list(client.strengths),
@@ -109,11 +141,16 @@ def client_detail(
             for concern in client.concerns
         ],
         "goals": [
-            _with_gas_levels(summarize(goal, today, stale_days, registry).as_dict(), goal)
-            for goal in record.goals
+            {
+                **_with_gas_levels(summarize(goal, today, stale_days, registry).as_dict(), goal),
+                **scheduled(goal),
+            }
+            for goal in (record.goals if goals is None else goals)
         ],
         "gas": gas_detail(record),
         "client_outcomes": client_outcomes.client_outcomes(record),
+        "attention": [flag.as_dict() for flag in flags],
+        "reviewed_risks": safety.reviewed_flags(record),
     }
 
 
@@ -157,6 +194,7 @@ def goal_row(goal: Goal) -> dict[str, Any]:
         "created": goal.created,
         "entries": len(goal.progress),
         "gas_levels": goal.gas_levels,
+        "every": goal.every,
     }
 
 

@@ -50,7 +50,11 @@ def log(
         typer.Option("--note", help="A note; '-' reads it from stdin (keeps it out of `ps`)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Record a date more than a year ago.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Record a date more than a year ago, or an entry for a discharged client.",
+        ),
     ] = False,
 ) -> None:
     """Record a progress value on a goal; prints the new entry id."""
@@ -64,6 +68,7 @@ def log(
     known = registry()
 
     def apply(record: ClientRecord) -> tuple[str, list[str], str | None]:
+        operations.require_in_care(record, force)
         same = record.require_goal(goal).same_entries(entry.date, entry.value)
         new_id = operations.log_value(record, goal, entry, known, check_dates=True, force=force)
         return new_id, same, operations.before_start(record, entry.date)

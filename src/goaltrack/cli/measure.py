@@ -76,7 +76,11 @@ def measure(
         str | None, typer.Option("--note", help="A note; '-' reads it from stdin.")
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Record a date more than a year ago.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Record a date more than a year ago, or an entry for a discharged client.",
+        ),
     ] = False,
     screening: Annotated[
         bool,
@@ -136,6 +140,7 @@ def measure(
     entry_note: str | None = None
 
     def apply(record: ClientRecord) -> None:
+        operations.require_in_care(record, force)
         if operations.is_screening(
             record, instrument.key, goal, per_goal=instrument.per_goal, asked=screening
         ):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import settings, views
+from goaltrack import episode_views, settings, views
 from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
@@ -88,6 +88,13 @@ def show_progress(
     ] = "equal",
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Show achieved and dropped goals too.")
+    ] = False,
+    all_episodes: Annotated[
+        bool,
+        typer.Option("--all-episodes", help="Show the goals of earlier episodes of care too."),
+    ] = False,
 ) -> None:
     """Where each goal stands: change, reliable and clinical change, trend, and an outlook."""
     threshold = settings.stale_days(stale_days)
@@ -105,7 +112,7 @@ def show_progress(
     selected = (
         [record.require_goal(goal)]
         if goal is not None
-        else sorted(record.goals, key=lambda g: g.number)
+        else episode_views.visible_goals(record, everything, all_episodes)
     )
     known = registry()
     alerts = safety.alerts(record)
@@ -144,6 +151,7 @@ def show_progress(
         empty="no goals yet: add one with `goaltrack add-goal`",
         # the T-score covers every GAS goal of the client: not under one goal's table
         footnotes=[
+            *(episode_views.hidden_note(record, selected) if goal is None else []),
             *(gas_footnote(gas) if goal is None else []),
             *views.rule_lines(rows),
             *views.outcome_lines(record),

@@ -171,3 +171,17 @@ __all__ = [
     "Severity",
     "gas_level_key",
 ]
+
+
+class AttentionReason(StrEnum):
+    """Why `attention` lists a client or goal, worst first (docs/attention.md has each rule)."""
+
+    RISK_ITEM9 = "risk-item9"
+    DETERIORATED = "deteriorated"
+    OFF_TRACK = "off-track"
+    OVERDUE = "overdue"
+    MEASURE_DUE = "measure-due"
+    STALE = "stale"
+    NO_CONTACT = "no-contact"
+    CONCERN_WITHOUT_GOAL = "concern-without-goal"
+    GOAL_WITHOUT_MEASURE = "goal-without-measure"

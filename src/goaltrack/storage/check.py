@@ -433,6 +433,30 @@ class _Checker:
             )
 
 
+def _trash(checker: _Checker) -> None:
+    """The trash folder (private, 0700) and each client file it holds, as a notice."""
+    from goaltrack.storage.trash import TRASH_FOLDER, trash_dir, trashed
+
+    folder = trash_dir(checker.home)
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        checker.add(TRASH_FOLDER, PROBLEM, "folder", "is not a folder")
+        return
+    checker.private(folder, TRASH_FOLDER, info, 0o700)
+    for item in trashed(checker.home):
+        moved = item.moved.strftime("%Y-%m-%d %H:%M UTC")
+        checker.add(
+            f"{TRASH_FOLDER}/{item.path.name}",
+            NOTICE,
+            "trash",
+            f"client {item.client_id} moved to the trash on {moved}; "
+            f"`goaltrack restore {item.client_id}` brings it back",
+        )
+
+
 def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset()) -> CheckResult:
     """Verify a home: folders, client files, locks, temp files, the audit log; repair if `fix`.
 
@@ -447,6 +471,7 @@ def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset(
         checker.clients()
         checker.caseload_index()
         checker.sync_conflicts()
+        _trash(checker)
     return checker.result
 
 
