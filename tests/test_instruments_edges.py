@@ -42,7 +42,7 @@ def file_error(home: Path, text: str | bytes) -> str:
     home.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     with pytest.raises(InstrumentsFileError) as refused:
-        load_registry(home)
+        load_registry(home).check()
     return refused.value.message.removeprefix(f"{path}")
 
 
@@ -233,7 +233,7 @@ def test_unreadable_user_file_names_the_reason(home: Path) -> None:
     """An instruments.toml that is a folder cannot be read: "Is a directory"."""
     (home / "instruments.toml").mkdir(parents=True)
     with pytest.raises(InstrumentsFileError) as refused:
-        load_registry(home)
+        load_registry(home).check()
     assert refused.value.message == f"cannot read {home / 'instruments.toml'}: Is a directory"
 
 

@@ -41,6 +41,7 @@ class RunState:
     """Settings of this invocation, set by the global callback."""
 
     home: Path | None = None
+    warned_instruments: bool = False  # the broken-instruments warning went out this run
 
 
 STATE = RunState()
@@ -58,11 +59,29 @@ def store() -> Store:
     return Store.at(STATE.home)
 
 
-def registry() -> Registry:
-    """The instruments this invocation knows: built-ins plus $GOALTRACK_HOME/instruments.toml."""
+def registry(warn_broken: bool = True) -> Registry:
+    """The instruments this invocation knows: built-ins plus $GOALTRACK_HOME/instruments.toml.
+
+    Broken tables of that file are left out (only the goals that use them fail, exit 3);
+    unless `warn_broken` is off, one warning line per run names the file and what is broken."""
     from goaltrack.measures.instruments import load_registry  # Pydantic: not for `--help`
 
-    return load_registry(store().home)
+    known = load_registry(store().home)
+    if warn_broken and known.problems() and not STATE.warned_instruments:
+        STATE.warned_instruments = True
+        warn(broken_instruments_line(known))
+    return known
+
+
+def broken_instruments_line(known: Registry) -> str:
+    """One line naming the user's instruments file and what in it cannot be used."""
+    if known.file_error is not None:
+        return f"{known.file_error}; none of its instruments can be used (see `goaltrack check`)"
+    names = ", ".join(f"[{key}]" for key in known.broken)
+    return (
+        f"{known.path}: broken instrument(s) {names} left out; goals measured by them cannot "
+        "be used until it is fixed (see `goaltrack instruments` or `goaltrack check`)"
+    )
 
 
 def command_group() -> typer.Typer:
