@@ -387,6 +387,8 @@ def test_measure_interactively_on_a_terminal(home: Path, runner: CliRunner) -> N
     for answer in ("1", "1", "1", "1", "1", "1", "2"):
         child.expect_exact("Answer [0-3]: ")
         child.sendline(answer)
+    child.expect_exact("Save? Enter or y = save")
+    child.sendline("")
     child.expect_exact("Total")
     child.expect(pexpect.EOF)
     child.close()
@@ -406,7 +408,7 @@ def test_quitting_interactive_measure_saves_nothing(home: Path, runner: CliRunne
     )  # fmt: skip
     child.expect_exact("Answer [0-3]: ")
     child.sendline("q")
-    child.expect_exact("nothing saved")
+    child.expect_exact("nothing was saved")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1

@@ -381,7 +381,7 @@ def item_grid(record: ClientRecord, form: Form) -> ItemGrid:
     ]
     grid = [
         {
-            "item": _item_label(item),
+            "item": item_label(item),
             **{
                 f"a{index}": _answer_cell(item, given["answers"], position, form.item_min)
                 for index, given in enumerate(ordered)
@@ -395,7 +395,7 @@ def item_grid(record: ClientRecord, form: Form) -> ItemGrid:
     )
 
 
-def _item_label(item: FormItem) -> str:
+def item_label(item: FormItem) -> str:
     """An item's number and wording cut to ITEM_TEXT_ROOM; "!" marks a safety item."""
     text = item.text if len(item.text) <= ITEM_TEXT_ROOM else item.text[: ITEM_TEXT_ROOM - 1] + "…"
     return f"{item.number:>2}{'!' if item.safety else ' '} {text}"
