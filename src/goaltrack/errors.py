@@ -110,3 +110,7 @@ class OutputAfterWriteError(GoaltrackError):
 
 class InstrumentsFileError(DataError):
     """The user's instruments.toml does not parse or validate; it names the file and key."""
+
+
+class ConfigFileError(DataError):
+    """The home's config.toml does not parse or validate; it names the file and the key."""

@@ -170,9 +170,27 @@ def choices(enum: type[Enum]) -> str:
 
 
 RaterOption = Annotated[
-    Rater | None,
-    typer.Option("--rater", case_sensitive=False, help=f"Who rated: {choices(Rater)}."),
+    str | None,
+    typer.Option(
+        "--rater",
+        metavar="RATER",
+        help=f"Who rated: {choices(Rater)}, or a name from $GOALTRACK_HOME/config.toml "
+        "([raters] extra = [...]).",
+    ),
 ]
+
+
+def rater_names() -> list[str]:
+    """Every rater this home knows: the documented ones, then config.toml's extra names."""
+    from goaltrack.records.convert import rater_choices
+    from goaltrack.storage.config import load_config
+
+    return rater_choices(load_config(home()).extra_raters)
+
+
+def rater_option(text: str | None) -> str | None:
+    """A `--rater` value as one of the home's raters, else a usage error (exit 2) listing them."""
+    return None if text is None else pick(text, rater_names(), "'--rater'")
 
 
 def pick(text: str, allowed: Sequence[str], option: str | None = None) -> str:

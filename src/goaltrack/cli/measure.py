@@ -13,12 +13,11 @@ from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
     JsonOption,
+    RaterOption,
     banner,
-    choices,
     command_group,
-    metavar,
     output,
-    pick,
+    rater_option,
     read_text_argument,
     registry,
     say,
@@ -28,7 +27,7 @@ from goaltrack.errors import InputError, InvalidValueError
 from goaltrack.measures import forms, scoring
 from goaltrack.measures.instruments import Instrument
 from goaltrack.records.convert import DATE_FORMS, parse_date, parse_measure_key, parse_number
-from goaltrack.records.enums import EntryFlag, Rater
+from goaltrack.records.enums import EntryFlag
 from goaltrack.render import questionnaire
 from goaltrack.render.report import Column, OutputFormat, Report
 
@@ -36,8 +35,6 @@ if TYPE_CHECKING:
     from goaltrack.records.model import ClientRecord
 
 commands = command_group()
-
-RATERS = tuple(rater.value for rater in Rater)
 
 
 @commands.command("measure")
@@ -67,10 +64,7 @@ def measure(
     session: Annotated[int | None, typer.Option("--session", min=1, help="Session.")] = None,
     # Checked with the date, after scored answers are known: a refused command still warns
     # about an endorsed PHQ-9 item 9. A bad value is the same usage error (exit 2) as elsewhere.
-    rater: Annotated[
-        str | None,
-        typer.Option("--rater", metavar=metavar(RATERS), help=f"Who rated: {choices(Rater)}."),
-    ] = None,
+    rater: RaterOption = None,
     note: Annotated[
         str | None, typer.Option("--note", help="A note; '-' reads it from stdin.")
     ] = None,
@@ -95,12 +89,12 @@ def measure(
     # item 9 always warns, even when the entry cannot be stored.
     setup_error: InvalidValueError | typer.BadParameter | None = None
     on_date = date.today()
-    rater_value: Rater | None = None
+    rater_value: str | None = None
     try:
         on_date = parse_date(on, "date") if on else on_date
         if on_date > date.today():
             raise InvalidValueError(f"date {on_date.isoformat()} is in the future")
-        rater_value = Rater(pick(rater, RATERS, "'--rater'")) if rater is not None else None
+        rater_value = rater_option(rater)
     except (InvalidValueError, typer.BadParameter) as error:
         setup_error = error
     if responses is None and given_total is None and not reads_stdin:

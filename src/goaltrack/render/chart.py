@@ -41,9 +41,13 @@ from goaltrack.render.canvas import (
     wrap_words,
 )
 from goaltrack.render.tables import make_console
-from goaltrack.views import GoalChart
+from goaltrack.views import GoalChart, RaterSeries
 
 MIN_WIDTH = 40
+#: The mark and colour of each rater's series (--by-rater), the goal's own rater first.
+SERIES_MARKS_ASCII = ("*", "o", "x", "#", "@", "%", "&")
+SERIES_MARKS_UNICODE = ("●", "○", "◆", "▲", "■", "◇", "△")
+SERIES_STYLES = ("bold cyan", "bold magenta", "bold yellow", "bold green", "bold blue", "red")
 _BAND_PALETTE = ("green", "yellow3", "dark_orange", "red", "red3")
 _GOOD = {"achieved", "target reached", "on track", "improving"}
 _WARN = {"stale", "off track", "overdue", "no change"}
@@ -78,7 +82,7 @@ def chart_lines(chart: GoalChart, *, width: int, unicode: bool) -> list[Text]:
             style="dim" if unicode else None,
         )
     )
-    if not chart.points:
+    if not chart.points and not any(one.points for one in chart.series):
         since = chart.since
         empty = (
             f"no entries since {since.isoformat()}"
@@ -180,11 +184,12 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
         chart.instrument,
         chart.target,
     )
+    every_point = _every_point(chart)
     low, high = _value_range(chart)
-    integer = instrument.integer if instrument else all(v.is_integer() for _, v in points)
+    integer = instrument.integer if instrument else all(v.is_integer() for _, v in every_point)
     rows = plot_height(low, high, integer)
-    start, end = points[0][0], points[-1][0]
-    last = end
+    start, end = every_point[0][0], every_point[-1][0]
+    last = points[-1][0] if points else end  # the trend runs on from the goal's own series
     farthest = last + timedelta(days=max(28, (last - start).days))  # the axis goes no further
     due = chart.due
     show_due = due is not None and start < due <= farthest
@@ -222,13 +227,15 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
             thresholds.append(Threshold(target_row, target, equal_goes_high=higher))
     markers = len(points) <= cols // 2 or not unicode
     projected = unicode and _projection(canvas, scale, chart, last, projection_end)
-    if unicode:
+    if chart.series:
+        _draw_series(canvas, scale, chart.series, thresholds, glyphs, unicode)
+    elif unicode:
         coords = [(scale.col(d, 2), point_row(scale, v, thresholds, 4)) for d, v in points]
         braille_line(canvas, coords, style("cyan"))
     else:
         coords = [(scale.col(d), point_row(scale, v, thresholds)) for d, v in points]
         ascii_line(canvas, coords, glyphs.line)
-    if markers:
+    if markers and not chart.series:
         for day, value in points:
             row = point_row(scale, value, thresholds)
             canvas.put(row, scale.col(day), glyphs.point, style("bold cyan"))
@@ -246,6 +253,42 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
         _legend(chart, glyphs, show_due, markers, unicode, projected),
         width,
     )
+
+
+def _every_point(chart: GoalChart) -> list[tuple[date, float]]:
+    """Every point drawn, by date: the goal's series, or with --by-rater every rater's."""
+    if not chart.series:
+        return chart.points
+    return sorted(point for one in chart.series for point in one.points)
+
+
+def _series_marks(unicode: bool) -> tuple[str, ...]:
+    return SERIES_MARKS_UNICODE if unicode else SERIES_MARKS_ASCII
+
+
+def _draw_series(
+    canvas: Canvas,
+    scale: Scale,
+    series: Sequence[RaterSeries],
+    thresholds: list[Threshold],
+    glyphs: Glyphs,
+    unicode: bool,
+) -> None:
+    """Each rater's series, joined like the single one and marked with its own mark and
+    colour at every entry (the goal's own rater last, so its marks stay on top)."""
+    marks = _series_marks(unicode)
+    for index in reversed(range(len(series))):
+        one = series[index]
+        colour = SERIES_STYLES[index % len(SERIES_STYLES)] if unicode else None
+        if unicode:
+            coords = [(scale.col(d, 2), point_row(scale, v, thresholds, 4)) for d, v in one.points]
+            braille_line(canvas, coords, colour.removeprefix("bold ") if colour else None)
+        else:
+            coords = [(scale.col(d), point_row(scale, v, thresholds)) for d, v in one.points]
+            ascii_line(canvas, coords, glyphs.line)
+        for day, value in one.points:
+            row = point_row(scale, value, thresholds)
+            canvas.put(row, scale.col(day), marks[index % len(marks)], colour)
 
 
 def _projection_end(chart: GoalChart, last: date) -> date | None:
@@ -294,7 +337,7 @@ def _value_range(chart: GoalChart) -> tuple[float, float]:
     """The y range: the instrument's, else the data's (with baseline and target) made round."""
     if chart.instrument is not None:
         return float(chart.instrument.min), float(chart.instrument.max)
-    values = [value for _, value in chart.points]
+    values = [value for _, value in _every_point(chart)]
     values += [float(v) for v in (chart.baseline, chart.target) if v is not None]
     low, high = min(values), max(values)
     if low == high:
@@ -438,7 +481,18 @@ def _legend(
     target, instrument = chart.target, chart.instrument
     items: list[tuple[str, str | None]] = []
     style = (lambda name: name) if unicode else (lambda name: None)
-    items.append((f"{glyphs.point if markers else glyphs.line} score", style("bold cyan")))
+    if chart.series:
+        marks = _series_marks(unicode)
+        for index, one in enumerate(chart.series):
+            colour = style(SERIES_STYLES[index % len(SERIES_STYLES)])
+            items.append((f"{marks[index % len(marks)]} {one.rater}", colour))
+    elif len(chart.raters) > 1:
+        mark = glyphs.point if markers else glyphs.line
+        items.append((f"{mark} score by {chart.rater}", style("bold cyan")))
+        also = ", ".join(chart.raters[1:])
+        items.append((f"also rated by {also} (--by-rater)", None))
+    else:
+        items.append((f"{glyphs.point if markers else glyphs.line} score", style("bold cyan")))
     if projected:
         items.append(("⠢⠒ trend", style("dim cyan")))
     if target is not None:
