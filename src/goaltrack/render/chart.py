@@ -3,8 +3,8 @@
 The chart is drawn on a grid of character cells. With colour and Unicode allowed, the line is
 drawn in Braille dots (2 x 4 per cell) with a marker per entry; in plain mode (NO_COLOR, or
 stdout not a terminal) only ASCII is used: `*` entries joined by `.`, `=` target, `-` cutoff,
-`:` due date. Layout, from the top: title, summary, plot (y axis, plot area, severity bands
-in a right-hand gutter), x axis with dates, legend.
+`:` due date, `~` the projected trend. Layout, from the top: title, summary, plot (y axis,
+plot area, severity bands in a right-hand gutter), x axis with dates, legend.
 
 It draws what the core hands it (`views.GoalChart`: the summary, the points, the trend) and
 works out nothing but the layout. This module is loaded only when a chart is drawn.
@@ -38,6 +38,7 @@ from goaltrack.render.canvas import (
     hline,
     nice_step,
     point_row,
+    segments,
     wrap_words,
 )
 from goaltrack.render.tables import make_console
@@ -47,6 +48,8 @@ MIN_WIDTH = 40
 #: The mark and colour of each rater's series (--by-rater), the goal's own rater first.
 SERIES_MARKS_ASCII = ("*", "o", "x", "#", "@", "%", "&")
 SERIES_MARKS_UNICODE = ("●", "○", "◆", "▲", "■", "◇", "△")
+#: The projected trend in plain ASCII (Unicode draws it in dotted Braille).
+TREND_ASCII = "~"
 SERIES_STYLES = ("bold cyan", "bold magenta", "bold yellow", "bold green", "bold blue", "red")
 _BAND_PALETTE = ("green", "yellow3", "dark_orange", "red", "red3")
 _GOOD = {"achieved", "target reached", "on track", "improving"}
@@ -196,7 +199,7 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
     if show_due and due is not None and due > end:
         end = due
     projection_end = _projection_end(chart, last)
-    if unicode and projection_end is not None:
+    if projection_end is not None:
         end = max(end, min(projection_end, farthest))
     bands = instrument.bands if instrument else ()
     labels = _y_labels(Scale(low, high, rows, start, start, 1), target, instrument)
@@ -226,7 +229,7 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
             higher = summary.better == Direction.HIGHER.value
             thresholds.append(Threshold(target_row, target, equal_goes_high=higher))
     markers = len(points) <= cols // 2 or not unicode
-    projected = unicode and _projection(canvas, scale, chart, last, projection_end)
+    projected = _projection(canvas, scale, chart, last, projection_end, unicode)
     if chart.series:
         _draw_series(canvas, scale, chart.series, thresholds, glyphs, unicode)
     elif unicode:
@@ -293,22 +296,26 @@ def _draw_series(
 
 def _projection_end(chart: GoalChart, last: date) -> date | None:
     """Where the dotted trend stops: the projected date of the target or the due date,
-    whichever comes first, when it is after the last entry; None without a trend."""
-    if chart.trend is None:
-        return None
+    whichever comes first, when it is after the last entry; None without a trend, or when
+    the trend line is at or past the target already."""
+    if chart.trend is None or _past_target(chart.trend.value_on(last), chart):
+        return None  # no trend, or its line is at the target already: nothing ahead
     ends = [day for day in (chart.summary.projected_date, chart.due) if day is not None]
     end = min(ends, default=None)
     return end if end is not None and end > last else None
 
 
 def _projection(
-    canvas: Canvas, scale: Scale, chart: GoalChart, last: date, end: date | None
+    canvas: Canvas, scale: Scale, chart: GoalChart, last: date, end: date | None, unicode: bool
 ) -> bool:
     """A dotted trend line from the last entry to `end` (the target's projected date or the
-    due date, whichever is first), clipped to the frame: cut at the axis's last date, and
-    where the line leaves the scale, at the top or bottom edge. True when drawn.
+    due date, whichever is first), clipped to the frame: cut at the axis's last date, where
+    the line meets the target, and where it leaves the scale at the top or bottom edge. True
+    when drawn.
 
-    Drawn (Unicode only) whenever the core gives a trend while the target is still ahead.
+    Drawn whenever the core gives a trend while the target is still ahead: in Braille dots
+    with Unicode, else as a line of TREND_ASCII, on blank cells only (the target,
+    cutoff and due lines stay whole, and the entries are drawn over it).
     """
     trend = chart.trend
     if trend is None or end is None:
@@ -317,9 +324,14 @@ def _projection(
     if end <= last:
         return False
     start_value, end_value = trend.value_on(last), trend.value_on(end)
-    if end_value != start_value:  # stop where the line leaves the frame
+    if end_value != start_value:  # stop where the line leaves the frame, or meets the target
         edge = scale.high if end_value > scale.high else scale.low
-        if not scale.low <= end_value <= scale.high:
+        target = chart.target
+        if target is not None and min(start_value, end_value) <= target <= max(
+            start_value, end_value
+        ):
+            edge = float(target)
+        if edge == target or not scale.low <= end_value <= scale.high:
             fraction = (edge - start_value) / (end_value - start_value)
             end = last + timedelta(days=max(0, math.floor((end - last).days * fraction)))
             end_value = edge
@@ -327,10 +339,25 @@ def _projection(
     def clamp(value: float) -> float:
         return min(max(value, scale.low), scale.high)
 
+    if not unicode:
+        cells = segments([(scale.col(last), scale.row(clamp(start_value))),
+                          (scale.col(end), scale.row(clamp(end_value)))])  # fmt: skip
+        for col, row in cells[1:]:
+            if canvas.chars[row][col] == " ":
+                canvas.put(row, col, TREND_ASCII)
+        return True
     coords = [(scale.col(last, 2), scale.row(clamp(start_value), 4)),
               (scale.col(end, 2), scale.row(clamp(end_value), 4))]  # fmt: skip
     braille_line(canvas, coords, "dim cyan", every=2)
     return True
+
+
+def _past_target(value: float, chart: GoalChart) -> bool:
+    """True when `value` is at or beyond the target on the better side."""
+    target, better = chart.target, chart.summary.better
+    if target is None or better is None:
+        return False
+    return value <= target if better == Direction.LOWER.value else value >= target
 
 
 def _value_range(chart: GoalChart) -> tuple[float, float]:
@@ -494,7 +521,7 @@ def _legend(
     else:
         items.append((f"{glyphs.point if markers else glyphs.line} score", style("bold cyan")))
     if projected:
-        items.append(("⠢⠒ trend", style("dim cyan")))
+        items.append(("⠢⠒ trend" if unicode else f"{TREND_ASCII} trend", style("dim cyan")))
     if target is not None:
         items.append((f"{glyphs.target} target {format_value(target)}", style("bold green")))
     if instrument is not None and instrument.cutoff is not None:
