@@ -215,7 +215,7 @@ def _plot_rows(lines: list[str]) -> list[str]:
 def test_chart_by_rater_marks_each_series_and_names_it(runner: CliRunner, family: str) -> None:
     """--by-rater in ASCII: `*` client, `o` parent, `x` teacher, each entry marked once."""
     lines = _chart(runner, "--by-rater")
-    assert lines[-1] == "* client  o parent  x teacher  = target 8"
+    assert lines[-1] == "* client  o parent  x teacher  ~ trend (client)  = target 8"
     plot = "".join(row[4:] for row in _plot_rows(lines))
     assert (plot.count("*"), plot.count("o"), plot.count("x")) == (3, 3, 1)
 
@@ -223,7 +223,10 @@ def test_chart_by_rater_marks_each_series_and_names_it(runner: CliRunner, family
 def test_chart_of_several_raters_says_whose_it_draws(runner: CliRunner, family: str) -> None:
     """Without --by-rater: the client's 3 entries only, and a legend naming the others."""
     lines = _chart(runner)
-    assert lines[-1] == "* score by client  also rated by parent, teacher (--by-rater)  = target 8"
+    assert lines[-1] == (
+        "* score by client  also rated by parent, teacher (--by-rater)  ~ trend (client)  "
+        "= target 8"
+    )
     plot = "".join(row[4:] for row in _plot_rows(lines))
     assert (plot.count("*"), plot.count("o"), plot.count("x")) == (3, 0, 0)
 

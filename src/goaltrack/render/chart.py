@@ -521,7 +521,9 @@ def _legend(
     else:
         items.append((f"{glyphs.point if markers else glyphs.line} score", style("bold cyan")))
     if projected:
-        items.append(("⠢⠒ trend" if unicode else f"{TREND_ASCII} trend", style("dim cyan")))
+        whose = f" ({chart.rater})" if len(chart.raters) > 1 else ""  # several raters: whose
+        mark = "⠢⠒" if unicode else TREND_ASCII
+        items.append((f"{mark} trend{whose}", style("dim cyan")))
     if target is not None:
         items.append((f"{glyphs.target} target {format_value(target)}", style("bold green")))
     if instrument is not None and instrument.cutoff is not None:
