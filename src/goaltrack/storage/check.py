@@ -407,6 +407,25 @@ class _Checker:
         if not findings and not self._has(INDEX_FILE):
             self.add(INDEX_FILE, OK, "index", "every row agrees with its file")
 
+    def sync_conflicts(self) -> None:
+        """Conflicts a sync merge recorded and no one has settled yet (conflicts/)."""
+        from goaltrack.sync import conflicts
+
+        try:
+            found = conflicts.all_open(self.home)
+        except DataError as error:
+            self.add(conflicts.CONFLICTS_DIR, PROBLEM, "conflict", error.message)
+            return
+        for client_id, items in found.items():
+            fields = ", ".join(item.where for item in items)
+            self.add(
+                f"{conflicts.CONFLICTS_DIR}/{client_id}{CLIENT_SUFFIX}",
+                PROBLEM,
+                "conflict",
+                f"{len(items)} sync conflict(s) of client {client_id} kept this machine's value: "
+                f"{fields}; settle with `goaltrack resolve {client_id} --take ours|theirs|VALUE`",
+            )
+
 
 def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset()) -> CheckResult:
     """Verify a home: folders, client files, locks, temp files, the audit log; repair if `fix`.
@@ -421,6 +440,7 @@ def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset(
         checker.audit_log()
         checker.clients()
         checker.caseload_index()
+        checker.sync_conflicts()
     return checker.result
 
 
