@@ -345,6 +345,7 @@ def test_a_file_that_is_not_toml_blocks_only_user_keys(home: Path) -> None:
     known = user_registry(home, "[sleep\n")
     message = f"{home / 'instruments.toml'}: not valid TOML (line 1)"
     assert (known.file_error, known.broken, known.problems()) == (message, {}, [message])
+    assert known.path == home / "instruments.toml"
     assert known.require("phq9") is BUILTINS["phq9"]
     with pytest.raises(InstrumentsFileError, match="not valid TOML"):
         known.get("sleep")
@@ -372,3 +373,9 @@ def test_no_user_file_has_no_problems(home: Path) -> None:
     """Without instruments.toml: the built-ins, no path, no problems."""
     known = load_registry(home)
     assert (known.path, known.broken, known.file_error, known.problems()) == (None, {}, None, [])
+
+
+def test_schema_version_one_is_no_problem(home: Path) -> None:
+    """`schema_version = 1` is neither an instrument nor a broken table."""
+    known = user_registry(home, "schema_version = 1\n" + SLEEP)
+    assert (known.broken, known.problems(), list(known.instruments)[-1]) == ({}, [], "sleep")
