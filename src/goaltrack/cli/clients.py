@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from goaltrack import operations, settings, views
+from goaltrack.cli import complete
 from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
@@ -56,6 +57,21 @@ NoteOption = Annotated[
     str | None,
     typer.Option("--note", help="Notes on preferences, values, culture; '-' reads stdin."),
 ]
+PreferenceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--preference",
+        help="What the client wants from therapy or values, e.g. 'practical homework', "
+        "'involve family', 'faith matters'. Repeatable; used by `goaltrack suggest`.",
+    ),
+]
+StrengthOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--strength",
+        help="A strength to build on, e.g. 'supportive sister'. Repeatable.",
+    ),
+]
 
 SinceOption = Annotated[
     str | None,
@@ -90,6 +106,14 @@ def _name(text: str | None) -> str | None:
     return None if text is None else parse_line(text, "name")
 
 
+#: The client's own planning factors, shown by `show` when the client has any.
+PLAN_FACTORS = (("preferences", "Preferences"), ("strengths", "Strengths"))
+
+
+def _lines(texts: list[str] | None, field: str) -> tuple[str, ...]:
+    return tuple(parse_line(text, field) for text in texts or [])
+
+
 def _since(text: str | None) -> date | None:
     return None if text is None else parse_date(text, "since")
 
@@ -102,6 +126,8 @@ def new_client(
     approach: ApproachOption = None,
     note: NoteOption = None,
     since: SinceOption = None,
+    preference: PreferenceOption = None,
+    strength: StrengthOption = None,
 ) -> None:
     """Create a client file (fails if the client exists)."""
     record = operations.new_client_record(
@@ -112,6 +138,8 @@ def new_client(
         notes=read_text_argument(note),
         created=_since(since),
         check_dates=True,
+        preferences=_lines(preference, "preference"),
+        strengths=_lines(strength, "strength"),
     )
     store().create(record)
     say(f"created client {client_id}")
@@ -145,6 +173,8 @@ def show(
             ("Since", detail["created"]),
             ("Concerns", concerns),
             ("Approaches", detail["approaches"]),
+            # shown when there are any (schema 2 added them; most files have none)
+            *[(label, detail[key]) for key, label in PLAN_FACTORS if detail[key]],
             ("Notes", detail["notes"]),
         ],
         sections=[
@@ -204,7 +234,12 @@ def edit_client(
         typer.Option("--concern", help="Add a concern or change its severity: NAME[:SEVERITY]."),
     ] = None,
     remove_concern: Annotated[
-        list[str] | None, typer.Option("--remove-concern", help="Remove a concern by name.")
+        list[str] | None,
+        typer.Option(
+            "--remove-concern",
+            help="Remove a concern by name (not one a goal serves).",
+            autocompletion=complete.concern_names,
+        ),
     ] = None,
     approach: ApproachOption = None,
     remove_approach: Annotated[
@@ -224,8 +259,19 @@ def edit_client(
         one_of_option("--clear", operations.CLIENT_CLEARABLE, "Remove a field: name or notes."),
     ] = None,
     since: SinceOption = None,
+    preference: PreferenceOption = None,
+    remove_preference: Annotated[
+        list[str] | None,
+        typer.Option("--remove-preference", help="Remove a preference (its text). Repeatable."),
+    ] = None,
+    strength: StrengthOption = None,
+    remove_strength: Annotated[
+        list[str] | None,
+        typer.Option("--remove-strength", help="Remove a strength (its text). Repeatable."),
+    ] = None,
 ) -> None:
-    """Change a client's name, status, concerns, approaches, notes or start date."""
+    """Change a client's name, status, concerns, approaches, preferences, strengths, notes or
+    start date."""
     notes = read_text_argument(note, "notes")
     if note is not None and notes is None:  # `--note ""`: no notes, as `--clear notes`
         clear = [*(clear or []), "notes"]
@@ -239,6 +285,10 @@ def edit_client(
         remove_approaches=tuple(remove_approach or []),
         clear=tuple(clear or []),
         since=_since(since),
+        add_preferences=_lines(preference, "preference"),
+        remove_preferences=tuple(remove_preference or []),
+        add_strengths=_lines(strength, "strength"),
+        remove_strengths=tuple(remove_strength or []),
     )
     store().update(client_id, lambda record: operations.edit_client(record, edit))
     say(f"updated client {client_id}")

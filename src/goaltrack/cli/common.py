@@ -31,6 +31,7 @@ from goaltrack.render.report import OutputFormat, Report
 
 if TYPE_CHECKING:
     from goaltrack.measures.instruments import Registry
+    from goaltrack.planning.templates import Library
     from goaltrack.storage.store import Store
 
 
@@ -82,6 +83,16 @@ def broken_instruments_line(known: Registry) -> str:
         f"{known.path}: broken instrument(s) {names} left out; goals measured by them cannot "
         "be used until it is fixed (see `goaltrack instruments` or `goaltrack check`)"
     )
+
+
+def library(known: Registry | None = None) -> Library:
+    """The goal templates this invocation knows: built-ins plus $GOALTRACK_HOME/templates.toml.
+
+    Only commands that use templates call it, so a broken templates.toml stops nothing else.
+    """
+    from goaltrack.planning.templates import load_library  # Pydantic: not for `--help`
+
+    return load_library(store().home, known or registry())
 
 
 def command_group() -> typer.Typer:

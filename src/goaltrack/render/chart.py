@@ -16,7 +16,6 @@ import math
 import os
 import textwrap
 from collections.abc import Sequence
-from datetime import date, timedelta
 from typing import IO
 
 from rich.console import Console
@@ -24,6 +23,7 @@ from rich.text import Text
 
 from goaltrack.measures.instruments import Band, Direction, Instrument
 from goaltrack.measures.outcomes import GoalSummary
+from goaltrack.render import frame
 from goaltrack.render.canvas import (
     ASCII,
     UNICODE,
@@ -36,11 +36,11 @@ from goaltrack.render.canvas import (
     date_axis,
     format_value,
     hline,
-    nice_step,
     point_row,
     segments,
     wrap_words,
 )
+from goaltrack.render.frame import Frame
 from goaltrack.render.tables import make_console
 from goaltrack.views import GoalChart, RaterSeries
 
@@ -187,20 +187,13 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
         chart.instrument,
         chart.target,
     )
-    every_point = _every_point(chart)
-    low, high = _value_range(chart)
+    # the axes the SVG chart uses too (render/frame.py): a point lands in the same place
+    axes = frame.chart_frame(chart)
+    low, high, start, end = axes.low, axes.high, axes.start, axes.end
+    due, show_due = chart.due, axes.show_due
+    every_point = frame.every_point(chart)
     integer = instrument.integer if instrument else all(v.is_integer() for _, v in every_point)
     rows = plot_height(low, high, integer)
-    start, end = every_point[0][0], every_point[-1][0]
-    last = points[-1][0] if points else end  # the trend runs on from the goal's own series
-    farthest = last + timedelta(days=max(28, (last - start).days))  # the axis goes no further
-    due = chart.due
-    show_due = due is not None and start < due <= farthest
-    if show_due and due is not None and due > end:
-        end = due
-    projection_end = _projection_end(chart, last)
-    if projection_end is not None:
-        end = max(end, min(projection_end, farthest))
     bands = instrument.bands if instrument else ()
     labels = _y_labels(Scale(low, high, rows, start, start, 1), target, instrument)
     label_width = max(len(text) for text in labels.values())
@@ -229,7 +222,7 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
             higher = summary.better == Direction.HIGHER.value
             thresholds.append(Threshold(target_row, target, equal_goes_high=higher))
     markers = len(points) <= cols // 2 or not unicode
-    projected = _projection(canvas, scale, chart, last, projection_end, unicode)
+    projected = _projection(canvas, scale, chart, axes, unicode)
     if chart.series:
         _draw_series(canvas, scale, chart.series, thresholds, glyphs, unicode)
     elif unicode:
@@ -256,13 +249,6 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
         _legend(chart, glyphs, show_due, markers, unicode, projected),
         width,
     )
-
-
-def _every_point(chart: GoalChart) -> list[tuple[date, float]]:
-    """Every point drawn, by date: the goal's series, or with --by-rater every rater's."""
-    if not chart.series:
-        return chart.points
-    return sorted(point for one in chart.series for point in one.points)
 
 
 def _series_marks(unicode: bool) -> tuple[str, ...]:
@@ -294,83 +280,31 @@ def _draw_series(
             canvas.put(row, scale.col(day), marks[index % len(marks)], colour)
 
 
-def _projection_end(chart: GoalChart, last: date) -> date | None:
-    """Where the dotted trend stops: the projected date of the target or the due date,
-    whichever comes first, when it is after the last entry; None without a trend, or when
-    the trend line is at or past the target already."""
-    if chart.trend is None or _past_target(chart.trend.value_on(last), chart):
-        return None  # no trend, or its line is at the target already: nothing ahead
-    ends = [day for day in (chart.summary.projected_date, chart.due) if day is not None]
-    end = min(ends, default=None)
-    return end if end is not None and end > last else None
-
-
-def _projection(
-    canvas: Canvas, scale: Scale, chart: GoalChart, last: date, end: date | None, unicode: bool
-) -> bool:
-    """A dotted trend line from the last entry to `end` (the target's projected date or the
-    due date, whichever is first), clipped to the frame: cut at the axis's last date, where
-    the line meets the target, and where it leaves the scale at the top or bottom edge. True
-    when drawn.
+def _projection(canvas: Canvas, scale: Scale, chart: GoalChart, axes: Frame, unicode: bool) -> bool:
+    """The trend line from the last entry to the frame's projection end (the target's
+    projected date or the due date, whichever is first), clipped as frame.projection_segment
+    says: at the axis's last date, where it meets the target, at the scale's edge. True when
+    drawn.
 
     Drawn whenever the core gives a trend while the target is still ahead: in Braille dots
     with Unicode, else as a line of TREND_ASCII, on blank cells only (the target,
     cutoff and due lines stay whole, and the entries are drawn over it).
     """
-    trend = chart.trend
-    if trend is None or end is None:
+    segment = frame.projection_segment(chart, axes)
+    if segment is None:
         return False
-    end = min(end, scale.end)
-    if end <= last:
-        return False
-    start_value, end_value = trend.value_on(last), trend.value_on(end)
-    if end_value != start_value:  # stop where the line leaves the frame, or meets the target
-        edge = scale.high if end_value > scale.high else scale.low
-        target = chart.target
-        if target is not None and min(start_value, end_value) <= target <= max(
-            start_value, end_value
-        ):
-            edge = float(target)
-        if edge == target or not scale.low <= end_value <= scale.high:
-            fraction = (edge - start_value) / (end_value - start_value)
-            end = last + timedelta(days=max(0, math.floor((end - last).days * fraction)))
-            end_value = edge
-
-    def clamp(value: float) -> float:
-        return min(max(value, scale.low), scale.high)
-
+    (last, start_value), (end, end_value) = segment
     if not unicode:
-        cells = segments([(scale.col(last), scale.row(clamp(start_value))),
-                          (scale.col(end), scale.row(clamp(end_value)))])  # fmt: skip
+        cells = segments([(scale.col(last), scale.row(start_value)),
+                          (scale.col(end), scale.row(end_value))])  # fmt: skip
         for col, row in cells[1:]:
             if canvas.chars[row][col] == " ":
                 canvas.put(row, col, TREND_ASCII)
         return True
-    coords = [(scale.col(last, 2), scale.row(clamp(start_value), 4)),
-              (scale.col(end, 2), scale.row(clamp(end_value), 4))]  # fmt: skip
+    coords = [(scale.col(last, 2), scale.row(start_value, 4)),
+              (scale.col(end, 2), scale.row(end_value, 4))]  # fmt: skip
     braille_line(canvas, coords, "dim cyan", every=2)
     return True
-
-
-def _past_target(value: float, chart: GoalChart) -> bool:
-    """True when `value` is at or beyond the target on the better side."""
-    target, better = chart.target, chart.summary.better
-    if target is None or better is None:
-        return False
-    return value <= target if better == Direction.LOWER.value else value >= target
-
-
-def _value_range(chart: GoalChart) -> tuple[float, float]:
-    """The y range: the instrument's, else the data's (with baseline and target) made round."""
-    if chart.instrument is not None:
-        return float(chart.instrument.min), float(chart.instrument.max)
-    values = [value for _, value in _every_point(chart)]
-    values += [float(v) for v in (chart.baseline, chart.target) if v is not None]
-    low, high = min(values), max(values)
-    if low == high:
-        return low - 1, high + 1
-    step = nice_step((high - low) / 4)
-    return math.floor(low / step) * step, math.ceil(high / step) * step
 
 
 #: The plot's intervals between the top and bottom rows: at most, and at least when a
