@@ -326,6 +326,7 @@ def main_options(
 ) -> None:
     """Track psychotherapy goals: clients, goals, measures and progress, session by session."""
     STATE.home = home
+    STATE.warned_instruments = False
     audit.set_command(ctx.invoked_subcommand or "")
 
 

@@ -34,7 +34,7 @@ commands = command_group()
 STATUS_FILTERS = (*(status.value for status in ClientStatus), "all")
 
 CLIENT_COLUMNS = [
-    Column("id", "Client"),
+    Column(roster.CLIENT_KEY, "Client"),
     Column("name", "Name", drop=3),
     Column("status", "Status", drop=2),
     Column("concerns", "Concerns", wrap=True),

@@ -20,6 +20,7 @@ from goaltrack.cli.common import (
     command_group,
     output,
     print_created,
+    rater_option,
     read_text_argument,
     registry,
     say,
@@ -62,7 +63,7 @@ def log(
         value=parse_number(value, "value"),
         date=parse_date(on, "date") if on else date.today(),
         session=session,
-        rater=rater,
+        rater=rater_option(rater),
         note=read_text_argument(note),
     )
     known = registry()

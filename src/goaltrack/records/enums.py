@@ -67,10 +67,16 @@ class GoalStatus(StrEnum):
 
 
 class Rater(StrEnum):
-    """Who gave a progress rating."""
+    """Who gave a progress rating: the documented raters. A home may name more in its
+    config.toml (`[raters] extra = [...]`), so a stored rater is any well-formed name."""
 
     CLIENT = "client"
     THERAPIST = "therapist"
+    PARENT = "parent"
+    PARTNER = "partner"
+    TEACHER = "teacher"
+    CARER = "carer"
+    OTHER = "other"
 
 
 class ObjectiveStatus(StrEnum):
