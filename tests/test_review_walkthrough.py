@@ -23,6 +23,11 @@ def _json(runner: CliRunner, *args: str) -> dict[str, Any]:
     return json.loads(_ok(runner, *args, "--json"))  # type: ignore[no-any-return]
 
 
+def _discharge(runner: CliRunner, on: str) -> dict[str, Any]:
+    args = ("--reason", "planned", "--goals", "achieved", "--json")
+    return json.loads(_ok(runner, "discharge", "c-1", "--date", on, *args))  # type: ignore[no-any-return]
+
+
 @pytest.fixture
 def flagged_then_reviewed(runner: CliRunner) -> None:
     """c-1: PHQ-9 item 9 endorsed on 2026-11-12 (goal 1), reviewed on 2026-11-13."""
@@ -52,3 +57,49 @@ def test_as_of_leaves_out_a_later_screening_flag(
     _ok(runner, "measure", "c-1", "phq9", "--responses", ITEM9_TWO, "--date", "2026-11-20")
     monkeypatch.setenv("GOALTRACK_AS_OF", "2026-11-15")
     assert _json(runner, command, "c-1")["alerts"] == []
+
+
+@pytest.fixture
+def screened_then_treated(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """c-1: PHQ-9 screening 15 on 2026-11-02, goal from mood-ba, then 13 and 7 on the goal."""
+    monkeypatch.setenv("GOALTRACK_AS_OF", "2026-11-30")
+    _ok(runner, "new-client", "c-1", "--since", "2026-11-01", "--concern", "depression:moderate")
+    _ok(runner, "measure", "c-1", "phq9", "--responses", "2,2,2,2,2,2,2,1,0",
+        "--date", "2026-11-02")  # fmt: skip
+    _ok(runner, "add-goal", "c-1", "--template", "mood-ba")
+    _ok(runner, "log", "c-1", "1", "13", "--date", "2026-11-09")
+    _ok(runner, "log", "c-1", "1", "7", "--date", "2026-11-30")
+
+
+def test_phq9_response_counts_the_intake_screening(
+    screened_then_treated: None, runner: CliRunner
+) -> None:
+    """The first PHQ-9 of the client is the intake screening: 15 -> 7 is a response."""
+    response = _json(runner, "progress", "c-1")["client_outcomes"]["phq9_response"]
+    assert (response["first_date"], response["first"], response["last"]) == ("2026-11-02", 15, 7)
+    assert (response["reduction_percent"], response["response"]) == (53.3, True)
+
+
+def test_discharge_summary_counts_the_screening_of_its_episode(
+    screened_then_treated: None, runner: CliRunner
+) -> None:
+    """The end-of-treatment outcome starts from the episode's intake screening."""
+    summary = _discharge(runner, "2026-11-30")
+    response = summary["end_of_treatment"]["client_outcomes"]["phq9_response"]
+    assert (response["first_date"], response["first"]) == ("2026-11-02", 15)
+
+
+def test_second_episode_outcome_ignores_the_first_intake_screening(
+    screened_then_treated: None, runner: CliRunner
+) -> None:
+    """After reopen, the episode's outcome starts from its own first PHQ-9, not episode 1's."""
+    _ok(runner, "discharge", "c-1", "--date", "2026-11-10", "--reason", "planned",
+        "--goals", "achieved")  # fmt: skip
+    _ok(runner, "reopen", "c-1", "--date", "2026-11-12")
+    _ok(runner, "add-goal", "c-1", "symptom-reduction", "Mood", "--baseline", "12",
+        "--target", "5")  # fmt: skip
+    _ok(runner, "log", "c-1", "2", "11", "--date", "2026-11-16")
+    _ok(runner, "log", "c-1", "2", "5", "--date", "2026-11-30", "--force")
+    summary = _discharge(runner, "2026-11-30")
+    response = summary["end_of_treatment"]["client_outcomes"]["phq9_response"]
+    assert (response["first_date"], response["first"], response["last"]) == ("2026-11-16", 11, 5)
