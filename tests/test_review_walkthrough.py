@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,3 +106,23 @@ def test_second_episode_outcome_ignores_the_first_intake_screening(
     summary = _discharge(runner, "2026-11-30")
     response = summary["end_of_treatment"]["client_outcomes"]["phq9_response"]
     assert (response["first_date"], response["first"], response["last"]) == ("2026-11-16", 11, 5)
+
+
+def test_client_report_never_shares_the_clinicians_default_name(
+    flagged_then_reviewed: None,
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`report ID` then `report ID --audience client` (the README's order) leave two files:
+    the one named for the client holds no risk detail, the clinician's keeps it."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    day = date.today().isoformat()
+    assert _ok(runner, "report", "c-1", "-f", "md") == f"report-c-1-{day}.md\n"
+    said = _ok(runner, "report", "c-1", "--audience", "client", "-f", "md")
+    assert said == f"report-c-1-{day}-client.md\n"
+    assert sorted(os.listdir(folder)) == [f"report-c-1-{day}-client.md", f"report-c-1-{day}.md"]
+    assert "item-9" in (folder / f"report-c-1-{day}.md").read_text()
+    assert "item-9" not in (folder / f"report-c-1-{day}-client.md").read_text()
