@@ -126,3 +126,40 @@ def test_client_report_never_shares_the_clinicians_default_name(
     assert sorted(os.listdir(folder)) == [f"report-c-1-{day}-client.md", f"report-c-1-{day}.md"]
     assert "item-9" in (folder / f"report-c-1-{day}.md").read_text()
     assert "item-9" not in (folder / f"report-c-1-{day}-client.md").read_text()
+
+
+@pytest.fixture
+def discharged(screened_then_treated: None, runner: CliRunner) -> None:
+    """c-1 of screened_then_treated, discharged on 2026-11-30 with its goal achieved."""
+    _discharge(runner, "2026-11-30")
+
+
+@pytest.mark.parametrize(
+    "how", [("--template", "mood-cognitive"), ("coping", "Breathe", "--measure", "gbo")]
+)
+def test_add_goal_refuses_a_discharged_client(
+    discharged: None, runner: CliRunner, home: Path, how: tuple[str, ...]
+) -> None:
+    """add-goal on a discharged client exits 1 and writes nothing, as `log` does."""
+    before = (home / "clients" / "c-1.toml").read_bytes()
+    result = invoke(runner, "add-goal", "c-1", *how)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "goaltrack: error: client 'c-1' was discharged on 2026-11-30; nothing was added: "
+        "`goaltrack reopen c-1` starts a new episode, or add --force to add it to the closed "
+        "one\n"
+    )
+    assert (home / "clients" / "c-1.toml").read_bytes() == before
+
+
+def test_add_goal_to_a_discharged_client_with_force(discharged: None, runner: CliRunner) -> None:
+    """--force adds the goal to the closed episode."""
+    assert _ok(runner, "add-goal", "c-1", "coping", "Breathe", "--force") == "2\n"
+
+
+def test_suggest_says_the_client_is_discharged(discharged: None, runner: CliRunner) -> None:
+    """suggest on a discharged client notes that reopen comes first."""
+    notes = _json(runner, "suggest", "c-1")["notes"]
+    assert notes[0] == (
+        "c-1 is discharged: `goaltrack reopen c-1` starts a new episode before a goal is added"
+    )
