@@ -163,3 +163,13 @@ def test_suggest_says_the_client_is_discharged(discharged: None, runner: CliRunn
     assert notes[0] == (
         "c-1 is discharged: `goaltrack reopen c-1` starts a new episode before a goal is added"
     )
+
+
+def test_items_shows_the_intake_screening_and_its_item9(runner: CliRunner) -> None:
+    """A screening's answers are an administration: `items` lists them, item 9 marked."""
+    _ok(runner, "new-client", "c-1", "--since", "2026-11-01")
+    _ok(runner, "measure", "c-1", "phq9", "--responses", ITEM9_TWO, "--date", "2026-11-20")
+    rows = _json(runner, "items", "c-1", "phq9")["items"]
+    assert [(r["date"], r["item"], r["answer"]) for r in rows][-1] == ("2026-11-20", 9, 2)
+    assert (len(rows), rows[0]["goals"]) == (9, [])
+    assert "2!" in _ok(runner, "items", "c-1", "phq9")
