@@ -173,3 +173,21 @@ def test_items_shows_the_intake_screening_and_its_item9(runner: CliRunner) -> No
     assert [(r["date"], r["item"], r["answer"]) for r in rows][-1] == ("2026-11-20", 9, 2)
     assert (len(rows), rows[0]["goals"]) == (9, [])
     assert "2!" in _ok(runner, "items", "c-1", "phq9")
+
+
+def test_clinician_report_keeps_a_review_that_found_no_flag(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A risk review recorded with no open flag is in the clinician's report, not the client's."""
+    _ok(runner, "new-client", "c-1", "--since", "2026-11-01")
+    _ok(runner, "risk-review", "c-1", "--by", "Dr K", "--outcome", "safety-plan", "--note", "-",
+        "--date", "2026-11-03", input="Disclosed in session; plan agreed\n")  # fmt: skip
+    _ok(runner, "report", "c-1", "-f", "md", "-o", str(tmp_path / "mine.md"))
+    mine = (tmp_path / "mine.md").read_text()
+    assert (
+        "- risk review 2026-11-03 by Dr K: safety-plan (Disclosed in session; plan agreed); "
+        "it found no open item-9 flag\n"
+    ) in mine
+    _ok(runner, "report", "c-1", "--audience", "client", "-f", "md", "-o", str(tmp_path / "c.md"))
+    theirs = (tmp_path / "c.md").read_text()
+    assert "Dr K" not in theirs and "Disclosed" not in theirs
