@@ -191,3 +191,11 @@ def test_clinician_report_keeps_a_review_that_found_no_flag(
     _ok(runner, "report", "c-1", "--audience", "client", "-f", "md", "-o", str(tmp_path / "c.md"))
     theirs = (tmp_path / "c.md").read_text()
     assert "Dr K" not in theirs and "Disclosed" not in theirs
+
+
+def test_plan_of_a_discharged_client_says_when_it_ended(
+    discharged: None, runner: CliRunner
+) -> None:
+    """plan names the discharge date in its header and in its JSON (null while in care)."""
+    assert "  Episode: 1, since 2026-11-01; discharged 2026-11-30\n" in _ok(runner, "plan", "c-1")
+    assert _json(runner, "plan", "c-1")["plan"]["until"] == "2026-11-30"
