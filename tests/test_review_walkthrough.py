@@ -199,3 +199,9 @@ def test_plan_of_a_discharged_client_says_when_it_ended(
     """plan names the discharge date in its header and in its JSON (null while in care)."""
     assert "  Episode: 1, since 2026-11-01; discharged 2026-11-30\n" in _ok(runner, "plan", "c-1")
     assert _json(runner, "plan", "c-1")["plan"]["until"] == "2026-11-30"
+
+
+@pytest.mark.parametrize("command", ["new-client", "edit-client", "attention"])
+def test_option_help_names_no_python_types(runner: CliRunner, command: str) -> None:
+    """Repeatable options show what to type (<name[:severity]>, <text>), not <list[str]>."""
+    assert "list[" not in _ok(runner, command, "--help")

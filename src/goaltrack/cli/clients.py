@@ -41,6 +41,7 @@ ConcernOption = Annotated[
     list[str] | None,
     typer.Option(
         "--concern",
+        metavar="<name[:severity]>",
         help="Presenting concern as NAME[:SEVERITY], severity one of mild, moderate, severe, "
         "crisis. Repeatable.",
     ),
@@ -62,6 +63,7 @@ PreferenceOption = Annotated[
     list[str] | None,
     typer.Option(
         "--preference",
+        metavar="<text>",
         help="What the client wants from therapy or values, e.g. 'practical homework', "
         "'involve family', 'faith matters'. Repeatable; used by `goaltrack suggest`.",
     ),
@@ -70,6 +72,7 @@ StrengthOption = Annotated[
     list[str] | None,
     typer.Option(
         "--strength",
+        metavar="<text>",
         help="A strength to build on, e.g. 'supportive sister'. Repeatable.",
     ),
 ]
@@ -289,12 +292,17 @@ def edit_client(
     ] = None,
     concern: Annotated[
         list[str] | None,
-        typer.Option("--concern", help="Add a concern or change its severity: NAME[:SEVERITY]."),
+        typer.Option(
+            "--concern",
+            metavar="<name[:severity]>",
+            help="Add a concern or change its severity: NAME[:SEVERITY].",
+        ),
     ] = None,
     remove_concern: Annotated[
         list[str] | None,
         typer.Option(
             "--remove-concern",
+            metavar="<name>",
             help="Remove a concern by name (not one a goal serves).",
             autocompletion=complete.concern_names,
         ),
@@ -320,12 +328,18 @@ def edit_client(
     preference: PreferenceOption = None,
     remove_preference: Annotated[
         list[str] | None,
-        typer.Option("--remove-preference", help="Remove a preference (its text). Repeatable."),
+        typer.Option(
+            "--remove-preference",
+            metavar="<text>",
+            help="Remove a preference (its text). Repeatable.",
+        ),
     ] = None,
     strength: StrengthOption = None,
     remove_strength: Annotated[
         list[str] | None,
-        typer.Option("--remove-strength", help="Remove a strength (its text). Repeatable."),
+        typer.Option(
+            "--remove-strength", metavar="<text>", help="Remove a strength (its text). Repeatable."
+        ),
     ] = None,
 ) -> None:
     """Change a client's name, status, concerns, approaches, preferences, strengths, notes or
