@@ -205,3 +205,39 @@ def test_plan_of_a_discharged_client_says_when_it_ended(
 def test_option_help_names_no_python_types(runner: CliRunner, command: str) -> None:
     """Repeatable options show what to type (<name[:severity]>, <text>), not <list[str]>."""
     assert "list[" not in _ok(runner, command, "--help")
+
+
+@pytest.fixture
+def synced_risk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner) -> Path:
+    """A synced home whose last commit of c-1 is a PHQ-9 screening with item 9 endorsed."""
+    from sync_helpers import private_git
+
+    private_git(tmp_path, monkeypatch)
+    home = tmp_path / "home"
+    _ok(runner, "--home", str(home), "sync", "init")
+    _ok(runner, "--home", str(home), "new-client", "c-1", "--since", "2026-11-01")
+    _ok(runner, "--home", str(home), "measure", "c-1", "phq9", "--responses", ITEM9_TWO,
+        "--date", "2026-11-20")  # fmt: skip
+    return home
+
+
+def test_undo_refuses_to_remove_a_risk_entry(synced_risk: Path, runner: CliRunner) -> None:
+    """undo of the change that recorded an endorsed item 9 exits 1 and changes nothing."""
+    path = synced_risk / "clients" / "c-1.toml"
+    before = path.read_bytes()
+    refused = invoke(runner, "--home", str(synced_risk), "undo", "c-1")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("goaltrack: error: undo would remove a risk entry (")
+    assert refused.stderr.endswith("nothing was changed: add --force to undo it (audited)\n")
+    assert path.read_bytes() == before
+
+
+def test_undo_with_force_removes_it_loudly_and_audits_it(
+    synced_risk: Path, runner: CliRunner
+) -> None:
+    """undo --force removes the risk entry, prints the risk banner and audits the removal."""
+    done = invoke(runner, "--home", str(synced_risk), "undo", "c-1", "--force")
+    assert done.exit_code == 0, done.stderr
+    assert "RISK ENTRY REMOVED: c-1 entry " in done.stderr
+    last = json.loads((synced_risk / "audit.log").read_text().splitlines()[-1])
+    assert (last["command"], [r["item9"] for r in last["risk_removed"]]) == ("undo", [2])

@@ -8,7 +8,7 @@ is written, so a change that breaks one is refused whole.
 
 - `clients`: new_client_record, edit_client, replace_record
 - `goals`: add_goal, add_goal_from_template, edit_goal, set_gas_levels, require_concern
-- `entries`: log_value, record_administration, remove_entry
+- `entries`: log_value, record_administration, remove_entry, risk_entries_removed
 - `episodes`: discharge, reopen, require_in_care (episodes of care)
 - `care`: record_risk_review
 - `plan`: add_objective, edit_objective, complete_objective, add_intervention,
@@ -33,6 +33,7 @@ from goaltrack.operations.entries import (
     log_value,
     record_administration,
     remove_entry,
+    risk_entries_removed,
 )
 from goaltrack.operations.episodes import (
     Discharge,
@@ -100,5 +101,6 @@ __all__ = [
     "replace_record",
     "require_concern",
     "require_in_care",
+    "risk_entries_removed",
     "set_gas_levels",
 ]

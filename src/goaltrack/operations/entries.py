@@ -132,6 +132,30 @@ def remove_entry(
     raise EntryNotFoundError(f"goal {number} of {record.client.id!r} has no entry {entry_id!r}")
 
 
+def risk_entries_removed(
+    before: ClientRecord, after: ClientRecord, *, force: bool = False
+) -> list[ProgressEntry]:
+    """The entries and screenings raising the PHQ-9 item-9 flag that replacing `before` by
+    `after` (undo) would remove. A safety record goes only with `force`, as in
+    `remove_entry`: without it, any such removal is refused and nothing changes."""
+    kept = after.entry_ids()
+    gone = [
+        entry
+        for entry in [
+            *(entry for goal in before.goals for entry in goal.progress),
+            *before.client.screenings,
+        ]
+        if entry.id not in kept and raises_flag(entry)
+    ]
+    if gone and not force:
+        facts = "; ".join(f"entry {entry.id}: {risk_facts(entry)}" for entry in gone)
+        raise InvalidValueError(
+            f"undo would remove a risk entry ({facts}); nothing was changed: add --force to "
+            "undo it (audited)"
+        )
+    return gone
+
+
 def _refuse_future(on: date, today: date | None) -> None:
     if on > (today or date.today()):
         raise InvalidValueError(f"date {on.isoformat()} is in the future")
