@@ -241,3 +241,17 @@ def test_undo_with_force_removes_it_loudly_and_audits_it(
     assert "RISK ENTRY REMOVED: c-1 entry " in done.stderr
     last = json.loads((synced_risk / "audit.log").read_text().splitlines()[-1])
     assert (last["command"], [r["item9"] for r in last["risk_removed"]]) == ("undo", [2])
+
+
+def test_delete_client_refuses_an_open_risk_flag(runner: CliRunner, home: Path) -> None:
+    """delete-client --yes of a client with an open item-9 flag exits 1 and moves nothing."""
+    _ok(runner, "new-client", "c-1", "--since", "2026-11-01")
+    _ok(runner, "measure", "c-1", "phq9", "--responses", ITEM9_TWO, "--date", "2026-11-20")
+    refused = invoke(runner, "delete-client", "c-1", "--yes")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(
+        "goaltrack: error: client c-1 has an open PHQ-9 item-9 flag (2026-11-20, entry "
+    )
+    assert (home / "clients" / "c-1.toml").exists()
+    _ok(runner, "delete-client", "c-1", "--yes", "--force")
+    assert not (home / "clients" / "c-1.toml").exists()

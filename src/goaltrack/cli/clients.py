@@ -372,14 +372,30 @@ def delete_client(
     yes: Annotated[
         bool, typer.Option("--yes", help="Confirm: move this client's file to the trash.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Move it even with an open, unreviewed PHQ-9 item-9 flag."),
+    ] = False,
 ) -> None:
     """Move a mistaken client's file to the trash inside the home (`restore` brings it back)."""
+    from goaltrack.errors import DataError
+    from goaltrack.measures.safety import open_risk
     from goaltrack.storage.trash import move_to_trash
 
     if not yes:
         raise InvalidValueError(
             f"add --yes to move client {client_id} to the trash (nothing is deleted outright; "
             f"`goaltrack restore {client_id}` brings it back)"
+        )
+    try:  # a client with an open risk flag leaves attention once trashed: refuse a slip
+        risk = None if force else open_risk(store().load(client_id))
+    except DataError:  # a file that does not read has no flag to show: trash it as asked
+        risk = None
+    if risk is not None:
+        raise InvalidValueError(
+            f"client {client_id} has an open PHQ-9 item-9 flag ({risk.date.isoformat()}, entry "
+            f"{risk.entry}); it was not moved to the trash: follow it up (`goaltrack "
+            f"risk-review {client_id}`), or add --force if the client was added by mistake"
         )
     moved = move_to_trash(store(), client_id)
     say(f"moved client {client_id} to the trash: {moved.name} (goaltrack restore {client_id})")
