@@ -255,3 +255,24 @@ def test_delete_client_refuses_an_open_risk_flag(runner: CliRunner, home: Path) 
     assert (home / "clients" / "c-1.toml").exists()
     _ok(runner, "delete-client", "c-1", "--yes", "--force")
     assert not (home / "clients" / "c-1.toml").exists()
+
+
+def test_first_rating_sets_the_target_a_template_deferred(runner: CliRunner) -> None:
+    """social-confidence: 'set once rated'; the first GBO rating 3 sets the target 6."""
+    _ok(runner, "new-client", "c-1", "--since", "2026-11-01", "--concern", "anxiety:moderate",
+        "--approach", "cbt")  # fmt: skip
+    _ok(runner, "add-goal", "c-1", "--template", "social-confidence")
+    logged = invoke(runner, "log", "c-1", "1", "3", "--date", "2026-11-10")
+    assert "target of goal 1 set to 6: 3 points above the first rating 3" in logged.stderr
+    assert _json(runner, "goals", "c-1")["goals"][0]["target"] == 6
+
+
+def test_first_phq9_sets_the_target_a_template_deferred(runner: CliRunner) -> None:
+    """mood-stabilise without a screening: the first PHQ-9 (21) sets the target 15."""
+    _ok(runner, "new-client", "c-1", "--since", "2026-11-01", "--concern", "depression:severe",
+        "--approach", "cbt")  # fmt: skip
+    _ok(runner, "add-goal", "c-1", "--template", "mood-stabilise")
+    assert _json(runner, "goals", "c-1")["goals"][0]["target"] is None
+    _ok(runner, "measure", "c-1", "phq9", "--responses", "3,3,2,3,2,3,2,3,0", "--date",
+        "2026-11-10")  # fmt: skip
+    assert _json(runner, "goals", "c-1")["goals"][0]["target"] == 15

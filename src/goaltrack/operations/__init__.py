@@ -51,6 +51,7 @@ from goaltrack.operations.goals import (
     edit_goal,
     require_concern,
     set_gas_levels,
+    settle_target,
 )
 from goaltrack.operations.plan import (
     INTERVENTION_CLEARABLE,
@@ -103,4 +104,5 @@ __all__ = [
     "require_in_care",
     "risk_entries_removed",
     "set_gas_levels",
+    "settle_target",
 ]
