@@ -183,7 +183,7 @@ def test_check_reports_a_hand_edited_value_outside_its_instrument(
     findings = json.loads(result.stdout)["findings"]
     values = [f for f in findings if f["check"] == "values"]
     assert len(values) == 1
-    assert "999 is outside the pcl5 range 0-80" in values[0]["message"]
+    assert "value is outside the pcl5 range 0-80" in values[0]["message"]
     assert path.read_bytes() == before
 
 

@@ -21,10 +21,11 @@ from goaltrack.cli.common import (
     registry,
     say,
     store,
+    text_or_stdin,
 )
 from goaltrack.measures import safety
 from goaltrack.records.convert import DATE_FORMS, parse_concern, parse_date, parse_line
-from goaltrack.records.enums import Approach, ClientStatus, GoalStatus
+from goaltrack.records.enums import Approach, ClientStatus, GoalStatus, Severity
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report, Section
 
@@ -32,14 +33,15 @@ commands = command_group()
 
 NewClientIdArg = Annotated[str, typer.Argument(help="Client id, e.g. c-1042.", show_default=False)]
 NameOption = Annotated[
-    str | None, typer.Option("--name", help="Display name (optional; ids stay pseudonymous).")
+    str | None,
+    typer.Option("--name", help="Display name (optional; ids stay pseudonymous); '-' reads stdin."),
 ]
 ConcernOption = Annotated[
     list[str] | None,
     typer.Option(
         "--concern",
         help="Presenting concern as NAME[:SEVERITY], severity one of mild, moderate, severe, "
-        "crisis. Repeatable.",
+        "crisis; '-' reads it from stdin. Repeatable.",
     ),
 ]
 ApproachOption = Annotated[
@@ -86,7 +88,13 @@ SHOW_GOAL_TABLE = [
 
 
 def _name(text: str | None) -> str | None:
-    return None if text is None else parse_line(text, "name")
+    name = text_or_stdin(text, "name")
+    return None if name is None else parse_line(name, "name")
+
+
+def _concerns(texts: list[str] | None) -> list[tuple[str, Severity | None]]:
+    """Concern specs (NAME[:SEVERITY]), one of them read from stdin when it is '-'."""
+    return [parse_concern(text_or_stdin(text, "concern")) for text in texts or []]
 
 
 def _since(text: str | None) -> date | None:
@@ -106,7 +114,7 @@ def new_client(
     record = operations.new_client_record(
         client_id,
         name=_name(name),
-        concerns=[parse_concern(text) for text in concern or []],
+        concerns=_concerns(concern),
         approaches=approach or [],
         notes=read_text_argument(note),
         created=_since(since),
@@ -185,10 +193,14 @@ def edit_client(
     ] = None,
     concern: Annotated[
         list[str] | None,
-        typer.Option("--concern", help="Add a concern or change its severity: NAME[:SEVERITY]."),
+        typer.Option(
+            "--concern",
+            help="Add a concern or change its severity: NAME[:SEVERITY]; '-' reads stdin.",
+        ),
     ] = None,
     remove_concern: Annotated[
-        list[str] | None, typer.Option("--remove-concern", help="Remove a concern by name.")
+        list[str] | None,
+        typer.Option("--remove-concern", help="Remove a concern by name; '-' reads stdin."),
     ] = None,
     approach: ApproachOption = None,
     remove_approach: Annotated[
@@ -217,8 +229,11 @@ def edit_client(
         name=_name(name),
         status=status,
         notes=notes,
-        set_concerns=tuple(parse_concern(text) for text in concern or []),
-        remove_concerns=tuple(remove_concern or []),
+        set_concerns=tuple(_concerns(concern)),
+        remove_concerns=tuple(
+            parse_line(text_or_stdin(text, "remove-concern"), "remove-concern")
+            for text in remove_concern or []
+        ),
         add_approaches=tuple(approach or []),
         remove_approaches=tuple(remove_approach or []),
         clear=tuple(clear or []),

@@ -20,8 +20,9 @@ from goaltrack.cli.common import (
     registry,
     say,
     store,
+    text_or_stdin,
 )
-from goaltrack.errors import InvalidValueError
+from goaltrack.errors import FieldError, InvalidValueError
 from goaltrack.measures.instruments import builtin_registry
 from goaltrack.records.convert import (
     DATE_FORMS,
@@ -56,7 +57,7 @@ GasLevelOption = Annotated[
         "--gas-level",
         metavar="LEVEL=TEXT",
         help="GAS goals: what level -2, -1, 0, +1 or +2 looks like, e.g. '0=Goes to the "
-        "gym twice a week'. Repeatable.",
+        "gym twice a week' ('0=-' reads the text from stdin). Repeatable.",
     ),
 ]
 DueOption = Annotated[str | None, typer.Option("--due", help=f"Due date: {DATE_FORMS}.")]
@@ -109,7 +110,7 @@ def _goal_fields(
     """The goal fields typed on the command line, each through the conversion layer."""
     return operations.GoalFields(
         kind=kind,
-        title=None if title is None else parse_line(title, "title"),
+        title=None if title is None else parse_line(text_or_stdin(title, "title"), "title"),
         measure=None if measure is None else parse_measure_key(measure, "measure"),
         baseline=_number(baseline, "baseline"),
         target=_number(target, "target"),
@@ -127,7 +128,9 @@ def add_goal(
         GoalKind,
         typer.Argument(case_sensitive=False, help=f"Goal kind: {choices(GoalKind)}."),
     ],
-    title: Annotated[str, typer.Argument(help="What the goal is, in a few words.")],
+    title: Annotated[
+        str, typer.Argument(help="What the goal is, in a few words; '-' reads it from stdin.")
+    ],
     measure: MeasureOption = None,
     baseline: BaselineOption = None,
     target: TargetOption = None,
@@ -204,7 +207,9 @@ def edit_goal(
         GoalKind | None,
         typer.Option("--kind", case_sensitive=False, metavar="<kind>", help="New goal kind."),
     ] = None,
-    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="New title; '-' reads it from stdin.")
+    ] = None,
     measure: MeasureOption = None,
     baseline: BaselineOption = None,
     target: TargetOption = None,
@@ -257,15 +262,14 @@ def parse_gas_levels(specs: list[str] | None) -> dict[str, str]:
     """`LEVEL=TEXT` specs (level -2..+2) as a mapping; a clear error for a malformed one."""
     levels: dict[str, str] = {}
     for spec in specs or []:
-        level, sep, text = spec.partition("=")
+        level, sep, typed = spec.partition("=")
+        text = text_or_stdin(typed, "gas-level") or ""
         if not sep or not text.strip():
-            raise InvalidValueError(
-                f"--gas-level {spec!r}: use LEVEL=TEXT, e.g. '0=Goes out once a week'"
-            )
+            raise FieldError("gas-level", "use LEVEL=TEXT, e.g. '0=Goes out once a week'")
         try:
             key = gas_level_key(level)
         except ValueError as error:
-            raise InvalidValueError(f"--gas-level: {error}") from None
+            raise FieldError("gas-level", str(error)) from None
         if key in levels:
             raise InvalidValueError(f"--gas-level: level {key} is given twice")
         levels[key] = text.strip()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from goaltrack.errors import InvalidValueError
+from goaltrack.errors import FieldError, InvalidValueError
 from goaltrack.operations.dates import check_since
 from goaltrack.records.convert import check_client_id
 from goaltrack.records.model import (
@@ -97,7 +97,7 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     client = record.client
     for field in edit.clear:
         if field not in CLIENT_CLEARABLE:
-            raise InvalidValueError(f"cannot clear {field!r}; clearable: name, notes")
+            raise FieldError("clear", "must be one of: name, notes")
         assign(client, field, None)
     if edit.name is not None:
         assign(client, "name", edit.name)
@@ -112,7 +112,7 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     for removed in edit.remove_concerns:
         kept = [c for c in concerns if c.name.casefold() != removed.casefold()]
         if len(kept) == len(concerns):
-            raise InvalidValueError(f"client has no concern named {removed!r}")
+            raise FieldError("remove-concern", "must name one of the client's concerns")
         concerns = kept
     for cname, severity in edit.set_concerns:
         existing = next((c for c in concerns if c.name.casefold() == cname.casefold()), None)

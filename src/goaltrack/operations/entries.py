@@ -130,7 +130,10 @@ def remove_entry(
                     "it was not removed: add --force to remove a risk entry (audited)"
                 )
             return goal.progress.pop(index)
-    raise EntryNotFoundError(f"goal {number} of {record.client.id!r} has no entry {entry_id!r}")
+    raise EntryNotFoundError(
+        f"goal {number} of {record.client.id!r} has no entry with that id (see `goaltrack "
+        f"entries {record.client.id} {number}`)"
+    )
 
 
 def _refuse_future(on: date, today: date | None) -> None:

@@ -138,9 +138,7 @@ def edit_goal(
         )
     for field in clear:
         if field not in GOAL_CLEARABLE:
-            raise InvalidValueError(
-                f"cannot clear {field!r}; clearable: {', '.join(GOAL_CLEARABLE)}"
-            )
+            raise FieldError("clear", f"must be one of: {', '.join(GOAL_CLEARABLE)}")
         assign(goal, field, None)
     for field, value in fields.given().items():
         assign(goal, field, value)
