@@ -12,6 +12,14 @@ from pathlib import Path
 
 HOME_ENV = "GOALTRACK_HOME"
 CLIENT_SUFFIX = ".toml"
+#: The file that marks a folder as a goaltrack home: written when goaltrack first writes to a
+#: home, so that `check --fix` (which changes modes and deletes temp files) acts only on a
+#: folder goaltrack made, never on a mistyped `--home`.
+HOME_MARKER = ".goaltrack-home"
+HOME_MARKER_TEXT = (
+    "# This folder is a goaltrack home: goaltrack wrote this file when it first wrote here.\n"
+    "# `goaltrack check --fix` repairs only a folder that holds it. Keep it.\n"
+)
 #: Names Windows reserves for devices in every folder (`con`, `nul`, `com1`, ...): a client
 #: file named so could not be copied to, or opened on, a Windows system.
 WINDOWS_RESERVED_NAMES: frozenset[str] = frozenset(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import fcntl
 import os
 import stat
@@ -31,7 +32,7 @@ from goaltrack.errors import (
 )
 from goaltrack.measures import safety, scoring
 from goaltrack.measures.instruments import BUILTINS, Registry, load_registry
-from goaltrack.paths import CLIENT_SUFFIX, WINDOWS_RESERVED_NAMES
+from goaltrack.paths import CLIENT_SUFFIX, HOME_MARKER, WINDOWS_RESERVED_NAMES
 from goaltrack.records.model import (
     ENTRY_ID_PATTERN,
     SCHEMA_VERSION,
@@ -41,7 +42,13 @@ from goaltrack.records.model import (
 from goaltrack.storage import caseload
 from goaltrack.storage.audit import AUDIT_FILE, read_events
 from goaltrack.storage.index import INDEX_FILE
-from goaltrack.storage.store import LOCK_SUFFIX, TEMP_SUFFIX, Store
+from goaltrack.storage.store import (
+    LOCK_SUFFIX,
+    TEMP_SUFFIX,
+    Store,
+    temp_file_client,
+    write_home_marker,
+)
 
 OK = "ok"
 PROBLEM = "problem"
@@ -93,6 +100,7 @@ class _Checker:
         self.euid = os.geteuid()
         self._registry: Registry | None = None
         self._registry_loaded = False
+        self.ours = True  # False for a folder that is not a goaltrack home (see home_sign)
 
     def registry(self) -> Registry | None:
         """The home's instruments (None when instruments.toml is broken: reported apart)."""
@@ -103,6 +111,7 @@ class _Checker:
         return self._registry
 
     def add(self, path: str, status: str, check: str, message: str, fixable: bool = False) -> None:
+        fixable = fixable and self.ours  # --fix touches nothing in a folder that is not a home
         self.result.findings.append(Finding(path, status, check, message, fixable))
 
     # ---- permissions ------------------------------------------------------------------
@@ -112,6 +121,9 @@ class _Checker:
         if info.st_uid != self.euid:
             self.add(label, PROBLEM, "owner", f"belongs to another user (uid {info.st_uid})")
             return False
+        if not stat.S_ISDIR(info.st_mode) and info.st_nlink > 1:
+            self.add(label, PROBLEM, "links", _HARD_LINKS.format(links=info.st_nlink))
+            return False
         current = stat.S_IMODE(info.st_mode)
         if not current & 0o077:
             return True
@@ -120,7 +132,7 @@ class _Checker:
             self.add(label, PROBLEM, "mode", what, fixable=True)
             return False
         try:
-            _fchmod(path, mode, follow=label == ".")
+            _fchmod(path, mode, follow=label == ".", expected=info)
         except OSError as error:
             self.add(label, PROBLEM, "mode", f"{what}; chmod failed: {error.strerror}", True)
             return False
@@ -230,9 +242,8 @@ class _Checker:
             if name.endswith(LOCK_SUFFIX) and is_valid_client_id(name[: -len(LOCK_SUFFIX)]):
                 self.lock_file(clients / name, label, name[: -len(LOCK_SUFFIX)], present)
             elif name.startswith(".") and name.endswith(TEMP_SUFFIX):
-                client_id = name[1:].split(CLIENT_SUFFIX + ".", 1)[0]
-                own = name.startswith(f".{client_id}{CLIENT_SUFFIX}.")
-                if is_valid_client_id(client_id) and own:
+                client_id = temp_file_client(name)  # goaltrack's own names, exactly
+                if client_id is not None:
                     orphans.setdefault(client_id, []).append(name)
                 else:
                     self.add(label, NOTICE, "other", "not a goaltrack file; left alone")
@@ -397,12 +408,63 @@ class _Checker:
             self.add(INDEX_FILE, OK, "index", "every row agrees with its file")
 
 
+NOT_A_HOME = (
+    "not a goaltrack home (no {marker} file, no audit.log, no client files): --fix changed "
+    "nothing here; check --home or GOALTRACK_HOME"
+)
+
+
+def home_sign(home: Path) -> str | None:
+    """Why `home` is a goaltrack home, or None: "marker" when it holds HOME_MARKER; "older"
+    when it has no marker but an audit log, or a clients folder whose every client file (at
+    least one) reads as one (a home made before markers); None for any other folder."""
+    if _is_own_regular_file(home / HOME_MARKER):
+        return "marker"
+    if _is_own_regular_file(home / AUDIT_FILE):
+        return "older"
+    store = Store(home)
+    try:
+        ids = store.client_ids()
+        for client_id in ids:
+            with contextlib.suppress(SchemaTooNewError):  # a client file, of a newer version
+                store.read(client_id)
+    except (DataError, ClientNotFoundError, OSError):
+        return None
+    return "older" if ids else None
+
+
+def _is_own_regular_file(path: Path) -> bool:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
+
+
 def check_home(home: Path, fix: bool = False) -> CheckResult:
     """Verify a home: folders, client files, locks, temp files, the audit log; repair if `fix`.
 
-    Returns the findings; the caller decides how to show them. Never changes clinical content.
+    `fix` acts only on a folder goaltrack made (see `home_sign`): on any other folder (a
+    mistyped `--home`) nothing is changed, created or deleted, and a problem says so. A home
+    made before markers gets its marker. Returns the findings; the caller decides how to show
+    them. Never changes clinical content.
     """
     checker = _Checker(home, fix)
+    sign = home_sign(home) if home.is_dir() else "none yet"
+    if sign is None:
+        checker.fix = checker.ours = False
+        checker.result.fixed_run = False
+        if fix:
+            checker.add(".", PROBLEM, "home", NOT_A_HOME.format(marker=HOME_MARKER))
+        else:
+            checker.add(
+                ".",
+                NOTICE,
+                "home",
+                "not recognised as a goaltrack home: --fix will change nothing here",
+            )
+    elif sign == "older" and fix and write_home_marker(home):
+        checker.add(HOME_MARKER, FIXED, "home", "a home made by an older goaltrack: marked")
     if checker.folders():
         checker.instruments()
         checker.audit_log()
@@ -411,11 +473,23 @@ def check_home(home: Path, fix: bool = False) -> CheckResult:
     return checker.result
 
 
-def _fchmod(path: Path, mode: int, follow: bool) -> None:
-    """chmod through a descriptor opened without following links (no race with a swap)."""
+_HARD_LINKS = (
+    "has {links} hard links: another name for it may be outside the home, so --fix does not "
+    "chmod it; remove the other link (the next write of a client file replaces it anyway)"
+)
+
+
+def _fchmod(path: Path, mode: int, follow: bool, expected: os.stat_result) -> None:
+    """chmod through a descriptor opened without following links, and only if it is still
+    the file that was checked (same inode, one link, ours): no race with a swap or a link."""
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
     fd = os.open(path, flags)
     try:
+        info = os.fstat(fd)
+        same = (info.st_dev, info.st_ino) == (expected.st_dev, expected.st_ino)
+        linked = not stat.S_ISDIR(info.st_mode) and info.st_nlink != 1
+        if not same or linked or info.st_uid != os.geteuid():
+            raise OSError(errno.EAGAIN, "the file changed while it was checked; run check again")
         os.fchmod(fd, mode)
     finally:
         os.close(fd)

@@ -15,6 +15,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import stat
 import tempfile
 import time
@@ -37,7 +38,7 @@ from goaltrack.errors import (
     StoragePermissionError,
     WriteFailedError,
 )
-from goaltrack.paths import CLIENT_SUFFIX, resolve_home
+from goaltrack.paths import CLIENT_SUFFIX, HOME_MARKER, HOME_MARKER_TEXT, resolve_home
 from goaltrack.records.convert import check_client_id
 from goaltrack.records.model import (
     SCHEMA_VERSION,
@@ -53,6 +54,21 @@ T = TypeVar("T")
 
 LOCK_SUFFIX = ".toml.lock"
 TEMP_SUFFIX = ".tmp"
+#: The temp file of a write: `tempfile.mkstemp(prefix=".ID.toml.", suffix=".tmp")` puts 8
+#: characters of a-z, 0-9 and '_' between them. Only a name of exactly this form is ever
+#: treated as goaltrack's own (and deleted as an orphan); `.app.toml.build.tmp` is not.
+TEMP_NAME = re.compile(
+    rf"\.(?P<id>[a-z0-9][a-z0-9_-]{{0,63}}){re.escape(CLIENT_SUFFIX)}\.[a-z0-9_]{{8}}"
+    rf"{re.escape(TEMP_SUFFIX)}"
+)
+
+
+def temp_file_client(name: str) -> str | None:
+    """The client id whose write made a temp file of this exact name, else None."""
+    match = TEMP_NAME.fullmatch(name)
+    if match is None or not is_valid_client_id(match.group("id")):
+        return None
+    return match.group("id")
 
 
 class Store:
@@ -245,10 +261,13 @@ class Store:
                     f"{folder} belongs to another user (uid {info.st_uid}); refusing to write"
                 )
             if stat.S_IMODE(info.st_mode) & 0o077:
+                if folder is self.home and _is_empty(folder):
+                    write_home_marker(folder)  # an empty folder made for goaltrack: its fix
                 raise StoragePermissionError(
                     f"{folder} is open to other users (mode {stat.S_IMODE(info.st_mode):04o}); "
                     f"run: goaltrack check --fix (or: chmod 700 {folder})"
                 )
+        write_home_marker(self.home)
 
     @contextlib.contextmanager
     def locked(self, client_id: str) -> Iterator[None]:
@@ -292,18 +311,51 @@ class Store:
 
     def orphan_paths(self, client_id: str) -> list[Path]:
         """Temp files of a client's writes (orphans unless a writer holds the lock)."""
-        prefix = f".{client_id}{CLIENT_SUFFIX}."
         with os.scandir(self.clients_dir) as entries:
             return sorted(
                 Path(entry.path)
                 for entry in entries
-                if entry.name.startswith(prefix)
-                and entry.name.endswith(TEMP_SUFFIX)
+                if temp_file_client(entry.name) == client_id
                 and entry.is_file(follow_symlinks=False)
             )
 
     def _write_text(self, client_id: str, text: str) -> os.stat_result:
         return atomic_write(self.path_for(client_id), text.encode("utf-8"))
+
+
+def write_home_marker(home: Path) -> bool:
+    """Mark `home` as a goaltrack home (HOME_MARKER) unless it is marked; True if written.
+
+    Best effort: a home that cannot take the marker still works, and `check` recognises a
+    home made before markers by its client files or its audit log.
+    """
+    marker = home / HOME_MARKER
+    if os.path.lexists(marker):  # the usual case: one lstat, no open
+        return False
+    try:
+        fd = os.open(
+            marker,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o600,
+        )
+    except OSError:  # there already (the usual case), or not writable
+        return False
+    try:
+        os.write(fd, HOME_MARKER_TEXT.encode("utf-8"))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _is_empty(folder: Path) -> bool:
+    """True when `folder` can be listed and holds nothing."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
 
 
 def _make_folder(folder: Path) -> None:
