@@ -125,9 +125,15 @@ class _Checker:
             self.add(label, PROBLEM, "links", _HARD_LINKS.format(links=info.st_nlink))
             return False
         current = stat.S_IMODE(info.st_mode)
-        if not current & 0o077:
+        if current & 0o077:
+            what = f"open to other users (mode {current:04o}, should be {mode:04o})"
+        elif stat.S_ISDIR(info.st_mode) and current & 0o700 != 0o700:
+            what = (
+                f"cannot be listed and written by you (mode {current:04o}, should be "
+                f"{mode:04o}): every write fails"
+            )
+        else:
             return True
-        what = f"open to other users (mode {current:04o}, should be {mode:04o})"
         if not self.fix:
             self.add(label, PROBLEM, "mode", what, fixable=True)
             return False
@@ -232,8 +238,12 @@ class _Checker:
         clients = self.home / "clients"
         if not clients.is_dir() or clients.is_symlink():
             return
-        with os.scandir(clients) as entries:
-            names = sorted(entry.name for entry in entries)
+        try:
+            with os.scandir(clients) as entries:
+                names = sorted(entry.name for entry in entries)
+        except OSError as error:
+            self.add("clients", PROBLEM, "folder", f"cannot be listed: {error.strerror}")
+            return
         present = set(names)
         store = Store(self.home, lock_timeout=2.0)
         orphans: dict[str, list[str]] = {}
@@ -392,10 +402,14 @@ class _Checker:
         exists = self.top_file(INDEX_FILE) is not None
         if not exists and not (self.home / "clients").is_dir():
             return
-        findings = caseload.compare_index(self.home)
+        try:
+            findings = caseload.compare_index(self.home)
+            rebuilt = caseload.rebuild(self.home) if self.fix else None
+        except DataError:  # the clients folder cannot be listed: reported as a problem above
+            self.add(INDEX_FILE, NOTICE, "index", "not compared: the clients folder is unusable")
+            return
         wrong = [finding for finding in findings if finding[1]]
-        if self.fix:
-            rebuilt = caseload.rebuild(self.home)
+        if rebuilt is not None:
             status = FIXED if wrong else OK
             why = f"{len(wrong)} row(s) disagreed; " if wrong else ""
             rows = len(rebuilt.facts)

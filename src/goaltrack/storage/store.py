@@ -38,7 +38,14 @@ from goaltrack.errors import (
     StoragePermissionError,
     WriteFailedError,
 )
-from goaltrack.paths import CLIENT_SUFFIX, HOME_MARKER, HOME_MARKER_TEXT, resolve_home
+from goaltrack.paths import (
+    CLIENT_SUFFIX,
+    HOME_MARKER,
+    HOME_MARKER_TEXT,
+    list_error,
+    require_usable_folder,
+    resolve_home,
+)
 from goaltrack.records.convert import check_client_id
 from goaltrack.records.model import (
     SCHEMA_VERSION,
@@ -101,7 +108,8 @@ class Store:
         return os.path.lexists(self.path_for(client_id))
 
     def client_ids(self) -> list[str]:
-        """Ids of every client file, sorted; a home that is not a folder is an error."""
+        """Ids of every client file, sorted; a home that is not a folder, or a clients folder
+        that cannot be listed and written, is an error (StoragePermissionError, exit 3)."""
         for folder in (self.home, self.clients_dir):
             if folder.exists() and not folder.is_dir():
                 raise StoragePermissionError(
@@ -109,12 +117,17 @@ class Store:
                 )
         if not self.clients_dir.is_dir():
             return []
+        require_usable_folder(self.clients_dir)
         ids = []
-        for entry in os.scandir(self.clients_dir):
-            if entry.name.endswith(CLIENT_SUFFIX) and not entry.name.startswith("."):
-                client_id = entry.name[: -len(CLIENT_SUFFIX)]
-                if is_valid_client_id(client_id):
-                    ids.append(client_id)
+        try:
+            with os.scandir(self.clients_dir) as entries:
+                for entry in entries:
+                    if entry.name.endswith(CLIENT_SUFFIX) and not entry.name.startswith("."):
+                        client_id = entry.name[: -len(CLIENT_SUFFIX)]
+                        if is_valid_client_id(client_id):
+                            ids.append(client_id)
+        except OSError as error:
+            raise list_error(self.clients_dir, error) from None
         return sorted(ids)
 
     # ---- reading -----------------------------------------------------------------------
@@ -267,6 +280,7 @@ class Store:
                     f"{folder} is open to other users (mode {stat.S_IMODE(info.st_mode):04o}); "
                     f"run: goaltrack check --fix (or: chmod 700 {folder})"
                 )
+            require_usable_folder(folder, info)
         write_home_marker(self.home)
 
     @contextlib.contextmanager
@@ -311,13 +325,16 @@ class Store:
 
     def orphan_paths(self, client_id: str) -> list[Path]:
         """Temp files of a client's writes (orphans unless a writer holds the lock)."""
-        with os.scandir(self.clients_dir) as entries:
-            return sorted(
-                Path(entry.path)
-                for entry in entries
-                if temp_file_client(entry.name) == client_id
-                and entry.is_file(follow_symlinks=False)
-            )
+        try:
+            with os.scandir(self.clients_dir) as entries:
+                return sorted(
+                    Path(entry.path)
+                    for entry in entries
+                    if temp_file_client(entry.name) == client_id
+                    and entry.is_file(follow_symlinks=False)
+                )
+        except OSError as error:
+            raise list_error(self.clients_dir, error) from None
 
     def _write_text(self, client_id: str, text: str) -> os.stat_result:
         return atomic_write(self.path_for(client_id), text.encode("utf-8"))
