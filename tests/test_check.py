@@ -95,7 +95,7 @@ def test_clean_home_exits_zero_with_a_row_per_file(home: Path, runner: CliRunner
         ("clients/c-2.toml", OK),
         ("index.sqlite3", OK),  # the caseload index: every row agrees with its file
     ]
-    assert rows[1]["message"] == "valid: schema 1, 1 goal(s), 0 entries"
+    assert rows[1]["message"] == "valid: schema 2, 1 goal(s), 0 entries"
 
 
 def test_missing_home_is_clean(home: Path, runner: CliRunner) -> None:
@@ -190,7 +190,7 @@ def test_symlinks_other_files_and_newer_schemas(home: Path, tmp_path: Path) -> N
     store.path_for("c-1").unlink()
     store.path_for("c-1").symlink_to(target)
     path = store.path_for("c-2")
-    path.write_text(path.read_text().replace("schema_version = 1", "schema_version = 7"))
+    path.write_text(path.read_text().replace("schema_version = 2", "schema_version = 7"))
     (store.clients_dir / "README.txt").write_text("hello")
     (store.clients_dir / "Bad Name.toml").write_text("x = 1\n")
     findings = _findings(home, fix=True)
@@ -213,12 +213,12 @@ def test_older_schema_is_a_notice_naming_its_version(
     store = Store(home)
     client_with_goal(store)
     path = store.path_for("c-1")
-    path.write_text(path.read_text().replace("schema_version = 1", "schema_version = 0"))
+    path.write_text(path.read_text().replace("schema_version = 2", "schema_version = 0"))
     [finding] = [f for f in check_home(home).findings if f.path == "clients/c-1.toml"]
     assert (finding.status, finding.check, finding.message) == (
         NOTICE,
         "schema",
-        "schema 0: migrated in memory, rewritten as 1 on the next change",
+        "schema 0: migrated in memory, rewritten as 2 on the next change",
     )
 
 

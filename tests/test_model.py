@@ -137,10 +137,19 @@ def test_any_unicode_note_is_accepted(note: str) -> None:
     assert ProgressEntry(id="E1", date=D, value=1, note=note).note == note
 
 
+#: The list fields schema 2 added, which a file leaves out while they are empty.
+_OMITTED_WHEN_EMPTY = Client.omit_empty | Goal.omit_empty
+
+
 def _dumped(value: object) -> object:
-    """What to_document gave before issue 10: model_dump's data without None, enums as values."""
+    """What to_document gave before issue 10: model_dump's data without None, enums as values
+    (and without the empty schema-2 lists a file leaves out)."""
     if isinstance(value, dict):
-        return {key: _dumped(item) for key, item in value.items() if item is not None}
+        return {
+            key: _dumped(item)
+            for key, item in value.items()
+            if item is not None and not (key in _OMITTED_WHEN_EMPTY and item == [])
+        }
     if isinstance(value, list):
         return [_dumped(item) for item in value]
     if isinstance(value, StrEnum):

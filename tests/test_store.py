@@ -106,7 +106,8 @@ def test_file_key_order_matches_design(home: Path) -> None:
     _add_goal(s)
     _log(s, 3)
     text = s.path_for("c-1").read_text()
-    assert text.startswith('schema_version = 1\n\n[client]\nid = "c-1"\n')
+    assert text.startswith('schema_version = 2\n\n[client]\nid = "c-1"\n')
+    assert text.endswith("\n\n# end of c-1\n")  # the end-of-file line comes last
     assert text.index("[[goals]]") < text.index("[[goals.progress]]")
     assert "null" not in text
 
@@ -192,7 +193,7 @@ def test_newer_schema_is_read_only(home: Path) -> None:
     s = _store(home)
     _new(s)
     path = s.path_for("c-1")
-    path.write_text(path.read_text().replace("schema_version = 1", "schema_version = 2"))
+    path.write_text(path.read_text().replace("schema_version = 2", "schema_version = 3"))
     before = path.read_bytes()
     assert s.load("c-1").client.id == "c-1"
     with pytest.raises(SchemaTooNewError):
@@ -210,7 +211,8 @@ def test_newer_schema_with_unknown_shape_is_refused(home: Path) -> None:
 
 
 def test_migration_chain_upgrades_a_fake_v0(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A v0 file is migrated in memory by the chain and written back as v1 on the next change."""
+    """A v0 file is migrated in memory by the chain and written back as today's schema on the
+    next change."""
 
     def v0_to_v1(document: dict) -> dict:  # type: ignore[type-arg]
         document["client"] = document.pop("patient")
@@ -225,7 +227,8 @@ def test_migration_chain_upgrades_a_fake_v0(home: Path, monkeypatch: pytest.Monk
     assert path.read_text().startswith("schema_version = 0")  # reading never writes
     _add_goal(s)
     data = tomllib.loads(path.read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
+    assert data["client"]["since"] == date(2026, 9, 1)  # through v1 -> v2 as well
     assert data["client"]["id"] == "c-1"
 
 

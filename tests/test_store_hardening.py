@@ -37,15 +37,16 @@ def test_file_without_final_newline_is_refused_as_truncated(home: Path) -> None:
     store.update("c-1", lambda r: changes.log_value(r, 1, entry, builtin_registry()))
     path = store.path_for("c-1")
     full = path.read_bytes()
-    cut = full.replace(b"value = 17\n", b"value = 1")
+    cut = full[: full.index(b"value = 17") + len(b"value = 1")]
     assert cut.endswith(b"value = 1")
     path.write_bytes(cut)
     with pytest.raises(CorruptFileError) as caught:
         store.load("c-1")
     assert "does not end with a newline" in caught.value.message
     assert "add a final newline" in caught.value.message
-    path.write_bytes(cut + b"\n")
+    path.write_bytes(cut + b"\n")  # now cut at a line end: it reads, but not as whole
     assert store.load("c-1").goals[0].progress[0].value == 1
+    assert not store.read("c-1").whole
 
 
 def test_orphan_that_is_a_folder_does_not_break_writes(home: Path) -> None:

@@ -96,7 +96,7 @@ def test_the_same_entry_twice_is_refused(store: Store) -> None:
     def change(record: ClientRecord) -> None:
         record.goals[0].progress.append(record.goals[0].progress[0])
 
-    _refused(store, change, "progress entry ids must be unique within the file")
+    _refused(store, change, "progress entry and screening ids must be unique within the file")
 
 
 def test_a_copy_with_an_existing_id_is_refused(store: Store) -> None:
@@ -106,7 +106,7 @@ def test_a_copy_with_an_existing_id_is_refused(store: Store) -> None:
         first = record.goals[0].progress[0]
         record.goals[0].progress.append(first.model_copy(update={"value": 9}))
 
-    _refused(store, change, "progress entry ids must be unique within the file")
+    _refused(store, change, "progress entry and screening ids must be unique within the file")
 
 
 def test_duplicate_goal_number_is_refused(store: Store) -> None:

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from goaltrack import __version__, settings
+from goaltrack import __version__, notices, settings
 from goaltrack.cli.common import STATE, say, warn
 from goaltrack.errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED, GoaltrackError
 from goaltrack.storage import audit
@@ -149,6 +149,7 @@ class GoaltrackGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         """Run the command; turn what it raises into one escaped stderr line and an exit code."""
         audit.drain_warnings()  # only this invocation's warnings are reported
+        notices.drain()
         try:
             return super().invoke(ctx)
         except GoaltrackError as error:
@@ -215,8 +216,9 @@ def _fail(message: str, code: int) -> None:
 
 
 def _warn_audit() -> None:
-    """Report audit lines that could not be written (the change itself stands)."""
-    for warning in audit.drain_warnings():
+    """Report what the core noted (a file that may be cut short) and audit lines that could
+    not be written (the change itself stands)."""
+    for warning in [*notices.drain(), *audit.drain_warnings()]:
         warn(warning)
 
 

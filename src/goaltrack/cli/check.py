@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from goaltrack.cli.common import FormatOption, JsonOption, command_group, home, output
-from goaltrack.errors import EXIT_DATA
+from goaltrack.errors import EXIT_DATA, InvalidValueError
+from goaltrack.records.convert import check_client_id
 from goaltrack.render.report import Column, OutputFormat, Report
 from goaltrack.storage.check import FIXED, PROBLEM, check_home
 
@@ -32,12 +33,24 @@ def check(
             "content.",
         ),
     ] = False,
+    whole: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--whole",
+            metavar="CLIENT",
+            help="With --fix: you compared this client's file with a backup and it is whole; "
+            "add the end-of-file line it lacks (repeatable).",
+        ),
+    ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
 ) -> None:
     """Verify every client file, lock, temp file and the audit log; exit 3 if problems remain."""
     where = home()
-    result = check_home(where, fix=fix)
+    confirmed = frozenset(check_client_id(client) for client in whole or [])
+    if confirmed and not fix:
+        raise InvalidValueError("--whole only acts with --fix")
+    result = check_home(where, fix=fix, whole=confirmed)
     rows = [finding.as_row() for finding in result.findings]
     problems = result.count(PROBLEM)
     fixable = sum(1 for f in result.findings if f.status == PROBLEM and f.fixable)

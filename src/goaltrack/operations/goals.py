@@ -84,6 +84,7 @@ def add_goal(
         Goal,
         number=number if number is not None else record.next_goal_number(),
         created=created or date.today(),
+        episode=record.client.current_episode(),
         **given,
     )
     set_gas_levels(goal, gas_levels or {})

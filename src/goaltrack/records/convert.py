@@ -41,6 +41,9 @@ _RELATIVE_DATE = re.compile(r"([+-])([0-9]{1,4})([dwm])")
 
 ENTRY_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 MEASURE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+TEMPLATE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,47}")
+#: A measurement schedule: at every session, or every N days or weeks (`1w`, `2w`, `10d`).
+SCHEDULE_PATTERN = re.compile(r"session|[1-9][0-9]{0,2}[dw]")
 
 NUMBER_RULE = "must be a number (use a dot for decimals, e.g. 6.5)"
 WHOLE_NUMBER_RULE = "must be a whole number"
@@ -59,6 +62,8 @@ CLIENT_ID_RULE = (
 )
 ENTRY_ID_RULE = "must be 1-64 letters, digits, '-' or '_'"
 MEASURE_KEY_RULE = "must be 1-32 characters of a-z, 0-9, '-' or '_' (e.g. phq9, gad7, gbo)"
+TEMPLATE_KEY_RULE = "must be 1-48 characters of a-z, 0-9, '-' or '_' (e.g. depression-activation)"
+SCHEDULE_RULE = "must be session, or every N days or weeks as Nd or Nw (e.g. 1w, 2w, 4w, 10d)"
 CONCERN_RULE = "each concern needs a name: NAME[:SEVERITY]"
 #: The most a note (an entry's note, a client's notes) may hold, in bytes of UTF-8. A note is
 #: a clinician's words, not a document: a 10 MB note made every later read and write of the
@@ -248,6 +253,32 @@ def parse_measure_key(value: object, field: str = "measure") -> str:
     if not is_measure_key(text):
         raise FieldError(field, MEASURE_KEY_RULE)
     return text
+
+
+def is_template_key(text: str) -> bool:
+    """True when `text` has the shape of a template key."""
+    return TEMPLATE_KEY_PATTERN.fullmatch(text) is not None
+
+
+def is_schedule(text: str) -> bool:
+    """True when `text` is a measurement schedule (`session`, `2w`, `10d`)."""
+    return SCHEDULE_PATTERN.fullmatch(text) is not None
+
+
+def parse_schedule(value: object, field: str = "every") -> str:
+    """A measurement schedule from a person or a file: `session`, `Nw` or `Nd`, lower-cased."""
+    text = _text(value, field).strip().lower()
+    if not is_schedule(text):
+        raise FieldError(field, SCHEDULE_RULE)
+    return text
+
+
+def schedule_days(schedule: str) -> int | None:
+    """The days between measures a schedule asks for; None for `session` (every session)."""
+    if schedule == "session":
+        return None
+    count = int(schedule[:-1])
+    return count * 7 if schedule.endswith("w") else count
 
 
 def is_measure_key(text: str) -> bool:

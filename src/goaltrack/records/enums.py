@@ -73,6 +73,32 @@ class Rater(StrEnum):
     THERAPIST = "therapist"
 
 
+class ObjectiveStatus(StrEnum):
+    """Where one objective (a short, observable step towards a goal) stands."""
+
+    ACTIVE = "active"
+    MET = "met"
+    DROPPED = "dropped"
+
+
+class RiskOutcome(StrEnum):
+    """What a clinician's risk review decided about the open item-9 flags it covers."""
+
+    SAFETY_PLAN = "safety-plan"
+    REFERRED = "referred"
+    NO_ACTION = "no-action"
+    OTHER = "other"
+
+
+class EndReason(StrEnum):
+    """Why an episode of care ended (discharge)."""
+
+    PLANNED = "planned"
+    DROPPED_OUT = "dropped-out"
+    REFERRED = "referred"
+    OTHER = "other"
+
+
 class EntryFlag(StrEnum):
     """A mark on a progress entry that a clinician must see."""
 
@@ -134,11 +160,14 @@ __all__ = [
     "PHQ9_KEY",
     "Approach",
     "ClientStatus",
+    "EndReason",
     "EntryFlag",
     "GoalKind",
     "GoalStatus",
+    "ObjectiveStatus",
     "Priority",
     "Rater",
+    "RiskOutcome",
     "Severity",
     "gas_level_key",
 ]

@@ -1,45 +1,31 @@
 """The data model: a client file holds one client, its goals and their progress entries.
 
-Every invariant of the file format lives here, so that a record that validates is a record
-that may be written. The models are plain data: no I/O, no clock except defaults for dates.
+Every invariant of the file format lives in the models, so that a record that validates is a
+record that may be written. The models are plain data: no I/O, no clock except defaults for
+dates. Schema 2 (docs/formats.md) adds the treatment plan (a goal's concern, objectives and
+interventions), the episode of care (since, closed episodes), screenings and risk reviews.
+Every list item has a key that never changes and is never reused: entries, screenings and risk
+reviews by `id`; goals, objectives, interventions and episodes by `number`; concerns by `name`.
+The shared field types are in `fields.py`; the parts of a file in `entry.py`, `plan.py` and
+`care.py`; the one-line wording of a failed validation in `validation.py`.
 """
 
 from __future__ import annotations
 
-import math
-import re
-import secrets
-from collections.abc import Callable, Container
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Any, ClassVar
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from goaltrack.errors import FieldError, GoalNotFoundError, InvalidValueError
+from goaltrack.errors import GoalNotFoundError
 from goaltrack.paths import CLIENT_ID_PATTERN, is_valid_client_id
-from goaltrack.records.convert import (
-    CLIENT_ID_RULE,
-    ENTRY_ID_PATTERN,
-    ENTRY_ID_RULE,
-    MEASURE_KEY_PATTERN,
-    MEASURE_KEY_RULE,
-    is_entry_id,
-    is_measure_key,
-)
+from goaltrack.records.care import Episode, RiskReview
+from goaltrack.records.convert import ENTRY_ID_PATTERN, MEASURE_KEY_PATTERN
+from goaltrack.records.entry import ProgressEntry, Screening
 from goaltrack.records.enums import (
     GAS_KEY,
     GAS_LEVELS,
-    PHQ9_KEY,
     Approach,
     ClientStatus,
     EntryFlag,
@@ -50,6 +36,24 @@ from goaltrack.records.enums import (
     Severity,
     gas_level_key,
 )
+from goaltrack.records.fields import (
+    MAGNITUDE_RULE,
+    MAX_MAGNITUDE,
+    ClientId,
+    ItemNumber,
+    Line,
+    MeasureKey,
+    Number,
+    RecordModel,
+    Schedule,
+    TemplateKey,
+    Text,
+    new_entry_id,
+    new_list,
+    unique_labels,
+)
+from goaltrack.records.plan import Intervention, Objective
+from goaltrack.records.validation import assign, build, describe_validation_error, refusal
 
 __all__ = [
     "CLIENT_ID_PATTERN",
@@ -65,12 +69,17 @@ __all__ = [
     "ClientStatus",
     "Concern",
     "EntryFlag",
+    "Episode",
     "Goal",
     "GoalKind",
     "GoalStatus",
+    "Intervention",
+    "Objective",
     "Priority",
     "ProgressEntry",
     "Rater",
+    "RiskReview",
+    "Screening",
     "Severity",
     "assign",
     "build",
@@ -78,178 +87,141 @@ __all__ = [
     "gas_level_key",
     "is_valid_client_id",
     "new_entry_id",
+    "refusal",
 ]
 
-SCHEMA_VERSION = 1
-_MAGNITUDE_EXPONENT = 12
-#: No scale goes near this; the bound keeps sums and slopes finite and TOML ints in 64 bits.
-MAX_MAGNITUDE = 10**_MAGNITUDE_EXPONENT
-MAGNITUDE_RULE = f"must lie between -1e{_MAGNITUDE_EXPONENT} and 1e{_MAGNITUDE_EXPONENT}"
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+#: The schema this program writes. 2 added the plan, the episode of care, screenings and risk
+#: reviews (docs/formats.md, "Schema 2"); version 1 files are migrated on read.
+SCHEMA_VERSION = 2
 
 
-def new_entry_id(taken: Container[str] = frozenset()) -> str:
-    """A fresh 10-character Crockford base32 entry id not in `taken`.
-
-    One read of the system's random source per id: each byte's low 5 bits pick a character
-    (256 is a multiple of 32, so every character stays equally likely).
-    """
-    while True:
-        candidate = "".join(_CROCKFORD[byte & 31] for byte in secrets.token_bytes(10))
-        if candidate not in taken:
-            return candidate
+def _unique_numbers(items: list[Any], what: str) -> None:
+    """Refuse a list whose items repeat a number: numbers are keys."""
+    numbers = [item.number for item in items]
+    if len(numbers) != len(set(numbers)):
+        raise ValueError(f"{what} numbers must be unique")
 
 
-def _new_list() -> list[Any]:
-    """A new empty list: the models' default factory for list fields.
-
-    Not the builtin `list` itself: pydantic reads a default factory's signature when it builds
-    a model, and `inspect.signature(list)` parses the builtin's text signature with `tokenize`,
-    whose regular expressions are then compiled: about half of building these models, paid by
-    every command at start-up. A plain function's signature is read from its code.
-    """
-    return []
-
-
-def _check_text(value: str) -> str:
-    """Refuse text that cannot be stored as UTF-8 (lone surrogates)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("text holds characters that cannot be stored (lone surrogates)") from None
-    return value
-
-
-def _check_line(value: str) -> str:
-    """A single-line label: no control characters, not blank."""
-    _check_text(value)
-    if _CONTROL.search(value):
-        raise ValueError("must be a single line without control characters")
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value
-
-
-def _check_number(value: Any) -> Any:
-    """A measurement: an int or a finite float, never a bool or a string."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be a number")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    if abs(value) > MAX_MAGNITUDE:
-        raise ValueError(MAGNITUDE_RULE)
-    return value
-
-
-def _matching(test: Callable[[str], bool], rule: str) -> AfterValidator:
-    """A validator refusing text that `test` rejects, with `rule` as the message."""
-
-    def check(value: str) -> str:
-        if not test(value):
-            raise ValueError(rule)
-        return value
-
-    return AfterValidator(check)
-
-
-Text = Annotated[str, AfterValidator(_check_text)]
-ClientId = Annotated[str, _matching(is_valid_client_id, f"client id {CLIENT_ID_RULE}")]
-EntryId = Annotated[str, _matching(is_entry_id, f"entry id {ENTRY_ID_RULE}")]
-InstrumentKey = Annotated[str, _matching(is_measure_key, f"instrument {MEASURE_KEY_RULE}")]
-MeasureKey = Annotated[str, _matching(is_measure_key, f"measure {MEASURE_KEY_RULE}")]
-Line = Annotated[str, Field(max_length=200), AfterValidator(_check_line)]
-Number = Annotated[int | float, BeforeValidator(_check_number)]
-
-
-class _Model(BaseModel):
-    """Shared configuration: unknown keys are errors, assignments are validated."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
-
-
-class Concern(_Model):
+class Concern(RecordModel):
     """A presenting concern and its severity."""
 
     name: Line
     severity: Severity = Severity.MODERATE
 
 
-class Client(_Model):
-    """Who the file is about, and the factors that shape their goals."""
+class Client(RecordModel):
+    """Who the file is about, the factors that shape their goals, and their episode of care."""
+
+    #: List fields written only when they hold something (schema 2 added them).
+    omit_empty: ClassVar[frozenset[str]] = frozenset(
+        {"preferences", "strengths", "screenings", "risk_reviews", "episodes"}
+    )
 
     id: ClientId
     name: Line | None = None
     created: date
+    since: date  # start of the current episode (referral or first session); created by default
     status: ClientStatus = ClientStatus.ACTIVE
-    approaches: list[Approach] = Field(default_factory=_new_list)
+    approaches: list[Approach] = Field(default_factory=new_list)
+    preferences: list[Line] = Field(default_factory=new_list)  # what the client wants and values
+    strengths: list[Line] = Field(default_factory=new_list)
     notes: Text | None = None
-    concerns: list[Concern] = Field(default_factory=_new_list)
+    concerns: list[Concern] = Field(default_factory=new_list)
+    screenings: list[Screening] = Field(default_factory=new_list)  # measures without a goal
+    risk_reviews: list[RiskReview] = Field(default_factory=new_list)
+    episodes: list[Episode] = Field(default_factory=new_list)  # closed episodes, oldest first
+
+    @model_validator(mode="before")
+    @classmethod
+    def _since_defaults_to_created(cls, data: Any) -> Any:
+        """A client made without a start date started the day the file was made."""
+        if isinstance(data, dict) and "since" not in data and "created" in data:
+            return {**data, "since": data["created"]}
+        return data
 
     @field_validator("approaches")
     @classmethod
     def _approaches_unique(cls, value: list[Approach]) -> list[Approach]:
         return list(dict.fromkeys(value))
 
-
-class ProgressEntry(_Model):
-    """One measurement of a goal, usually taken at a session."""
-
-    id: EntryId
-    date: date
-    value: Number
-    session: Annotated[int, Field(ge=1, le=100_000)] | None = None
-    rater: Rater | None = None
-    note: Text | None = None
-    instrument: InstrumentKey | None = (
-        None  # set when the value is the total of an administered form
-    )
-    responses: list[Annotated[int, Field(ge=0, le=100)]] | None = None  # item answers, in order
-    flags: list[EntryFlag] | None = None
-
-    @field_validator("responses", "flags")
+    @field_validator("preferences", "strengths")
     @classmethod
-    def _empty_is_none(cls, value: list[Any] | None) -> list[Any] | None:
-        """Keep files tidy: an empty list is stored as no key at all."""
-        return value or None
+    def _texts_unique(cls, value: list[str]) -> list[str]:
+        """The same preference twice is one preference (they merge as a set)."""
+        return list(dict.fromkeys(value))
 
-    @model_validator(mode="after")
-    def _responses_need_instrument(self) -> ProgressEntry:
-        if self.responses is not None and self.instrument is None:
-            raise ValueError("item responses need the instrument they answer")
-        if self.endorses_phq9_item9() and not self.has_flag(EntryFlag.RISK_ITEM9):
-            # A safety signal is derived from the answers, never only from a stored mark.
-            self.__dict__["flags"] = [*(self.flags or []), EntryFlag.RISK_ITEM9]
-        if self.flags is not None:
-            self.__dict__["flags"] = list(dict.fromkeys(self.flags))
-        return self
+    @field_validator("concerns")
+    @classmethod
+    def _concern_names_unique(cls, value: list[Concern]) -> list[Concern]:
+        """A concern is keyed by its name (goals name the concern they serve)."""
+        unique_labels([concern.name for concern in value], "concern name")
+        return value
 
-    def endorses_phq9_item9(self) -> bool:
-        """True when this is a PHQ-9 whose item 9 (thoughts of death or self-harm) is above 0."""
-        answers = self.responses or []
-        return self.instrument == PHQ9_KEY and len(answers) >= 9 and answers[8] > 0
+    @field_validator("episodes")
+    @classmethod
+    def _episode_numbers_unique(cls, value: list[Episode]) -> list[Episode]:
+        _unique_numbers(value, "episode")
+        return value
 
-    def has_flag(self, flag: EntryFlag) -> bool:
-        """True when the entry carries `flag`."""
-        return bool(self.flags) and flag in (self.flags or [])
+    @field_validator("risk_reviews")
+    @classmethod
+    def _review_ids_unique(cls, value: list[RiskReview]) -> list[RiskReview]:
+        ids = [review.id for review in value]
+        if len(ids) != len(set(ids)):
+            raise ValueError("risk review ids must be unique")
+        return value
+
+    def concern(self, name: str) -> Concern | None:
+        """The concern with this name (ignoring case), if any."""
+        folded = name.casefold()
+        return next((c for c in self.concerns if c.name.casefold() == folded), None)
+
+    def current_episode(self) -> int:
+        """The number of the current episode: one past the last closed one while the client is
+        in care; the last closed one itself once discharged."""
+        last = max((episode.number for episode in self.episodes), default=0)
+        if self.status is ClientStatus.DISCHARGED and last:
+            return last
+        return last + 1
 
 
-class Goal(_Model):
+class Goal(RecordModel):
     """A therapy goal: what is aimed at, how it is measured, and its progress so far."""
 
-    number: Annotated[int, Field(ge=1)]
+    #: List fields written only when they hold something (schema 2 added them).
+    omit_empty: ClassVar[frozenset[str]] = frozenset({"objectives", "interventions"})
+
+    number: ItemNumber
     kind: GoalKind
     title: Line
+    concern: Line | None = None  # the name of the client's concern this goal serves
+    template: TemplateKey | None = None  # the template it was made from, if any
     measure: MeasureKey | None = None
     baseline: Number | None = None
     target: Number | None = None
     due: date | None = None
+    every: Schedule | None = None  # how often it is measured: session, 1w, 2w, 4w, 10d, ...
     priority: Priority = Priority.MEDIUM
     status: GoalStatus = GoalStatus.ACTIVE
     approach: Approach | None = None
+    episode: ItemNumber = 1  # the episode of care it belongs to
     created: date
-    progress: list[ProgressEntry] = Field(default_factory=_new_list)
+    objectives: list[Objective] = Field(default_factory=new_list)
+    interventions: list[Intervention] = Field(default_factory=new_list)
+    progress: list[ProgressEntry] = Field(default_factory=new_list)
     gas_levels: dict[str, Line] | None = None  # GAS only: what each level -2..+2 looks like
+
+    @field_validator("objectives")
+    @classmethod
+    def _objective_numbers_unique(cls, value: list[Objective]) -> list[Objective]:
+        _unique_numbers(value, "objective")
+        return value
+
+    @field_validator("interventions")
+    @classmethod
+    def _intervention_numbers_unique(cls, value: list[Intervention]) -> list[Intervention]:
+        _unique_numbers(value, "intervention")
+        return value
 
     @field_validator("gas_levels")
     @classmethod
@@ -286,6 +258,14 @@ class Goal(_Model):
         """Ids of the entries with this date and value: logging one more may be a double entry."""
         return [entry.id for entry in self.progress if entry.date == on and entry.value == value]
 
+    def next_objective_number(self) -> int:
+        """The number for a new objective: one past the highest ever used."""
+        return max((item.number for item in self.objectives), default=0) + 1
+
+    def next_intervention_number(self) -> int:
+        """The number for a new intervention: one past the highest ever used."""
+        return max((item.number for item in self.interventions), default=0) + 1
+
     def effective_baseline(self) -> int | float | None:
         """The baseline, or the first logged value when none was set."""
         if self.baseline is not None:
@@ -294,12 +274,12 @@ class Goal(_Model):
         return ordered[0].value if ordered else None
 
 
-class ClientRecord(_Model):
+class ClientRecord(RecordModel):
     """The whole content of one client file."""
 
     schema_version: int = SCHEMA_VERSION
     client: Client
-    goals: list[Goal] = Field(default_factory=_new_list)
+    goals: list[Goal] = Field(default_factory=new_list)
 
     @model_validator(mode="after")
     def _unique_numbers_and_ids(self) -> ClientRecord:
@@ -307,8 +287,9 @@ class ClientRecord(_Model):
         if len(numbers) != len(set(numbers)):
             raise ValueError("goal numbers must be unique")
         ids = [entry.id for goal in self.goals for entry in goal.progress]
+        ids.extend(screening.id for screening in self.client.screenings)
         if len(ids) != len(set(ids)):
-            raise ValueError("progress entry ids must be unique within the file")
+            raise ValueError("progress entry and screening ids must be unique within the file")
         return self
 
     def goal(self, number: int) -> Goal | None:
@@ -330,8 +311,10 @@ class ClientRecord(_Model):
         return max((goal.number for goal in self.goals), default=0) + 1
 
     def entry_ids(self) -> set[str]:
-        """Every progress entry id in the file."""
-        return {entry.id for goal in self.goals for entry in goal.progress}
+        """Every progress entry and screening id in the file (they share one id space)."""
+        ids = {entry.id for goal in self.goals for entry in goal.progress}
+        ids.update(screening.id for screening in self.client.screenings)
+        return ids
 
     def to_document(self) -> dict[str, Any]:
         """The record as plain TOML-ready data: no None values, enums as strings, key order kept.
@@ -345,22 +328,25 @@ class ClientRecord(_Model):
         return document
 
 
+_NOTHING: frozenset[str] = frozenset()
 #: Types whose values a document holds as they are.
 _LEAF_TYPES = frozenset({str, int, float, bool, date})
 
 
 def _plain(value: Any) -> Any:
     """A model's fields (in declaration order), dicts and lists as new plain containers,
-    recursively: None values dropped, enums turned into their string values."""
+    recursively: None values (and the empty lists a model omits) dropped, enums turned into
+    their string values."""
     kind = type(value)
     if kind in _LEAF_TYPES:
         return value
     if isinstance(value, BaseModel):
         fields = value.__dict__
+        omit = getattr(value, "omit_empty", _NOTHING)
         document = {}
         for name in type(value).model_fields:
             item = fields[name]
-            if item is not None:
+            if item is not None and not (name in omit and not item):
                 document[name] = item if type(item) in _LEAF_TYPES else _plain(item)
         return document
     if isinstance(value, dict):
@@ -370,60 +356,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, StrEnum):
         return value.value
     return value
-
-
-def describe_validation_error(error: ValidationError) -> str:
-    """A short description of what failed, by field location, never quoting the input."""
-    parts = []
-    for item in error.errors(include_input=False, include_url=False)[:3]:
-        location = _format_location(item.get("loc", ()))
-        message = _message(item)
-        parts.append(f"{location}: {message}" if location else message)
-    more = len(error.errors()) - len(parts)
-    if more > 0:
-        parts.append(f"and {more} more")
-    return "; ".join(parts)
-
-
-def refusal(error: ValidationError) -> InvalidValueError:
-    """The domain error for a failed validation: a FieldError when one field broke one rule
-    (so an import can say `line N, field F: RULE`), else the whole description."""
-    problems = error.errors(include_input=False, include_url=False)
-    location = problems[0].get("loc", ()) if len(problems) == 1 else ()
-    if len(location) == 1 and isinstance(location[0], str):
-        return FieldError(location[0], _message(problems[0]))
-    return InvalidValueError(describe_validation_error(error))
-
-
-def _message(item: Any) -> str:
-    """One problem's message; pydantic prefixes our validators' own with "Value error, "."""
-    return str(item.get("msg", "invalid")).removeprefix("Value error, ")
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def build(model: type[M], **fields: Any) -> M:
-    """Build a model from fields, refusing invalid ones with a one-line domain error."""
-    try:
-        return model(**fields)
-    except ValidationError as error:
-        raise refusal(error) from None
-
-
-def assign(target: BaseModel, field: str, value: Any) -> None:
-    """Set one field of a model (validated on assignment), refusing an invalid value."""
-    try:
-        setattr(target, field, value)
-    except ValidationError as error:
-        raise refusal(error) from None
-
-
-def _format_location(location: tuple[Any, ...]) -> str:
-    text = ""
-    for part in location:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text

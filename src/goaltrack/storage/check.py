@@ -93,9 +93,10 @@ class CheckResult:
 
 
 class _Checker:
-    def __init__(self, home: Path, fix: bool) -> None:
+    def __init__(self, home: Path, fix: bool, whole: frozenset[str] = frozenset()) -> None:
         self.home = home
         self.fix = fix
+        self.whole = whole  # clients a person confirmed whole: --fix adds their end line
         self.result = CheckResult(home=home, fixed_run=fix)
         self.euid = os.geteuid()
         self._registry: Registry | None = None
@@ -327,7 +328,7 @@ class _Checker:
             self.add(label, PROBLEM, "entries", duplicates)
             return
         try:
-            loaded = store.read(client_id)
+            loaded = store.read(client_id, note_cut=False)
         except SchemaTooNewError:
             self.add(
                 label,
@@ -358,6 +359,8 @@ class _Checker:
                 f"schema {loaded.file_version}: migrated in memory, rewritten as "
                 f"{SCHEMA_VERSION} on the next change",
             )
+        if not loaded.whole:
+            self.end_line(store, label, client_id)
         for message in safety.unreadable_risks(record):
             self.add(label, PROBLEM, "risk", message)
         registry = self.registry()
@@ -371,6 +374,20 @@ class _Checker:
                 "client",
                 f"valid: schema {SCHEMA_VERSION}, {len(record.goals)} goal(s), {entries} entries",
             )
+
+    def end_line(self, store: Store, label: str, client_id: str) -> None:
+        """A file without its end-of-file line may have been cut short outside goaltrack: a
+        problem until a person confirms it whole (`--fix --whole ID` then adds the line)."""
+        if self.fix and client_id in self.whole and store.confirm_whole(client_id):
+            self.add(label, FIXED, "end", "end-of-file line added: confirmed whole")
+            return
+        self.add(
+            label,
+            PROBLEM,
+            "end",
+            "no end-of-file line: the file may have been cut short outside goaltrack; compare "
+            f"it with a backup, and if it is whole run `goaltrack check --fix --whole {client_id}`",
+        )
 
     def temp_files(self, store: Store, client_id: str, names: list[str]) -> None:
         """Temp files are orphans unless a writer holds the client's lock right now."""
@@ -455,15 +472,18 @@ def _is_own_regular_file(path: Path) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
 
 
-def check_home(home: Path, fix: bool = False) -> CheckResult:
+def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset()) -> CheckResult:
     """Verify a home: folders, client files, locks, temp files, the audit log; repair if `fix`.
+
+    `whole` names clients whose files a person confirmed whole: with `fix`, the end-of-file
+    line is added to those that lack it.
 
     `fix` acts only on a folder goaltrack made (see `home_sign`): on any other folder (a
     mistyped `--home`) nothing is changed, created or deleted, and a problem says so. A home
     made before markers gets its marker. Returns the findings; the caller decides how to show
     them. Never changes clinical content.
     """
-    checker = _Checker(home, fix)
+    checker = _Checker(home, fix, whole)
     sign = home_sign(home) if home.is_dir() else "none yet"
     if sign is None:
         checker.fix = checker.ours = False

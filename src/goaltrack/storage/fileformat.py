@@ -3,7 +3,9 @@
 No I/O here: the store reads and writes the bytes (storage/store.py). `parse` takes the text of
 a client file to a `LoadedRecord` (TOML, then migration to SCHEMA_VERSION, then the model's
 validation; every error names the file, and the line where TOML gives one). `render` takes a
-record to the exact text goaltrack writes and proves that the text parses back to the same data.
+record to the exact text goaltrack writes and proves that the text parses back to the same data;
+the text ends with an end-of-file line (`# end of ID`, schema 2 on), so a copy cut exactly at a
+line end, which still parses, is known to be cut (`LoadedRecord.whole`).
 
 TOML is read by `rtoml` (Rust; about 9x faster than the standard library's `tomllib` on a large
 client, the bulk of a command's time), with `tomllib` as the reference: `read_toml` hands a
@@ -124,10 +126,44 @@ def _beyond_toml_1_0(text: str) -> bool:
 
 @dataclass(frozen=True)
 class LoadedRecord:
-    """A record together with the schema version its file carries (before any migration)."""
+    """A record together with the schema version its file carries (before any migration), and
+    whether the file is known whole: it ends with its end-of-file line (`# end of ID`), or it
+    is a schema-1 file, written before that line existed."""
 
     record: ClientRecord
     file_version: int
+    whole: bool = True
+
+
+#: The first schema whose files end with an end-of-file line.
+MARKED_SINCE = 2
+
+
+def end_line(client_id: str) -> str:
+    """The last line goaltrack writes in a client's file. A copy cut exactly at a line end
+    (by a sync tool, a failing disk) still parses; without this line it shows as cut."""
+    return f"# end of {client_id}"
+
+
+def has_end_line(text: str, client_id: str) -> bool:
+    """True when the text holds the client's end-of-file line as a whole line (normally the
+    last; a hand edit may have appended after it)."""
+    marker = end_line(client_id)
+    if text.rstrip().endswith("\n" + marker) or text.strip() == marker:
+        return True
+    return any(line.strip() == marker for line in text.splitlines())
+
+
+def _v1_to_v2(document: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 -> 2: the current episode starts when the file was made (`since`); everything
+    else schema 2 adds is optional or has a default (docs/formats.md)."""
+    client = document.get("client")
+    if isinstance(client, dict) and "since" not in client and "created" in client:
+        document["client"] = {**client, "since": client["created"]}
+    return document
+
+
+MIGRATIONS[1] = _v1_to_v2
 
 
 def migrate(document: dict[str, Any], source: str = "client file") -> dict[str, Any]:
@@ -174,12 +210,14 @@ def parse(text: str, source: str) -> LoadedRecord:
             ) from None
     document = migrate(document, source)
     try:
-        return LoadedRecord(ClientRecord.model_validate(document), version)
+        record = ClientRecord.model_validate(document)
     except ValidationError as error:
         raise CorruptFileError(
             f"{source}: invalid client file: {describe_validation_error(error)}; "
             "the file was left unchanged"
         ) from None
+    whole = version < MARKED_SINCE or has_end_line(text, record.client.id)
+    return LoadedRecord(record, version, whole)
 
 
 def _schema_version(document: dict[str, Any], source: str) -> int:
@@ -199,7 +237,7 @@ def render(record: ClientRecord) -> str:
     text = to_toml(data)
     if read_toml(text) != data:
         raise WriteFailedError(f"client {record.client.id}: serialised data did not round-trip")
-    return text
+    return f"{text}\n{end_line(record.client.id)}\n"
 
 
 def to_toml(document: dict[str, Any]) -> str:

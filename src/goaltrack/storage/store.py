@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from goaltrack import settings
+from goaltrack import notices, settings
 from goaltrack.errors import (
     ClientExistsError,
     ClientNotFoundError,
@@ -55,7 +55,7 @@ from goaltrack.records.model import (
 )
 from goaltrack.storage import audit, facts
 from goaltrack.storage.draft import Draft
-from goaltrack.storage.fileformat import LoadedRecord, parse, render
+from goaltrack.storage.fileformat import LoadedRecord, end_line, parse, render
 
 T = TypeVar("T")
 
@@ -136,7 +136,7 @@ class Store:
         """Read and validate a client's file (no lock needed: writes are atomic)."""
         return self.read(client_id).record
 
-    def read(self, client_id: str) -> LoadedRecord:
+    def read(self, client_id: str, note_cut: bool = True) -> LoadedRecord:
         """Read and validate a client's file, with the schema version the file carries.
 
         Refuses what cannot be trusted: a link, a FIFO or other non-regular file, bytes that
@@ -177,6 +177,8 @@ class Store:
             raise CorruptFileError(
                 f"{source}: client.id does not match the file name; the file was left unchanged"
             )
+        if not loaded.whole and note_cut:
+            notices.note(cut_short_message(source, client_id, "it is shown as it reads"))
         return loaded
 
     # ---- writing -----------------------------------------------------------------------
@@ -215,6 +217,10 @@ class Store:
         self.ensure_home()
         with self._audited(client_id) as attempt, self.locked(client_id):
             loaded = self.read(client_id)
+            if not loaded.whole:
+                raise CorruptFileError(
+                    cut_short_message(str(self.path_for(client_id)), client_id, "nothing written")
+                )
             if loaded.file_version > SCHEMA_VERSION:
                 raise SchemaTooNewError(
                     f"{self.path_for(client_id)}: schema_version {loaded.file_version} is newer "
@@ -233,6 +239,22 @@ class Store:
             attempt.finish(None)  # under the lock, so the log follows the order of the writes
             facts.after_write(self.home, client_id, final, written)  # still under the lock
             return result
+
+    def confirm_whole(self, client_id: str) -> bool:
+        """Add the end-of-file line to a client file a person has confirmed is whole (after a
+        hand edit without it, or a comparison with a backup). The text is otherwise kept byte
+        for byte; False when the file already had the line. Locked and atomic as every write."""
+        check_client_id(client_id)
+        if not self.exists(client_id):
+            raise ClientNotFoundError(f"no client {client_id!r} in {self.clients_dir}")
+        with self.locked(client_id):
+            loaded = self.read(client_id, note_cut=False)  # refuses what does not parse
+            if loaded.whole:
+                return False
+            text = self.path_for(client_id).read_text(encoding="utf-8")
+            written = self._write_text(client_id, f"{text}\n{end_line(client_id)}\n")
+            facts.after_write(self.home, client_id, loaded.record, written)
+            return True
 
     @contextlib.contextmanager
     def many_writes(self) -> Iterator[None]:
@@ -373,6 +395,16 @@ def _is_empty(folder: Path) -> bool:
             return next(entries, None) is None
     except OSError:
         return False
+
+
+def cut_short_message(source: str, client_id: str, consequence: str) -> str:
+    """What to say about a client file without its end-of-file line: it may have been cut
+    short outside goaltrack (a copy, a sync tool, a failing disk), and how to confirm it."""
+    return (
+        f"{source}: has no end-of-file line ('{end_line(client_id)}'), so it may have been cut "
+        f"short; {consequence}. Compare it with a backup; if it is whole, run "
+        f"'goaltrack check --fix --whole {client_id}'"
+    )
 
 
 def _make_folder(folder: Path) -> None:
