@@ -390,27 +390,32 @@ class _Checker:
         )
 
     def temp_files(self, store: Store, client_id: str, names: list[str]) -> None:
-        """Temp files are orphans unless a writer holds the client's lock right now."""
-        if _lock_is_held(store.lock_path_for(client_id)):
+        """Temp files are orphans only if they are still there while `check` holds the
+        client's lock (a writer's temp file is renamed before the writer lets go of it)."""
+        try:
+            removed: list[str] = []
+            kept = _orphans_under_lock(store, client_id)
+            if self.fix and kept:  # no waiting on a busy client: only when there are orphans
+                removed, kept = store.clear_orphans(client_id)
+        except (LockTimeoutError, BlockingIOError):
             for name in names:
                 self.add(f"clients/{name}", NOTICE, "orphan", "temp file of a write in progress")
             return
-        if self.fix:
-            with contextlib.suppress(LockTimeoutError, DataError), store.locked(client_id):
-                pass  # taking the lock removes the orphans, under the lock
-        left = {path.name for path in store.orphan_paths(client_id)} if self.fix else set(names)
-        for name in names:
-            label = f"clients/{name}"
-            if name in left:
-                self.add(
-                    label,
-                    PROBLEM,
-                    "orphan",
-                    "orphaned temp file of an interrupted write",
-                    fixable=True,
-                )
-            else:
-                self.add(label, FIXED, "orphan", "orphaned temp file removed")
+        except (DataError, OSError) as error:
+            reason = error.message if isinstance(error, DataError) else error.strerror
+            for name in names:
+                self.add(f"clients/{name}", PROBLEM, "orphan", f"not checked: {reason}")
+            return
+        for name in removed:  # exactly what was deleted, under the lock
+            self.add(f"clients/{name}", FIXED, "orphan", "orphaned temp file removed")
+        for name in kept:
+            self.add(
+                f"clients/{name}",
+                PROBLEM,
+                "orphan",
+                "orphaned temp file of an interrupted write",
+                fixable=True,
+            )
 
     # ---- the caseload index -----------------------------------------------------------------
 
@@ -529,21 +534,23 @@ def _fchmod(path: Path, mode: int, follow: bool, expected: os.stat_result) -> No
         os.close(fd)
 
 
-def _lock_is_held(lock_path: Path) -> bool:
-    """True when another process holds the lock (probed with a non-blocking shared lock)."""
+def _orphans_under_lock(store: Store, client_id: str) -> list[str]:
+    """The client's temp files that exist while `check` holds a shared lock on the client's
+    lock file (no writer can hold it then, so each is an orphan). BlockingIOError when a
+    writer holds the lock; without a lock file no writer ever ran, so no lock is needed. The
+    lock file is opened read-only and never created: a check without --fix writes nothing."""
     try:
-        fd = os.open(lock_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return False
+        fd = os.open(
+            store.lock_path_for(client_id),
+            os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+        )
+    except FileNotFoundError:
+        return [path.name for path in store.orphan_paths(client_id)]
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # BlockingIOError: a write in progress
+        return [path.name for path in store.orphan_paths(client_id)]
     finally:
-        os.close(fd)
-    return False
+        os.close(fd)  # releases the shared lock
 
 
 def _read_toml(path: Path) -> dict[str, Any] | None:

@@ -313,6 +313,20 @@ class Store:
         each write replaces). Once it is held, temp files that a dead writer left behind are
         deleted: no live writer can own them.
         """
+        with self._flocked(client_id):
+            self._remove_orphans(client_id)
+            yield
+
+    def clear_orphans(self, client_id: str) -> tuple[list[str], list[str]]:
+        """Take the client's lock and delete the temp files a dead writer left: the names
+        removed, and the names that could not be removed (`check --fix` reports exactly these;
+        a temp file whose write finished meanwhile is in neither)."""
+        with self._flocked(client_id):
+            return self._remove_orphans(client_id)
+
+    @contextlib.contextmanager
+    def _flocked(self, client_id: str) -> Iterator[None]:
+        """The exclusive flock of the client's lock file, held inside the block."""
         lock_path = self.lock_path_for(client_id)
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
@@ -333,17 +347,26 @@ class Store:
                         ) from None
                     time.sleep(delay)
                     delay = min(delay * 2, 0.05)
-            self._remove_orphans(client_id)
             yield
         finally:
             with contextlib.suppress(OSError):  # the flock is released even if close fails
                 os.close(fd)
 
-    def _remove_orphans(self, client_id: str) -> None:
-        """Delete temp files left by a writer that died (only called while holding the lock)."""
+    def _remove_orphans(self, client_id: str) -> tuple[list[str], list[str]]:
+        """Delete temp files left by a writer that died (only called while holding the lock);
+        the names removed and the names that could not be (`goaltrack check` reports them)."""
+        removed: list[str] = []
+        kept: list[str] = []
         for path in self.orphan_paths(client_id):
-            with contextlib.suppress(OSError):  # `goaltrack check` reports what could not go
+            try:
                 path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                kept.append(path.name)
+            else:
+                removed.append(path.name)
+        return removed, kept
 
     def orphan_paths(self, client_id: str) -> list[Path]:
         """Temp files of a client's writes (orphans unless a writer holds the lock)."""
