@@ -24,7 +24,7 @@ from goaltrack.cli.common import (
     warn,
     warn_unreadable,
 )
-from goaltrack.errors import InvalidValueError
+from goaltrack.errors import FieldError, InvalidValueError, WritesInterruptedError
 from goaltrack.interop import exporting, fhir, importing
 from goaltrack.interop.formats import ExportFormat, InputFormat
 from goaltrack.interop.rows import detect_format
@@ -87,6 +87,10 @@ def import_data(
         except importing.ImportRejected as rejected:
             _print_row_errors(rejected)
             raise
+        except KeyboardInterrupt:
+            raise WritesInterruptedError(
+                "interrupted while checking: nothing was written"
+            ) from None
         results = (
             prepared.results
             if dry_run
@@ -218,19 +222,29 @@ def _refuse_data_files(path: Path) -> None:
         raise InvalidValueError(f"{path} is one of goaltrack's own data files; choose another")
 
 
+#: The most `import` reads, in bytes: far above a caseload's dump or a year of rows (the
+#: 10,000-row benchmark CSV is under 1 MiB), and it stops `import /dev/zero` or a runaway
+#: producer at once instead of growing until the program is killed.
+INPUT_MAX_BYTES = 64 * 1024 * 1024
+INPUT_SIZE_RULE = "must be at most 64 MiB (67,108,864 bytes); split it into several imports"
+
+
 def _read_input(source: str) -> str:
-    """The whole input as text: the file, or stdin for '-'."""
+    """The whole input as text: the file, or stdin for '-'; at most INPUT_MAX_BYTES."""
     if source == "-":
         if sys.stdin.isatty():
             raise InvalidValueError("give a FILE, or pipe rows on stdin (see `import --help`)")
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(INPUT_MAX_BYTES + 1)
         where = "stdin"
     else:
         try:
-            data = Path(source).expanduser().read_bytes()
+            with Path(source).expanduser().open("rb") as handle:
+                data = handle.read(INPUT_MAX_BYTES + 1)
         except OSError as error:
             raise InvalidValueError(f"cannot read {source}: {error.strerror}") from None
         where = source
+    if len(data) > INPUT_MAX_BYTES:
+        raise FieldError("input", INPUT_SIZE_RULE)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

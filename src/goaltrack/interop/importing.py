@@ -30,6 +30,7 @@ from goaltrack.errors import (
     GoaltrackError,
     InputError,
     InvalidValueError,
+    WritesInterruptedError,
 )
 from goaltrack.interop.formats import DUMP_FORMAT_VERSION, DUMP_KIND, InputFormat
 from goaltrack.interop.rows import ClientOp, EntryOp, GoalOp, RowError, read_rows
@@ -184,6 +185,7 @@ def _commit_plans(
     """Write each changed client of a prepared import, in order (see `commit`)."""
     results: list[ClientResult] = []
     written: list[str] = []
+    to_write = sum(1 for checked in prepared.results if checked.action != "unchanged")
     for done, (plan, checked) in enumerate(zip(prepared.plans, prepared.results, strict=True), 1):
         try:
             replay = functools.partial(_replay, plan=plan, rules=prepared.rules)
@@ -207,6 +209,14 @@ def _commit_plans(
                 else "nothing was written"
             )
             raise type(error)(f"client {plan.client_id!r}: {error.message}; {done_note}") from None
+        except KeyboardInterrupt:
+            # Each client's write is atomic: one being written when Ctrl-C came is either
+            # complete or untouched, so a re-run adds exactly what is missing.
+            raise WritesInterruptedError(
+                f"interrupted: {len(written)} of {to_write} client(s) were written (the one "
+                f"being written, {plan.client_id}, is complete or untouched); re-run the same "
+                "import to complete it (entries already imported are not added twice)"
+            ) from None
         if checked.action != "unchanged":
             written.append(plan.client_id)
         if progress:
