@@ -19,6 +19,9 @@ CLIENT_SUFFIX = ".toml"
 #: home, so that `check --fix` (which changes modes and deletes temp files) acts only on a
 #: folder goaltrack made, never on a mistyped `--home`.
 HOME_MARKER = ".goaltrack-home"
+#: The home's own settings files, beside the clients: a dump carries each one present, since
+#: client files depend on them (a goal measured by a user instrument, a goal's template).
+HOME_FILES = ("instruments.toml", "templates.toml", "config.toml")
 HOME_MARKER_TEXT = (
     "# This folder is a goaltrack home: goaltrack wrote this file when it first wrote here.\n"
     "# `goaltrack check --fix` repairs only a folder that holds it. Keep it.\n"

@@ -28,6 +28,7 @@ from goaltrack.errors import FieldError, InvalidValueError, WritesInterruptedErr
 from goaltrack.interop import exporting, fhir, importing
 from goaltrack.interop.formats import ExportFormat, InputFormat
 from goaltrack.interop.rows import detect_format
+from goaltrack.paths import HOME_FILES, HOME_MARKER
 from goaltrack.records.enums import ENTRY_COLUMNS
 from goaltrack.render.output import emit, progress_callback, to_json, write_csv
 from goaltrack.render.report import Column, OutputFormat, Report
@@ -110,6 +111,10 @@ def import_data(
         empty="nothing to import",
     )
     output(report, fmt, as_json)
+    for name in prepared.restore_files:
+        say(f"{'dry run: would restore' if dry_run else 'restored'} {name} from the dump")
+    for name in prepared.kept_files:
+        warn(f"kept this home's {name}: it differs from the dump's copy (under 'files' there)")
     verb = "would add" if dry_run else "added"
     say(
         f"{'dry run: ' if dry_run else ''}{verb} {_count(totals['entries_added'], 'entry')}, "
@@ -164,10 +169,14 @@ def export(
     ] = None,
 ) -> None:
     """Export clients as a full JSON dump, tidy CSV / JSON Lines, or a FHIR R4 Bundle."""
-    selection = exporting.select(store(), client_ids or [], everyone)
+    the_store = store()
+    selection = exporting.select(the_store, client_ids or [], everyone)
     buffer = io.StringIO()
     if fmt is ExportFormat.JSON:
-        buffer.write(to_json(exporting.dump_document(selection.records)) + "\n")
+        document = exporting.dump_document(
+            selection.records, selection.texts, exporting.home_files(the_store)
+        )
+        buffer.write(to_json(document) + "\n")
     elif fmt is ExportFormat.FHIR:
         system = patient_system or fhir.CLIENT_SYSTEM
         document = fhir.bundle(selection.records, client_system=system, registry=registry())
@@ -214,10 +223,11 @@ def _write_output(text: str, out: str | None, private: bool = True) -> None:
 
 
 def _refuse_data_files(path: Path) -> None:
-    """Never let -o replace a client file, its lock, the audit log or instruments.toml."""
+    """Never let -o replace a client file, its lock, the audit log, the home's marker or a
+    settings file (instruments.toml, templates.toml, config.toml)."""
     home = store().home.resolve()
     target = path.resolve()
-    protected = (home / "audit.log", home / "instruments.toml")
+    protected = (home / "audit.log", home / HOME_MARKER, *(home / name for name in HOME_FILES))
     if target.is_relative_to(home / "clients") or target in protected:
         raise InvalidValueError(f"{path} is one of goaltrack's own data files; choose another")
 

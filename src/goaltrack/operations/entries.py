@@ -137,8 +137,9 @@ def remove_entry(
 
 
 def _refuse_future(on: date, today: date | None) -> None:
-    if on > (today or date.today()):
-        raise InvalidValueError(f"date {on.isoformat()} is in the future")
+    today = today or date.today()
+    if on > today:  # the rule names today, never the date that was typed
+        raise FieldError("date", f"must not be in the future (today is {today.isoformat()})")
 
 
 def _new_entry(

@@ -40,6 +40,7 @@ from goaltrack.errors import (
 )
 from goaltrack.paths import (
     CLIENT_SUFFIX,
+    HOME_FILES,
     HOME_MARKER,
     HOME_MARKER_TEXT,
     list_error,
@@ -183,11 +184,16 @@ class Store:
 
     # ---- writing -----------------------------------------------------------------------
 
-    def create(self, record: ClientRecord, draft: Draft | None = None) -> None:
+    def create(
+        self, record: ClientRecord, draft: Draft | None = None, text: str | None = None
+    ) -> None:
         """Write a new client's file; refuse if one exists already.
 
         `draft`, when given, is the Draft the record was built in (`draft.record is record`):
         the entries it admitted, still unchanged, are not validated again; all else is.
+        `text`, when given, is the exact text to write (a dump's copy of the file, so that a
+        restore is byte-identical, hand edits included): it must parse to this very record,
+        else nothing is written (WriteFailedError).
         """
         client_id = check_client_id(record.client.id)
         if draft is not None and draft.record is not record:
@@ -197,7 +203,10 @@ class Store:
             if self.exists(client_id):
                 raise ClientExistsError(f"client {client_id!r} already exists")
             final = draft.revalidated() if draft is not None else _revalidate(record)
-            text = render(final)
+            if text is None:
+                text = render(final)
+            else:
+                require_text_of(text, final, str(self.path_for(client_id)))
             attempt.describe(None, final)
             attempt.open_log()
             written = self._write_text(client_id, text)
@@ -385,6 +394,40 @@ class Store:
         return atomic_write(self.path_for(client_id), text.encode("utf-8"))
 
 
+def read_home_file(home: Path, name: str) -> str | None:
+    """The exact text of one of the home's settings files (HOME_FILES), None when absent.
+
+    Read as client files are: never through a link, a regular file only, UTF-8 (else a
+    DataError naming the file)."""
+    if name not in HOME_FILES:
+        raise ValueError(f"not a home settings file: {name}")
+    path = home / name
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise _os_error(str(path), "read", error) from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise StoragePermissionError(f"{path}: not a regular file; refusing")
+            raw = handle.read()
+    except OSError as error:
+        raise _os_error(str(path), "read", error) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CorruptFileError(f"{path}: not valid UTF-8") from None
+
+
+def write_home_file(home: Path, name: str, text: str) -> None:
+    """Write one of the home's settings files (a restore), atomically and 0600."""
+    if name not in HOME_FILES:
+        raise ValueError(f"not a home settings file: {name}")
+    atomic_write(home / name, text.encode("utf-8"))
+
+
 def write_home_marker(home: Path) -> bool:
     """Mark `home` as a goaltrack home (HOME_MARKER) unless it is marked; True if written.
 
@@ -458,6 +501,24 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def require_text_of(text: str, record: ClientRecord, source: str) -> None:
+    """Refuse (WriteFailedError) a file text that does not parse to `record`, or does not end
+    with a line end: only a text that reads back as the record it stands for is written."""
+    try:
+        loaded = parse(text, source)
+    except DataError:
+        loaded = None
+    if (
+        loaded is None
+        or not text.endswith("\n")
+        or loaded.record.to_document() != record.to_document()
+    ):
+        raise WriteFailedError(
+            f"client {record.client.id}: the file text does not read back as its record; "
+            "nothing was written"
+        )
 
 
 def _revalidate(record: ClientRecord) -> ClientRecord:
