@@ -84,3 +84,23 @@ def test_goal_identity_ignores_case_but_not_kind() -> None:
     assert goal.matches(GoalKind.COPING, "WALK MORE")
     assert not goal.matches(GoalKind.AUTONOMY, "Walk more")
     assert not goal.matches(GoalKind.COPING, "Walk")
+
+
+def test_replace_record_takes_every_field_of_the_replacement() -> None:
+    """undo and resolve: the record ends up holding exactly the replacement's data."""
+    record, replacement = _record(), _record()
+    breathe = operations.GoalFields(kind=GoalKind.COPING, title="Breathe")
+    operations.add_goal(replacement, breathe, REGISTRY, created=D)
+    operations.replace_record(record, replacement)
+    assert record.to_document() == replacement.to_document()
+
+
+def test_replace_record_refuses_another_client() -> None:
+    """A replacement must be the same client: nothing is changed otherwise."""
+    record = _record()
+    other = ClientRecord.model_validate(
+        {**_record().to_document(), "client": {**_record().to_document()["client"], "id": "c-2"}}
+    )
+    with pytest.raises(InvalidValueError, match="the replacement is client 'c-2'"):
+        operations.replace_record(record, other)
+    assert record.client.id == _record().client.id

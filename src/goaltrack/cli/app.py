@@ -83,6 +83,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "audit",
         "Show the audit trail: who changed which client, when, with which command and outcome.",
     ),
+    "sync": (
+        "sync",
+        "Commit changes, pull from the remote (merging client files by meaning), then push.",
+    ),
+    "history": (
+        "sync",
+        "List the commits that changed a client's file, newest first (needs sync init).",
+    ),
+    "undo": (
+        "sync",
+        "Undo the last change of a client: its previous version written back and committed.",
+    ),
+    "resolve": (
+        "sync",
+        "Settle a client's sync conflicts: keep ours, take theirs, or write a value.",
+    ),
+    "merge-file": (
+        "sync",
+        "Merge two versions of a client file by meaning (git's merge driver; usable by hand).",
+    ),
 }
 
 

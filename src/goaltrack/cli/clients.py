@@ -28,6 +28,7 @@ from goaltrack.records.convert import DATE_FORMS, parse_concern, parse_date, par
 from goaltrack.records.enums import Approach, ClientStatus, GoalStatus, Severity
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report, Section
+from goaltrack.sync import conflicts
 
 commands = command_group()
 
@@ -135,8 +136,13 @@ def show(
     alerts = safety.alerts(record)
     gas_sections = gas_sections_of(record)
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
+    open_conflicts = conflicts.read(store().home, record.client.id)
     report = Report(
-        document={"client": detail, "alerts": [alert.as_dict() for alert in alerts]},
+        document={
+            "client": detail,
+            "alerts": [alert.as_dict() for alert in alerts],
+            "sync_conflicts": [item.where for item in open_conflicts],
+        },
         rows=[{"client": record.client.id, **goal} for goal in detail["goals"]],
         keys=views.progress_fields(),
         columns=GOAL_SUMMARY_COLUMNS,
@@ -158,9 +164,19 @@ def show(
             *views.rule_lines(detail["goals"]),
             *views.outcome_lines(record),
         ],
-        alerts=[alert.message() for alert in alerts],
+        alerts=[alert.message() for alert in alerts]
+        + conflict_lines(record.client.id, open_conflicts),
     )
     output(report, fmt, as_json)
+
+
+def conflict_lines(client: str, items: list[conflicts.Recorded]) -> list[str]:
+    """What `show` says of a client's open sync conflicts (the fields, never their values)."""
+    return [
+        f"sync conflict: {item.where} was changed on two machines; this machine's value is "
+        f"kept until `goaltrack resolve {client} --take ours|theirs|VALUE`"
+        for item in items
+    ]
 
 
 def gas_sections_of(record: ClientRecord) -> list[Section]:

@@ -6,7 +6,7 @@ import's copy) and returns what the caller needs to report. Functions that need 
 registry take it as an argument. The store re-checks the model's invariants before anything
 is written, so a change that breaks one is refused whole.
 
-- `clients`: new_client_record, edit_client
+- `clients`: new_client_record, edit_client, replace_record
 - `goals`: add_goal, edit_goal, set_gas_levels
 - `entries`: log_value, record_administration, remove_entry
 - `dates`: the plausible-date rules the command line opts into (`check_dates=True`), and
@@ -20,6 +20,7 @@ from goaltrack.operations.clients import (
     ClientEdit,
     edit_client,
     new_client_record,
+    replace_record,
 )
 from goaltrack.operations.dates import before_start
 from goaltrack.operations.entries import (
@@ -50,5 +51,6 @@ __all__ = [
     "new_client_record",
     "record_administration",
     "remove_entry",
+    "replace_record",
     "set_gas_levels",
 ]

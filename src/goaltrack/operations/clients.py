@@ -124,3 +124,15 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     approaches = [a for a in client.approaches if a not in edit.remove_approaches]
     approaches.extend(a for a in edit.add_approaches if a not in approaches)
     client.approaches = approaches
+
+
+def replace_record(record: ClientRecord, replacement: ClientRecord) -> None:
+    """Make `record` hold exactly what `replacement` holds (undo writes a client's previous
+    version back, resolve a settled conflict): every field is assigned, so the store's usual
+    checks run over the result before anything is written."""
+    if replacement.client.id != record.client.id:
+        raise InvalidValueError(
+            f"the replacement is client {replacement.client.id!r}, not {record.client.id!r}"
+        )
+    for name in type(record).model_fields:
+        setattr(record, name, getattr(replacement, name))

@@ -50,6 +50,12 @@ def current_command() -> str:
     return _COMMAND.get()
 
 
+def add_warning(message: str) -> None:
+    """Queue a warning about a side task of a write that failed after the write stood (an
+    audit line, a sync commit): the command line reports it once the command ends."""
+    _WARNINGS.append(message)
+
+
 def drain_warnings() -> list[str]:
     """Warnings about audit lines that could not be written, emptied as they are returned."""
     pending = list(_WARNINGS)

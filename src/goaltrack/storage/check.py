@@ -443,6 +443,25 @@ class _Checker:
         if not findings and not self._has(INDEX_FILE):
             self.add(INDEX_FILE, OK, "index", "every row agrees with its file")
 
+    def sync_conflicts(self) -> None:
+        """Conflicts a sync merge recorded and no one has settled yet (conflicts/)."""
+        from goaltrack.sync import conflicts
+
+        try:
+            found = conflicts.all_open(self.home)
+        except DataError as error:
+            self.add(conflicts.CONFLICTS_DIR, PROBLEM, "conflict", error.message)
+            return
+        for client_id, items in found.items():
+            fields = ", ".join(item.where for item in items)
+            self.add(
+                f"{conflicts.CONFLICTS_DIR}/{client_id}{CLIENT_SUFFIX}",
+                PROBLEM,
+                "conflict",
+                f"{len(items)} sync conflict(s) of client {client_id} kept this machine's value: "
+                f"{fields}; settle with `goaltrack resolve {client_id} --take ours|theirs|VALUE`",
+            )
+
 
 NOT_A_HOME = (
     "not a goaltrack home (no {marker} file, no audit.log, no client files): --fix changed "
@@ -509,6 +528,7 @@ def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset(
         checker.audit_log()
         checker.clients()
         checker.caseload_index()
+        checker.sync_conflicts()
     return checker.result
 
 

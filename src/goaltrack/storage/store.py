@@ -57,6 +57,7 @@ from goaltrack.records.model import (
 from goaltrack.storage import audit, facts
 from goaltrack.storage.draft import Draft
 from goaltrack.storage.fileformat import LoadedRecord, end_line, parse, render
+from goaltrack.sync import commits
 
 T = TypeVar("T")
 
@@ -212,6 +213,9 @@ class Store:
             written = self._write_text(client_id, text)
             attempt.finish(None)  # under the lock, so the log follows the order of the writes
             facts.after_write(self.home, client_id, final, written)  # still under the lock
+            commits.after_write(  # a sync-enabled home commits the change, still locked
+                self.home, client_id, audit.current_command(), attempt.goals, len(attempt.entries)
+            )
 
     def update(self, client_id: str, change: Callable[[ClientRecord], T]) -> T:
         """Apply `change` to a client under its lock and write the result atomically.
@@ -247,6 +251,9 @@ class Store:
             written = self._write_text(client_id, text)
             attempt.finish(None)  # under the lock, so the log follows the order of the writes
             facts.after_write(self.home, client_id, final, written)  # still under the lock
+            commits.after_write(  # a sync-enabled home commits the change, still locked
+                self.home, client_id, audit.current_command(), attempt.goals, len(attempt.entries)
+            )
             return result
 
     def confirm_whole(self, client_id: str) -> bool:
@@ -263,6 +270,7 @@ class Store:
             text = self.path_for(client_id).read_text(encoding="utf-8")
             written = self._write_text(client_id, f"{text}\n{end_line(client_id)}\n")
             facts.after_write(self.home, client_id, loaded.record, written)
+            commits.after_write(self.home, client_id, audit.current_command(), [], 0)
             return True
 
     @contextlib.contextmanager
