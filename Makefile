@@ -8,7 +8,7 @@ DEMO_HOME := examples/caseload
 WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -q -n $(WORKERS) --dist worksteal
 
-.PHONY: demo test test-fast lint check bench bench-quick taskwarrior mutation clean
+.PHONY: demo test test-fast test-browser docs-pictures lint check bench bench-quick taskwarrior mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,24 @@ test: $(STAMP)
 ## test-fast: the edit loop: every test not marked slow (under a minute on 2 idle cores)
 test-fast: $(STAMP)
 	$(PYTEST) -m "not slow"
+
+## test-browser: the HTML report in headless Chromium (Debian's chromium and chromium-driver,
+## installed with apt-get when missing); `make test` skips these tests where Chromium is absent.
+## REPORT_SCREENSHOT=docs/report-c-1042.png keeps the screenshot (the one the README shows).
+test-browser: $(STAMP)
+	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || { \
+	  echo "test-browser: installing chromium and chromium-driver with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+	$(BIN)/python -m pytest -q -m browser tests/test_browser.py
+
+## docs-pictures: redraw docs/progress-chart.svg (and .png with rsvg-convert) with the program's
+## own SVG chart: `goaltrack progress c-1042 1 --chart --svg`, the example caseload as of 2026-11-28
+docs-pictures: $(STAMP)
+	GOALTRACK_AS_OF=2026-11-28 $(BIN)/goaltrack --home $(DEMO_HOME) progress c-1042 1 --chart \
+	  --svg docs/progress-chart.svg
+	@if command -v rsvg-convert >/dev/null 2>&1; then \
+	  rsvg-convert -w 1280 docs/progress-chart.svg -o docs/progress-chart.png; \
+	else echo "docs-pictures: rsvg-convert not installed; docs/progress-chart.png left as it was"; fi
 
 ## lint: ruff and mypy, both clean
 lint: $(STAMP)

@@ -349,3 +349,35 @@ def records(draw: st.DrawFn) -> ClientRecord:
         notes=draw(st.none() | st.text(max_size=40)),
     )
     return ClientRecord(client=client, goals=goals)
+
+
+# --- a client whose words are hostile and private (reports, charts) ---------------------------
+
+#: Markup a note or title may hold: every report and chart must show it as text.
+SCRIPT = "<script>alert(1)</script>"
+#: Words only the clinician may read: a private client note and a private entry note.
+PRIVATE_NOTE = "PRIVATE-NOTE-5K8W"
+ENTRY_NOTE = "ENTRY-NOTE-3H7D"
+
+
+def hostile_client(home: Path, client_id: str = "c-9001") -> None:
+    """A client with a <script> concern, goal title and entry note, private notes, and an open
+    PHQ-9 item-9 flag (item 9 answered 2 on the last administration), made through the CLI."""
+    runner = CliRunner()
+    steps = [
+        ["new-client", client_id, "--concern", f"{SCRIPT}:moderate", "--approach", "cbt",
+         "--note", f"{PRIVATE_NOTE} {SCRIPT}", "--since", "2026-09-01"],
+        ["add-goal", client_id, "symptom-reduction", f"Lift mood {SCRIPT}", "--measure", "phq9",
+         "--target", "9"],
+        ["add-goal", client_id, "coping", "Breathe when panicky", "--measure", "gbo",
+         "--target", "8"],
+        ["log", client_id, "2", "3", "--date", "2026-09-01", "--note", f"{ENTRY_NOTE} {SCRIPT}"],
+        ["log", client_id, "2", "5", "--date", "2026-09-15"],
+        ["log", client_id, "2", "6", "--date", "2026-09-29"],
+        ["measure", client_id, "phq9", "--date", "2026-09-01", "--responses", "3 3 2 2 2 2 2 1 0"],
+        ["measure", client_id, "phq9", "--date", "2026-09-15", "--responses", "2 2 2 2 2 1 1 1 0"],
+        ["measure", client_id, "phq9", "--date", "2026-09-29", "--responses", "2 2 1 2 1 1 1 1 2"],
+    ]  # fmt: skip
+    for step in steps:
+        result = invoke(runner, "--home", str(home), *step)
+        assert result.exit_code == 0, (step, result.output)

@@ -50,6 +50,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "progress",
         "Where each goal stands: change, reliable and clinical change, trend, and an outlook.",
     ),
+    "report": (
+        "report",
+        "Write a self-contained report (HTML or Markdown) of a client or the caseload, with "
+        "charts.",
+    ),
     "instruments": (
         "instruments",
         "List the measures goals can use, or show one: range, bands, cutoff, reliable change.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -67,6 +68,15 @@ def show_progress(
             "--since", help=f"With --chart: leave out entries before this date ({DATE_FORMS})."
         ),
     ] = None,
+    svg_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg",
+            help="With --chart and one GOAL: write the chart as an SVG picture to this file "
+            "(mode 0600) instead of drawing it.",
+            metavar="FILE",
+        ),
+    ] = None,
     stale_days: StaleDaysOption = None,
     gas_weights: Annotated[
         str,
@@ -85,6 +95,10 @@ def show_progress(
         raise InvalidValueError("--chart draws for people; leave out --format/--json")
     if since is not None and not chart:
         raise InvalidValueError("--since limits the chart; add --chart")
+    if svg_file is not None and not chart:
+        raise InvalidValueError("--svg writes the chart as a picture; add --chart")
+    if svg_file is not None and goal is None:
+        raise InvalidValueError("--svg draws one goal; name it: progress CLIENT GOAL --chart --svg")
     since_date = parse_date(since, "since") if since is not None else None
     today = settings.as_of()
     record = views.snapshot(store().load(client_id), today)  # GOALTRACK_AS_OF: a snapshot
@@ -101,7 +115,15 @@ def show_progress(
         if not selected:
             say("goaltrack: no goals yet: add one with `goaltrack add-goal`")
             return
-        draw_charts([views.goal_chart(g, today, threshold, known, since_date) for g in selected])
+        charts = [views.goal_chart(g, today, threshold, known, since_date) for g in selected]
+        if svg_file is not None:
+            from goaltrack.render.svg import chart_svg
+            from goaltrack.storage.outfile import write_private
+
+            write_private(svg_file, chart_svg(charts[0]) + "\n", store().home)
+            say(f"goaltrack: wrote {svg_file}")
+            return
+        draw_charts(charts)
         return
     rows = views.progress_rows(record, selected, today, threshold, known)
     gas = views.gas_detail(record, gas_weights)

@@ -24,6 +24,7 @@ from rich.text import Text
 
 from goaltrack.measures.instruments import Band, Direction, Instrument
 from goaltrack.measures.outcomes import GoalSummary
+from goaltrack.render import frame
 from goaltrack.render.canvas import (
     ASCII,
     UNICODE,
@@ -36,7 +37,6 @@ from goaltrack.render.canvas import (
     date_axis,
     format_value,
     hline,
-    nice_step,
     point_row,
     wrap_words,
 )
@@ -180,19 +180,17 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
         chart.instrument,
         chart.target,
     )
-    low, high = _value_range(chart)
+    # the axes the SVG chart uses too (render/frame.py): a point lands in the same place
+    axes = frame.chart_frame(chart, projection=unicode)
+    low, high, start, end = axes.low, axes.high, axes.start, axes.end
+    last, due, show_due, projection_end = (
+        points[-1][0],
+        chart.due,
+        axes.show_due,
+        axes.projection_end,
+    )
     integer = instrument.integer if instrument else all(v.is_integer() for _, v in points)
     rows = plot_height(low, high, integer)
-    start, end = points[0][0], points[-1][0]
-    last = end
-    farthest = last + timedelta(days=max(28, (last - start).days))  # the axis goes no further
-    due = chart.due
-    show_due = due is not None and start < due <= farthest
-    if show_due and due is not None and due > end:
-        end = due
-    projection_end = _projection_end(chart, last)
-    if unicode and projection_end is not None:
-        end = max(end, min(projection_end, farthest))
     bands = instrument.bands if instrument else ()
     labels = _y_labels(Scale(low, high, rows, start, start, 1), target, instrument)
     label_width = max(len(text) for text in labels.values())
@@ -248,16 +246,6 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
     )
 
 
-def _projection_end(chart: GoalChart, last: date) -> date | None:
-    """Where the dotted trend stops: the projected date of the target or the due date,
-    whichever comes first, when it is after the last entry; None without a trend."""
-    if chart.trend is None:
-        return None
-    ends = [day for day in (chart.summary.projected_date, chart.due) if day is not None]
-    end = min(ends, default=None)
-    return end if end is not None and end > last else None
-
-
 def _projection(
     canvas: Canvas, scale: Scale, chart: GoalChart, last: date, end: date | None
 ) -> bool:
@@ -288,19 +276,6 @@ def _projection(
               (scale.col(end, 2), scale.row(clamp(end_value), 4))]  # fmt: skip
     braille_line(canvas, coords, "dim cyan", every=2)
     return True
-
-
-def _value_range(chart: GoalChart) -> tuple[float, float]:
-    """The y range: the instrument's, else the data's (with baseline and target) made round."""
-    if chart.instrument is not None:
-        return float(chart.instrument.min), float(chart.instrument.max)
-    values = [value for _, value in chart.points]
-    values += [float(v) for v in (chart.baseline, chart.target) if v is not None]
-    low, high = min(values), max(values)
-    if low == high:
-        return low - 1, high + 1
-    step = nice_step((high - low) / 4)
-    return math.floor(low / step) * step, math.ceil(high / step) * step
 
 
 #: The plot's intervals between the top and bottom rows: at most, and at least when a
