@@ -13,6 +13,8 @@ generated data (random records, a 10,000-row CSV).
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -44,6 +46,9 @@ from goaltrack.storage.store import TEMP_SUFFIX, Store
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "caseload"
+#: What a run of goaltrack on the examples leaves beside them (the caseload index, derived and
+#: gitignored): never copied into a test's home, so a test starts from the shipped files only.
+DERIVED_FILES = shutil.ignore_patterns("index.sqlite3*", "*.lock", "conflicts", "trash")
 
 #: Seconds a single goaltrack process may take before a test calls it hung. Only a guard
 #: against a hang: far above any run on a loaded 2-core machine, never what decides a test.
@@ -73,6 +78,23 @@ def invoke(runner: CliRunner, *args: str, input: str | None = None) -> Result:
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
     finally:
         typer.testing._get_command = real
+
+
+def readme_steps(heading: str) -> list[tuple[str, str]]:
+    """(command, expected output) pairs from the console blocks of one README section (from
+    `heading` to the next `## `); a command continued with a backslash is joined."""
+    text = (REPO / "README.md").read_text()
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    steps: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```console\n(.*?)```", section, flags=re.S):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                steps.append((line[2:], []))
+            elif line.startswith("    ") and steps and steps[-1][0].endswith("\\"):
+                steps[-1] = (steps[-1][0][:-1] + line.strip(), steps[-1][1])
+            elif steps:
+                steps[-1][1].append(line)
+    return [(command, "\n".join(lines).strip("\n")) for command, lines in steps]
 
 
 def run_cli(
@@ -141,14 +163,15 @@ def run_while_progressing(
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its bytes, to prove a command changed nothing.
 
-    The audit log is left out: it records every attempted change, refused ones included.
+    The audit log is left out: it records every attempted change, refused ones included; so is
+    the caseload index, derived from the files and (re)built by any command that reads them.
     """
     if not folder.exists():
         return {}
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != "audit.log"
+        if path.is_file() and path.name != "audit.log" and not path.name.startswith("index.sqlite3")
     }
 
 

@@ -173,3 +173,56 @@ def test_stray_words_are_not_repeated(home: Path, runner: CliRunner) -> None:
         "Error: got unexpected extra arguments (not repeated here); put a text with spaces "
         "in quotes, or give it on stdin with '-'"
     )
+
+
+#: Planning texts (issue 11's options): each reads stdin with '-'; (args, where it is stored).
+PLANNING_STDIN = [
+    (["new-client", "c-2", "--preference", "-"], ("client", "preferences", 0)),
+    (["new-client", "c-2", "--strength", "-"], ("client", "strengths", 0)),
+    (["add-objective", "c-2", "1", "-"], ("goals", 0, "objectives", 0, "text")),
+    (["add-intervention", "c-2", "1", "-"], ("goals", 0, "interventions", 0, "technique")),
+]
+
+
+@pytest.mark.parametrize("args, where", PLANNING_STDIN, ids=lambda v: str(v[0]) if v else "")
+def test_planning_texts_read_stdin(
+    home: Path, runner: CliRunner, args: list[str], where: tuple[object, ...]
+) -> None:
+    """`--preference -`, `--strength -`, `add-objective ... -`, `add-intervention ... -`."""
+    if args[0] != "new-client":
+        invoke(runner, "new-client", "c-2", "--concern", "grief")
+        invoke(runner, "add-goal", "c-2", "coping", "Grieve at a pace")
+    result = invoke(runner, *args, input="kept private\n")
+    assert result.exit_code == 0, result.stderr
+    value: object = _stored(home, "c-2")
+    for key in where:
+        value = value[key]  # type: ignore[index]
+    assert value == "kept private"
+
+
+def test_goal_concern_dash_reads_stdin(home: Path, runner: CliRunner) -> None:
+    """`add-goal --concern -` links the goal to the concern named on stdin."""
+    invoke(runner, "new-client", "c-2", "--concern", "grief")
+    result = invoke(runner, "add-goal", "c-2", "coping", "Walk", "--concern", "-", input="grief\n")
+    assert result.exit_code == 0, result.stderr
+    assert _stored(home, "c-2")["goals"][0]["concern"] == "grief"  # type: ignore[index]
+
+
+PLANNING_BAD = [
+    ["edit-client", "c-1", "--remove-strength", SECRET],
+    ["edit-client", "c-1", "--remove-preference", SECRET],
+    ["add-goal", "c-1", "coping", "t", "--concern", SECRET],
+    ["add-goal", "c-1", "--template", SECRET.lower()],
+    ["edit-client", "c-1", "--remove-concern", "grief"],  # a goal serves it: names no concern
+]
+
+
+@pytest.mark.parametrize("args", PLANNING_BAD, ids=lambda args: " ".join(args[:1] + args[2:3]))
+def test_planning_refusals_repeat_no_value(home: Path, runner: CliRunner, args: list[str]) -> None:
+    """Refused planning changes name the rule, never the text typed or a stored concern."""
+    _phq9_client(runner)
+    invoke(runner, "edit-goal", "c-1", "1", "--concern", "grief")
+    result = invoke(runner, *args)
+    assert result.exit_code == 1, result.stderr
+    assert SECRET not in result.stderr and SECRET.lower() not in result.stderr
+    assert "grief" not in result.stderr

@@ -202,8 +202,8 @@ def test_top_level_help_lists_every_command(runner: CliRunner) -> None:
     result = runner.invoke(app, ["--help"], env={"COLUMNS": "80"})
     listed = result.stdout.split("Commands:\n")[1].splitlines()
     assert [line.split()[0] for line in listed] == list(COMMANDS)
-    assert listed[0] == "  new-client    Create a client file (fails if the client exists)."
-    show = "  show          Show one client: details, concerns, and goals with where..."
+    assert listed[0] == "  new-client          Create a client file (fails if the client exists)."
+    show = "  show                Show one client: details, concerns, and goals with..."
     assert listed[2] == show
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES, HANG_GUARD, REPO, snapshot
+from helpers import DERIVED_FILES, EXAMPLES, HANG_GUARD, REPO, snapshot
 
 SCRIPTS = REPO / "examples"
 
@@ -162,7 +162,7 @@ def test_nightly_export_keeps_the_newest_nights(tmp_path: Path) -> None:
 def test_nightly_export_fails_loudly_on_an_unreadable_client(tmp_path: Path) -> None:
     """A corrupt client file makes the job exit non-zero (cron mails the owner)."""
     home = tmp_path / "home"
-    shutil.copytree(EXAMPLES, home)
+    shutil.copytree(EXAMPLES, home, ignore=DERIVED_FILES)
     (home / "clients" / "c-3150.toml").write_text("x = [", encoding="utf-8")
     result = _run("nightly-export.sh", str(tmp_path / "b"), env={"GOALTRACK_HOME": str(home)})
     assert result.returncode == 3

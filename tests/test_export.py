@@ -19,11 +19,11 @@ from goaltrack.interop.formats import InputFormat
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.output import to_json
 from goaltrack.storage.store import Store
-from helpers import EXAMPLES, invoke, records, run_cli, snapshot
+from helpers import DERIVED_FILES, EXAMPLES, invoke, records, run_cli, snapshot
 
 
 def _copy_caseload(home: Path) -> None:
-    shutil.copytree(EXAMPLES, home)
+    shutil.copytree(EXAMPLES, home, ignore=DERIVED_FILES)
     os.chmod(home, 0o700)
     os.chmod(home / "clients", 0o700)
 

@@ -13,6 +13,7 @@ import pexpect
 import pytest
 from typer.testing import CliRunner
 
+from goaltrack.storage.store import Store
 from helpers import HANG_GUARD, invoke, run_cli, snapshot
 
 PHQ9_FLAGGED = "1,1,1,1,1,1,1,1,2"  # total 10, item 9 = 2
@@ -347,11 +348,23 @@ def test_per_goal_rating_needs_a_goal_when_several_use_it(runner: CliRunner) -> 
     assert invoke(runner, "measure", "c-1", "gbo", "--total", "4", "--goal", "2").exit_code == 0
 
 
-def test_measure_without_a_matching_goal_explains(runner: CliRunner, phq_client: str) -> None:
-    """No active goal on the instrument: a message saying how to add one."""
+def test_measure_without_a_matching_goal_records_a_screening(
+    runner: CliRunner, phq_client: str
+) -> None:
+    """No goal named and no active goal on the instrument: an intake screening on the client."""
     result = invoke(runner, "measure", phq_client, "pcl5", "--responses", ",".join(["1"] * 20))
+    assert result.exit_code == 0, result.stderr
+    assert "Logged to  the client, as a screening (no goal)" in result.stdout
+    record = Store.at(None).load(phq_client)
+    assert [(s.instrument, s.value) for s in record.client.screenings] == [("pcl5", 20)]
+    assert all(not goal.progress for goal in record.goals if goal.measure == "pcl5")
+
+
+def test_measure_with_an_unknown_goal_explains(runner: CliRunner, phq_client: str) -> None:
+    """A named goal that does not exist: refused, naming the goals there are."""
+    result = invoke(runner, "measure", phq_client, "phq9", "--goal", "9", "--total", "5")
     assert result.exit_code == 1
-    assert "has no active goal measured by pcl5" in result.stderr
+    assert "has no goal 9" in result.stderr
 
 
 def test_measure_reads_responses_from_a_pipe(home: Path, runner: CliRunner) -> None:
@@ -413,15 +426,16 @@ def test_quitting_interactive_measure_saves_nothing(home: Path, runner: CliRunne
 
 
 def test_interactive_measure_refuses_before_the_first_item(home: Path, runner: CliRunner) -> None:
-    """A client without a PHQ-9 goal is told so before answering anything."""
+    """A PHQ-9 for a goal not measured by it is refused before answering anything."""
     invoke(runner, "new-client", "c-1")
+    invoke(runner, "add-goal", "c-1", "coping", "Cope", "--measure", "gbo")
     child = pexpect.spawn(
-        sys.executable, ["-m", "goaltrack", "measure", "c-1", "phq9"],
+        sys.executable, ["-m", "goaltrack", "measure", "c-1", "phq9", "--goal", "1"],
         env={**os.environ, "GOALTRACK_HOME": str(home)}, encoding="utf-8", timeout=HANG_GUARD,
     )  # fmt: skip
     child.expect(pexpect.EOF)
     child.close()
-    assert "no active goal measured by phq9" in (child.before or "")
+    assert "goal 1 of 'c-1' is measured by gbo, not phq9" in (child.before or "")
     assert "Answer" not in (child.before or "")
     assert child.exitstatus == 1
 
@@ -483,11 +497,11 @@ def test_item9_flag_is_warned_on_stderr_for_csv_and_jsonl(
 def test_item9_warning_is_shown_even_when_saving_fails(runner: CliRunner, home: Path) -> None:
     """A flagged administration that cannot be stored still warns, and says it was not saved."""
     invoke(runner, "new-client", "c-1")
-    result = invoke(runner, "measure", "c-1", "phq9", "--responses", PHQ9_FLAGGED)
+    result = invoke(runner, "measure", "c-1", "phq9", "--responses", PHQ9_FLAGGED, "--goal", "4")
     assert result.exit_code == 1
     assert "RISK: c-1 answered 2" in result.stderr
     assert "NOT saved" in result.stderr
-    assert "no active goal measured by phq9" in result.stderr
+    assert "has no goal 4" in result.stderr
 
 
 # ---- GAS level descriptions ---------------------------------------------------------------

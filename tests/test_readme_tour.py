@@ -11,27 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO
+from helpers import readme_steps
 
 pytestmark = pytest.mark.slow  # every command of the README tour as a real process
 
 ENTRY_ID = re.compile(r"^[0-9A-Z]{10}$")
-
-
-def _tour_steps() -> list[tuple[str, str]]:
-    """(command, expected output) pairs from the console blocks of the README's tour section."""
-    text = (REPO / "README.md").read_text()
-    section = text.split("## A short tour", 1)[1].split("\n## ", 1)[0]
-    steps: list[tuple[str, list[str]]] = []
-    for block in re.findall(r"```console\n(.*?)```", section, flags=re.S):
-        for line in block.splitlines():
-            if line.startswith("$ "):
-                steps.append((line[2:], []))
-            elif line.startswith("    ") and steps and steps[-1][0].endswith("\\"):
-                steps[-1] = (steps[-1][0][:-1] + line.strip(), steps[-1][1])
-            elif steps:
-                steps[-1][1].append(line)
-    return [(command, "\n".join(lines).strip("\n")) for command, lines in steps]
 
 
 def test_readme_tour_runs_as_printed(tmp_path: Path) -> None:
@@ -50,7 +34,7 @@ def test_readme_tour_runs_as_printed(tmp_path: Path) -> None:
         "PATH": f"{bindir}:{os.environ['PATH']}",
     }
     ids: dict[str, str] = {}
-    steps = _tour_steps()
+    steps = readme_steps("## A short tour")
     assert len(steps) >= 15
     for command, expected in steps:
         if "jq" in command and not any((Path(p) / "jq").exists() for p in env["PATH"].split(":")):

@@ -12,6 +12,7 @@ from goaltrack.records.model import (
     Goal,
     GoalKind,
     ProgressEntry,
+    Screening,
 )
 
 D1 = date(2026, 9, 1)
@@ -350,3 +351,41 @@ def test_unreadable_risks_are_listed_by_goal_number_then_date() -> None:
         "goal 2: entry E2 (2026-09-08)",
         "goal 2: entry E3 (2026-09-15)",
     ]
+
+
+def _screened(answers: list[int], *goals: list[ProgressEntry]) -> ClientRecord:
+    """`record(*goals)` with one intake PHQ-9 screening (id S1, on D1)."""
+    base = record(*goals)
+    screening = Screening(
+        id="S1", date=D1, value=sum(answers), instrument="phq9", responses=answers
+    )
+    base.client.screenings.append(screening)
+    return base
+
+
+def test_a_flagged_screening_opens_the_flag_without_a_goal() -> None:
+    """An intake screening with item 9 endorsed is an open flag, named as a screening."""
+    risk = open_risk(_screened([0, 0, 0, 0, 0, 0, 0, 0, 2]))
+    assert risk is not None
+    assert (risk.entry, risk.goal, risk.response, risk.date) == ("S1", None, 2, D1)
+    assert risk.message() == (
+        "RISK: PHQ-9 item 9 (thoughts of being better off dead or of self-harm) endorsed "
+        "on 2026-09-01 (answer 2, entry S1, screening) — follow up"
+    )
+    assert risk.as_dict()["goal"] is None
+
+
+def test_a_later_goal_phq9_clears_a_screening_flag() -> None:
+    """A clearing PHQ-9 on a goal after the flagged screening closes it; on the same day not."""
+    assert open_risk(_screened([0, 0, 0, 0, 0, 0, 0, 0, 1], [phq9("E1", D2, CLEAR)])) is None
+    same_day = open_risk(_screened([0, 0, 0, 0, 0, 0, 0, 0, 1], [phq9("E1", D1, CLEAR)]))
+    assert same_day is not None and same_day.entry == "S1"
+
+
+def test_a_clearing_screening_closes_an_earlier_goal_flag() -> None:
+    """A clear intake PHQ-9 dated after a flagged goal entry closes that flag."""
+    base = record([flagged("E1", D1)])
+    base.client.screenings.append(
+        Screening(id="S2", date=D2, value=8, instrument="phq9", responses=CLEAR)
+    )
+    assert open_risk(base) is None

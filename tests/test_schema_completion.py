@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from goaltrack.cli import complete
-from helpers import EXAMPLES, invoke, run_cli
+from helpers import DERIVED_FILES, EXAMPLES, invoke, run_cli
 
 
 def _as_json(value: Any) -> Any:
@@ -90,7 +90,7 @@ def test_schema_to_file(runner: CliRunner, tmp_path: Path) -> None:
 @pytest.fixture
 def caseload(home: Path) -> Path:
     """A writable copy of the example caseload as the home."""
-    shutil.copytree(EXAMPLES, home)
+    shutil.copytree(EXAMPLES, home, ignore=DERIVED_FILES)
     os.chmod(home, 0o700)
     return home
 

@@ -101,6 +101,8 @@ def client_detail(
     return {
         **_client_identity(record),
         "approaches": [approach.value for approach in client.approaches],
+        "preferences": list(client.preferences),
+        "strengths": list(client.strengths),
         "notes": client.notes,
         "concerns": [
             {"name": concern.name, "severity": concern.severity.value}

@@ -32,11 +32,31 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("clients", "Show one client: details, concerns, and goals with where each stands."),
     "edit-client": (
         "clients",
-        "Change a client's name, status, concerns, approaches, notes or start date.",
+        "Change a client's name, status, concerns, approaches, preferences, strengths, notes "
+        "or start date.",
     ),
     "add-goal": ("goals", "Add a goal to a client; prints the new goal number."),
     "goals": ("goals", "List a client's goals."),
     "edit-goal": ("goals", "Change a goal's fields, including its status."),
+    "suggest": (
+        "planning",
+        "Rank goal templates for a client, with the reasons and what each would create.",
+    ),
+    "templates": (
+        "planning",
+        "List the goal templates, or show one with its objectives and interventions.",
+    ),
+    "plan": (
+        "planning",
+        "The treatment plan: concerns -> goals -> objectives -> interventions, with outlooks.",
+    ),
+    "add-objective": ("objectives", "Add an objective to a goal; prints its number."),
+    "edit-objective": ("objectives", "Change an objective's text, status or due date."),
+    "complete-objective": ("objectives", "Mark an objective met."),
+    "objectives": ("objectives", "List a client's objectives, goal by goal."),
+    "add-intervention": ("objectives", "Add an intervention to a goal; prints its number."),
+    "edit-intervention": ("objectives", "Change an intervention's technique or approach."),
+    "interventions": ("objectives", "List a client's interventions, goal by goal."),
     "log": ("entries", "Record a progress value on a goal; prints the new entry id."),
     "remove-entry": (
         "entries",

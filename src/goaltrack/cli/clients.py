@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from goaltrack import operations, settings, views
+from goaltrack.cli import complete
 from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
@@ -58,6 +59,23 @@ NoteOption = Annotated[
     str | None,
     typer.Option("--note", help="Notes on preferences, values, culture; '-' reads stdin."),
 ]
+PreferenceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--preference",
+        help="What the client wants from therapy or values, e.g. 'practical homework', "
+        "'involve family', 'faith matters'; '-' reads it from stdin. Repeatable; used by "
+        "`goaltrack suggest`.",
+    ),
+]
+StrengthOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--strength",
+        help="A strength to build on, e.g. 'supportive sister'; '-' reads it from stdin. "
+        "Repeatable.",
+    ),
+]
 
 SinceOption = Annotated[
     str | None,
@@ -98,6 +116,15 @@ def _concerns(texts: list[str] | None) -> list[tuple[str, Severity | None]]:
     return [parse_concern(text_or_stdin(text, "concern")) for text in texts or []]
 
 
+#: The client's own planning factors, shown by `show` when the client has any.
+PLAN_FACTORS = (("preferences", "Preferences"), ("strengths", "Strengths"))
+
+
+def _lines(texts: list[str] | None, field: str) -> tuple[str, ...]:
+    """One-line texts of a repeatable option, one of them read from stdin when it is '-'."""
+    return tuple(parse_line(text_or_stdin(text, field), field) for text in texts or [])
+
+
 def _since(text: str | None) -> date | None:
     return None if text is None else parse_date(text, "since")
 
@@ -110,6 +137,8 @@ def new_client(
     approach: ApproachOption = None,
     note: NoteOption = None,
     since: SinceOption = None,
+    preference: PreferenceOption = None,
+    strength: StrengthOption = None,
 ) -> None:
     """Create a client file (fails if the client exists)."""
     record = operations.new_client_record(
@@ -120,6 +149,8 @@ def new_client(
         notes=read_text_argument(note),
         created=_since(since),
         check_dates=True,
+        preferences=_lines(preference, "preference"),
+        strengths=_lines(strength, "strength"),
     )
     store().create(record)
     say(f"created client {client_id}")
@@ -153,6 +184,8 @@ def show(
             ("Since", detail["created"]),
             ("Concerns", concerns),
             ("Approaches", detail["approaches"]),
+            # shown when there are any (schema 2 added them; most files have none)
+            *[(label, detail[key]) for key, label in PLAN_FACTORS if detail[key]],
             ("Notes", detail["notes"]),
         ],
         sections=[
@@ -216,7 +249,11 @@ def edit_client(
     ] = None,
     remove_concern: Annotated[
         list[str] | None,
-        typer.Option("--remove-concern", help="Remove a concern by name; '-' reads stdin."),
+        typer.Option(
+            "--remove-concern",
+            help="Remove a concern by name (not one a goal serves); '-' reads stdin.",
+            autocompletion=complete.concern_names,
+        ),
     ] = None,
     approach: ApproachOption = None,
     remove_approach: Annotated[
@@ -236,8 +273,24 @@ def edit_client(
         one_of_option("--clear", operations.CLIENT_CLEARABLE, "Remove a field: name or notes."),
     ] = None,
     since: SinceOption = None,
+    preference: PreferenceOption = None,
+    remove_preference: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove-preference",
+            help="Remove a preference (its text; '-' reads stdin). Repeatable.",
+        ),
+    ] = None,
+    strength: StrengthOption = None,
+    remove_strength: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove-strength", help="Remove a strength (its text; '-' reads stdin). Repeatable."
+        ),
+    ] = None,
 ) -> None:
-    """Change a client's name, status, concerns, approaches, notes or start date."""
+    """Change a client's name, status, concerns, approaches, preferences, strengths, notes or
+    start date."""
     notes = read_text_argument(note, "notes")
     if note is not None and notes is None:  # `--note ""`: no notes, as `--clear notes`
         clear = [*(clear or []), "notes"]
@@ -254,6 +307,10 @@ def edit_client(
         remove_approaches=tuple(remove_approach or []),
         clear=tuple(clear or []),
         since=_since(since),
+        add_preferences=_lines(preference, "preference"),
+        remove_preferences=_lines(remove_preference, "remove-preference"),
+        add_strengths=_lines(strength, "strength"),
+        remove_strengths=_lines(remove_strength, "remove-strength"),
     )
     store().update(client_id, lambda record: operations.edit_client(record, edit))
     say(f"updated client {client_id}")

@@ -31,6 +31,7 @@ from goaltrack.render.report import OutputFormat, Report
 
 if TYPE_CHECKING:
     from goaltrack.measures.instruments import Registry
+    from goaltrack.planning.templates import Library
     from goaltrack.storage.store import Store
 
 
@@ -65,6 +66,16 @@ def registry() -> Registry:
     from goaltrack.measures.instruments import load_registry  # Pydantic: not for `--help`
 
     return load_registry(store().home)
+
+
+def library(known: Registry | None = None) -> Library:
+    """The goal templates this invocation knows: built-ins plus $GOALTRACK_HOME/templates.toml.
+
+    Only commands that use templates call it, so a broken templates.toml stops nothing else.
+    """
+    from goaltrack.planning.templates import load_library  # Pydantic: not for `--help`
+
+    return load_library(store().home, known or registry())
 
 
 def command_group() -> typer.Typer:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from goaltrack import operations, views
+from goaltrack.cli import complete
 from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
@@ -14,6 +15,7 @@ from goaltrack.cli.common import (
     JsonOption,
     choices,
     command_group,
+    library,
     one_of_option,
     output,
     print_created,
@@ -24,15 +26,19 @@ from goaltrack.cli.common import (
 )
 from goaltrack.errors import FieldError, InvalidValueError
 from goaltrack.measures.instruments import builtin_registry
+from goaltrack.planning.drafts import GoalDraft
 from goaltrack.records.convert import (
     DATE_FORMS,
     parse_date,
     parse_line,
     parse_measure_key,
     parse_number,
+    parse_schedule,
+    parse_template_key,
 )
 from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Priority, gas_level_key
 from goaltrack.render.report import Column, OutputFormat, Report
+from goaltrack.settings import as_of
 
 commands = command_group()
 
@@ -74,6 +80,22 @@ ApproachOption = Annotated[
         help=f"One of {choices(Approach)}.",
     ),
 ]
+ConcernOption = Annotated[
+    str | None,
+    typer.Option(
+        "--concern",
+        help="The client's concern this goal serves (by name; see `goaltrack show ID`); '-' "
+        "reads it from stdin.",
+        autocompletion=complete.concern_names,
+    ),
+]
+EveryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--every",
+        help="How often it is measured: session, or Nw / Nd (every N weeks or days, e.g. 2w).",
+    ),
+]
 #: `edit-goal --clear`: the fields a goal can lose, its GAS level descriptions included
 #: (operations.edit_goal handles gas_levels itself; each name listed once).
 GOAL_CLEARABLE = tuple(dict.fromkeys((*operations.GOAL_CLEARABLE, "gas_levels")))
@@ -106,6 +128,8 @@ def _goal_fields(
     priority: Priority | None,
     status: GoalStatus | None,
     approach: Approach | None,
+    concern: str | None = None,
+    every: str | None = None,
 ) -> operations.GoalFields:
     """The goal fields typed on the command line, each through the conversion layer."""
     return operations.GoalFields(
@@ -118,6 +142,10 @@ def _goal_fields(
         priority=priority,
         status=status,
         approach=approach,
+        concern=None
+        if concern is None
+        else parse_line(text_or_stdin(concern, "concern"), "concern"),
+        every=None if every is None else parse_schedule(every, "every"),
     )
 
 
@@ -125,29 +153,83 @@ def _goal_fields(
 def add_goal(
     client_id: ClientIdArg,
     kind: Annotated[
-        GoalKind,
-        typer.Argument(case_sensitive=False, help=f"Goal kind: {choices(GoalKind)}."),
-    ],
+        GoalKind | None,
+        typer.Argument(
+            case_sensitive=False,
+            help=f"Goal kind: {choices(GoalKind)} (optional with --template).",
+            show_default=False,
+        ),
+    ] = None,
     title: Annotated[
-        str, typer.Argument(help="What the goal is, in a few words; '-' reads it from stdin.")
-    ],
+        str | None,
+        typer.Argument(
+            help="What the goal is, in a few words (optional with --template); '-' reads it "
+            "from stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template",
+            help="Make the goal from a template (see `goaltrack templates`): its concern, "
+            "measure, baseline (the latest screening), computed target, due date, objectives "
+            "and interventions for the client's approaches. Any option given overrides.",
+            autocompletion=complete.template_keys,
+        ),
+    ] = None,
+    concern: ConcernOption = None,
     measure: MeasureOption = None,
     baseline: BaselineOption = None,
     target: TargetOption = None,
     due: DueOption = None,
     priority: PriorityOption = None,
     approach: ApproachOption = None,
+    every: EveryOption = None,
     force: ForceOption = False,
     gas_level: GasLevelOption = None,
 ) -> None:
     """Add a goal to a client; prints the new goal number.
 
-    The measure defaults to the kind's usual instrument (symptom-reduction: phq9,
-    trauma-resolution: pcl5, self-esteem: rses, others: gbo; gas when --gas-level is given).
+    Give KIND and TITLE, or --template KEY. The measure defaults to the kind's usual
+    instrument (symptom-reduction: phq9, trauma-resolution: pcl5, self-esteem: rses, others:
+    gbo; gas when --gas-level is given).
     """
-    fields = _goal_fields(kind, title, measure, baseline, target, due, priority, None, approach)
+    fields = _goal_fields(
+        kind, title, measure, baseline, target, due, priority, None, approach, concern, every
+    )
     levels = parse_gas_levels(gas_level)
     known = registry()
+    if template is not None:
+        chosen = library(known).require(parse_template_key(template))
+        today = as_of()
+        made = store().update(
+            client_id,
+            lambda record: operations.add_goal_from_template(
+                record,
+                chosen,
+                fields,
+                known,
+                today,
+                force=force,
+                gas_levels=levels,
+                check_dates=True,
+            ),
+        )
+        number, draft = made
+        print_created(
+            number, f"added goal {number} for {client_id}", f"goal {number} of {client_id}"
+        )
+        for line in _draft_summary(draft):
+            say(line)
+        if draft.measure == "gas" and not levels:
+            say(
+                f"describe its GAS levels: goaltrack edit-goal {client_id} {number} "
+                "--gas-level '0=...' --gas-level '-1=...' --gas-level '+1=...'"
+            )
+        return
+    if kind is None or title is None:
+        raise InvalidValueError("give the goal's KIND and TITLE, or --template KEY")
     number = store().update(
         client_id,
         lambda record: operations.add_goal(
@@ -220,19 +302,24 @@ def edit_goal(
         typer.Option("--status", case_sensitive=False, help=f"One of {choices(GoalStatus)}."),
     ] = None,
     approach: ApproachOption = None,
+    concern: ConcernOption = None,
+    every: EveryOption = None,
     clear: Annotated[
         list[str] | None,
         one_of_option(
             "--clear",
             GOAL_CLEARABLE,
-            "Remove a field: measure, baseline, target, due, approach, gas_levels. Repeatable.",
+            "Remove a field: measure, baseline, target, due, approach, concern, every, "
+            "gas_levels. Repeatable.",
         ),
     ] = None,
     force: ForceOption = False,
     gas_level: GasLevelOption = None,
 ) -> None:
     """Change a goal's fields, including its status."""
-    fields = _goal_fields(kind, title, measure, baseline, target, due, priority, status, approach)
+    fields = _goal_fields(
+        kind, title, measure, baseline, target, due, priority, status, approach, concern, every
+    )
     levels = parse_gas_levels(gas_level)
     checks_values = (
         fields.measure is not None
@@ -256,6 +343,27 @@ def edit_goal(
         ),
     )
     say(f"updated goal {goal} of {client_id}")
+
+
+def _draft_summary(draft: GoalDraft) -> list[str]:
+    """What the template computed: concern, baseline and where it came from, target, plan;
+    then the target's rule in words."""
+    parts = []
+    if draft.concern:
+        parts.append(f"concern {draft.concern}")
+    if draft.baseline is not None:
+        parts.append(f"baseline {draft.baseline:g} ({draft.baseline_from})")
+    parts.append("no target yet" if draft.target is None else f"target {draft.target:g}")
+    parts.append(_count(len(draft.objectives), "objective"))
+    parts.append(_count(len(draft.interventions), "intervention"))
+    return [
+        f"made from template {draft.template}: {', '.join(parts)}",
+        f"  target rule: {draft.target_rule}",
+    ]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def parse_gas_levels(specs: list[str] | None) -> dict[str, str]:

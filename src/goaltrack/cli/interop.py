@@ -17,6 +17,7 @@ from goaltrack.cli.common import (
     FormatOption,
     JsonOption,
     command_group,
+    one_of,
     output,
     registry,
     say,
@@ -194,14 +195,29 @@ def export(
     warn_unreadable(selection.problems, "; not exported")
 
 
+#: What `goaltrack schema` can describe: a client file, or the output of `plan -f json`.
+SCHEMAS = ("client", "plan")
+
+
 @commands.command("schema")
 def schema(
+    what: Annotated[
+        str,
+        typer.Argument(
+            help="client: a client file (the default); plan: the output of `plan -f json`.",
+            parser=one_of(SCHEMAS),
+            metavar="[client|plan]",
+        ),
+    ] = "client",
     out: Annotated[
         str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
     """Print the JSON Schema of a client file, for editors with a TOML language server."""
-    _write_output(to_json(client_file_schema()) + "\n", out, private=False)
+    from goaltrack.planning.plan import PLAN_SCHEMA  # only for `schema plan`
+
+    document = PLAN_SCHEMA if what == "plan" else client_file_schema()
+    _write_output(to_json(document) + "\n", out, private=False)
 
 
 def _write_output(text: str, out: str | None, private: bool = True) -> None:

@@ -78,6 +78,14 @@ def measure(
     force: Annotated[
         bool, typer.Option("--force", help="Record a date more than a year ago.")
     ] = False,
+    screening: Annotated[
+        bool,
+        typer.Option(
+            "--screening",
+            help="Record it on the client as a screening, not on a goal (the default when no "
+            "active goal is measured by it: an intake questionnaire).",
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
 ) -> None:
@@ -107,7 +115,11 @@ def measure(
     if responses is None and given_total is None and not reads_stdin:
         if setup_error is not None:
             raise setup_error
-        scoring.target_goals(store().load(client_id), instrument.key, goal, instrument.per_goal)
+        record = store().load(client_id)
+        if not operations.is_screening(
+            record, instrument.key, goal, per_goal=instrument.per_goal, asked=screening
+        ):
+            scoring.target_goals(record, instrument.key, goal, instrument.per_goal)
     answers = _answers(instrument, responses, given_total)
     value, flags = scoring.score(instrument, answers, given_total)
     administration = scoring.Administration(
@@ -124,6 +136,20 @@ def measure(
     entry_note: str | None = None
 
     def apply(record: ClientRecord) -> None:
+        if operations.is_screening(
+            record, instrument.key, goal, per_goal=instrument.per_goal, asked=screening
+        ):
+            operations.record_screening(
+                record,
+                administration,
+                session=session,
+                rater=rater_value,
+                note=entry_note,
+                check_dates=True,
+                force=force,
+            )
+            early[:] = [line for line in [operations.before_start(record, on_date)] if line]
+            return
         operations.record_administration(
             record,
             administration,
@@ -250,6 +276,7 @@ def _report(
 ) -> None:
     data = administration.as_dict()
     goals = ", ".join(str(entry["goal"]) for entry in administration.entries)
+    screened = any(entry["goal"] is None for entry in administration.entries)
     # one row per entry: the goal and entry columns say what `entries` holds, so the rows do
     # not repeat it as a JSON cell too
     shared = {key: value for key, value in data.items() if key != "entries"}
@@ -274,7 +301,12 @@ def _report(
         fields=[
             ("Total", f"{administration.total:g} of {instrument.range_text()}"),
             ("Band", administration.band),
-            ("Logged to", f"goal {goals}" if goals else None),
+            (
+                "Logged to",
+                "the client, as a screening (no goal)"
+                if screened
+                else (f"goal {goals}" if goals else None),
+            ),
             ("Flags", _flags_text(administration.flags)),
         ],
     )

@@ -4,6 +4,8 @@ Plain dicts, no FHIR library at run time (the tests validate every resource with
 `fhir.resources`). Privacy: the patient is referenced by the pseudonymous client id only, as a
 logical reference (an identifier, no Patient resource, no name), and no free-text note is
 exported: notes are process notes, not results, and an EHR import is the wrong place for them.
+The client's preferences and strengths, which shape every goal and have no FHIR Goal field,
+go on each Goal as `note` annotations ("Client preferences: ..."), as issue 11 asks.
 
 Resource ids are UUID v5 derived from the client id, goal number and entry id, so exporting
 twice gives the same ids and a receiving system can update rather than duplicate.
@@ -110,13 +112,29 @@ def bundle(
     for record in sorted(records, key=lambda r: r.client.id):
         subject = patient_reference(record.client.id, client_system)
         goals = sorted(record.goals, key=lambda goal: goal.number)
+        notes = preference_notes(record)
         for goal in goals:
-            entries.append(_entry(goal_resource(record.client.id, goal, subject, registry)))
+            resource = goal_resource(record.client.id, goal, subject, registry)
+            if notes:
+                resource["note"] = notes
+            entries.append(_entry(resource))
         for goal in goals:
             for entry in goal.entries_in_order():
                 resource = observation_resource(record.client.id, goal, entry, subject, registry)
                 entries.append(_entry(resource))
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def preference_notes(record: ClientRecord) -> list[dict[str, str]]:
+    """The client's preferences and strengths as FHIR Annotations (none when there are none)."""
+    notes = []
+    for label, texts in (
+        ("Client preferences", record.client.preferences),
+        ("Client strengths", record.client.strengths),
+    ):
+        if texts:
+            notes.append({"text": f"{label}: {'; '.join(texts)}"})
+    return notes
 
 
 def patient_reference(client_id: str, system: str = CLIENT_SYSTEM) -> dict[str, Any]:

@@ -27,7 +27,7 @@ class RiskAlert:
     client: str
     date: date
     entry: str
-    goal: int
+    goal: int | None  # None: an intake screening, taken without a goal
     response: int | None
     flag: EntryFlag = EntryFlag.RISK_ITEM9
     malformed: bool = False
@@ -40,10 +40,10 @@ class RiskAlert:
             answer = f"answer {self.response}, in answers that are not a valid PHQ-9"
         else:
             answer = f"answer {self.response}"
+        where = "screening" if self.goal is None else f"goal {self.goal}"
         return (
             f"RISK: PHQ-9 item 9 (thoughts of being better off dead or of self-harm) endorsed "
-            f"on {self.date.isoformat()} ({answer}, entry {self.entry}, goal "
-            f"{self.goal}) — follow up"
+            f"on {self.date.isoformat()} ({answer}, entry {self.entry}, {where}) — follow up"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -98,23 +98,27 @@ def risk_facts(entry: ProgressEntry) -> str:
 def open_risk(record: ClientRecord) -> RiskAlert | None:
     """The client's open item-9 flag, if any.
 
-    Every entry that raises the flag (see `raises_flag`) counts, in any goal; only a clearing
+    Every entry that raises the flag (see `raises_flag`) counts, in any goal or screening
+    (an intake PHQ-9 taken without a goal is a safety record like any other); only a clearing
     PHQ-9 (see `clears_flag`) dated strictly after the latest flag closes it. When a flag and
     a clearing form share the latest day, the flag stays open: clearing a safety signal must
     never depend on an ambiguous order.
     """
     latest_clear: date | None = None
     latest: date | None = None
-    flagged: list[tuple[Goal, ProgressEntry]] = []
-    for goal in record.goals:
-        for entry in goal.progress:
-            if clears_flag(entry):
-                latest_clear = max(latest_clear or entry.date, entry.date)
-            elif raises_flag(entry):
-                if latest is None or entry.date > latest:
-                    latest, flagged = entry.date, []
-                if entry.date == latest:
-                    flagged.append((goal, entry))
+    flagged: list[tuple[Goal | None, ProgressEntry]] = []
+    measured: list[tuple[Goal | None, ProgressEntry]] = [
+        (None, screening) for screening in record.client.screenings
+    ]
+    measured.extend((goal, entry) for goal in record.goals for entry in goal.progress)
+    for goal, entry in measured:
+        if clears_flag(entry):
+            latest_clear = max(latest_clear or entry.date, entry.date)
+        elif raises_flag(entry):
+            if latest is None or entry.date > latest:
+                latest, flagged = entry.date, []
+            if entry.date == latest:
+                flagged.append((goal, entry))
     if not flagged or (latest_clear is not None and latest is not None and latest_clear > latest):
         return None
     goal, entry = flagged[-1]
@@ -123,7 +127,7 @@ def open_risk(record: ClientRecord) -> RiskAlert | None:
         client=record.client.id,
         date=entry.date,
         entry=entry.id,
-        goal=goal.number,
+        goal=None if goal is None else goal.number,
         response=item9_answer(entry),
         malformed=entry.instrument == PHQ9_KEY
         and bool(responses)

@@ -7,8 +7,10 @@ registry take it as an argument. The store re-checks the model's invariants befo
 is written, so a change that breaks one is refused whole.
 
 - `clients`: new_client_record, edit_client, replace_record
-- `goals`: add_goal, edit_goal, set_gas_levels
+- `goals`: add_goal, add_goal_from_template, edit_goal, set_gas_levels, require_concern
 - `entries`: log_value, record_administration, remove_entry
+- `plan`: add_objective, edit_objective, complete_objective, add_intervention,
+  edit_intervention, record_screening, is_screening
 - `dates`: the plausible-date rules the command line opts into (`check_dates=True`), and
   `before_start`, the note for an entry dated before the client's start
 """
@@ -33,24 +35,52 @@ from goaltrack.operations.goals import (
     GOAL_CLEARABLE,
     GoalFields,
     add_goal,
+    add_goal_from_template,
     edit_goal,
+    require_concern,
     set_gas_levels,
+)
+from goaltrack.operations.plan import (
+    INTERVENTION_CLEARABLE,
+    OBJECTIVE_CLEARABLE,
+    InterventionFields,
+    ObjectiveFields,
+    add_intervention,
+    add_objective,
+    complete_objective,
+    edit_intervention,
+    edit_objective,
+    is_screening,
+    record_screening,
 )
 
 __all__ = [
     "CLIENT_CLEARABLE",
     "GOAL_CLEARABLE",
+    "INTERVENTION_CLEARABLE",
+    "OBJECTIVE_CLEARABLE",
     "ClientEdit",
     "EntryFields",
     "GoalFields",
+    "InterventionFields",
+    "ObjectiveFields",
     "add_goal",
+    "add_goal_from_template",
+    "add_intervention",
+    "add_objective",
     "before_start",
+    "complete_objective",
     "edit_client",
     "edit_goal",
+    "edit_intervention",
+    "edit_objective",
+    "is_screening",
     "log_value",
     "new_client_record",
     "record_administration",
+    "record_screening",
     "remove_entry",
     "replace_record",
+    "require_concern",
     "set_gas_levels",
 ]

@@ -31,6 +31,8 @@ def new_client_record(
     notes: str | None = None,
     created: date | None = None,
     check_dates: bool = False,
+    preferences: Iterable[str] = (),
+    strengths: Iterable[str] = (),
 ) -> ClientRecord:
     """A new client's record, validated but not yet written (the store writes it).
 
@@ -52,6 +54,8 @@ def new_client_record(
         approaches=list(approaches),
         notes=notes,
         concerns=concern_models,
+        preferences=list(preferences),
+        strengths=list(strengths),
     )
     return ClientRecord(client=client)
 
@@ -69,6 +73,10 @@ class ClientEdit:
     remove_approaches: tuple[Approach, ...] = ()
     clear: tuple[str, ...] = ()
     since: date | None = None  # the client's start (client.created); never in the future
+    add_preferences: tuple[str, ...] = ()
+    remove_preferences: tuple[str, ...] = ()
+    add_strengths: tuple[str, ...] = ()
+    remove_strengths: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
         """True when the edit would change nothing."""
@@ -83,6 +91,10 @@ class ClientEdit:
                 self.remove_approaches,
                 self.clear,
                 self.since is not None,
+                self.add_preferences,
+                self.remove_preferences,
+                self.add_strengths,
+                self.remove_strengths,
             )
         )
 
@@ -113,6 +125,7 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
         kept = [c for c in concerns if c.name.casefold() != removed.casefold()]
         if len(kept) == len(concerns):
             raise FieldError("remove-concern", "must name one of the client's concerns")
+        _refuse_served(record, removed)
         concerns = kept
     for cname, severity in edit.set_concerns:
         existing = next((c for c in concerns if c.name.casefold() == cname.casefold()), None)
@@ -124,6 +137,49 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     approaches = [a for a in client.approaches if a not in edit.remove_approaches]
     approaches.extend(a for a in edit.add_approaches if a not in approaches)
     client.approaches = approaches
+    for name, adding, removing in (
+        ("preferences", edit.add_preferences, edit.remove_preferences),
+        ("strengths", edit.add_strengths, edit.remove_strengths),
+    ):
+        if adding or removing:
+            assign(client, name, _edited_texts(getattr(client, name), adding, removing, name))
+
+
+def _refuse_served(record: ClientRecord, concern: str) -> None:
+    """Refuse to remove a concern a goal serves: the goal would point at nothing."""
+    serving = [
+        str(goal.number)
+        for goal in record.goals
+        if goal.concern is not None and goal.concern.casefold() == concern.casefold()
+    ]
+    if serving:
+        goals = ", ".join(serving)
+        raise InvalidValueError(
+            f"goal {goals} of {record.client.id!r} serves that concern; link it to "
+            f"another concern first (edit-goal ID N --concern NAME, or --clear concern)"
+        )
+
+
+def _edited_texts(
+    current: list[str], added: tuple[str, ...], removed: tuple[str, ...], field: str
+) -> list[str]:
+    """A list of one-line texts with some removed (by text, ignoring case) and some added."""
+    texts = list(current)
+    for text in removed:
+        kept = [item for item in texts if item.casefold() != text.casefold()]
+        if len(kept) == len(texts):
+            what = field.removesuffix("s")
+            raise FieldError(
+                f"remove-{what}",
+                f"must be one of the client's {field} (`goaltrack show ID` lists them)",
+            )
+        texts = kept
+    folded = {item.casefold() for item in texts}
+    for text in added:
+        if text.casefold() not in folded:
+            texts.append(text)
+            folded.add(text.casefold())
+    return texts
 
 
 def replace_record(record: ClientRecord, replacement: ClientRecord) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,6 +11,9 @@ from goaltrack.errors import FieldError, InvalidValueError
 from goaltrack.measures.instruments import DEFAULT_MEASURE, Registry
 from goaltrack.measures.scoring import check_goal
 from goaltrack.operations.dates import check_due_date
+from goaltrack.operations.plan import add_objectives, append_intervention
+from goaltrack.planning.drafts import GoalDraft, draft_goal
+from goaltrack.planning.templates import Template
 from goaltrack.records.enums import GAS_KEY
 from goaltrack.records.model import (
     Approach,
@@ -39,13 +42,16 @@ class GoalFields:
     priority: Priority | None = None
     status: GoalStatus | None = None
     approach: Approach | None = None
+    concern: str | None = None  # the name of the client's concern the goal serves
+    every: str | None = None  # measurement schedule (records.convert.parse_schedule)
+    template: str | None = None  # the template the goal was made from
 
     def given(self) -> dict[str, Any]:
         """The fields that were given."""
         return {key: value for key, value in vars(self).items() if value is not None}
 
 
-GOAL_CLEARABLE = ("measure", "baseline", "target", "due", "approach")
+GOAL_CLEARABLE = ("measure", "baseline", "target", "due", "approach", "concern", "every")
 
 
 def add_goal(
@@ -59,6 +65,8 @@ def add_goal(
     created: date | None = None,
     default_measure: bool = True,
     check_dates: bool = False,
+    objectives: Sequence[str] = (),
+    interventions: Sequence[tuple[str, Approach | None]] = (),
 ) -> int:
     """Add a goal and return its number: `number` when given (an import keeps the numbers of
     its rows), else one past the highest ever used (goals are never deleted).
@@ -67,9 +75,13 @@ def add_goal(
     given), unless `default_measure` is False. Baseline, target and direction are checked
     against the instrument; `force` accepts a target on the worse side of the baseline.
     `check_dates` (the command line) refuses a due date already past unless `force`.
+    A concern must be one of the client's (its name is stored as the client spells it);
+    `objectives` and `interventions` (a template's) are numbered from 1.
     """
     if fields.kind is None or fields.title is None:
         raise InvalidValueError("a goal needs a kind and a title")
+    if fields.concern is not None:
+        fields.concern = require_concern(record, fields.concern)
     if check_dates:
         check_due_date(fields.due, as_of(), force=force)
     if number is not None and record.goal(number) is not None:
@@ -88,6 +100,9 @@ def add_goal(
         **given,
     )
     set_gas_levels(goal, gas_levels or {})
+    add_objectives(goal, objectives)
+    for technique, approach in interventions:
+        append_intervention(goal, technique, approach)
     try:
         check_goal(goal, registry, force)
     except InvalidValueError as error:
@@ -121,6 +136,8 @@ def edit_goal(
         raise InvalidValueError("nothing to change: give at least one option (see --help)")
     if check_dates:
         check_due_date(fields.due, as_of(), force=force)
+    if fields.concern is not None:
+        fields.concern = require_concern(record, fields.concern)
     if "gas_levels" in clear:
         assign(goal, "gas_levels", None)
         clear = tuple(name for name in clear if name != "gas_levels")
@@ -149,6 +166,20 @@ def edit_goal(
         check_goal(goal, registry, force)
 
 
+def require_concern(record: ClientRecord, name: str) -> str:
+    """The client's concern called `name` (ignoring case), as the client file spells it; else
+    an error (a goal serves a concern the client has). The error repeats neither the name typed
+    nor the client's concerns: both are clinical text, and stderr often ends up in logs."""
+    concern = record.client.concern(name)
+    if concern is None:
+        raise InvalidValueError(
+            f"client {record.client.id!r} has no concern of that name (`goaltrack show "
+            f"{record.client.id}` lists them); add it first with `goaltrack edit-client ID "
+            "--concern NAME:SEVERITY`"
+        )
+    return concern.name
+
+
 def set_gas_levels(goal: Goal, levels: Mapping[str, str]) -> None:
     """Add or replace the descriptions of some GAS levels (keys like "-2", "0", "+1")."""
     if not levels:
@@ -165,3 +196,67 @@ def set_gas_levels(goal: Goal, levels: Mapping[str, str]) -> None:
         except ValueError as error:
             raise InvalidValueError(str(error)) from None
     assign(goal, "gas_levels", merged)
+
+
+def add_goal_from_template(
+    record: ClientRecord,
+    template: Template,
+    typed: GoalFields,
+    registry: Registry,
+    today: date,
+    *,
+    force: bool = False,
+    gas_levels: Mapping[str, str] | None = None,
+    check_dates: bool = False,
+) -> tuple[int, GoalDraft]:
+    """Add a goal made from `template`; returns its number and the draft it was made from.
+
+    The draft gives the concern (the most severe the template fits), measure, baseline (the
+    latest screening with the measure), the target its rule computes, the due date, schedule,
+    priority, and the objectives and interventions for the client's approaches (or the one
+    typed). Every field typed in `typed` takes the place of the drafted one; a typed baseline
+    recomputes the target, and a typed measure the template's rule cannot serve leaves the
+    target to be typed.
+    """
+    concern = record.client.concern(typed.concern) if typed.concern is not None else None
+    if typed.concern is not None and concern is None:
+        require_concern(record, typed.concern)  # raises, naming the concerns there are
+    measure = typed.measure or template.measure
+    instrument = registry.require(measure)
+    approaches = [typed.approach] if typed.approach is not None else None
+    draft = draft_goal(
+        record,
+        template,
+        instrument,
+        today,
+        approaches=approaches,
+        concern=concern,
+        baseline=typed.baseline,
+        measure=measure,
+    )
+    chosen = draft.approaches
+    fields = GoalFields(
+        kind=typed.kind or template.kind,
+        title=typed.title or draft.title,
+        measure=measure,
+        baseline=draft.baseline,
+        target=typed.target if typed.target is not None else draft.target,
+        due=typed.due or draft.due,
+        priority=typed.priority or draft.priority,
+        status=None,
+        approach=typed.approach or (chosen[0] if len(chosen) == 1 else None),
+        concern=draft.concern,
+        every=typed.every or draft.every,
+        template=template.key,
+    )
+    number = add_goal(
+        record,
+        fields,
+        registry,
+        force=force,
+        gas_levels=gas_levels,
+        check_dates=check_dates,
+        objectives=draft.objectives,
+        interventions=draft.interventions,
+    )
+    return number, draft

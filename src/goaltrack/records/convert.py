@@ -260,6 +260,14 @@ def is_template_key(text: str) -> bool:
     return TEMPLATE_KEY_PATTERN.fullmatch(text) is not None
 
 
+def parse_template_key(value: object, field: str = "template") -> str:
+    """A template key, case-insensitive; whether it is known is the library's question."""
+    text = _text(value, field).strip().lower()
+    if not is_template_key(text):
+        raise FieldError(field, TEMPLATE_KEY_RULE)
+    return text
+
+
 def is_schedule(text: str) -> bool:
     """True when `text` is a measurement schedule (`session`, `2w`, `10d`)."""
     return SCHEDULE_PATTERN.fullmatch(text) is not None

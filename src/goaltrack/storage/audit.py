@@ -80,7 +80,8 @@ def os_user() -> str:
 
 
 def changed_parts(before: ClientRecord | None, after: ClientRecord) -> tuple[list[int], list[str]]:
-    """Goal numbers and entry ids that differ between two versions of a record.
+    """Goal numbers and entry ids that differ between two versions of a record (screenings
+    share the entries' id space, so a new screening is named among the entries).
 
     Computed from the records themselves, so every change through the store is described
     the same way whichever command made it.
@@ -93,7 +94,9 @@ def changed_parts(before: ClientRecord | None, after: ClientRecord) -> tuple[lis
         if _differ(old_goals.get(number), new_goals.get(number))
     )
     old_entries = {e.id: e for g in (before.goals if before else []) for e in g.progress}
+    old_entries.update((s.id, s) for s in (before.client.screenings if before else []))
     new_entries = {e.id: e for g in after.goals for e in g.progress}
+    new_entries.update((s.id, s) for s in after.client.screenings)
     entries = sorted(
         entry_id
         for entry_id in old_entries.keys() | new_entries.keys()
