@@ -17,7 +17,8 @@ from goaltrack.paths import CLIENT_SUFFIX, HOME_FILES
 from goaltrack.records.convert import check_client_id
 from goaltrack.records.enums import ENTRY_COLUMNS
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord
-from goaltrack.storage.store import Store, read_home_file
+from goaltrack.storage.homefiles import read_home_file
+from goaltrack.storage.store import Store
 from goaltrack.views import entry_rows
 
 #: JSON Lines rows also carry the item `answers` of an administered form.

@@ -40,7 +40,8 @@ from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_valid
 from goaltrack.storage import audit
 from goaltrack.storage.draft import Draft
 from goaltrack.storage.fileformat import migrate
-from goaltrack.storage.store import Store, read_home_file, require_text_of, write_home_file
+from goaltrack.storage.homefiles import read_home_file, write_home_file
+from goaltrack.storage.store import Store, require_text_of
 
 #: Called as progress(phase, done, total) while checking and writing; phase is "check" or "write".
 Progress = Callable[[str, int, int], None]

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import errno
-import fcntl
 import os
 import stat
 import tomllib
@@ -42,6 +40,13 @@ from goaltrack.records.model import (
 from goaltrack.storage import caseload
 from goaltrack.storage.audit import AUDIT_FILE, read_events
 from goaltrack.storage.index import INDEX_FILE
+from goaltrack.storage.repair import (
+    HARD_LINKS,
+    NOT_A_HOME,
+    fchmod_checked,
+    home_sign,
+    orphans_under_lock,
+)
 from goaltrack.storage.store import (
     LOCK_SUFFIX,
     TEMP_SUFFIX,
@@ -123,7 +128,7 @@ class _Checker:
             self.add(label, PROBLEM, "owner", f"belongs to another user (uid {info.st_uid})")
             return False
         if not stat.S_ISDIR(info.st_mode) and info.st_nlink > 1:
-            self.add(label, PROBLEM, "links", _HARD_LINKS.format(links=info.st_nlink))
+            self.add(label, PROBLEM, "links", HARD_LINKS.format(links=info.st_nlink))
             return False
         current = stat.S_IMODE(info.st_mode)
         if current & 0o077:
@@ -139,7 +144,7 @@ class _Checker:
             self.add(label, PROBLEM, "mode", what, fixable=True)
             return False
         try:
-            _fchmod(path, mode, follow=label == ".", expected=info)
+            fchmod_checked(path, mode, follow=label == ".", expected=info)
         except OSError as error:
             self.add(label, PROBLEM, "mode", f"{what}; chmod failed: {error.strerror}", True)
             return False
@@ -394,7 +399,7 @@ class _Checker:
         client's lock (a writer's temp file is renamed before the writer lets go of it)."""
         try:
             removed: list[str] = []
-            kept = _orphans_under_lock(store, client_id)
+            kept = orphans_under_lock(store, client_id)
             if self.fix and kept:  # no waiting on a busy client: only when there are orphans
                 removed, kept = store.clear_orphans(client_id)
         except (LockTimeoutError, BlockingIOError):
@@ -463,39 +468,6 @@ class _Checker:
             )
 
 
-NOT_A_HOME = (
-    "not a goaltrack home (no {marker} file, no audit.log, no client files): --fix changed "
-    "nothing here; check --home or GOALTRACK_HOME"
-)
-
-
-def home_sign(home: Path) -> str | None:
-    """Why `home` is a goaltrack home, or None: "marker" when it holds HOME_MARKER; "older"
-    when it has no marker but an audit log, or a clients folder whose every client file (at
-    least one) reads as one (a home made before markers); None for any other folder."""
-    if _is_own_regular_file(home / HOME_MARKER):
-        return "marker"
-    if _is_own_regular_file(home / AUDIT_FILE):
-        return "older"
-    store = Store(home)
-    try:
-        ids = store.client_ids()
-        for client_id in ids:
-            with contextlib.suppress(SchemaTooNewError):  # a client file, of a newer version
-                store.read(client_id)
-    except (DataError, ClientNotFoundError, OSError):
-        return None
-    return "older" if ids else None
-
-
-def _is_own_regular_file(path: Path) -> bool:
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
-
-
 def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset()) -> CheckResult:
     """Verify a home: folders, client files, locks, temp files, the audit log; repair if `fix`.
 
@@ -530,47 +502,6 @@ def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset(
         checker.caseload_index()
         checker.sync_conflicts()
     return checker.result
-
-
-_HARD_LINKS = (
-    "has {links} hard links: another name for it may be outside the home, so --fix does not "
-    "chmod it; remove the other link (the next write of a client file replaces it anyway)"
-)
-
-
-def _fchmod(path: Path, mode: int, follow: bool, expected: os.stat_result) -> None:
-    """chmod through a descriptor opened without following links, and only if it is still
-    the file that was checked (same inode, one link, ours): no race with a swap or a link."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
-    fd = os.open(path, flags)
-    try:
-        info = os.fstat(fd)
-        same = (info.st_dev, info.st_ino) == (expected.st_dev, expected.st_ino)
-        linked = not stat.S_ISDIR(info.st_mode) and info.st_nlink != 1
-        if not same or linked or info.st_uid != os.geteuid():
-            raise OSError(errno.EAGAIN, "the file changed while it was checked; run check again")
-        os.fchmod(fd, mode)
-    finally:
-        os.close(fd)
-
-
-def _orphans_under_lock(store: Store, client_id: str) -> list[str]:
-    """The client's temp files that exist while `check` holds a shared lock on the client's
-    lock file (no writer can hold it then, so each is an orphan). BlockingIOError when a
-    writer holds the lock; without a lock file no writer ever ran, so no lock is needed. The
-    lock file is opened read-only and never created: a check without --fix writes nothing."""
-    try:
-        fd = os.open(
-            store.lock_path_for(client_id),
-            os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
-        )
-    except FileNotFoundError:
-        return [path.name for path in store.orphan_paths(client_id)]
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # BlockingIOError: a write in progress
-        return [path.name for path in store.orphan_paths(client_id)]
-    finally:
-        os.close(fd)  # releases the shared lock
 
 
 def _read_toml(path: Path) -> dict[str, Any] | None:

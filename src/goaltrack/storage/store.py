@@ -40,7 +40,6 @@ from goaltrack.errors import (
 )
 from goaltrack.paths import (
     CLIENT_SUFFIX,
-    HOME_FILES,
     HOME_MARKER,
     HOME_MARKER_TEXT,
     list_error,
@@ -153,14 +152,14 @@ class Store:
         except FileNotFoundError:
             raise ClientNotFoundError(f"no client {client_id!r} in {self.clients_dir}") from None
         except OSError as error:
-            raise _os_error(source, "read", error) from None
+            raise os_error(source, "read", error) from None
         try:
             with os.fdopen(fd, "rb") as handle:
                 if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                     raise StoragePermissionError(f"{source}: not a regular file; refusing")
                 raw = handle.read()
         except OSError as error:
-            raise _os_error(source, "read", error) from None
+            raise os_error(source, "read", error) from None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -303,7 +302,7 @@ class Store:
                 if stat.S_ISLNK(info.st_mode) and folder is self.home:
                     info = folder.stat()  # a home may be a link (e.g. to an encrypted volume)
             except OSError as error:
-                raise _os_error(str(folder), "create", error) from None
+                raise os_error(str(folder), "create", error) from None
             if stat.S_ISLNK(info.st_mode):
                 raise StoragePermissionError(f"{folder} is a symbolic link; refusing to write")
             if not stat.S_ISDIR(info.st_mode):
@@ -348,7 +347,7 @@ class Store:
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         except OSError as error:
-            raise _os_error(str(lock_path), "lock", error) from None
+            raise os_error(str(lock_path), "lock", error) from None
         try:
             deadline = time.monotonic() + self.lock_timeout
             delay = 0.002
@@ -400,40 +399,6 @@ class Store:
 
     def _write_text(self, client_id: str, text: str) -> os.stat_result:
         return atomic_write(self.path_for(client_id), text.encode("utf-8"))
-
-
-def read_home_file(home: Path, name: str) -> str | None:
-    """The exact text of one of the home's settings files (HOME_FILES), None when absent.
-
-    Read as client files are: never through a link, a regular file only, UTF-8 (else a
-    DataError naming the file)."""
-    if name not in HOME_FILES:
-        raise ValueError(f"not a home settings file: {name}")
-    path = home / name
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise _os_error(str(path), "read", error) from None
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise StoragePermissionError(f"{path}: not a regular file; refusing")
-            raw = handle.read()
-    except OSError as error:
-        raise _os_error(str(path), "read", error) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise CorruptFileError(f"{path}: not valid UTF-8") from None
-
-
-def write_home_file(home: Path, name: str, text: str) -> None:
-    """Write one of the home's settings files (a restore), atomically and 0600."""
-    if name not in HOME_FILES:
-        raise ValueError(f"not a home settings file: {name}")
-    atomic_write(home / name, text.encode("utf-8"))
 
 
 def write_home_marker(home: Path) -> bool:
@@ -546,7 +511,7 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
     try:
         fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     except OSError as error:
-        raise _os_error(str(path), "write", error) from None
+        raise os_error(str(path), "write", error) from None
     try:
         try:
             os.fchmod(fd, 0o600)
@@ -564,7 +529,7 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
-        raise _os_error(str(path), "write", error) from None
+        raise os_error(str(path), "write", error) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
@@ -585,9 +550,7 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
     return info
 
 
-def _os_error(
-    source: str, action: str, error: OSError
-) -> StoragePermissionError | WriteFailedError:
+def os_error(source: str, action: str, error: OSError) -> StoragePermissionError | WriteFailedError:
     """Turn an OSError into a domain error that names the file and the reason only."""
     reason = error.strerror or type(error).__name__
     if error.errno == errno.ELOOP or isinstance(error, IsADirectoryError):
