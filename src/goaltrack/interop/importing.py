@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ from goaltrack.measures.instruments import Registry, load_registry
 from goaltrack.paths import HOME_FILES, is_valid_client_id
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
 from goaltrack.storage import audit
+from goaltrack.storage.config import load_config
 from goaltrack.storage.draft import Draft
 from goaltrack.storage.fileformat import migrate
 from goaltrack.storage.homefiles import read_home_file, write_home_file
@@ -139,7 +140,7 @@ def prepare(
     if fmt is InputFormat.JSON:
         plans, errors, rows, carried = _dump_plans(text)
     else:
-        plans, errors, rows = _row_plans(text, fmt)
+        plans, errors, rows = _row_plans(text, fmt, load_config(store.home).extra_raters)
     results: list[ClientResult] = []
     created: dict[str, ClientRecord] = {}
     drafts: dict[str, Draft] = {}
@@ -254,8 +255,10 @@ def _replay(record: ClientRecord, plan: ClientPlan, rules: Rules) -> ClientResul
 # ---- planning ------------------------------------------------------------------------------
 
 
-def _row_plans(text: str, fmt: InputFormat) -> tuple[list[ClientPlan], list[RowError], int]:
-    parsed = read_rows(text, fmt)
+def _row_plans(
+    text: str, fmt: InputFormat, raters: Sequence[str] = ()
+) -> tuple[list[ClientPlan], list[RowError], int]:
+    parsed = read_rows(text, fmt, raters)
     errors = parsed.errors
     plans: dict[str, ClientPlan] = {}
     for op in parsed.ops:

@@ -9,6 +9,8 @@ is written, so a change that breaks one is refused whole.
 - `clients`: new_client_record, edit_client, replace_record
 - `goals`: add_goal, add_goal_from_template, edit_goal, set_gas_levels, require_concern
 - `entries`: log_value, record_administration, remove_entry
+- `episodes`: discharge, reopen, require_in_care (episodes of care)
+- `care`: record_risk_review
 - `plan`: add_objective, edit_objective, complete_objective, add_intervention,
   edit_intervention, record_screening, is_screening
 - `dates`: the plausible-date rules the command line opts into (`check_dates=True`), and
@@ -17,6 +19,7 @@ is written, so a change that breaks one is refused whole.
 
 from __future__ import annotations
 
+from goaltrack.operations.care import record_risk_review
 from goaltrack.operations.clients import (
     CLIENT_CLEARABLE,
     ClientEdit,
@@ -30,6 +33,14 @@ from goaltrack.operations.entries import (
     log_value,
     record_administration,
     remove_entry,
+)
+from goaltrack.operations.episodes import (
+    Discharge,
+    OpenGoals,
+    discharge,
+    open_goals,
+    reopen,
+    require_in_care,
 )
 from goaltrack.operations.goals import (
     GOAL_CLEARABLE,
@@ -60,16 +71,19 @@ __all__ = [
     "INTERVENTION_CLEARABLE",
     "OBJECTIVE_CLEARABLE",
     "ClientEdit",
+    "Discharge",
     "EntryFields",
     "GoalFields",
     "InterventionFields",
     "ObjectiveFields",
+    "OpenGoals",
     "add_goal",
     "add_goal_from_template",
     "add_intervention",
     "add_objective",
     "before_start",
     "complete_objective",
+    "discharge",
     "edit_client",
     "edit_goal",
     "edit_intervention",
@@ -77,10 +91,14 @@ __all__ = [
     "is_screening",
     "log_value",
     "new_client_record",
+    "open_goals",
     "record_administration",
+    "record_risk_review",
     "record_screening",
     "remove_entry",
+    "reopen",
     "replace_record",
     "require_concern",
+    "require_in_care",
     "set_gas_levels",
 ]
