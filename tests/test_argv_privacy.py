@@ -226,3 +226,12 @@ def test_planning_refusals_repeat_no_value(home: Path, runner: CliRunner, args: 
     assert result.exit_code == 1, result.stderr
     assert SECRET not in result.stderr and SECRET.lower() not in result.stderr
     assert "grief" not in result.stderr
+
+
+def test_risk_review_by_dash_reads_stdin(home: Path, runner: CliRunner) -> None:
+    """`risk-review --by -` stores the reviewer's name from stdin."""
+    invoke(runner, "new-client", "c-2")
+    result = invoke(runner, "risk-review", "c-2", "--by", "-", input="Dr. Q\n")
+    assert result.exit_code == 0, result.stderr
+    reviews = _stored(home, "c-2")["client"]["risk_reviews"]  # type: ignore[index]
+    assert [review["by"] for review in reviews] == ["Dr. Q"]  # type: ignore[union-attr]
