@@ -16,6 +16,8 @@ CORE = [
     "goaltrack.operations",
     "goaltrack.records.convert",
     "goaltrack.views",
+    "goaltrack.chart_views",
+    "goaltrack.instrument_views",
 ]
 
 
@@ -185,6 +187,8 @@ def test_write_commands_load_no_analytics_exporters_or_rich() -> None:
     loaded = _loaded_after_import(["goaltrack.cli.entries"])
     heavy = {
         "goaltrack.views",
+        "goaltrack.chart_views",
+        "goaltrack.instrument_views",
         "goaltrack.measures.outcomes",
         "goaltrack.measures.trend",
         "goaltrack.interop.exporting",

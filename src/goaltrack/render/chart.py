@@ -6,8 +6,8 @@ stdout not a terminal) only ASCII is used: `*` entries joined by `.`, `=` target
 `:` due date, `~` the projected trend. Layout, from the top: title, summary, plot (y axis,
 plot area, severity bands in a right-hand gutter), x axis with dates, legend.
 
-It draws what the core hands it (`views.GoalChart`: the summary, the points, the trend) and
-works out nothing but the layout. This module draws the title, the summary facts and the
+It draws what the core hands it (`chart_views.GoalChart`: the summary, the points, the trend)
+and works out nothing but the layout. This module draws the title, the summary facts and the
 plot's single series and joins the pieces; `chart_layout.py` works out the rows, labels and
 band gutter, `chart_draw.py` paints the raters' series and the trend, `chart_legend.py` says
 what each mark means. These modules are loaded only when a chart is drawn.
@@ -23,6 +23,7 @@ from typing import IO
 from rich.console import Console
 from rich.text import Text
 
+from goaltrack.chart_views import GoalChart
 from goaltrack.measures.instruments import Direction, Instrument
 from goaltrack.measures.outcomes import GoalSummary
 from goaltrack.render import frame
@@ -44,7 +45,6 @@ from goaltrack.render.chart_draw import draw_projection, draw_series
 from goaltrack.render.chart_layout import band_gutter, cutoff_line_row, plot_height, y_labels
 from goaltrack.render.chart_legend import legend_items, status_style
 from goaltrack.render.tables import make_console
-from goaltrack.views import GoalChart
 
 MIN_WIDTH = 40
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from goaltrack.chart_views import GoalChart, RaterSeries
 from goaltrack.render import frame
 from goaltrack.render.canvas import (
     Canvas,
@@ -20,7 +21,6 @@ from goaltrack.render.canvas import (
     segments,
 )
 from goaltrack.render.frame import Frame
-from goaltrack.views import GoalChart, RaterSeries
 
 #: The mark and colour of each rater's series (--by-rater), the goal's own rater first.
 SERIES_MARKS_ASCII = ("*", "o", "x", "#", "@", "%", "&")

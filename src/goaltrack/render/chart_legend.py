@@ -4,9 +4,9 @@ colour of the status word in the title.
 
 from __future__ import annotations
 
+from goaltrack.chart_views import GoalChart
 from goaltrack.render.canvas import Glyphs, format_value
 from goaltrack.render.chart_draw import SERIES_STYLES, TREND_ASCII, series_marks
-from goaltrack.views import GoalChart
 
 #: The status words drawn green, yellow and red.
 _GOOD = {"achieved", "target reached", "on track", "improving"}
