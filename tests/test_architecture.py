@@ -11,6 +11,7 @@ CORE = [
     "goaltrack.records.model",
     "goaltrack.measures.instruments",
     "goaltrack.measures.outcomes",
+    "goaltrack.measures.change",
     "goaltrack.storage.store",
     "goaltrack.errors",
     "goaltrack.operations",
