@@ -17,8 +17,9 @@ from typing import Any
 
 from goaltrack.errors import CorruptFileError
 from goaltrack.paths import CLIENT_SUFFIX
-from goaltrack.sync.merge import Conflict, describe
-from goaltrack.sync.merge import Path as KeyPath
+from goaltrack.sync.keys import Path as KeyPath
+from goaltrack.sync.keys import describe
+from goaltrack.sync.merge import Conflict
 
 CONFLICTS_DIR = "conflicts"
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from goaltrack.errors import CorruptFileError, GoaltrackError, StoragePermissionError
 from goaltrack.paths import CLIENT_SUFFIX
 from goaltrack.sync import conflicts
-from goaltrack.sync.merge import Conflict, Renumbering, merge_texts
+from goaltrack.sync.merge import Conflict, Renumbering
+from goaltrack.sync.mergetext import merge_texts
 
 #: Set by `goaltrack sync` for the driver: the commits being merged (ours, theirs).
 OURS_ENV = "GOALTRACK_OURS_COMMIT"
