@@ -32,8 +32,8 @@ from goaltrack.interop.rows import detect_format
 from goaltrack.records.enums import ENTRY_COLUMNS
 from goaltrack.render.output import emit, progress_callback, to_json, write_csv
 from goaltrack.render.report import Column, OutputFormat, Report
+from goaltrack.storage.diskio import atomic_write
 from goaltrack.storage.schema import client_file_schema
-from goaltrack.storage.store import atomic_write
 
 commands = command_group()
 

@@ -121,8 +121,8 @@ def settle(home: Path, client_id: str, settled: list[Recorded]) -> None:
 
 
 def _write(home: Path, client_id: str, items: list[Recorded]) -> None:
+    from goaltrack.storage.diskio import atomic_write
     from goaltrack.storage.fileformat import to_toml
-    from goaltrack.storage.store import atomic_write
 
     path = conflict_path(home, client_id)
     if not items:
@@ -154,7 +154,7 @@ def snapshot(home: Path) -> dict[str, bytes]:
 
 def restore(home: Path, taken: dict[str, bytes]) -> None:
     """Put the conflicts files back as a snapshot had them (a merge was aborted)."""
-    from goaltrack.storage.store import atomic_write
+    from goaltrack.storage.diskio import atomic_write
 
     folder = conflicts_dir(home)
     if folder.is_dir():

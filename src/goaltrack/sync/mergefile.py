@@ -43,7 +43,7 @@ def merge_file(
     """Merge THEIRS into OURS against BASE; write the result into OURS; record conflicts in
     `home`'s conflicts/ folder (when a home is given). Raises when a side cannot be merged,
     leaving OURS untouched."""
-    from goaltrack.storage.store import atomic_write
+    from goaltrack.storage.diskio import atomic_write
 
     source = label or str(ours)
     try:
