@@ -7,8 +7,8 @@ reader sees the old file or the new one, never a half.
 
 What the text of a file means (parsing, migrations, the exact layout written) is the file
 format's concern (storage/fileformat.py). This module is the write path and the read API;
-the checks of a file read are storage/reading.py, the client's lock storage/locking.py, the
-atomic write and private folders storage/diskio.py.
+the checks of a file read are storage/reading.py, the client's lock and orphaned temp files
+storage/locking.py, the atomic write and private folders storage/diskio.py.
 """
 
 from __future__ import annotations
@@ -32,8 +32,16 @@ from goaltrack.errors import (
     InvalidValueError,
     SchemaTooNewError,
     StoragePermissionError,
+    WriteFailedError,
 )
-from goaltrack.paths import CLIENT_SUFFIX, resolve_home
+from goaltrack.paths import (
+    CLIENT_SUFFIX,
+    HOME_MARKER,
+    HOME_MARKER_TEXT,
+    list_error,
+    require_usable_folder,
+    resolve_home,
+)
 from goaltrack.records.convert import check_client_id
 from goaltrack.records.model import (
     SCHEMA_VERSION,
@@ -42,11 +50,15 @@ from goaltrack.records.model import (
     is_valid_client_id,
 )
 from goaltrack.storage import audit, facts
-from goaltrack.storage.diskio import TEMP_SUFFIX as TEMP_SUFFIX  # `check` names it here
+
+# `check` imports TEMP_SUFFIX and temp_file_client from here: named explicitly as this
+# module's until it imports them from where they live (storage/diskio.py, storage/locking.py)
+from goaltrack.storage.diskio import TEMP_SUFFIX as TEMP_SUFFIX
 from goaltrack.storage.diskio import atomic_write, make_folder, os_error
 from goaltrack.storage.draft import Draft
-from goaltrack.storage.fileformat import LoadedRecord, end_line, render
-from goaltrack.storage.locking import client_lock, orphan_paths
+from goaltrack.storage.fileformat import LoadedRecord, end_line, parse, render
+from goaltrack.storage.locking import flocked, orphan_paths, remove_orphans
+from goaltrack.storage.locking import temp_file_client as temp_file_client
 from goaltrack.storage.reading import cut_short_message, read_client_file
 from goaltrack.sync import commits
 
@@ -85,7 +97,8 @@ class Store:
         return os.path.lexists(self.path_for(client_id))
 
     def client_ids(self) -> list[str]:
-        """Ids of every client file, sorted; a home that is not a folder is an error."""
+        """Ids of every client file, sorted; a home that is not a folder, or a clients folder
+        that cannot be listed and written, is an error (StoragePermissionError, exit 3)."""
         for folder in (self.home, self.clients_dir):
             if folder.exists() and not folder.is_dir():
                 raise StoragePermissionError(
@@ -93,12 +106,17 @@ class Store:
                 )
         if not self.clients_dir.is_dir():
             return []
+        require_usable_folder(self.clients_dir)
         ids = []
-        for entry in os.scandir(self.clients_dir):
-            if entry.name.endswith(CLIENT_SUFFIX) and not entry.name.startswith("."):
-                client_id = entry.name[: -len(CLIENT_SUFFIX)]
-                if is_valid_client_id(client_id):
-                    ids.append(client_id)
+        try:
+            with os.scandir(self.clients_dir) as entries:
+                for entry in entries:
+                    if entry.name.endswith(CLIENT_SUFFIX) and not entry.name.startswith("."):
+                        client_id = entry.name[: -len(CLIENT_SUFFIX)]
+                        if is_valid_client_id(client_id):
+                            ids.append(client_id)
+        except OSError as error:
+            raise list_error(self.clients_dir, error) from None
         return sorted(ids)
 
     # ---- reading -----------------------------------------------------------------------
@@ -118,11 +136,16 @@ class Store:
 
     # ---- writing -----------------------------------------------------------------------
 
-    def create(self, record: ClientRecord, draft: Draft | None = None) -> None:
+    def create(
+        self, record: ClientRecord, draft: Draft | None = None, text: str | None = None
+    ) -> None:
         """Write a new client's file; refuse if one exists already.
 
         `draft`, when given, is the Draft the record was built in (`draft.record is record`):
         the entries it admitted, still unchanged, are not validated again; all else is.
+        `text`, when given, is the exact text to write (a dump's copy of the file, so that a
+        restore is byte-identical, hand edits included): it must parse to this very record,
+        else nothing is written (WriteFailedError).
         """
         client_id = check_client_id(record.client.id)
         if draft is not None and draft.record is not record:
@@ -132,7 +155,10 @@ class Store:
             if self.exists(client_id):
                 raise ClientExistsError(f"client {client_id!r} already exists")
             final = draft.revalidated() if draft is not None else _revalidate(record)
-            text = render(final)
+            if text is None:
+                text = render(final)
+            else:
+                require_text_of(text, final, str(self.path_for(client_id)))
             attempt.describe(None, final)
             attempt.open_log()
             written = self._write_text(client_id, text)
@@ -238,10 +264,14 @@ class Store:
                     f"{folder} belongs to another user (uid {info.st_uid}); refusing to write"
                 )
             if stat.S_IMODE(info.st_mode) & 0o077:
+                if folder is self.home and _is_empty(folder):
+                    write_home_marker(folder)  # an empty folder made for goaltrack: its fix
                 raise StoragePermissionError(
                     f"{folder} is open to other users (mode {stat.S_IMODE(info.st_mode):04o}); "
                     f"run: goaltrack check --fix (or: chmod 700 {folder})"
                 )
+            require_usable_folder(folder, info)
+        write_home_marker(self.home)
 
     @contextlib.contextmanager
     def locked(self, client_id: str) -> Iterator[None]:
@@ -251,10 +281,16 @@ class Store:
         each write replaces). Once it is held, temp files that a dead writer left behind are
         deleted: no live writer can own them.
         """
-        with client_lock(
-            self.lock_path_for(client_id), client_id, self.lock_timeout, self.clients_dir
-        ):
+        with flocked(self.lock_path_for(client_id), client_id, self.lock_timeout):
+            remove_orphans(self.clients_dir, client_id)
             yield
+
+    def clear_orphans(self, client_id: str) -> tuple[list[str], list[str]]:
+        """Take the client's lock and delete the temp files a dead writer left: the names
+        removed, and the names that could not be removed (`check --fix` reports exactly these;
+        a temp file whose write finished meanwhile is in neither)."""
+        with flocked(self.lock_path_for(client_id), client_id, self.lock_timeout):
+            return remove_orphans(self.clients_dir, client_id)
 
     def orphan_paths(self, client_id: str) -> list[Path]:
         """Temp files of a client's writes (orphans unless a writer holds the lock)."""
@@ -262,6 +298,59 @@ class Store:
 
     def _write_text(self, client_id: str, text: str) -> os.stat_result:
         return atomic_write(self.path_for(client_id), text.encode("utf-8"))
+
+
+def write_home_marker(home: Path) -> bool:
+    """Mark `home` as a goaltrack home (HOME_MARKER) unless it is marked; True if written.
+
+    Best effort: a home that cannot take the marker still works, and `check` recognises a
+    home made before markers by its client files or its audit log.
+    """
+    marker = home / HOME_MARKER
+    if os.path.lexists(marker):  # the usual case: one lstat, no open
+        return False
+    try:
+        fd = os.open(
+            marker,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o600,
+        )
+    except OSError:  # there already (the usual case), or not writable
+        return False
+    try:
+        os.write(fd, HOME_MARKER_TEXT.encode("utf-8"))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _is_empty(folder: Path) -> bool:
+    """True when `folder` can be listed and holds nothing."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
+
+
+def require_text_of(text: str, record: ClientRecord, source: str) -> None:
+    """Refuse (WriteFailedError) a file text that does not parse to `record`, or does not end
+    with a line end: only a text that reads back as the record it stands for is written."""
+    try:
+        loaded = parse(text, source)
+    except DataError:
+        loaded = None
+    if (
+        loaded is None
+        or not text.endswith("\n")
+        or loaded.record.to_document() != record.to_document()
+    ):
+        raise WriteFailedError(
+            f"client {record.client.id}: the file text does not read back as its record; "
+            "nothing was written"
+        )
 
 
 def _revalidate(record: ClientRecord) -> ClientRecord:
