@@ -15,6 +15,7 @@ from goaltrack.measures.attention import (
     Flag,
     Reason,
     client_flags,
+    conflict_flag,
     exit_status,
     goal_flags,
     interval_days,
@@ -330,6 +331,43 @@ def test_order_is_reason_then_client_then_goal() -> None:
         ("c-1", 2, "stale"),
         ("c-2", 1, "stale"),
     ]
+
+
+def test_a_sync_conflict_ranks_after_a_risk_flag_and_before_deterioration() -> None:
+    """The contested record comes right after safety, before the rows judged from it."""
+    found = ordered(
+        [
+            _flag("c-1", 1, Reason.DETERIORATED),
+            _flag("c-2", None, Reason.SYNC_CONFLICT),
+            _flag("c-3", 1, Reason.RISK_ITEM9),
+        ]
+    )
+    assert [f.reason.value for f in found] == ["risk-item9", "sync-conflict", "deteriorated"]
+
+
+def test_the_sync_conflict_row_exactly() -> None:
+    """One client row, not urgent: the count of fields and how to settle them."""
+    found = conflict_flag("c-1", TODAY, 1, False)
+    assert (found.goal, found.urgent, found.since, found.next_measure_due) == (
+        None,
+        False,
+        TODAY,
+        None,
+    )
+    assert found.detail == (
+        "1 field changed differently on two machines; this machine's value is kept: "
+        "`goaltrack show c-1` names them, `goaltrack resolve c-1 --take ours|theirs|VALUE` "
+        "settles them"
+    )
+    assert exit_status([found]) == EXIT_SOMETHING
+
+
+def test_a_whole_file_conflict_says_so() -> None:
+    """A merge that could not combine the sides names the whole file, not a count."""
+    assert conflict_flag("c-1", TODAY, 2, True).detail.startswith(
+        "a sync merge could not combine the two machines' changes (the whole file); "
+        "this machine's file is kept: "
+    )
 
 
 def test_exit_status() -> None:
