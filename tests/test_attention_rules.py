@@ -362,11 +362,38 @@ def test_the_sync_conflict_row_exactly() -> None:
     assert exit_status([found]) == EXIT_SOMETHING
 
 
-def test_a_whole_file_conflict_says_so() -> None:
-    """A merge that could not combine the sides names the whole file, not a count."""
-    assert conflict_flag("c-1", TODAY, 2, True).detail.startswith(
-        "a sync merge could not combine the two machines' changes (the whole file); "
-        "this machine's file is kept: "
+SETTLE = (
+    ": `goaltrack show c-1` names them, `goaltrack resolve c-1 --take ours|theirs|VALUE` "
+    "settles them"
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "whole_file", "said"),
+    [
+        (2, False, "2 fields changed differently on two machines; this machine's value is kept"),
+        (
+            2,
+            True,
+            "a sync merge could not combine the two machines' changes (the whole file); "
+            "this machine's file is kept",
+        ),
+        (
+            None,
+            False,
+            "sync conflicts were recorded but their file cannot be read (`goaltrack check`)",
+        ),
+    ],
+)
+def test_the_sync_conflict_detail_of_each_case(
+    fields: int | None, whole_file: bool, said: str
+) -> None:
+    """Several fields, a whole file, an unreadable conflicts file: each said exactly."""
+    found = conflict_flag("c-1", TODAY, fields, whole_file)
+    assert (found.client, found.reason, found.detail) == (
+        "c-1",
+        Reason.SYNC_CONFLICT,
+        said + SETTLE,
     )
 
 
