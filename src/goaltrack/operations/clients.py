@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from goaltrack.errors import InvalidValueError
+from goaltrack.errors import FieldError, InvalidValueError
 from goaltrack.operations.dates import check_since
 from goaltrack.records.convert import check_client_id
 from goaltrack.records.model import (
@@ -112,7 +112,7 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
         _check_status_change(client.id, client.status, edit.status)
     for field in edit.clear:
         if field not in CLIENT_CLEARABLE:
-            raise InvalidValueError(f"cannot clear {field!r}; clearable: name, notes")
+            raise FieldError("clear", "must be one of: name, notes")
         assign(client, field, None)
     if edit.name is not None:
         assign(client, "name", edit.name)
@@ -140,7 +140,7 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     for removed in edit.remove_concerns:
         kept = [c for c in concerns if c.name.casefold() != removed.casefold()]
         if len(kept) == len(concerns):
-            raise InvalidValueError(f"client has no concern named {removed!r}")
+            raise FieldError("remove-concern", "must name one of the client's concerns")
         _refuse_served(record, removed)
         concerns = kept
     for cname, severity in edit.set_concerns:
@@ -190,7 +190,7 @@ def _refuse_served(record: ClientRecord, concern: str) -> None:
     if serving:
         goals = ", ".join(serving)
         raise InvalidValueError(
-            f"goal {goals} of {record.client.id!r} serves the concern {concern!r}; link it to "
+            f"goal {goals} of {record.client.id!r} serves that concern; link it to "
             f"another concern first (edit-goal ID N --concern NAME, or --clear concern)"
         )
 
@@ -204,8 +204,9 @@ def _edited_texts(
         kept = [item for item in texts if item.casefold() != text.casefold()]
         if len(kept) == len(texts):
             what = field.removesuffix("s")
-            raise InvalidValueError(
-                f"client has no {what} {text!r} (`goaltrack show ID` lists the {field})"
+            raise FieldError(
+                f"remove-{what}",
+                f"must be one of the client's {field} (`goaltrack show ID` lists them)",
             )
         texts = kept
     folded = {item.casefold() for item in texts}
