@@ -73,7 +73,11 @@ def import_data(
     ] = False,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Accept goal targets on the worse side of the baseline."),
+        typer.Option(
+            "--force",
+            help="Accept goal targets on the worse side of the baseline, and entries for a "
+            "discharged client (they join its closed episode, as `log --force`).",
+        ),
     ] = False,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
