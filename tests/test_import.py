@@ -564,3 +564,83 @@ def test_a_relative_date_in_a_row_is_refused(runner: CliRunner, home: Path) -> N
             "goaltrack: error: line 2, field date: must be a date as YYYY-MM-DD (relative "
             "dates are for the command line)"
         )
+
+
+# ---- a discharged client (issue 12): rows are refused like `log`, a dump restore is not ----
+
+
+def _discharged(runner: CliRunner) -> None:
+    """c-9 with its two goals, discharged today with the goals kept open."""
+    _import(SETUP)
+    result = invoke(runner, "discharge", "c-9", "--goals", "keep")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_rows_into_a_discharged_client_are_refused(runner: CliRunner, home: Path) -> None:
+    """Entry rows for a discharged client: exit 1, one error per row, the home untouched."""
+    _discharged(runner)
+    before = snapshot(home / "clients")
+    result = invoke(runner, "import", "-", input=ENTRIES)
+    assert result.exit_code == 1
+    day = date.today().isoformat()
+    refusal = (
+        f"client 'c-9' was discharged on {day}; nothing was logged: `goaltrack reopen c-9` "
+        "starts a new episode, or add --force to add it to the closed one"
+    )
+    assert result.stderr.splitlines() == [
+        *(f"goaltrack: error: line {line}: {refusal}" for line in (2, 3, 4)),
+        "goaltrack: error: import refused: 3 errors; nothing was written",
+    ]
+    assert snapshot(home / "clients") == before
+
+
+def test_rows_into_a_discharged_client_with_force(runner: CliRunner, home: Path) -> None:
+    """--force adds the rows to the closed episode, as `log --force` does."""
+    _discharged(runner)
+    result = invoke(runner, "import", "-", "--force", input=ENTRIES)
+    assert result.exit_code == 0, result.stderr
+    record = Store(home).load("c-9")
+    assert [len(goal.progress) for goal in record.goals] == [2, 1]
+    assert record.client.status.value == "discharged"
+
+
+def test_rows_already_there_are_no_change_for_a_discharged_client(
+    runner: CliRunner, home: Path
+) -> None:
+    """Re-importing rows imported before the discharge adds nothing and refuses nothing."""
+    _import(SETUP)
+    _import(ENTRIES)
+    assert invoke(runner, "discharge", "c-9", "--goals", "keep").exit_code == 0
+    result = invoke(runner, "import", "-", "--json", input=ENTRIES)
+    assert result.exit_code == 0, result.stderr
+    [row] = json.loads(result.stdout)["clients"]
+    assert (row["action"], row["entries_present"]) == ("unchanged", 3)
+
+
+def test_a_dump_restore_into_a_discharged_client_is_not_refused(
+    runner: CliRunner, home: Path, tmp_path: Path
+) -> None:
+    """A whole client from `export` restores its entries into the discharged client."""
+    other = tmp_path / "other"
+    _import(SETUP, home=other)
+    _import(ENTRIES, home=other)
+    dump = invoke(runner, "--home", str(other), "export", "c-9").stdout
+    _discharged(runner)
+    result = invoke(runner, "import", "-", "--input-format", "json", input=dump)
+    assert result.exit_code == 0, result.stderr
+    record = Store(home).load("c-9")
+    assert [len(goal.progress) for goal in record.goals] == [2, 1]
+    assert record.client.status.value == "discharged"
+
+
+def test_a_client_the_rows_create_discharged_keeps_its_entries(home: Path) -> None:
+    """A discharged client created by the same rows (its history) is not refused."""
+    _import(
+        "type,client,status,goal,kind,title,measure,date,value\n"
+        "client,c-9,discharged,,,,,,\n"
+        "goal,c-9,,1,symptom-reduction,Less low mood,phq9,,\n"
+        "entry,c-9,,1,,,,2026-10-01,18\n"
+    )
+    record = Store(home).load("c-9")
+    assert record.client.status.value == "discharged"
+    assert [entry.value for entry in record.goals[0].progress] == [18]

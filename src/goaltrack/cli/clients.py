@@ -299,7 +299,12 @@ def edit_client(
     name: NameOption = None,
     status: Annotated[
         ClientStatus | None,
-        typer.Option("--status", case_sensitive=False, help=f"One of {choices(ClientStatus)}."),
+        typer.Option(
+            "--status",
+            case_sensitive=False,
+            help=f"One of {choices(ClientStatus)}. A discharge ends an episode: `goaltrack "
+            "discharge` does it, and `goaltrack reopen` starts the next.",
+        ),
     ] = None,
     concern: Annotated[
         list[str] | None,

@@ -33,8 +33,8 @@ from goaltrack.paths import HOME_FILES, HOME_MARKER
 from goaltrack.records.enums import ENTRY_COLUMNS
 from goaltrack.render.output import emit, progress_callback, to_json, write_csv
 from goaltrack.render.report import Column, OutputFormat, Report
+from goaltrack.storage.diskio import atomic_write
 from goaltrack.storage.schema import client_file_schema
-from goaltrack.storage.store import atomic_write
 
 commands = command_group()
 
@@ -73,7 +73,11 @@ def import_data(
     ] = False,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Accept goal targets on the worse side of the baseline."),
+        typer.Option(
+            "--force",
+            help="Accept goal targets on the worse side of the baseline, and entries for a "
+            "discharged client (they join its closed episode, as `log --force`).",
+        ),
     ] = False,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,

@@ -117,7 +117,9 @@ class Rules:
     """What rows are checked against: the instruments known in the home, and --force."""
 
     registry: Registry
-    force: bool = False  # accept a goal target on the worse side of its baseline
+    # accept a goal target on the worse side of its baseline, and new entries for a
+    # discharged client (they join its closed episode, as `log --force`)
+    force: bool = False
 
 
 def prepare(
@@ -470,9 +472,12 @@ def _apply_changes(
         for goal in record.goals
         for entry in goal.progress
     }
+    # Rows add entries to a client the import finds discharged only with --force, as `log`
+    # does; a client the import creates (a whole history, discharged or not) is not refused.
+    in_care = action == "update"
     for op in plan.entries:
         try:
-            added = _apply_entry(record, op, rules, ids, keys)
+            added = _apply_entry(record, op, rules, ids, keys, in_care)
         except GoaltrackError as error:
             errors.append(_row_error(op.line, error))
             continue
@@ -527,8 +532,11 @@ def _apply_entry(
     rules: Rules,
     ids: dict[str, tuple[int, Any]],
     keys: set[tuple[Any, ...]],
+    in_care: bool = False,
 ) -> str | None:
-    """Log the entry unless it is already there; the new entry's id, or None if present."""
+    """Log the entry unless it is already there; the new entry's id, or None if present.
+    With `in_care`, a new entry for a discharged client is refused unless --force (an entry
+    already there is not: re-importing the same rows changes nothing)."""
     goal = record.require_goal(op.goal)
     if op.measure is not None and goal.measure is not None and op.measure != goal.measure:
         raise FieldError(
@@ -550,6 +558,8 @@ def _apply_entry(
         return None
     if op.entry_id is None and key in keys:
         return None
+    if in_care:
+        operations.require_in_care(record, rules.force)
     new_id = operations.log_value(
         record, op.goal, op.entry, rules.registry, entry_id=op.entry_id, taken=ids
     )

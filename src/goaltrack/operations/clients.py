@@ -108,6 +108,8 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     if edit.is_empty():
         raise InvalidValueError("nothing to change: give at least one option (see --help)")
     client = record.client
+    if edit.status is not None:
+        _check_status_change(client.id, client.status, edit.status)
     for field in edit.clear:
         if field not in CLIENT_CLEARABLE:
             raise FieldError("clear", "must be one of: name, notes")
@@ -157,6 +159,25 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     ):
         if adding or removing:
             assign(client, name, _edited_texts(getattr(client, name), adding, removing, name))
+
+
+def _check_status_change(client_id: str, current: ClientStatus, wanted: ClientStatus) -> None:
+    """Refuse a status change that only an episode command may make: discharging (it records
+    the episode's end and settles its open goals: `goaltrack discharge`) and bringing a
+    discharged client back (it starts a new episode: `goaltrack reopen`). Active and paused
+    change freely; setting the status a client already has changes nothing."""
+    if wanted is current:
+        return
+    if wanted is ClientStatus.DISCHARGED:
+        raise InvalidValueError(
+            f"edit-client cannot discharge: `goaltrack discharge {client_id}` ends the episode "
+            "(its date, reason and open goals) and prints the end-of-treatment summary"
+        )
+    if current is ClientStatus.DISCHARGED:
+        raise InvalidValueError(
+            f"client {client_id!r} is discharged: `goaltrack reopen {client_id}` starts a new "
+            "episode (edit-client cannot change the status of a discharged client)"
+        )
 
 
 def _refuse_served(record: ClientRecord, concern: str) -> None:
