@@ -195,8 +195,9 @@ def test_write_commands_load_no_analytics_exporters_or_rich() -> None:
     assert not {m for m in loaded if m.split(".")[0] == "rich"}
 
 
-def test_the_log_path_loads_no_planning_module() -> None:
-    """`log`'s command module and operation load no planning module (templates, drafts)."""
+def test_the_log_path_loads_no_planning_or_scoring_module() -> None:
+    """`log`'s command module and operation load no planning module (templates, drafts), and
+    neither the forms nor the scoring of administered questionnaires."""
     loaded = _loaded_after_import(["goaltrack.cli.entries"])
     code = (
         "import sys\nimport goaltrack.cli.entries\nfrom goaltrack import operations\n"
@@ -207,6 +208,7 @@ def test_the_log_path_loads_no_planning_module() -> None:
     loaded |= set(out.stdout.split())
     assert "goaltrack.operations.entries" in loaded
     assert not {m for m in loaded if m.startswith("goaltrack.planning")}
+    assert not {"goaltrack.measures.scoring", "goaltrack.measures.forms"} & loaded
 
 
 def test_operations_names_load_on_first_use() -> None:
