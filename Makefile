@@ -17,8 +17,14 @@ $(STAMP): pyproject.toml
 
 ## demo: show a client of the shipped example caseload and its progress (changes no client file; the derived index is git-ignored)
 demo: $(STAMP)
-	@echo "== goaltrack clients (examples/caseload) =="
+	@echo "== goaltrack attention (examples/caseload): who needs you today =="
+	@$(BIN)/goaltrack --home $(DEMO_HOME) attention
+	@echo
+	@echo "== goaltrack clients =="
 	@$(BIN)/goaltrack --home $(DEMO_HOME) clients
+	@echo
+	@echo "== goaltrack plan c-1042 =="
+	@$(BIN)/goaltrack --home $(DEMO_HOME) plan c-1042
 	@echo
 	@echo "== goaltrack show c-1042 =="
 	@$(BIN)/goaltrack --home $(DEMO_HOME) show c-1042

@@ -398,3 +398,58 @@ def test_unicode_chart_projects_a_trend_that_misses_the_target() -> None:
     lines = chart_lines(views.goal_chart(goal, date(2026, 10, 10)), width=100, unicode=True)
     assert "trend" in lines[-1].plain
     assert "due" not in lines[-1].plain  # beyond the frame: the trend stops at its edge
+
+
+# ---- the projection in plain ASCII (issue 17) ---------------------------------------------------
+
+
+def test_ascii_chart_projects_the_trend_with_a_mark_and_a_legend() -> None:
+    """Plain ASCII: c-1042 goal 2 (on track) draws `~` after its last entry and "~ trend" in
+    the legend; goal 1 (target reached) draws neither."""
+    record = store.load("c-1042", EXAMPLES)
+
+    def plain(number: int) -> list[str]:
+        goal = record.goal(number)
+        assert goal is not None
+        lines = chart_lines(views.goal_chart(goal, TODAY), width=100, unicode=False)
+        return [line.plain.rstrip() for line in lines]
+
+    on_track = plain(2)
+    assert "~ trend" in on_track[-1]
+    [row] = [row for row in _plot_rows(on_track) if "~" in row]
+    assert row.startswith(" 9 +" + " " * 33 + "..*...*...*~~~~~ ")
+    assert "~" not in "".join(plain(1))
+
+
+def test_ascii_projection_leaves_the_target_and_cutoff_lines_whole() -> None:
+    """`~` is drawn on blank cells only: the target row stays `=` across the plot."""
+    start = TODAY - timedelta(weeks=6)
+    goal = _goal([(start + timedelta(weeks=i), 22 - 2 * i) for i in range(6)], target=6)
+    goal.due = date(2027, 3, 1)
+    rows = _plot_rows(_plain(goal, width=100))
+    target_rows = [row for row in rows if "=" in row]
+    assert len(target_rows) == 1 and "~" not in target_rows[0]
+    assert any("~" in row for row in rows)
+
+
+def test_projection_stops_at_the_target() -> None:
+    """c-2077 goal 2 (SUDS 40, target 30, due 2027-01-15, its projected date already past):
+    the `~` line ends where it meets the target, never on the rows beyond it (up to the due
+    date or the target, whichever comes first)."""
+    goal = store.load("c-2077", EXAMPLES).goal(2)
+    assert goal is not None
+    rows = _plot_rows(_plain(goal, width=100))
+    target_row = next(index for index, row in enumerate(rows) if "=" in row)
+    trend_rows = [index for index, row in enumerate(rows) if "~" in row]
+    assert trend_rows and max(trend_rows) < target_row
+
+
+def test_no_projection_once_the_trend_line_is_past_the_target() -> None:
+    """c-2077 goal 1: its fitted line is already below the PCL-5 target (latest 33 of 32), so
+    nothing is projected, in ASCII or Unicode, and the axis is not stretched for it."""
+    record = store.load("c-2077", EXAMPLES)
+    goal = record.goal(1)
+    assert goal is not None
+    for unicode in (False, True):
+        lines = chart_lines(views.goal_chart(goal, TODAY), width=100, unicode=unicode)
+        assert "trend" not in lines[-1].plain

@@ -110,7 +110,7 @@ def test_baseline_defaults_to_first_logged_value(runner: CliRunner, client_with_
 def test_progress_json_has_exact_figures(runner: CliRunner, client_with_goal: str) -> None:
     """progress --json: baseline 19, latest 14, change -5, 50% of the way to 9, 2 entries."""
     data = json.loads(invoke(runner, "progress", "c-1", "--json").stdout)
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     goal = data["goals"][0]
     assert {
         k: goal[k]

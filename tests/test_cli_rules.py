@@ -105,7 +105,10 @@ def test_bad_rater_of_measure_still_warns_about_item_9(runner: CliRunner, home: 
     assert result.exit_code == 2
     assert "RISK: c-1 answered 2" in result.stderr
     assert "NOT saved" in result.stderr
-    assert result.stderr.strip().endswith("'mother' is not one of 'client', 'therapist'.")
+    assert result.stderr.strip().endswith(
+        "'mother' is not one of 'client', 'therapist', 'parent', 'partner', 'teacher', "
+        "'carer', 'other'."
+    )
     assert _entries(home) == []
 
 

@@ -93,7 +93,9 @@ def test_choices_ignore_case_and_list_every_choice() -> None:
     assert convert.parse_choice(" Therapist ", "rater", Rater) is Rater.THERAPIST
     with pytest.raises(FieldError) as caught:
         convert.parse_choice("mother", "rater", Rater)
-    assert caught.value.message == "rater: must be one of: client, therapist"
+    assert caught.value.message == (
+        "rater: must be one of: client, therapist, parent, partner, teacher, carer, other"
+    )
 
 
 def test_concerns_as_typed_and_in_rows() -> None:

@@ -81,7 +81,7 @@ def test_entry_rows_are_logged_with_every_field(home: Path) -> None:
         first.date,
         first.value,
         first.session,
-        first.rater.value if first.rater else None,
+        first.rater,
         first.note,
     ) == (date(2026, 10, 1), 18, 1, "client", "Hard week, slept badly.")
     assert [e.value for e in goal2.progress] == [3.5]
@@ -134,7 +134,8 @@ def test_one_bad_row_writes_nothing_and_names_line_and_field(home: Path) -> None
         "line 6, field date: must be a date as YYYY-MM-DD (relative dates are for the "
         "command line)",
         "line 7, field session: must be 1 or more",
-        "line 7, field rater: must be one of: client, therapist",
+        "line 7, field rater: must be one of: client, therapist, parent, partner, teacher, "
+        "carer, other",
     ]
     assert snapshot(home) == before
 

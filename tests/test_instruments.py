@@ -166,7 +166,7 @@ def test_malformed_user_file_names_the_file_and_problem(
     """A bad instruments.toml is a data error naming the file, the table and what is wrong."""
     path = write(home, text)
     with pytest.raises(InstrumentsFileError, match=problem) as caught:
-        load_registry(home)
+        load_registry(home).check()
     assert caught.value.message.startswith(str(path))
     assert caught.value.exit_code == 3
 

@@ -42,7 +42,7 @@ def file_error(home: Path, text: str | bytes) -> str:
     home.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     with pytest.raises(InstrumentsFileError) as refused:
-        load_registry(home)
+        load_registry(home).check()
     return refused.value.message.removeprefix(f"{path}")
 
 
@@ -233,7 +233,7 @@ def test_unreadable_user_file_names_the_reason(home: Path) -> None:
     """An instruments.toml that is a folder cannot be read: "Is a directory"."""
     (home / "instruments.toml").mkdir(parents=True)
     with pytest.raises(InstrumentsFileError) as refused:
-        load_registry(home)
+        load_registry(home).check()
     assert refused.value.message == f"cannot read {home / 'instruments.toml'}: Is a directory"
 
 
@@ -286,3 +286,96 @@ def test_unknown_fields_are_listed_with_the_allowed_ones(home: Path) -> None:
         "integer, licence, loinc, max, meaningful_change, min, name, note, per_goal, "
         "reliability, reliable_change, rule_set, rule_source, sd, source"
     )
+
+
+# ---- a user file with a mistake: only what is broken is left out (issue 17) -------------------
+
+BROKEN_MOOD = '[mood]\nname = "Mood"\nmin = 0\nmax = 10\nbetter = "sideways"\n'
+
+
+def user_registry(home: Path, text: str) -> instruments.Registry:
+    """The registry of a home whose instruments.toml holds `text`."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "instruments.toml").write_text(text, encoding="utf-8")
+    return load_registry(home)
+
+
+def test_a_broken_table_is_left_out_and_the_valid_one_kept(home: Path) -> None:
+    """[mood] broken, [sleep] valid: sleep is known, mood is recorded with its one line."""
+    known = user_registry(home, BROKEN_MOOD + SLEEP)
+    message = f"{home / 'instruments.toml'}: [mood]: better: Input should be 'lower' or 'higher'"
+    assert (list(known.instruments)[-1], known.broken, known.file_error) == (
+        "sleep",
+        {"mood": message},
+        None,
+    )
+    assert known.problems() == [message]
+    assert (known.problem("mood"), known.problem("sleep"), known.problem("bdi2")) == (
+        message,
+        None,
+        None,
+    )
+
+
+def test_asking_for_a_broken_table_raises_its_error(home: Path) -> None:
+    """get and require of [mood] raise its message (exit 3); an unknown key is still None or
+    the usual unknown-instrument error (exit 1)."""
+    known = user_registry(home, BROKEN_MOOD + SLEEP)
+    for ask in (known.get, known.require):
+        with pytest.raises(InstrumentsFileError) as refused:
+            ask("mood")
+        assert (refused.value.message, refused.value.exit_code) == (known.broken["mood"], 3)
+    assert known.get("bdi2") is None
+    with pytest.raises(InvalidValueError, match="unknown instrument 'bdi2'"):
+        known.require("bdi2")
+
+
+def test_check_raises_the_first_problem_or_returns_the_registry(home: Path) -> None:
+    """check(): the first broken table's message; a clean registry is returned as is."""
+    known = user_registry(home, BROKEN_MOOD + SLEEP)
+    with pytest.raises(InstrumentsFileError) as refused:
+        known.check()
+    assert refused.value.message == known.broken["mood"]
+    clean = user_registry(home, SLEEP)
+    assert clean.check() is clean and clean.problems() == []
+
+
+def test_a_file_that_is_not_toml_blocks_only_user_keys(home: Path) -> None:
+    """Not TOML: no user table is trusted; a user key raises the file's error, built-ins work."""
+    known = user_registry(home, "[sleep\n")
+    message = f"{home / 'instruments.toml'}: not valid TOML (line 1)"
+    assert (known.file_error, known.broken, known.problems()) == (message, {}, [message])
+    assert known.path == home / "instruments.toml"
+    assert known.require("phq9") is BUILTINS["phq9"]
+    with pytest.raises(InstrumentsFileError, match="not valid TOML"):
+        known.get("sleep")
+    assert known.problem("phq9") is None and known.problem("sleep") == message
+
+
+def test_redefining_a_builtin_never_blocks_it(home: Path) -> None:
+    """A broken [phq9] is reported, and PHQ-9 itself is still the built-in."""
+    known = user_registry(home, '[phq9]\nname = "Mine"\nmin = 0\nmax = 30\nbetter = "lower"\n')
+    assert known.get("phq9") is BUILTINS["phq9"]
+    assert known.problem("phq9") is None
+    assert "'phq9' is a built-in instrument and cannot be redefined" in known.broken["phq9"]
+
+
+def test_an_unreadable_file_is_kept_as_the_file_error(home: Path) -> None:
+    """instruments.toml as a folder: every built-in is there, the file error says why."""
+    (home / "instruments.toml").mkdir(parents=True)
+    known = load_registry(home)
+    assert known.file_error == f"cannot read {home / 'instruments.toml'}: Is a directory"
+    assert list(known.instruments) == list(BUILTINS)
+    assert known.path == home / "instruments.toml"
+
+
+def test_no_user_file_has_no_problems(home: Path) -> None:
+    """Without instruments.toml: the built-ins, no path, no problems."""
+    known = load_registry(home)
+    assert (known.path, known.broken, known.file_error, known.problems()) == (None, {}, None, [])
+
+
+def test_schema_version_one_is_no_problem(home: Path) -> None:
+    """`schema_version = 1` is neither an instrument nor a broken table."""
+    known = user_registry(home, "schema_version = 1\n" + SLEEP)
+    assert (known.broken, known.problems(), list(known.instruments)[-1]) == ({}, [], "sleep")

@@ -90,7 +90,7 @@ def test_json_and_jsonl_carry_the_same_rows(runner: CliRunner, three_phq9: str) 
     """JSON's `items` list equals the JSON Lines rows, with a format_version."""
     document = json.loads(invoke(runner, "items", three_phq9, "phq9", "--json").stdout)
     lines = invoke(runner, "items", three_phq9, "phq9", "-f", "jsonl").stdout.splitlines()
-    assert document["format_version"] == 1
+    assert document["format_version"] == 2
     assert (document["client"], document["instrument"]) == ("c-1", "phq9")
     assert document["items"] == [json.loads(line) for line in lines]
     assert [row["answer"] for row in document["items"][9:18]] == [2, 1, 2, 1, 1, 1, 0, 1, 0]

@@ -58,7 +58,7 @@ def test_machine_formats_have_no_escape_codes(command: tuple[str, ...], fmt: str
     text = _on_terminal(*command, "-f", fmt)
     assert ESC not in text
     if fmt == "json":
-        assert json.loads(text)["format_version"] == 1
+        assert json.loads(text)["format_version"] == 2
     elif fmt == "jsonl":
         assert all(json.loads(line) for line in text.splitlines())
     else:

@@ -57,7 +57,7 @@ def test_read_commands_emit_valid_json_and_csv(home: Path) -> None:
     for args in (["clients"], ["show", "c-1"], ["goals", "c-1"], ["progress", "c-1"]):
         result = run_cli(*args, "--json")
         assert result.returncode == 0, result.stderr
-        assert json.loads(result.stdout)["format_version"] == 1
+        assert json.loads(result.stdout)["format_version"] == 2
         rows = list(csv.DictReader(io.StringIO(run_cli(*args, "-f", "csv").stdout)))
         assert len(rows) == 1, args
     assert "\x1b" not in run_cli("progress", "c-1").stdout

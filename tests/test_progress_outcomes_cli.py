@@ -182,12 +182,13 @@ def test_client_without_gas_has_null_gas(runner: CliRunner) -> None:
 
 
 def test_show_has_outlook_column(runner: CliRunner) -> None:
-    """`show` lists each goal's status word; its CSV adds status_word, then the rule fields."""
+    """`show` lists each goal's status word; its CSV adds status_word, the rule fields, then
+    the rater whose ratings the figures use (issue 17)."""
     _phq9_client(runner, [19, 15, 8])
     assert "target reached" in invoke(runner, "show", "c-1").stdout
     header = invoke(runner, "show", "c-1", "-f", "csv").stdout.splitlines()[0].split(",")
     assert header[: len(ORIGINAL_CSV)] == ORIGINAL_CSV
-    assert header[-4:] == ["status_word", "meaningful_change", "rule", "rule_source"]
+    assert header[-5:] == ["status_word", "meaningful_change", "rule", "rule_source", "rater"]
 
 
 def test_progress_table_at_60_columns_keeps_the_outlook(runner: CliRunner, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -421,6 +421,8 @@ def test_plan_for_the_client_without_screenings_or_reviews(tmp_path: Path) -> No
 def test_no_plan_section_without_a_plan() -> None:
     """A file whose goals name no concern and have no objectives shows no plan section."""
     record = store.load("c-1042", EXAMPLES)
+    for goal in record.goals:  # the example's plan taken away
+        goal.concern, goal.objectives, goal.interventions = None, [], []
     data = reporting.client_report(record, audience="clinician", as_of=TODAY, produced=TODAY)
     assert data.plan == []
     assert 'id="plan"' not in report_page.render_client(data, "html")

@@ -112,6 +112,10 @@ class InstrumentsFileError(DataError):
     """The user's instruments.toml does not parse or validate; it names the file and key."""
 
 
+class ConfigFileError(DataError):
+    """The home's config.toml does not parse or validate; it names the file and the key."""
+
+
 class TemplatesFileError(DataError):
     """The user's templates.toml does not parse or validate; it names the file, the template
     and the field. Only commands that use templates read it, so it never stops the others."""

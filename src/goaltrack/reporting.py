@@ -204,7 +204,7 @@ def _goal_report(
         {
             "date": entry.date,
             "value": entry.value,
-            "rater": entry.rater.value if entry.rater else None,
+            "rater": entry.rater,
             **({"note": entry.note} if audience == CLINICIAN else {}),
         }
         for entry in goal.entries_in_order()

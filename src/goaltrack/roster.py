@@ -9,8 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+#: The key of the client id in every machine format (`clients`, `progress`, `goals`, ...).
+CLIENT_KEY = "client"
+#: The older key of the client id in `clients` rows: still emitted, deprecated (docs/formats.md).
+DEPRECATED_CLIENT_KEY = "id"
+
 CLIENT_FIELDS = [
-    "id",
+    CLIENT_KEY,
+    DEPRECATED_CLIENT_KEY,
     "name",
     "status",
     "created",
@@ -26,10 +32,14 @@ def _day(text: str | None) -> date | None:
 
 
 def client_row(facts: dict[str, Any]) -> dict[str, Any]:
-    """One line of the `clients` list, with the date of an open PHQ-9 item-9 flag."""
+    """One line of the `clients` list, with the date of an open PHQ-9 item-9 flag.
+
+    The id is under `client`, as in every other machine format, and under the deprecated `id`
+    for one release so that scripts written against format_version 1 keep working."""
     risk = facts["risk_item9"]
     return {
-        "id": facts["id"],
+        CLIENT_KEY: facts["id"],
+        DEPRECATED_CLIENT_KEY: facts["id"],
         "name": facts["name"],
         "status": facts["status"],
         "created": _day(facts["created"]),
@@ -38,6 +48,9 @@ def client_row(facts: dict[str, Any]) -> dict[str, Any]:
         "active_goals": facts["active_goals"],
         "last_entry": _day(facts["last_entry"]),
         "risk_item9": None if risk is None else _day(risk["date"]),
+        "concern_severities": [
+            f"{concern['name']}:{concern['severity']}" for concern in facts["concerns"]
+        ],
     }
 
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from goaltrack import roster
-from goaltrack.measures import client_outcomes, instruments
+from goaltrack import roster, settings
+from goaltrack.measures import client_outcomes, instruments, safety
 from goaltrack.measures.forms import Form
 from goaltrack.measures.forms import Item as FormItem
 from goaltrack.measures.gas import client_gas
 from goaltrack.measures.instruments import Instrument, Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
+from goaltrack.measures.raters import UNRATED, own_rater, rated_by, raters_of
 from goaltrack.measures.trend import Trend, fit_trend
 from goaltrack.records.enums import GOAL_COLUMNS
 from goaltrack.records.model import ClientRecord, Goal, GoalKind, GoalStatus
@@ -26,7 +27,7 @@ GOAL_FIELDS = ["client", *GOAL_COLUMNS, "entries"]
 
 def progress_fields() -> list[str]:
     """The keys of a progress row, in order (CSV header even when there are no rows)."""
-    return ["client", *(item.name for item in fields(GoalSummary))]
+    return ["client", *(item.name for item in fields(GoalSummary)), "rater"]
 
 
 def instrument_for(goal: Goal, registry: Registry | None = None) -> Instrument | None:
@@ -53,10 +54,23 @@ def summarize(
     today: date | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
     registry: Registry | None = None,
+    rater: str | None = None,
 ) -> GoalSummary:
-    """A goal's summary against its own instrument."""
+    """A goal's summary against its own instrument, on one rater's series: `rater`'s, else
+    the goal's own (the client's ratings; see measures/raters.py)."""
     instrument = instrument_for(goal, registry)
-    return summarize_goal(goal, instrument, today=today, stale_days=stale_days)
+    return summarize_goal(
+        rating_series(goal, rater), instrument, today=today, stale_days=stale_days
+    )
+
+
+def rating_series(goal: Goal, rater: str | None = None) -> Goal:
+    """The goal with only the entries its figures are computed on: `rater`'s, else the
+    goal's own rater's. The goal itself when it has a single rater and none is asked for."""
+    if rater is None and len(raters_of(goal)) <= 1:
+        return goal
+    chosen = rater or own_rater(goal)
+    return rated_by(goal, chosen) if chosen is not None else goal
 
 
 def gas_detail(record: ClientRecord, weighting: str = "equal") -> dict[str, Any] | None:
@@ -80,6 +94,7 @@ def client_row(record: ClientRecord) -> dict[str, Any]:
     """One line of the `clients` list (without the item-9 column)."""
     row = roster.client_row(facts.client_facts(record))
     del row["risk_item9"]
+    del row["concern_severities"]
     return row
 
 
@@ -95,11 +110,42 @@ def client_detail(
     today: date | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
     registry: Registry | None = None,
+    goals: list[Goal] | None = None,
 ) -> dict[str, Any]:
-    """Everything `show` tells about a client: details, concerns, goals with their latest status."""
+    """Everything `show` tells about a client: details, concerns, goals (`goals`, else every
+    goal) with their latest status,
+    when each goal's next measure is due, and the client's rows of the attention list."""
+    from goaltrack.attention import record_attention
+    from goaltrack.measures.attention import next_measure_due
+
     client = record.client
+    day = today or settings.as_of()
+    known = registry or instruments.builtin_registry()
+    flags = record_attention(record, day, stale_days, known)
+
+    def scheduled(goal: Goal) -> dict[str, Any]:
+        seen = [entry.date for entry in goal.progress if entry.date <= day]
+        return {
+            "every": goal.every,
+            "next_measure_due": next_measure_due(goal.every, max(seen, default=None), goal.created)
+            if goal.status is GoalStatus.ACTIVE
+            else None,
+        }
+
     return {
         **_client_identity(record),
+        "since": client.since,
+        "episode": client.current_episode(),
+        "episodes": [
+            {
+                "number": episode.number,
+                "since": episode.since,
+                "until": episode.until,
+                "reason": episode.reason.value,
+                "note": episode.note,
+            }
+            for episode in client.episodes
+        ],
         "approaches": [approach.value for approach in client.approaches],
         "preferences": list(client.preferences),
         "strengths": list(client.strengths),
@@ -109,11 +155,22 @@ def client_detail(
             for concern in client.concerns
         ],
         "goals": [
-            _with_gas_levels(summarize(goal, today, stale_days, registry).as_dict(), goal)
-            for goal in record.goals
+            {
+                **_with_gas_levels(
+                    {
+                        **summarize(goal, today, stale_days, registry).as_dict(),
+                        "rater": own_rater(goal),
+                    },
+                    goal,
+                ),
+                **scheduled(goal),
+            }
+            for goal in (record.goals if goals is None else goals)
         ],
         "gas": gas_detail(record),
         "client_outcomes": client_outcomes.client_outcomes(record),
+        "attention": [flag.as_dict() for flag in flags],
+        "reviewed_risks": safety.reviewed_flags(record),
     }
 
 
@@ -157,6 +214,7 @@ def goal_row(goal: Goal) -> dict[str, Any]:
         "created": goal.created,
         "entries": len(goal.progress),
         "gas_levels": goal.gas_levels,
+        "every": goal.every,
     }
 
 
@@ -180,12 +238,42 @@ def progress_rows(
     today: date | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
     registry: Registry | None = None,
+    rater: str | None = None,
+    by_rater: bool = False,
 ) -> list[dict[str, Any]]:
-    """Where each goal stands, one row per goal, with the client id first."""
-    return [
-        {"client": record.client.id, **summarize(goal, today, stale_days, registry).as_dict()}
-        for goal in goals
-    ]
+    """Where each goal stands, one row per goal with the client id first and, last, the rater
+    whose ratings the figures use (`rater`, else the goal's own). `by_rater`: one row per
+    goal and rater instead, each on that rater's ratings only."""
+    rows = []
+    for goal in goals:
+        raters = raters_of(goal) if by_rater else [rater or own_rater(goal)]
+        for name in raters or [None]:
+            summary = summarize(goal, today, stale_days, registry, name)
+            rows.append({"client": record.client.id, **summary.as_dict(), "rater": name})
+    return rows
+
+
+def rater_lines(goals: list[Goal], rater: str | None, by_rater: bool) -> list[str]:
+    """Lines saying whose ratings the figures use, for a table's footnotes: always when a
+    rater was chosen or each shown apart, else for each goal rated by several people."""
+    if by_rater:
+        return ["One row per rater: each row's figures use that rater's ratings only."]
+    if rater is not None:
+        return [f"Figures use {_whose(rater)} ratings only (--rater {rater})."]
+    lines = []
+    for goal in goals:
+        raters = raters_of(goal)
+        if len(raters) > 1:
+            lines.append(
+                f"Goal {goal.number}: figures use {_whose(raters[0])} ratings; also rated by "
+                f"{', '.join(raters[1:])} (--by-rater shows each, --rater NAME uses one)."
+            )
+    return lines
+
+
+def _whose(rater: str) -> str:
+    """A rater as the owner of ratings: "the client's own", "the parent's"."""
+    return "the client's own" if rater == UNRATED else f"the {rater}'s"
 
 
 def entry_history(
@@ -216,7 +304,7 @@ def entry_rows(record: ClientRecord, goals: list[Goal]) -> list[dict[str, Any]]:
                     "date": entry.date,
                     "value": entry.value,
                     "session": entry.session,
-                    "rater": entry.rater.value if entry.rater else None,
+                    "rater": entry.rater,
                     "note": entry.note,
                 }
             )
@@ -238,6 +326,20 @@ class GoalChart:
     due: date | None
     baseline: Number | None  # the goal's baseline, else its first value
     trend: Trend | None  # the line over every entry, while the target is still ahead
+    #: Whose ratings `points`, `summary` and `trend` are (None: the goal has no entries).
+    rater: str | None = None
+    #: Everyone who rated the goal, the goal's own rater first.
+    raters: tuple[str, ...] = ()
+    #: With --by-rater: one series per rater (the goal's own first), drawn each with its mark.
+    series: tuple[RaterSeries, ...] = ()
+
+
+@dataclass(frozen=True)
+class RaterSeries:
+    """One rater's entries of a goal, for a chart that shows each rater apart."""
+
+    rater: str
+    points: list[tuple[date, float]]  # by date (on or after the chart's `since`)
 
 
 def goal_chart(
@@ -246,10 +348,20 @@ def goal_chart(
     stale_days: int = DEFAULT_STALE_DAYS,
     registry: Registry | None = None,
     since: date | None = None,
+    rater: str | None = None,
+    by_rater: bool = False,
 ) -> GoalChart:
-    """A goal's chart as plain data: its summary, the points to draw, and the trend line."""
-    summary = summarize(goal, today, stale_days, registry)
-    ordered = goal.entries_in_order()
+    """A goal's chart as plain data: its summary, the points to draw, and the trend line, on
+    one rater's series (`rater`, else the goal's own); `by_rater` adds every rater's series."""
+    series_goal = rating_series(goal, rater)
+    summary = summarize(series_goal, today, stale_days, registry)
+    ordered = series_goal.entries_in_order()
+
+    def drawn(entries: list[Any]) -> list[tuple[date, float]]:
+        return [(e.date, float(e.value)) for e in entries if since is None or e.date >= since]
+
+    raters = raters_of(goal)
+    chosen = rater or own_rater(goal)
     # a trend is drawn forward whenever there is one and the target is still ahead (not when
     # it is reached, nor when the entries are stale: an old trend is no news)
     projects = (
@@ -263,13 +375,21 @@ def goal_chart(
         title=goal.title,
         summary=summary,
         instrument=instrument_for(goal, registry),
-        points=[(e.date, float(e.value)) for e in ordered if since is None or e.date >= since],
+        points=drawn(ordered),
         since=since,
         logged=len(ordered),
         target=summary.target,  # a GAS goal without one aims at level 0
         due=goal.due,
-        baseline=goal.effective_baseline(),
+        baseline=series_goal.effective_baseline(),
         trend=fit_trend([(e.date, float(e.value)) for e in ordered]) if projects else None,
+        rater=chosen,
+        raters=tuple(sorted(raters, key=lambda name: name != chosen)),
+        series=tuple(
+            RaterSeries(name, drawn(rated_by(goal, name).entries_in_order()))
+            for name in sorted(raters, key=lambda name: name != chosen)
+        )
+        if by_rater
+        else (),
     )
 
 
@@ -383,7 +503,7 @@ def item_grid(record: ClientRecord, form: Form) -> ItemGrid:
     ]
     grid = [
         {
-            "item": _item_label(item),
+            "item": item_label(item),
             **{
                 f"a{index}": _answer_cell(item, given["answers"], position, form.item_min)
                 for index, given in enumerate(ordered)
@@ -397,7 +517,7 @@ def item_grid(record: ClientRecord, form: Form) -> ItemGrid:
     )
 
 
-def _item_label(item: FormItem) -> str:
+def item_label(item: FormItem) -> str:
     """An item's number and wording cut to ITEM_TEXT_ROOM; "!" marks a safety item."""
     text = item.text if len(item.text) <= ITEM_TEXT_ROOM else item.text[: ITEM_TEXT_ROOM - 1] + "…"
     return f"{item.number:>2}{'!' if item.safety else ' '} {text}"

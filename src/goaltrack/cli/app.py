@@ -35,6 +35,32 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Change a client's name, status, concerns, approaches, preferences, strengths, notes "
         "or start date.",
     ),
+    "delete-client": (
+        "clients",
+        "Move a mistaken client's file to the trash inside the home (`restore` brings it back).",
+    ),
+    "restore": (
+        "clients",
+        "Bring a client moved to the trash back (the newest copy, if there are several).",
+    ),
+    "attention": (
+        "caseload",
+        "Who needs attention today, worst first: risk flags, deterioration, off-track, overdue, "
+        "due measures, stale goals, no contact, unserved concerns, unmeasured goals.",
+    ),
+    "discharge": (
+        "care",
+        "End a client's episode of care: close its open goals, record the end date and reason, "
+        "and print the end-of-treatment summary.",
+    ),
+    "reopen": (
+        "care",
+        "Start a new episode of care for a discharged client (the old one's history is kept).",
+    ),
+    "risk-review": (
+        "care",
+        "Record a risk review that acknowledges the client's open PHQ-9 item-9 flags.",
+    ),
     "add-goal": ("goals", "Add a goal to a client; prints the new goal number."),
     "goals": ("goals", "List a client's goals."),
     "edit-goal": ("goals", "Change a goal's fields, including its status."),
@@ -300,6 +326,7 @@ def main_options(
 ) -> None:
     """Track psychotherapy goals: clients, goals, measures and progress, session by session."""
     STATE.home = home
+    STATE.warned_instruments = False
     audit.set_command(ctx.invoked_subcommand or "")
 
 

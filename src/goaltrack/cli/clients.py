@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from goaltrack import operations, settings, views
+from goaltrack import episode_views, operations, settings, views
 from goaltrack.cli import complete
 from goaltrack.cli.common import (
     ClientIdArg,
@@ -23,6 +23,7 @@ from goaltrack.cli.common import (
     say,
     store,
 )
+from goaltrack.errors import InvalidValueError
 from goaltrack.measures import safety
 from goaltrack.records.convert import DATE_FORMS, parse_concern, parse_date, parse_line
 from goaltrack.records.enums import Approach, ClientStatus, GoalStatus
@@ -100,6 +101,13 @@ SHOW_GOAL_TABLE = [
     Column("percent_to_target", "Done", numeric=True, suffix="%", decimals=0, drop=6),
     Column("status_word", "Outlook"),
 ]
+#: `show` adds it when a goal has a schedule.
+NEXT_MEASURE_COLUMN = Column("next_measure_due", "Next measure", drop=5)
+ATTENTION_COLUMNS = [
+    Column("reason", "Reason"),
+    Column("goal", "Goal", numeric=True),
+    Column("detail", "Detail", wrap=True),
+]
 
 
 def _name(text: str | None) -> str | None:
@@ -145,14 +153,26 @@ def new_client(
     say(f"created client {client_id}")
 
 
+AllOption = Annotated[bool, typer.Option("--all", help="Show achieved and dropped goals too.")]
+AllEpisodesOption = Annotated[
+    bool,
+    typer.Option("--all-episodes", help="Show the goals of earlier episodes of care too."),
+]
+
+
 @commands.command("show")
 def show(
-    client_id: ClientIdArg, fmt: FormatOption = OutputFormat.TABLE, as_json: JsonOption = False
+    client_id: ClientIdArg,
+    fmt: FormatOption = OutputFormat.TABLE,
+    as_json: JsonOption = False,
+    everything: AllOption = False,
+    all_episodes: AllEpisodesOption = False,
 ) -> None:
     """Show one client: details, concerns, and goals with where each stands."""
     stale_days, today = settings.stale_days(), settings.as_of()
     record = views.snapshot(store().load(client_id), today)  # GOALTRACK_AS_OF: a snapshot
-    detail = views.client_detail(record, today, stale_days, registry())
+    shown = episode_views.visible_goals(record, everything, all_episodes)
+    detail = views.client_detail(record, today, stale_days, registry(), goals=shown)
     alerts = safety.alerts(record)
     gas_sections = gas_sections_of(record)
     concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
@@ -170,7 +190,12 @@ def show(
         + (f" — {record.client.name}" if record.client.name else ""),
         fields=[
             ("Status", detail["status"]),
-            ("Since", detail["created"]),
+            ("Since", detail["since"]),
+            *(
+                [("Episodes", [episode_line(e) for e in detail["episodes"]])]
+                if detail["episodes"]
+                else []
+            ),
             ("Concerns", concerns),
             ("Approaches", detail["approaches"]),
             # shown when there are any (schema 2 added them; most files have none)
@@ -178,18 +203,51 @@ def show(
             ("Notes", detail["notes"]),
         ],
         sections=[
-            Section("Goals", SHOW_GOAL_TABLE, detail["goals"], empty="no goals yet"),
+            Section(
+                "Goals",
+                SHOW_GOAL_TABLE
+                + ([NEXT_MEASURE_COLUMN] if any(g["every"] for g in detail["goals"]) else []),
+                detail["goals"],
+                empty="no goals yet",
+            ),
             *gas_sections,
+            *(
+                [Section("Needs attention", ATTENTION_COLUMNS, detail["attention"])]
+                if detail["attention"]
+                else []
+            ),
         ],
         footnotes=[
+            *episode_views.hidden_note(record, shown),
             *gas_footnote(detail["gas"]),
             *views.rule_lines(detail["goals"]),
             *views.outcome_lines(record),
+            *reviewed_lines(detail["reviewed_risks"]),
         ],
         alerts=[alert.message() for alert in alerts]
         + conflict_lines(record.client.id, open_conflicts),
     )
     output(report, fmt, as_json)
+
+
+def episode_line(episode: dict[str, Any]) -> str:
+    """A closed episode in one line: number, dates, reason (never its note)."""
+    return (
+        f"{episode['number']}: {episode['since'].isoformat()} to {episode['until'].isoformat()} "
+        f"({episode['reason']})"
+    )
+
+
+def reviewed_lines(reviewed: list[dict[str, Any]]) -> list[str]:
+    """One line per item-9 flag a risk review acknowledged: no longer urgent, never hidden."""
+    return [
+        f"item-9 flag of {item['date'].isoformat()} (entry {item['entry']}, "
+        + ("a screening" if item["goal"] is None else f"goal {item['goal']}")
+        + f") reviewed on {item['reviewed'].isoformat()}"
+        + (f" by {item['by']}" if item["by"] else "")
+        + f": {item['outcome']}"
+        for item in reviewed
+    ]
 
 
 def conflict_lines(client: str, items: list[conflicts.Recorded]) -> list[str]:
@@ -292,3 +350,31 @@ def edit_client(
     )
     store().update(client_id, lambda record: operations.edit_client(record, edit))
     say(f"updated client {client_id}")
+
+
+@commands.command("delete-client")
+def delete_client(
+    client_id: ClientIdArg,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm: move this client's file to the trash.")
+    ] = False,
+) -> None:
+    """Move a mistaken client's file to the trash inside the home (`restore` brings it back)."""
+    from goaltrack.storage.trash import move_to_trash
+
+    if not yes:
+        raise InvalidValueError(
+            f"add --yes to move client {client_id} to the trash (nothing is deleted outright; "
+            f"`goaltrack restore {client_id}` brings it back)"
+        )
+    moved = move_to_trash(store(), client_id)
+    say(f"moved client {client_id} to the trash: {moved.name} (goaltrack restore {client_id})")
+
+
+@commands.command("restore")
+def restore_client(client_id: ClientIdArg) -> None:
+    """Bring a client moved to the trash back (the newest copy, if there are several)."""
+    from goaltrack.storage.trash import restore
+
+    item = restore(store(), client_id)
+    say(f"restored client {client_id} from {item.path.name}")

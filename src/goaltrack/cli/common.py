@@ -42,6 +42,7 @@ class RunState:
     """Settings of this invocation, set by the global callback."""
 
     home: Path | None = None
+    warned_instruments: bool = False  # the broken-instruments warning went out this run
 
 
 STATE = RunState()
@@ -59,11 +60,29 @@ def store() -> Store:
     return Store.at(STATE.home)
 
 
-def registry() -> Registry:
-    """The instruments this invocation knows: built-ins plus $GOALTRACK_HOME/instruments.toml."""
+def registry(warn_broken: bool = True) -> Registry:
+    """The instruments this invocation knows: built-ins plus $GOALTRACK_HOME/instruments.toml.
+
+    Broken tables of that file are left out (only the goals that use them fail, exit 3);
+    unless `warn_broken` is off, one warning line per run names the file and what is broken."""
     from goaltrack.measures.instruments import load_registry  # Pydantic: not for `--help`
 
-    return load_registry(store().home)
+    known = load_registry(store().home)
+    if warn_broken and known.problems() and not STATE.warned_instruments:
+        STATE.warned_instruments = True
+        warn(broken_instruments_line(known))
+    return known
+
+
+def broken_instruments_line(known: Registry) -> str:
+    """One line naming the user's instruments file and what in it cannot be used."""
+    if known.file_error is not None:
+        return f"{known.file_error}; none of its instruments can be used (see `goaltrack check`)"
+    names = ", ".join(f"[{key}]" for key in known.broken)
+    return (
+        f"{known.path}: broken instrument(s) {names} left out; goals measured by them cannot "
+        "be used until it is fixed (see `goaltrack instruments` or `goaltrack check`)"
+    )
 
 
 def library(known: Registry | None = None) -> Library:
@@ -162,9 +181,27 @@ def choices(enum: type[Enum]) -> str:
 
 
 RaterOption = Annotated[
-    Rater | None,
-    typer.Option("--rater", case_sensitive=False, help=f"Who rated: {choices(Rater)}."),
+    str | None,
+    typer.Option(
+        "--rater",
+        metavar="RATER",
+        help=f"Who rated: {choices(Rater)}, or a name from $GOALTRACK_HOME/config.toml "
+        "([raters] extra = [...]).",
+    ),
 ]
+
+
+def rater_names() -> list[str]:
+    """Every rater this home knows: the documented ones, then config.toml's extra names."""
+    from goaltrack.records.convert import rater_choices
+    from goaltrack.storage.config import load_config
+
+    return rater_choices(load_config(home()).extra_raters)
+
+
+def rater_option(text: str | None) -> str | None:
+    """A `--rater` value as one of the home's raters, else a usage error (exit 2) listing them."""
+    return None if text is None else pick(text, rater_names(), "'--rater'")
 
 
 def pick(text: str, allowed: Sequence[str], option: str | None = None) -> str:

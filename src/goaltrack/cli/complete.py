@@ -58,6 +58,8 @@ def goal_numbers(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
         found = []
         for goal in data.get("goals", []):
             number = goal.get("number")
+            if goal.get("status") in ("achieved", "dropped"):  # hidden by default, as in show
+                continue
             if isinstance(number, int) and str(number).startswith(incomplete):
                 title = _UNPRINTABLE.sub(" ", str(goal.get("title", "")))[:60]
                 found.append((number, title))

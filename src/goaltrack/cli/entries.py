@@ -20,6 +20,7 @@ from goaltrack.cli.common import (
     command_group,
     output,
     print_created,
+    rater_option,
     read_text_argument,
     registry,
     say,
@@ -50,7 +51,11 @@ def log(
         typer.Option("--note", help="A note; '-' reads it from stdin (keeps it out of `ps`)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Record a date more than a year ago.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Record a date more than a year ago, or an entry for a discharged client.",
+        ),
     ] = False,
 ) -> None:
     """Record a progress value on a goal; prints the new entry id."""
@@ -58,12 +63,13 @@ def log(
         value=parse_number(value, "value"),
         date=parse_date(on, "date") if on else date.today(),
         session=session,
-        rater=rater,
+        rater=rater_option(rater),
         note=read_text_argument(note),
     )
     known = registry()
 
     def apply(record: ClientRecord) -> tuple[str, list[str], str | None]:
+        operations.require_in_care(record, force)
         same = record.require_goal(goal).same_entries(entry.date, entry.value)
         new_id = operations.log_value(record, goal, entry, known, check_dates=True, force=force)
         return new_id, same, operations.before_start(record, entry.date)

@@ -38,6 +38,7 @@ from goaltrack.records.convert import (
 from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Priority, gas_level_key
 from goaltrack.render.report import Column, OutputFormat, Report
 from goaltrack.settings import as_of
+from goaltrack.storage.config import default_schedules
 
 commands = command_group()
 
@@ -66,6 +67,15 @@ GasLevelOption = Annotated[
     ),
 ]
 DueOption = Annotated[str | None, typer.Option("--due", help=f"Due date: {DATE_FORMS}.")]
+EveryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--every",
+        help="How often it is measured: session, or every N weeks or days (1w, 2w, 4w, 10d). "
+        "Default: the measure's schedule in the home's config.toml, if any. `attention` says "
+        "when a measure is due.",
+    ),
+]
 PriorityOption = Annotated[
     Priority | None,
     typer.Option("--priority", case_sensitive=False, help=f"One of {choices(Priority)}."),
@@ -85,13 +95,6 @@ ConcernOption = Annotated[
         "--concern",
         help="The client's concern this goal serves (by name; see `goaltrack show ID`).",
         autocompletion=complete.concern_names,
-    ),
-]
-EveryOption = Annotated[
-    str | None,
-    typer.Option(
-        "--every",
-        help="How often it is measured: session, or Nw / Nd (every N weeks or days, e.g. 2w).",
     ),
 ]
 #: `edit-goal --clear`: the fields a goal can lose, its GAS level descriptions included
@@ -195,6 +198,7 @@ def add_goal(
     )
     levels = parse_gas_levels(gas_level)
     known = registry()
+    schedules = default_schedules(store().home)
     if template is not None:
         chosen = library(known).require(parse_template_key(template))
         today = as_of()
@@ -228,7 +232,13 @@ def add_goal(
     number = store().update(
         client_id,
         lambda record: operations.add_goal(
-            record, fields, known, force=force, gas_levels=levels, check_dates=True
+            record,
+            fields,
+            known,
+            force=force,
+            gas_levels=levels,
+            check_dates=True,
+            schedules=schedules,
         ),
     )
     print_created(number, f"added goal {number} for {client_id}", f"goal {number} of {client_id}")

@@ -14,7 +14,9 @@ from goaltrack.cli.common import (
     output,
     registry,
     store,
+    warn,
 )
+from goaltrack.errors import EXIT_DATA
 from goaltrack.records.convert import parse_measure_key
 from goaltrack.render.report import Column, OutputFormat, Report, Section
 
@@ -46,8 +48,11 @@ def list_instruments(
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
 ) -> None:
-    """List the measures goals can use, or show one: range, bands, cutoff, reliable change."""
-    known = registry()
+    """List the measures goals can use, or show one: range, bands, cutoff, reliable change.
+
+    What is broken in the user's instruments.toml is named on stderr, one line each, after
+    the valid instruments are shown, and the exit code is then 3."""
+    known = registry(warn_broken=False)
     if key is None:
         rows = [views.instrument_row(instrument) for instrument in known.all()]
         report = Report(
@@ -60,6 +65,7 @@ def list_instruments(
             ],
         )
         output(report, fmt, as_json)
+        _report_broken(known.problems())
         return
     instrument = known.require(parse_measure_key(key, "instrument"))
     row = views.instrument_row(instrument)
@@ -101,3 +107,12 @@ def list_instruments(
         sections=[Section("Severity bands", BAND_COLUMNS, row["bands"], empty="none")],
     )
     output(report, fmt, as_json)
+    _report_broken(known.problems())
+
+
+def _report_broken(problems: list[str]) -> None:
+    """Name each problem of the user's instruments file on stderr; then exit 3."""
+    for problem in problems:
+        warn(problem)
+    if problems:
+        raise typer.Exit(EXIT_DATA)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,32 +13,28 @@ from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
     JsonOption,
+    RaterOption,
     banner,
-    choices,
     command_group,
-    metavar,
     output,
-    pick,
+    rater_option,
     read_text_argument,
     registry,
     say,
     store,
 )
-from goaltrack.errors import InvalidValueError
+from goaltrack.errors import InputError, InvalidValueError
 from goaltrack.measures import forms, scoring
 from goaltrack.measures.instruments import Instrument
 from goaltrack.records.convert import DATE_FORMS, parse_date, parse_measure_key, parse_number
-from goaltrack.records.enums import EntryFlag, Rater
+from goaltrack.records.enums import EntryFlag
+from goaltrack.render import questionnaire
 from goaltrack.render.report import Column, OutputFormat, Report
 
 if TYPE_CHECKING:
     from goaltrack.records.model import ClientRecord
 
 commands = command_group()
-
-RATERS = tuple(rater.value for rater in Rater)
-BACK = {"b", "back"}
-QUIT = {"q", "quit"}
 
 
 @commands.command("measure")
@@ -68,15 +64,16 @@ def measure(
     session: Annotated[int | None, typer.Option("--session", min=1, help="Session.")] = None,
     # Checked with the date, after scored answers are known: a refused command still warns
     # about an endorsed PHQ-9 item 9. A bad value is the same usage error (exit 2) as elsewhere.
-    rater: Annotated[
-        str | None,
-        typer.Option("--rater", metavar=metavar(RATERS), help=f"Who rated: {choices(Rater)}."),
-    ] = None,
+    rater: RaterOption = None,
     note: Annotated[
         str | None, typer.Option("--note", help="A note; '-' reads it from stdin.")
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Record a date more than a year ago.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Record a date more than a year ago, or an entry for a discharged client.",
+        ),
     ] = False,
     screening: Annotated[
         bool,
@@ -104,12 +101,12 @@ def measure(
     # item 9 always warns, even when the entry cannot be stored.
     setup_error: InvalidValueError | typer.BadParameter | None = None
     on_date = date.today()
-    rater_value: Rater | None = None
+    rater_value: str | None = None
     try:
         on_date = parse_date(on, "date") if on else on_date
         if on_date > date.today():
             raise InvalidValueError(f"date {on_date.isoformat()} is in the future")
-        rater_value = Rater(pick(rater, RATERS, "'--rater'")) if rater is not None else None
+        rater_value = rater_option(rater)
     except (InvalidValueError, typer.BadParameter) as error:
         setup_error = error
     if responses is None and given_total is None and not reads_stdin:
@@ -120,7 +117,7 @@ def measure(
             record, instrument.key, goal, per_goal=instrument.per_goal, asked=screening
         ):
             scoring.target_goals(record, instrument.key, goal, instrument.per_goal)
-    answers = _answers(instrument, responses, given_total)
+    answers = _answers(client_id, instrument, responses, given_total)
     value, flags = scoring.score(instrument, answers, given_total)
     administration = scoring.Administration(
         client=client_id,
@@ -136,6 +133,7 @@ def measure(
     entry_note: str | None = None
 
     def apply(record: ClientRecord) -> None:
+        operations.require_in_care(record, force)
         if operations.is_screening(
             record, instrument.key, goal, per_goal=instrument.per_goal, asked=screening
         ):
@@ -169,7 +167,8 @@ def measure(
         store().update(client_id, apply)
     finally:
         if EntryFlag.RISK_ITEM9 in flags:  # shown even when saving failed: never silent
-            _warn_risk(client_id, administration, saved=bool(administration.entries))
+            saved = bool(administration.entries)
+            _warn_risk(client_id, administration.instrument, answers or [], saved)
     for line in early:
         say(line)
     if EntryFlag.ITEM9_NOT_ASSESSED in flags:
@@ -181,9 +180,10 @@ def measure(
 
 
 def _answers(
-    instrument: Instrument, responses: str | None, total: int | float | None
+    client_id: str, instrument: Instrument, responses: str | None, total: int | float | None
 ) -> list[int] | None:
-    """Item answers from --responses, stdin, or an interactive session; None for a total."""
+    """Item answers from --responses, stdin, or an interactive session (with its review
+    screen); None for a total."""
     if responses is None and total is not None:
         return None
     if not instrument.items:
@@ -195,50 +195,14 @@ def _answers(
     if responses is not None and responses != "-":
         return form.parse_responses(responses)
     if responses is None and sys.stdin.isatty():
-        return ask(form, sys.stdin, sys.stderr)
-    return form.parse_responses(sys.stdin.read())
-
-
-def ask(form: forms.Form, inp: IO[str], out: IO[str]) -> list[int]:
-    """Ask every item with its real wording and options; re-ask until each answer is valid.
-
-    'b' goes back one item, 'q' stops without saving anything.
-    """
-    out.write(f"\n{form.name}\n")
-    if form.instructions:
-        out.write(f"{form.instructions}\n")
-    if form.stem:
-        out.write(f"{form.stem}\n")
-    out.write(
-        "Answer with the number"
-        + (" or letters" if _has_abbrevs(form) else "")
-        + "; b = back, q = quit without saving.\n"
-    )
-    answers: list[int] = []
-    while len(answers) < form.size:
-        item = form.items[len(answers)]
-        out.write(f"\n{item.number}/{form.size}. {item.text}\n")
-        for option in form.options:
-            abbrev = f" ({option.abbrev})" if option.abbrev else ""
-            out.write(f"   {option.value}  {option.label}{abbrev}\n")
-        out.write(f"Answer [{form.choices()}]: ")
-        out.flush()
-        line = inp.readline()
-        if not line:
-            raise InvalidValueError(f"{form.key} stopped at item {item.number}: nothing saved")
-        text = line.strip()
-        if text.lower() in QUIT:
-            raise InvalidValueError(f"{form.key} stopped at item {item.number}: nothing saved")
-        if text.lower() in BACK:
-            if answers:
-                answers.pop()
-            continue
+        answers: list[int] = []
         try:
-            answers.append(form.parse_answer(text, item))
-        except InvalidValueError:
-            out.write(f"  Please answer {form.choices()}.\n")
-    out.write("\n")
-    return answers
+            return questionnaire.administer(form, instrument, sys.stdin, sys.stderr, answers)
+        except InputError:
+            if len(answers) == form.size and form.safety_endorsed(answers):  # never silent
+                _warn_risk(client_id, instrument.key, answers, saved=False)
+            raise
+    return form.parse_responses(sys.stdin.read())
 
 
 def _flags_text(flags: list[EntryFlag]) -> str | None:
@@ -247,14 +211,9 @@ def _flags_text(flags: list[EntryFlag]) -> str | None:
     return ", ".join(words.get(flag, flag.value) for flag in flags) or None
 
 
-def _has_abbrevs(form: forms.Form) -> bool:
-    return any(option.abbrev for option in form.options)
-
-
-def _warn_risk(client_id: str, administration: scoring.Administration, saved: bool) -> None:
+def _warn_risk(client_id: str, instrument_key: str, answers: list[int], saved: bool) -> None:
     """The prominent stderr warning for an endorsed PHQ-9 item 9."""
-    answers = administration.responses or []
-    form = forms.get_form(administration.instrument)
+    form = forms.get_form(instrument_key)
     answer = answers[8] if len(answers) >= 9 else None
     label = f" ({form.option_label(answer)})" if form and answer is not None else ""
     lines = [

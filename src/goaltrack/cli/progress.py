@@ -7,17 +7,19 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import settings, views
+from goaltrack import episode_views, settings, views
 from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
     JsonOption,
+    RaterOption,
     SomeGoalArg,
     StaleDaysOption,
     command_group,
     gas_footnote,
     one_of_option,
     output,
+    rater_option,
     registry,
     say,
     store,
@@ -86,11 +88,30 @@ def show_progress(
             "Weights of the GAS T-score: equal, or priority (high 3, medium 2, low 1).",
         ),
     ] = "equal",
+    rater: RaterOption = None,
+    by_rater: Annotated[
+        bool,
+        typer.Option(
+            "--by-rater",
+            help="One row (and, with --chart, one series) per rater of each goal. Without it "
+            "the figures use the client's own ratings, or --rater's.",
+        ),
+    ] = False,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Show achieved and dropped goals too.")
+    ] = False,
+    all_episodes: Annotated[
+        bool,
+        typer.Option("--all-episodes", help="Show the goals of earlier episodes of care too."),
+    ] = False,
 ) -> None:
     """Where each goal stands: change, reliable and clinical change, trend, and an outlook."""
     threshold = settings.stale_days(stale_days)
+    chosen = rater_option(rater)
+    if chosen is not None and by_rater:
+        raise InvalidValueError("--by-rater shows every rater; leave out --rater")
     if chart and (as_json or fmt is not OutputFormat.TABLE):
         raise InvalidValueError("--chart draws for people; leave out --format/--json")
     if since is not None and not chart:
@@ -105,7 +126,7 @@ def show_progress(
     selected = (
         [record.require_goal(goal)]
         if goal is not None
-        else sorted(record.goals, key=lambda g: g.number)
+        else episode_views.visible_goals(record, everything, all_episodes)
     )
     known = registry()
     alerts = safety.alerts(record)
@@ -115,7 +136,10 @@ def show_progress(
         if not selected:
             say("goaltrack: no goals yet: add one with `goaltrack add-goal`")
             return
-        charts = [views.goal_chart(g, today, threshold, known, since_date) for g in selected]
+        charts = [
+            views.goal_chart(g, today, threshold, known, since_date, chosen, by_rater)
+            for g in selected
+        ]
         if svg_file is not None:
             from goaltrack.render.svg import chart_svg
             from goaltrack.storage.outfile import write_private
@@ -125,7 +149,7 @@ def show_progress(
             return
         draw_charts(charts)
         return
-    rows = views.progress_rows(record, selected, today, threshold, known)
+    rows = views.progress_rows(record, selected, today, threshold, known, chosen, by_rater)
     gas = views.gas_detail(record, gas_weights)
     report = Report(
         document={
@@ -136,16 +160,23 @@ def show_progress(
             "gas": gas,
             "alerts": [alert.as_dict() for alert in alerts],
             "client_outcomes": views.outcome_detail(record),
+            # whose ratings the figures use: one rater's, each apart, or each goal's own
+            "rater": chosen,
+            "by_rater": by_rater,
         },
         rows=rows,
         keys=views.progress_fields(),
-        columns=PROGRESS_TABLE,
+        columns=[*PROGRESS_TABLE[:2], Column("rater", "Rater"), *PROGRESS_TABLE[2:]]
+        if by_rater
+        else PROGRESS_TABLE,
         title=f"Progress of {client_id}",
         empty="no goals yet: add one with `goaltrack add-goal`",
         # the T-score covers every GAS goal of the client: not under one goal's table
         footnotes=[
+            *(episode_views.hidden_note(record, selected) if goal is None else []),
             *(gas_footnote(gas) if goal is None else []),
             *views.rule_lines(rows),
+            *views.rater_lines(selected, chosen, by_rater),
             *views.outcome_lines(record),
         ],
         alerts=[alert.message() for alert in alerts],

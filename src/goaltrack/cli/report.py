@@ -8,6 +8,7 @@ never over a client file (`storage/outfile.py`).
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -101,6 +102,7 @@ def write_report(
         raise InvalidValueError("--caseload is for the clinician; leave out --audience/--since")
     since_date = parse_date(since, "since") if since is not None else None
     from goaltrack import reporting, supervision, views  # read models: only for a report
+    from goaltrack.attention import records_attention
     from goaltrack.measures import safety
     from goaltrack.render import report_page  # Jinja2: only here
     from goaltrack.storage.outfile import check_output_path, write_private
@@ -115,7 +117,15 @@ def write_report(
         records, problems = scan(where)
         warn_unreadable(problems)
         page = report_page.render_caseload(
-            supervision.caseload_report(records, as_of=as_of, produced=produced, registry=known),
+            supervision.caseload_report(
+                records,
+                as_of=as_of,
+                produced=produced,
+                registry=known,
+                attention=partial(
+                    records_attention, stale_days=settings.stale_days(stale_days), registry=known
+                ),
+            ),
             fmt,
         )
         alerts = [alert for record in records for alert in safety.alerts(record)]

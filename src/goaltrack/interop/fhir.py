@@ -258,7 +258,7 @@ def observation_resource(
         "focus": [{"reference": f"urn:uuid:{goal_id(client_id, goal.number)}"}],
         "effectiveDateTime": entry.date.isoformat(),
     }
-    if entry.rater is Rater.CLIENT:
+    if entry.rater == Rater.CLIENT:
         resource["performer"] = [subject]
     _add_item_answers(resource, entry)
     if measure == GAS_KEY and entry.value in loinc.GAS_ANSWERS:
@@ -276,12 +276,12 @@ def observation_resource(
     return resource
 
 
-def _gas_code(rater: Rater | None) -> dict[str, Any]:
+def _gas_code(rater: str | None) -> dict[str, Any]:
     """A GAS score's code (HL7 PCO guide): patient or practitioner follow-up, else reported."""
     code = loinc.GAS_REPORTED
-    if rater is Rater.CLIENT:
+    if rater == Rater.CLIENT:
         code = loinc.GAS_PATIENT_FOLLOW_UP
-    elif rater is Rater.THERAPIST:
+    elif rater == Rater.THERAPIST:
         code = loinc.GAS_PRACTITIONER_FOLLOW_UP
     return {"coding": [loinc.coding(code)], "text": loinc.DISPLAY[code]}
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -37,6 +37,7 @@ from goaltrack.measures.instruments import Registry, load_registry
 from goaltrack.measures.scoring import answer_problems, check_goal
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
 from goaltrack.storage import audit
+from goaltrack.storage.config import load_config
 from goaltrack.storage.draft import Draft
 from goaltrack.storage.fileformat import migrate
 from goaltrack.storage.store import Store
@@ -131,7 +132,7 @@ def prepare(
     if fmt is InputFormat.JSON:
         plans, errors, rows = _dump_plans(text)
     else:
-        plans, errors, rows = _row_plans(text, fmt)
+        plans, errors, rows = _row_plans(text, fmt, load_config(store.home).extra_raters)
     results: list[ClientResult] = []
     created: dict[str, ClientRecord] = {}
     drafts: dict[str, Draft] = {}
@@ -225,8 +226,10 @@ def _replay(record: ClientRecord, plan: ClientPlan, rules: Rules) -> ClientResul
 # ---- planning ------------------------------------------------------------------------------
 
 
-def _row_plans(text: str, fmt: InputFormat) -> tuple[list[ClientPlan], list[RowError], int]:
-    parsed = read_rows(text, fmt)
+def _row_plans(
+    text: str, fmt: InputFormat, raters: Sequence[str] = ()
+) -> tuple[list[ClientPlan], list[RowError], int]:
+    parsed = read_rows(text, fmt, raters)
     errors = parsed.errors
     plans: dict[str, ClientPlan] = {}
     for op in parsed.ops:

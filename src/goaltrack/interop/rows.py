@@ -19,7 +19,7 @@ import difflib
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -41,6 +41,7 @@ from goaltrack.records.convert import (
     parse_measure_key,
     parse_note,
     parse_number,
+    parse_rater,
     parse_whole_number,
 )
 from goaltrack.records.enums import (
@@ -50,7 +51,6 @@ from goaltrack.records.enums import (
     GoalKind,
     GoalStatus,
     Priority,
-    Rater,
     Severity,
 )
 
@@ -182,15 +182,16 @@ def detect_format(name: str | None, text: str) -> InputFormat:
     )
 
 
-def read_rows(text: str, fmt: InputFormat) -> ParsedRows:
-    """Parse CSV or JSON Lines text into operations, collecting every error with its line."""
+def read_rows(text: str, fmt: InputFormat, raters: Sequence[str] = ()) -> ParsedRows:
+    """Parse CSV or JSON Lines text into operations, collecting every error with its line.
+    `raters`: the home's extra rater names (config.toml), accepted beside the documented."""
     parsed = ParsedRows()
     raw = _csv_rows(text, parsed) if fmt is InputFormat.CSV else _jsonl_rows(text, parsed)
     converted: dict[tuple[Any, ...], Any] = {}  # shared by the rows: see parse_row
     for line, row in raw:
         parsed.rows += 1
         try:
-            parsed.ops.append(parse_row(line, row, converted))
+            parsed.ops.append(parse_row(line, row, raters, converted))
         except _RowInvalid as invalid:
             parsed.errors.extend(invalid.errors)
     return parsed
@@ -393,7 +394,7 @@ class _RowInvalid(Exception):
 
 
 #: Conversions that are pure functions of the text and give an immutable value: a run of
-#: rows repeats the same client, goal, type, rater, dates and values thousands of times.
+#: rows repeats the same client, goal, type, dates and values thousands of times.
 _REPEATABLE = frozenset(
     {parse_choice, parse_client_id, parse_whole_number, parse_file_date, parse_number}
 )
@@ -401,9 +402,13 @@ _UNSEEN = object()
 
 
 def parse_row(
-    line: int, row: dict[str, Any], converted: dict[tuple[Any, ...], Any] | None = None
+    line: int,
+    row: dict[str, Any],
+    raters: Sequence[str] = (),
+    converted: dict[tuple[Any, ...], Any] | None = None,
 ) -> Op:
     """One row (column -> value) as an operation; raises with every field error of the row.
+    `raters`: the home's extra rater names, accepted beside the documented ones.
 
     `converted`, shared by the rows of one input, keeps what the pure conversions gave for a
     text (a failure is converted again, so each row reports its own errors).
@@ -444,7 +449,7 @@ def parse_row(
             )
     op: Op | None = None
     if row_type is RowType.ENTRY:
-        op = _entry_op(line, client_id, get)
+        op = _entry_op(line, client_id, get, raters)
     elif row_type is RowType.GOAL:
         op = _goal_op(line, client_id, get)
     else:
@@ -457,12 +462,14 @@ def parse_row(
 Getter = Callable[..., Any]
 
 
-def _entry_op(line: int, client_id: str | None, get: Getter) -> EntryOp | None:
+def _entry_op(
+    line: int, client_id: str | None, get: Getter, raters: Sequence[str]
+) -> EntryOp | None:
     goal = get("goal", parse_whole_number)
     on = get("date", parse_file_date)
     value = get("value", parse_number)
     session = get("session", parse_whole_number)
-    rater = get("rater", parse_choice, Rater)
+    rater = get("rater", parse_rater, raters)
     note = get("note", parse_note)
     # an exported flag or answers come back with the entry: a safety signal is never dropped
     flags = get("flags", parse_flags) or None

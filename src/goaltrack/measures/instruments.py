@@ -8,7 +8,7 @@ than none.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -251,24 +251,53 @@ USER_FIELDS = frozenset(Instrument.model_fields) - {"key", "items", "origin"}
 
 @dataclass(frozen=True)
 class Registry:
-    """Every instrument this goaltrack knows: the built-ins and the user's own scales."""
+    """Every instrument this goaltrack knows: the built-ins and the user's own scales.
+
+    A user table that does not validate is left out and kept in `broken` with its one-line
+    error, and a user file that cannot be read at all is kept in `file_error`: a typo in one
+    scale must not stop the goals measured by PHQ-9 (issue 17). Asking for a broken
+    instrument raises its error (exit 3), so the goals that use it are never read against
+    nothing."""
 
     instruments: dict[str, Instrument]
     path: Path | None = None  # the user file that was read, if any
+    #: The user tables that could not be used: key -> one-line error naming file and table.
+    broken: dict[str, str] = field(default_factory=dict)
+    #: Why the user file could not be read at all (not UTF-8, not TOML, unreadable), if so.
+    file_error: str | None = None
+
+    def problem(self, key: str) -> str | None:
+        """Why the instrument `key` cannot be used, when the user file is to blame; else None.
+
+        A built-in always wins: a broken attempt to redefine it does not block it."""
+        if key in self.instruments:
+            return None
+        if key in self.broken:
+            return self.broken[key]
+        return self.file_error
 
     def get(self, key: str) -> Instrument | None:
-        """The instrument with this key, if known."""
-        return self.instruments.get(key)
+        """The instrument with this key, if known; InstrumentsFileError if its table is broken."""
+        instrument = self.instruments.get(key)
+        if instrument is None:
+            self._refuse_broken(key)
+        return instrument
 
     def require(self, key: str) -> Instrument:
-        """The instrument with this key, or InvalidValueError listing the known keys."""
-        instrument = self.instruments.get(key)
+        """The instrument with this key, or InvalidValueError listing the known keys
+        (InstrumentsFileError, exit 3, when the user file's table for it is broken)."""
+        instrument = self.get(key)
         if instrument is None:
             raise InvalidValueError(
                 f"unknown instrument {key!r}; known: {', '.join(self.instruments)} "
                 "(see `goaltrack instruments`)"
             )
         return instrument
+
+    def _refuse_broken(self, key: str) -> None:
+        problem = self.problem(key)
+        if problem is not None:
+            raise InstrumentsFileError(problem)
 
     def all(self) -> list[Instrument]:
         """Every instrument: built-ins first in their shipped order, then the user's by key."""
@@ -278,6 +307,18 @@ class Registry:
         """True when `key` names a built-in instrument."""
         return key in BUILTINS
 
+    def problems(self) -> list[str]:
+        """Every problem of the user file, one line each: the file's, else each broken table's."""
+        return [self.file_error] if self.file_error else list(self.broken.values())
+
+    def check(self) -> Registry:
+        """This registry, or the first problem of the user file raised (exit 3): for callers
+        that must not go on with a partly read file."""
+        problems = self.problems()
+        if problems:
+            raise InstrumentsFileError(problems[0])
+        return self
+
 
 def builtin_registry() -> Registry:
     """A registry of the built-ins only."""
@@ -285,10 +326,12 @@ def builtin_registry() -> Registry:
 
 
 def load_registry(home: Path) -> Registry:
-    """The built-ins merged with `home`/instruments.toml, if that file exists.
+    """The built-ins merged with the valid tables of `home`/instruments.toml, if it exists.
 
     A user instrument may not reuse a built-in key: silently replacing PHQ-9's cutoff or range
-    would change what every existing PHQ-9 goal means. Errors name the file and the table.
+    would change what every existing PHQ-9 goal means. A table that does not validate is left
+    out and recorded in `Registry.broken`; a file that cannot be read in `file_error`. Errors
+    name the file and the table. Use `.check()` to refuse a file with any problem.
     """
     path = home / USER_FILE
     try:
@@ -296,17 +339,25 @@ def load_registry(home: Path) -> Registry:
     except FileNotFoundError:
         return builtin_registry()
     except OSError as error:
-        raise InstrumentsFileError(
-            f"cannot read {path}: {error.strerror or type(error).__name__}"
-        ) from None
+        reason = error.strerror or type(error).__name__
+        return Registry(dict(BUILTINS), path, file_error=f"cannot read {path}: {reason}")
     merged = dict(BUILTINS)
-    for instrument in parse_user_instruments(raw, path):
-        merged[instrument.key] = instrument
-    return Registry(merged, path)
+    try:
+        tables = read_user_tables(raw, path)
+    except InstrumentsFileError as error:
+        return Registry(merged, path, file_error=error.message)
+    broken: dict[str, str] = {}
+    for key, table in tables:
+        try:
+            merged[key] = user_instrument(key, table, path)
+        except InstrumentsFileError as error:
+            broken[key] = error.message
+    return Registry(merged, path, broken)
 
 
-def parse_user_instruments(raw: bytes, path: Path) -> list[Instrument]:
-    """The instruments defined in the bytes of a user file, validated; errors name `path`."""
+def read_user_tables(raw: bytes, path: Path) -> list[tuple[str, object]]:
+    """The (key, table) pairs of a user file, sorted by key; InstrumentsFileError naming `path`
+    when the file is not UTF-8 or not TOML (then no table of it can be trusted)."""
     import tomllib  # only for a home with its own instruments: not on every command's path
 
     try:
@@ -319,34 +370,36 @@ def parse_user_instruments(raw: bytes, path: Path) -> list[Instrument]:
         line = toml_error_line(error, text)
         where = f" (line {line})" if line else ""
         raise InstrumentsFileError(f"{path}: not valid TOML{where}") from None
-    found: list[Instrument] = []
-    for key in sorted(document):
-        table = document[key]
-        if key == "schema_version" and table == 1:
-            continue
-        where = f"{path}: [{key}]"
-        if not isinstance(table, dict):
-            raise InstrumentsFileError(
-                f"{where} must be a table of instrument fields, e.g. [{key}] with name, min, "
-                "max, better"
-            )
-        if not is_measure_key(key):
-            raise InstrumentsFileError(
-                f"{where}: an instrument key must be 1-32 characters of a-z, 0-9, '-' or '_'"
-            )
-        if key in BUILTINS:
-            raise InstrumentsFileError(
-                f"{where}: {key!r} is a built-in instrument and cannot be redefined; "
-                "use another key"
-            )
-        unknown = sorted(set(table) - USER_FIELDS)
-        if unknown:
-            raise InstrumentsFileError(
-                f"{where}: unknown field(s) {', '.join(unknown)}; allowed: "
-                f"{', '.join(sorted(USER_FIELDS))}"
-            )
-        try:
-            found.append(Instrument.model_validate({**table, "key": key, "origin": str(path)}))
-        except ValidationError as error:
-            raise InstrumentsFileError(f"{where}: {describe_validation_error(error)}") from None
-    return found
+    return [
+        (key, document[key])
+        for key in sorted(document)
+        if not (key == "schema_version" and document[key] == 1)
+    ]
+
+
+def user_instrument(key: str, table: object, path: Path) -> Instrument:
+    """One table of a user file as an Instrument; InstrumentsFileError naming file and table."""
+    where = f"{path}: [{key}]"
+    if not isinstance(table, dict):
+        raise InstrumentsFileError(
+            f"{where} must be a table of instrument fields, e.g. [{key}] with name, min, "
+            "max, better"
+        )
+    if not is_measure_key(key):
+        raise InstrumentsFileError(
+            f"{where}: an instrument key must be 1-32 characters of a-z, 0-9, '-' or '_'"
+        )
+    if key in BUILTINS:
+        raise InstrumentsFileError(
+            f"{where}: {key!r} is a built-in instrument and cannot be redefined; use another key"
+        )
+    unknown = sorted(set(table) - USER_FIELDS)
+    if unknown:
+        raise InstrumentsFileError(
+            f"{where}: unknown field(s) {', '.join(unknown)}; allowed: "
+            f"{', '.join(sorted(USER_FIELDS))}"
+        )
+    try:
+        return Instrument.model_validate({**table, "key": key, "origin": str(path)})
+    except ValidationError as error:
+        raise InstrumentsFileError(f"{where}: {describe_validation_error(error)}") from None

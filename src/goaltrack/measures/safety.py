@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from goaltrack.records.enums import PHQ9_KEY
-from goaltrack.records.model import ClientRecord, EntryFlag, Goal, ProgressEntry
+from goaltrack.records.model import ClientRecord, EntryFlag, Goal, ProgressEntry, RiskReview
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,8 @@ def raises_flag(entry: ProgressEntry) -> bool:
 def clears_flag(entry: ProgressEntry) -> bool:
     """True when an entry closes earlier flags: a well-formed PHQ-9 with item 9 at 0 and no
     flag. Nothing else does: a bare total, another instrument or malformed answers say
-    nothing about item 9. (Risk reviews, issue 12, will be the second way to close one:
-    they belong in `open_risk` next to this test.)"""
+    nothing about item 9. (A risk review is the other way a flag stops being open: see
+    `acknowledged`.)"""
     answers = entry.responses or []
     return is_wellformed_phq9(entry) and answers[8] == 0 and not raises_flag(entry)
 
@@ -95,33 +95,62 @@ def risk_facts(entry: ProgressEntry) -> str:
     return f"{entry.date.isoformat()}, total {entry.value:g}, item-9 answer {said}"
 
 
-def open_risk(record: ClientRecord) -> RiskAlert | None:
-    """The client's open item-9 flag, if any.
+def acknowledged(record: ClientRecord, entry: ProgressEntry) -> RiskReview | None:
+    """The risk review that acknowledges a flagged entry, if any: the first review dated on or
+    after the entry's day that names its id in `covers`. A review never covers a later entry,
+    so an item 9 endorsed after the review opens a new flag."""
+    for review in sorted(record.client.risk_reviews, key=lambda r: r.date):
+        if review.date >= entry.date and entry.id in review.covers:
+            return review
+    return None
 
-    Every entry that raises the flag (see `raises_flag`) counts, in any goal or screening
-    (an intake PHQ-9 taken without a goal is a safety record like any other); only a clearing
-    PHQ-9 (see `clears_flag`) dated strictly after the latest flag closes it. When a flag and
-    a clearing form share the latest day, the flag stays open: clearing a safety signal must
-    never depend on an ambiguous order.
-    """
-    latest_clear: date | None = None
-    latest: date | None = None
-    flagged: list[tuple[Goal | None, ProgressEntry]] = []
-    measured: list[tuple[Goal | None, ProgressEntry]] = [
-        (None, screening) for screening in record.client.screenings
+
+def flagged_entries(record: ClientRecord) -> list[tuple[Goal | None, ProgressEntry]]:
+    """Every entry that raises the flag (see `raises_flag`), by date: intake screenings (goal
+    None: a PHQ-9 taken without a goal is a safety record like any other), then goal by goal."""
+    found: list[tuple[Goal | None, ProgressEntry]] = [
+        (None, screening) for screening in record.client.screenings if raises_flag(screening)
     ]
-    measured.extend((goal, entry) for goal in record.goals for entry in goal.progress)
-    for goal, entry in measured:
-        if clears_flag(entry):
-            latest_clear = max(latest_clear or entry.date, entry.date)
-        elif raises_flag(entry):
-            if latest is None or entry.date > latest:
-                latest, flagged = entry.date, []
-            if entry.date == latest:
-                flagged.append((goal, entry))
-    if not flagged or (latest_clear is not None and latest is not None and latest_clear > latest):
+    found.extend(
+        (goal, entry)
+        for goal in sorted(record.goals, key=lambda g: g.number)
+        for entry in goal.progress
+        if raises_flag(entry)
+    )
+    return sorted(found, key=lambda pair: pair[1].date)
+
+
+def open_flags(record: ClientRecord) -> list[tuple[Goal | None, ProgressEntry]]:
+    """The flagged entries still open, oldest first: not cleared by a clearing PHQ-9 (see
+    `clears_flag`, in a goal or a screening) dated strictly after them, and not acknowledged
+    by a risk review (`acknowledged`).
+
+    When a flag and a clearing form share a day, the flag stays open: clearing a safety
+    signal must never depend on an ambiguous order.
+    """
+    measured: list[ProgressEntry] = [*record.client.screenings]
+    measured.extend(entry for goal in record.goals for entry in goal.progress)
+    latest_clear = max((entry.date for entry in measured if clears_flag(entry)), default=None)
+    return [
+        (goal, entry)
+        for goal, entry in flagged_entries(record)
+        if (latest_clear is None or latest_clear <= entry.date)
+        and acknowledged(record, entry) is None
+    ]
+
+
+def open_risk(record: ClientRecord) -> RiskAlert | None:
+    """The client's open item-9 flag, if any: the latest open flagged entry (`open_flags`).
+
+    Every entry that raises the flag counts, in any goal or screening; a clearing PHQ-9 dated
+    strictly after a flag closes it, and so does a risk review that covers it
+    (`acknowledged`): the entry and its flag stay in the history, in `show` and in exports
+    all the same.
+    """
+    still_open = open_flags(record)
+    if not still_open:
         return None
-    goal, entry = flagged[-1]
+    goal, entry = still_open[-1]
     responses = entry.responses or []
     return RiskAlert(
         client=record.client.id,
@@ -133,6 +162,28 @@ def open_risk(record: ClientRecord) -> RiskAlert | None:
         and bool(responses)
         and not is_wellformed_phq9(entry),
     )
+
+
+def reviewed_flags(record: ClientRecord) -> list[dict[str, Any]]:
+    """Each flagged entry a risk review acknowledged, with the review (for `show` and
+    exports: an acknowledged flag is no longer urgent, never hidden). Oldest first."""
+    found = []
+    for goal, entry in flagged_entries(record):
+        review = acknowledged(record, entry)
+        if review is not None:
+            found.append(
+                {
+                    "entry": entry.id,
+                    "goal": None if goal is None else goal.number,
+                    "date": entry.date,
+                    "response": item9_answer(entry),
+                    "review": review.id,
+                    "reviewed": review.date,
+                    "by": review.by,
+                    "outcome": review.outcome.value,
+                }
+            )
+    return found
 
 
 def alerts(record: ClientRecord) -> list[RiskAlert]:

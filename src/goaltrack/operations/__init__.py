@@ -9,6 +9,8 @@ is written, so a change that breaks one is refused whole.
 - `clients`: new_client_record, edit_client, replace_record
 - `goals`: add_goal, add_goal_from_template, edit_goal, set_gas_levels, require_concern
 - `entries`: log_value, record_administration, remove_entry
+- `episodes`: discharge, reopen, require_in_care (episodes of care)
+- `care`: record_risk_review
 - `plan`: add_objective, edit_objective, complete_objective, add_intervention,
   edit_intervention, record_screening, is_screening
 - `dates`: the plausible-date rules the command line opts into (`check_dates=True`), and
@@ -21,6 +23,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from goaltrack.operations.care import record_risk_review
     from goaltrack.operations.clients import (
         CLIENT_CLEARABLE,
         ClientEdit,
@@ -34,6 +37,14 @@ if TYPE_CHECKING:
         log_value,
         record_administration,
         remove_entry,
+    )
+    from goaltrack.operations.episodes import (
+        Discharge,
+        OpenGoals,
+        discharge,
+        open_goals,
+        reopen,
+        require_in_care,
     )
     from goaltrack.operations.goals import (
         GOAL_CLEARABLE,
@@ -64,6 +75,7 @@ if TYPE_CHECKING:
 _HOMES: dict[str, str] = {
     "CLIENT_CLEARABLE": "clients",
     "ClientEdit": "clients",
+    "Discharge": "episodes",
     "EntryFields": "entries",
     "GOAL_CLEARABLE": "goals",
     "GoalFields": "goals",
@@ -71,12 +83,14 @@ _HOMES: dict[str, str] = {
     "InterventionFields": "plan",
     "OBJECTIVE_CLEARABLE": "plan",
     "ObjectiveFields": "plan",
+    "OpenGoals": "episodes",
     "add_goal": "goals",
     "add_goal_from_template": "goals",
     "add_intervention": "plan",
     "add_objective": "plan",
     "before_start": "dates",
     "complete_objective": "plan",
+    "discharge": "episodes",
     "edit_client": "clients",
     "edit_goal": "goals",
     "edit_intervention": "plan",
@@ -84,11 +98,15 @@ _HOMES: dict[str, str] = {
     "is_screening": "plan",
     "log_value": "entries",
     "new_client_record": "clients",
+    "open_goals": "episodes",
     "record_administration": "entries",
+    "record_risk_review": "care",
     "record_screening": "plan",
     "remove_entry": "entries",
+    "reopen": "episodes",
     "replace_record": "clients",
     "require_concern": "goals",
+    "require_in_care": "episodes",
     "set_gas_levels": "goals",
 }
 
@@ -98,16 +116,19 @@ __all__ = [
     "INTERVENTION_CLEARABLE",
     "OBJECTIVE_CLEARABLE",
     "ClientEdit",
+    "Discharge",
     "EntryFields",
     "GoalFields",
     "InterventionFields",
     "ObjectiveFields",
+    "OpenGoals",
     "add_goal",
     "add_goal_from_template",
     "add_intervention",
     "add_objective",
     "before_start",
     "complete_objective",
+    "discharge",
     "edit_client",
     "edit_goal",
     "edit_intervention",
@@ -115,11 +136,15 @@ __all__ = [
     "is_screening",
     "log_value",
     "new_client_record",
+    "open_goals",
     "record_administration",
+    "record_risk_review",
     "record_screening",
     "remove_entry",
+    "reopen",
     "replace_record",
     "require_concern",
+    "require_in_care",
     "set_gas_levels",
 ]
 

@@ -19,6 +19,7 @@ from goaltrack.records.model import (
     assign,
     build,
 )
+from goaltrack.settings import as_of
 
 
 def new_client_record(
@@ -49,7 +50,7 @@ def new_client_record(
         Client,
         id=client_id,
         name=name,
-        created=created or date.today(),
+        created=created or as_of(),
         status=status or ClientStatus.ACTIVE,
         approaches=list(approaches),
         notes=notes,
@@ -72,7 +73,7 @@ class ClientEdit:
     add_approaches: tuple[Approach, ...] = ()
     remove_approaches: tuple[Approach, ...] = ()
     clear: tuple[str, ...] = ()
-    since: date | None = None  # the client's start (client.created); never in the future
+    since: date | None = None  # the current episode's start (and, in the first, the client's)
     add_preferences: tuple[str, ...] = ()
     remove_preferences: tuple[str, ...] = ()
     add_strengths: tuple[str, ...] = ()
@@ -119,7 +120,20 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
         assign(client, "notes", edit.notes)
     if edit.since is not None:
         check_since(edit.since, date.today())
-        assign(client, "created", edit.since)
+        if client.status is ClientStatus.DISCHARGED and client.episodes:
+            raise InvalidValueError(
+                f"client {client.id!r} is discharged: `goaltrack reopen {client.id} --date "
+                "DATE` starts a new episode on that day"
+            )
+        last = max(client.episodes, key=lambda episode: episode.number, default=None)
+        if last is None:  # the first episode: its start is the client's start
+            assign(client, "created", edit.since)
+        elif edit.since < last.until:
+            raise InvalidValueError(
+                f"the current episode cannot start before the last one ended "
+                f"({last.until.isoformat()})"
+            )
+        assign(client, "since", edit.since)
     concerns = list(client.concerns)
     for removed in edit.remove_concerns:
         kept = [c for c in concerns if c.name.casefold() != removed.casefold()]

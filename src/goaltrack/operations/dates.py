@@ -59,10 +59,10 @@ def before_start(record: ClientRecord, on: date) -> str | None:
     """The note for an entry dated before the client's start, naming the way to move the
     start back; None when the entry is on or after it."""
     client = record.client
-    if on >= client.created:
+    if on >= client.since:
         return None
     return (
         f"goaltrack: note: {on.isoformat()} is before {client.id}'s start "
-        f"({client.created.isoformat()}, shown as Since); if treatment began earlier: "
+        f"({client.since.isoformat()}, shown as Since); if treatment began earlier: "
         f"goaltrack edit-client {client.id} --since {on.isoformat()}"
     )

@@ -20,7 +20,6 @@ from goaltrack.records.model import (
     EntryFlag,
     Goal,
     ProgressEntry,
-    Rater,
     build,
     new_entry_id,
 )
@@ -37,7 +36,7 @@ class EntryFields:
     value: int | float
     date: date
     session: int | None = None
-    rater: Rater | None = None
+    rater: str | None = None  # a rater name, checked against the home's set on input
     note: str | None = None
     # carried by an import of exported rows: the form's answers and the entry's flags
     instrument: str | None = None
@@ -83,7 +82,7 @@ def record_administration(
     goal_number: int | None,
     *,
     session: int | None = None,
-    rater: Rater | None = None,
+    rater: str | None = None,
     note: str | None = None,
     today: date | None = None,
     check_dates: bool = False,

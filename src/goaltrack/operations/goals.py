@@ -65,6 +65,7 @@ def add_goal(
     created: date | None = None,
     default_measure: bool = True,
     check_dates: bool = False,
+    schedules: Mapping[str, str] | None = None,
     objectives: Sequence[str] = (),
     interventions: Sequence[tuple[str, Approach | None]] = (),
 ) -> int:
@@ -75,6 +76,8 @@ def add_goal(
     given), unless `default_measure` is False. Baseline, target and direction are checked
     against the instrument; `force` accepts a target on the worse side of the baseline.
     `check_dates` (the command line) refuses a due date already past unless `force`.
+    `schedules` maps an instrument key to its default schedule (the user's config.toml): a
+    goal given no `every` is measured on its instrument's default.
     A concern must be one of the client's (its name is stored as the client spells it);
     `objectives` and `interventions` (a template's) are numbered from 1.
     """
@@ -92,10 +95,13 @@ def add_goal(
         given["measure"] = GAS_KEY if gas_levels else DEFAULT_MEASURE.get(fields.kind)
     if given.get("measure") is not None:
         registry.require(given["measure"])
+        default_every = (schedules or {}).get(given["measure"])
+        if fields.every is None and default_every is not None:
+            given["every"] = default_every
     goal = build(
         Goal,
         number=number if number is not None else record.next_goal_number(),
-        created=created or date.today(),
+        created=created or as_of(),
         episode=record.client.current_episode(),
         **given,
     )

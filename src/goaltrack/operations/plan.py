@@ -15,7 +15,7 @@ from datetime import date
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures.scoring import Administration
 from goaltrack.operations.dates import check_due_date, check_entry_date
-from goaltrack.records.enums import Approach, GoalStatus, ObjectiveStatus, Rater
+from goaltrack.records.enums import Approach, GoalStatus, ObjectiveStatus
 from goaltrack.records.model import (
     ClientRecord,
     Goal,
@@ -181,7 +181,7 @@ def record_screening(
     administration: Administration,
     *,
     session: int | None = None,
-    rater: Rater | None = None,
+    rater: str | None = None,
     note: str | None = None,
     today: date | None = None,
     check_dates: bool = False,

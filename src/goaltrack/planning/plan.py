@@ -258,7 +258,9 @@ PLAN_SCHEMA: dict[str, Any] = {
     "required": ["format_version", "plan", "alerts"],
     "additionalProperties": False,
     "properties": {
-        "format_version": {"type": "integer", "const": 1},
+        # the read commands' format_version (render/output.FORMAT_VERSION; 2 since issue 17's
+        # one client-id key); tests/test_planning_cli.py validates real output against this
+        "format_version": {"type": "integer", "const": 2},
         "plan": {
             "type": "object",
             "additionalProperties": False,

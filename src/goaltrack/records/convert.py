@@ -28,7 +28,7 @@ from typing import TypeVar
 
 from goaltrack.errors import FieldError, InvalidClientIdError
 from goaltrack.paths import is_valid_client_id
-from goaltrack.records.enums import Approach, EntryFlag, Severity
+from goaltrack.records.enums import Approach, EntryFlag, Rater, Severity
 
 E = TypeVar("E", bound=Enum)
 
@@ -44,6 +44,8 @@ MEASURE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 TEMPLATE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,47}")
 #: A measurement schedule: at every session, or every N days or weeks (`1w`, `2w`, `10d`).
 SCHEDULE_PATTERN = re.compile(r"session|[1-9][0-9]{0,2}[dw]")
+#: A rater's name: a documented rater (client, therapist, parent, ...) or one from config.toml.
+RATER_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 NUMBER_RULE = "must be a number (use a dot for decimals, e.g. 6.5)"
 WHOLE_NUMBER_RULE = "must be a whole number"
@@ -64,6 +66,7 @@ ENTRY_ID_RULE = "must be 1-64 letters, digits, '-' or '_'"
 MEASURE_KEY_RULE = "must be 1-32 characters of a-z, 0-9, '-' or '_' (e.g. phq9, gad7, gbo)"
 TEMPLATE_KEY_RULE = "must be 1-48 characters of a-z, 0-9, '-' or '_' (e.g. depression-activation)"
 SCHEDULE_RULE = "must be session, or every N days or weeks as Nd or Nw (e.g. 1w, 2w, 4w, 10d)"
+RATER_NAME_RULE = "must be 1-32 characters of a-z, 0-9, '-' or '_', starting with a letter"
 CONCERN_RULE = "each concern needs a name: NAME[:SEVERITY]"
 #: The most a note (an entry's note, a client's notes) may hold, in bytes of UTF-8. A note is
 #: a clinician's words, not a document: a 10 MB note made every later read and write of the
@@ -287,6 +290,26 @@ def schedule_days(schedule: str) -> int | None:
         return None
     count = int(schedule[:-1])
     return count * 7 if schedule.endswith("w") else count
+
+
+def is_rater_name(text: str) -> bool:
+    """True when `text` may name a rater (the model's rule: the set a home knows is wider)."""
+    return RATER_PATTERN.fullmatch(text) is not None
+
+
+def rater_choices(extra: Iterable[str] = ()) -> list[str]:
+    """Every rater a home knows: the documented ones, then its config's extra names."""
+    return list(dict.fromkeys([*(rater.value for rater in Rater), *extra]))
+
+
+def parse_rater(value: object, field: str = "rater", extra: Iterable[str] = ()) -> str:
+    """A rater, case-insensitive: a documented one (client, therapist, parent, partner,
+    teacher, carer, other) or one of `extra` (the home's config.toml); the error lists them."""
+    text = _text(value, field).strip().lower()
+    known = rater_choices(extra)
+    if text not in known:
+        raise FieldError(field, f"must be one of: {', '.join(known)}")
+    return text
 
 
 def is_measure_key(text: str) -> bool:

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator, model_validator
 
-from goaltrack.records.enums import PHQ9_KEY, EntryFlag, Rater
-from goaltrack.records.fields import EntryId, InstrumentKey, Number, RecordModel, Text
+from goaltrack.records.enums import PHQ9_KEY, EntryFlag
+from goaltrack.records.fields import EntryId, InstrumentKey, Number, RaterName, RecordModel, Text
 
 
 class ProgressEntry(RecordModel):
@@ -23,7 +23,7 @@ class ProgressEntry(RecordModel):
     date: date
     value: Number
     session: Annotated[int, Field(ge=1, le=100_000)] | None = None
-    rater: Rater | None = None
+    rater: RaterName | None = None
     note: Text | None = None
     instrument: InstrumentKey | None = (
         None  # set when the value is the total of an administered form

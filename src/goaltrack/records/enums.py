@@ -67,10 +67,16 @@ class GoalStatus(StrEnum):
 
 
 class Rater(StrEnum):
-    """Who gave a progress rating."""
+    """Who gave a progress rating: the documented raters. A home may name more in its
+    config.toml (`[raters] extra = [...]`), so a stored rater is any well-formed name."""
 
     CLIENT = "client"
     THERAPIST = "therapist"
+    PARENT = "parent"
+    PARTNER = "partner"
+    TEACHER = "teacher"
+    CARER = "carer"
+    OTHER = "other"
 
 
 class ObjectiveStatus(StrEnum):
@@ -171,3 +177,17 @@ __all__ = [
     "Severity",
     "gas_level_key",
 ]
+
+
+class AttentionReason(StrEnum):
+    """Why `attention` lists a client or goal, worst first (docs/attention.md has each rule)."""
+
+    RISK_ITEM9 = "risk-item9"
+    DETERIORATED = "deteriorated"
+    OFF_TRACK = "off-track"
+    OVERDUE = "overdue"
+    MEASURE_DUE = "measure-due"
+    STALE = "stale"
+    NO_CONTACT = "no-contact"
+    CONCERN_WITHOUT_GOAL = "concern-without-goal"
+    GOAL_WITHOUT_MEASURE = "goal-without-measure"

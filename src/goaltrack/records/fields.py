@@ -20,10 +20,12 @@ from goaltrack.records.convert import (
     CLIENT_ID_RULE,
     ENTRY_ID_RULE,
     MEASURE_KEY_RULE,
+    RATER_NAME_RULE,
     SCHEDULE_RULE,
     TEMPLATE_KEY_RULE,
     is_entry_id,
     is_measure_key,
+    is_rater_name,
     is_schedule,
     is_template_key,
 )
@@ -115,6 +117,8 @@ Text = Annotated[str, AfterValidator(_check_text)]
 ClientId = Annotated[str, _matching(is_valid_client_id, f"client id {CLIENT_ID_RULE}")]
 EntryId = Annotated[str, _matching(is_entry_id, f"entry id {ENTRY_ID_RULE}")]
 InstrumentKey = Annotated[str, _matching(is_measure_key, f"instrument {MEASURE_KEY_RULE}")]
+#: Who rated: a documented rater or a name from the home's config.toml (checked on input).
+RaterName = Annotated[str, _matching(is_rater_name, f"rater {RATER_NAME_RULE}")]
 MeasureKey = Annotated[str, _matching(is_measure_key, f"measure {MEASURE_KEY_RULE}")]
 TemplateKey = Annotated[str, _matching(is_template_key, f"template {TEMPLATE_KEY_RULE}")]
 Schedule = Annotated[str, _matching(is_schedule, f"schedule {SCHEDULE_RULE}")]

@@ -3,8 +3,8 @@
 The chart is drawn on a grid of character cells. With colour and Unicode allowed, the line is
 drawn in Braille dots (2 x 4 per cell) with a marker per entry; in plain mode (NO_COLOR, or
 stdout not a terminal) only ASCII is used: `*` entries joined by `.`, `=` target, `-` cutoff,
-`:` due date. Layout, from the top: title, summary, plot (y axis, plot area, severity bands
-in a right-hand gutter), x axis with dates, legend.
+`:` due date, `~` the projected trend. Layout, from the top: title, summary, plot (y axis,
+plot area, severity bands in a right-hand gutter), x axis with dates, legend.
 
 It draws what the core hands it (`views.GoalChart`: the summary, the points, the trend) and
 works out nothing but the layout. This module is loaded only when a chart is drawn.
@@ -16,7 +16,6 @@ import math
 import os
 import textwrap
 from collections.abc import Sequence
-from datetime import date, timedelta
 from typing import IO
 
 from rich.console import Console
@@ -38,12 +37,20 @@ from goaltrack.render.canvas import (
     format_value,
     hline,
     point_row,
+    segments,
     wrap_words,
 )
+from goaltrack.render.frame import Frame
 from goaltrack.render.tables import make_console
-from goaltrack.views import GoalChart
+from goaltrack.views import GoalChart, RaterSeries
 
 MIN_WIDTH = 40
+#: The mark and colour of each rater's series (--by-rater), the goal's own rater first.
+SERIES_MARKS_ASCII = ("*", "o", "x", "#", "@", "%", "&")
+SERIES_MARKS_UNICODE = ("●", "○", "◆", "▲", "■", "◇", "△")
+#: The projected trend in plain ASCII (Unicode draws it in dotted Braille).
+TREND_ASCII = "~"
+SERIES_STYLES = ("bold cyan", "bold magenta", "bold yellow", "bold green", "bold blue", "red")
 _BAND_PALETTE = ("green", "yellow3", "dark_orange", "red", "red3")
 _GOOD = {"achieved", "target reached", "on track", "improving"}
 _WARN = {"stale", "off track", "overdue", "no change"}
@@ -78,7 +85,7 @@ def chart_lines(chart: GoalChart, *, width: int, unicode: bool) -> list[Text]:
             style="dim" if unicode else None,
         )
     )
-    if not chart.points:
+    if not chart.points and not any(one.points for one in chart.series):
         since = chart.since
         empty = (
             f"no entries since {since.isoformat()}"
@@ -181,15 +188,11 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
         chart.target,
     )
     # the axes the SVG chart uses too (render/frame.py): a point lands in the same place
-    axes = frame.chart_frame(chart, projection=unicode)
+    axes = frame.chart_frame(chart)
     low, high, start, end = axes.low, axes.high, axes.start, axes.end
-    last, due, show_due, projection_end = (
-        points[-1][0],
-        chart.due,
-        axes.show_due,
-        axes.projection_end,
-    )
-    integer = instrument.integer if instrument else all(v.is_integer() for _, v in points)
+    due, show_due = chart.due, axes.show_due
+    every_point = frame.every_point(chart)
+    integer = instrument.integer if instrument else all(v.is_integer() for _, v in every_point)
     rows = plot_height(low, high, integer)
     bands = instrument.bands if instrument else ()
     labels = _y_labels(Scale(low, high, rows, start, start, 1), target, instrument)
@@ -219,14 +222,16 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
             higher = summary.better == Direction.HIGHER.value
             thresholds.append(Threshold(target_row, target, equal_goes_high=higher))
     markers = len(points) <= cols // 2 or not unicode
-    projected = unicode and _projection(canvas, scale, chart, last, projection_end)
-    if unicode:
+    projected = _projection(canvas, scale, chart, axes, unicode)
+    if chart.series:
+        _draw_series(canvas, scale, chart.series, thresholds, glyphs, unicode)
+    elif unicode:
         coords = [(scale.col(d, 2), point_row(scale, v, thresholds, 4)) for d, v in points]
         braille_line(canvas, coords, style("cyan"))
     else:
         coords = [(scale.col(d), point_row(scale, v, thresholds)) for d, v in points]
         ascii_line(canvas, coords, glyphs.line)
-    if markers:
+    if markers and not chart.series:
         for day, value in points:
             row = point_row(scale, value, thresholds)
             canvas.put(row, scale.col(day), glyphs.point, style("bold cyan"))
@@ -246,34 +251,58 @@ def _plot(chart: GoalChart, width: int, glyphs: Glyphs, unicode: bool) -> list[T
     )
 
 
-def _projection(
-    canvas: Canvas, scale: Scale, chart: GoalChart, last: date, end: date | None
-) -> bool:
-    """A dotted trend line from the last entry to `end` (the target's projected date or the
-    due date, whichever is first), clipped to the frame: cut at the axis's last date, and
-    where the line leaves the scale, at the top or bottom edge. True when drawn.
+def _series_marks(unicode: bool) -> tuple[str, ...]:
+    return SERIES_MARKS_UNICODE if unicode else SERIES_MARKS_ASCII
 
-    Drawn (Unicode only) whenever the core gives a trend while the target is still ahead.
+
+def _draw_series(
+    canvas: Canvas,
+    scale: Scale,
+    series: Sequence[RaterSeries],
+    thresholds: list[Threshold],
+    glyphs: Glyphs,
+    unicode: bool,
+) -> None:
+    """Each rater's series, joined like the single one and marked with its own mark and
+    colour at every entry (the goal's own rater last, so its marks stay on top)."""
+    marks = _series_marks(unicode)
+    for index in reversed(range(len(series))):
+        one = series[index]
+        colour = SERIES_STYLES[index % len(SERIES_STYLES)] if unicode else None
+        if unicode:
+            coords = [(scale.col(d, 2), point_row(scale, v, thresholds, 4)) for d, v in one.points]
+            braille_line(canvas, coords, colour.removeprefix("bold ") if colour else None)
+        else:
+            coords = [(scale.col(d), point_row(scale, v, thresholds)) for d, v in one.points]
+            ascii_line(canvas, coords, glyphs.line)
+        for day, value in one.points:
+            row = point_row(scale, value, thresholds)
+            canvas.put(row, scale.col(day), marks[index % len(marks)], colour)
+
+
+def _projection(canvas: Canvas, scale: Scale, chart: GoalChart, axes: Frame, unicode: bool) -> bool:
+    """The trend line from the last entry to the frame's projection end (the target's
+    projected date or the due date, whichever is first), clipped as frame.projection_segment
+    says: at the axis's last date, where it meets the target, at the scale's edge. True when
+    drawn.
+
+    Drawn whenever the core gives a trend while the target is still ahead: in Braille dots
+    with Unicode, else as a line of TREND_ASCII, on blank cells only (the target,
+    cutoff and due lines stay whole, and the entries are drawn over it).
     """
-    trend = chart.trend
-    if trend is None or end is None:
+    segment = frame.projection_segment(chart, axes)
+    if segment is None:
         return False
-    end = min(end, scale.end)
-    if end <= last:
-        return False
-    start_value, end_value = trend.value_on(last), trend.value_on(end)
-    if end_value != start_value:  # stop where the line leaves the frame
-        edge = scale.high if end_value > scale.high else scale.low
-        if not scale.low <= end_value <= scale.high:
-            fraction = (edge - start_value) / (end_value - start_value)
-            end = last + timedelta(days=max(0, math.floor((end - last).days * fraction)))
-            end_value = edge
-
-    def clamp(value: float) -> float:
-        return min(max(value, scale.low), scale.high)
-
-    coords = [(scale.col(last, 2), scale.row(clamp(start_value), 4)),
-              (scale.col(end, 2), scale.row(clamp(end_value), 4))]  # fmt: skip
+    (last, start_value), (end, end_value) = segment
+    if not unicode:
+        cells = segments([(scale.col(last), scale.row(start_value)),
+                          (scale.col(end), scale.row(end_value))])  # fmt: skip
+        for col, row in cells[1:]:
+            if canvas.chars[row][col] == " ":
+                canvas.put(row, col, TREND_ASCII)
+        return True
+    coords = [(scale.col(last, 2), scale.row(start_value, 4)),
+              (scale.col(end, 2), scale.row(end_value, 4))]  # fmt: skip
     braille_line(canvas, coords, "dim cyan", every=2)
     return True
 
@@ -413,9 +442,22 @@ def _legend(
     target, instrument = chart.target, chart.instrument
     items: list[tuple[str, str | None]] = []
     style = (lambda name: name) if unicode else (lambda name: None)
-    items.append((f"{glyphs.point if markers else glyphs.line} score", style("bold cyan")))
+    if chart.series:
+        marks = _series_marks(unicode)
+        for index, one in enumerate(chart.series):
+            colour = style(SERIES_STYLES[index % len(SERIES_STYLES)])
+            items.append((f"{marks[index % len(marks)]} {one.rater}", colour))
+    elif len(chart.raters) > 1:
+        mark = glyphs.point if markers else glyphs.line
+        items.append((f"{mark} score by {chart.rater}", style("bold cyan")))
+        also = ", ".join(chart.raters[1:])
+        items.append((f"also rated by {also} (--by-rater)", None))
+    else:
+        items.append((f"{glyphs.point if markers else glyphs.line} score", style("bold cyan")))
     if projected:
-        items.append(("⠢⠒ trend", style("dim cyan")))
+        whose = f" ({chart.rater})" if len(chart.raters) > 1 else ""  # several raters: whose
+        mark = "⠢⠒" if unicode else TREND_ASCII
+        items.append((f"{mark} trend{whose}", style("dim cyan")))
     if target is not None:
         items.append((f"{glyphs.target} target {format_value(target)}", style("bold green")))
     if instrument is not None and instrument.cutoff is not None:

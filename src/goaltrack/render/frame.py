@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from goaltrack.measures.instruments import Direction
 from goaltrack.render.canvas import nice_step
 from goaltrack.views import GoalChart
 
@@ -40,11 +41,32 @@ class Frame:
         return (self.high - value) / (self.high - self.low)
 
 
+def every_point(chart: GoalChart) -> list[tuple[date, float]]:
+    """Every point drawn, by date: the goal's series, or with --by-rater every rater's."""
+    if not chart.series:
+        return chart.points
+    return sorted(point for one in chart.series for point in one.points)
+
+
+def last_entry(chart: GoalChart) -> date:
+    """The date the trend runs on from: the goal's own series' last entry, else the last
+    entry drawn (a chart with at least one point)."""
+    return (chart.points or every_point(chart))[-1][0]
+
+
+def past_target(value: float, chart: GoalChart) -> bool:
+    """True when `value` is at or beyond the target on the better side."""
+    target, better = chart.target, chart.summary.better
+    if target is None or better is None:
+        return False
+    return value <= target if better == Direction.LOWER.value else value >= target
+
+
 def value_range(chart: GoalChart) -> tuple[float, float]:
     """The y range: the instrument's, else the data's (with baseline and target) made round."""
     if chart.instrument is not None:
         return float(chart.instrument.min), float(chart.instrument.max)
-    values = [value for _, value in chart.points]
+    values = [value for _, value in every_point(chart)]
     values += [float(v) for v in (chart.baseline, chart.target) if v is not None]
     low, high = min(values), max(values)
     if low == high:
@@ -55,8 +77,9 @@ def value_range(chart: GoalChart) -> tuple[float, float]:
 
 def projection_end(chart: GoalChart, last: date) -> date | None:
     """Where the dotted trend stops: the projected date of the target or the due date,
-    whichever comes first, when it is after the last entry; None without a trend."""
-    if chart.trend is None:
+    whichever comes first, when it is after the last entry; None without a trend, or when
+    the trend line is at or past the target already (nothing ahead to project)."""
+    if chart.trend is None or past_target(chart.trend.value_on(last), chart):
         return None
     ends = [day for day in (chart.summary.projected_date, chart.due) if day is not None]
     end = min(ends, default=None)
@@ -68,9 +91,9 @@ def chart_frame(chart: GoalChart, *, projection: bool = True) -> Frame:
     to the last, or on to the due date and (when `projection`) the trend's end, but never
     further past the last entry than the entries span (four weeks at least)."""
     low, high = value_range(chart)
-    start = chart.points[0][0]
-    last = chart.points[-1][0]
-    end = last
+    points = every_point(chart)
+    start, last = points[0][0], last_entry(chart)
+    end = max(last, points[-1][0])
     farthest = last + timedelta(days=max(MIN_LOOKAHEAD_DAYS, (last - start).days))
     due = chart.due
     show_due = due is not None and start < due <= farthest
@@ -86,7 +109,8 @@ def projection_segment(
     chart: GoalChart, frame: Frame
 ) -> tuple[tuple[date, float], tuple[date, float]] | None:
     """The dotted trend line from the last entry to the frame's projection end (cut at the
-    axis's last date), stopped where it leaves the value range; None when none is drawn."""
+    axis's last date), stopped where it meets the target or leaves the value range; None
+    when none is drawn."""
     trend, end = chart.trend, frame.projection_end
     if trend is None or end is None or not chart.points:
         return None
@@ -95,8 +119,14 @@ def projection_segment(
     if end <= last:
         return None
     start_value, end_value = trend.value_on(last), trend.value_on(end)
-    if end_value != start_value and not frame.low <= end_value <= frame.high:
-        edge = frame.high if end_value > frame.high else frame.low
+    edge = frame.high if end_value > frame.high else frame.low
+    target = chart.target
+    meets = target is not None and min(start_value, end_value) <= target <= max(
+        start_value, end_value
+    )
+    if meets and target is not None:
+        edge = float(target)
+    if end_value != start_value and (meets or not frame.low <= end_value <= frame.high):
         fraction = (edge - start_value) / (end_value - start_value)
         end = last + timedelta(days=max(0, math.floor((end - last).days * fraction)))
         end_value = edge

@@ -23,7 +23,9 @@ from goaltrack.render.report import OutputFormat, Report
 if TYPE_CHECKING:
     from goaltrack.views import GoalChart
 
-FORMAT_VERSION = 1
+#: Version of every read command's JSON document. 2: `clients` rows name the client id
+#: `client` like every other command (the old `id` is still there, deprecated).
+FORMAT_VERSION = 2
 
 
 def emit(report: Report, fmt: OutputFormat, out: IO[str] | None = None) -> None:

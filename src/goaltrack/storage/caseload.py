@@ -56,6 +56,7 @@ class Caseload:
     """Every readable client's facts (by client id) and the files that could not be read."""
 
     facts: list[dict[str, Any]] = field(default_factory=list)
+    goals: dict[str, str] = field(default_factory=dict)  # per-goal facts as JSON, when asked
     problems: list[GoaltrackError] = field(default_factory=list)
     from_index: int = 0  # how many rows were used as they were
     read: int = 0  # how many files were parsed
@@ -164,8 +165,10 @@ def derive_many(home: Path, client_ids: Sequence[str], with_goals: bool) -> Iter
 # ---- the caseload ------------------------------------------------------------------------
 
 
-def read_caseload(home: Path, use_index: bool = True) -> Caseload:
+def read_caseload(home: Path, use_index: bool = True, with_goals: bool = False) -> Caseload:
     """Every client's facts, sorted by id, and an error per unreadable file (as a scan).
+
+    `with_goals` adds each client's per-goal facts (JSON text, by client id) for `attention`.
 
     With `use_index`, rows whose file is unchanged are used as they are; other files are read
     and their rows refreshed; rows of deleted files are dropped. Without it (or when the index
@@ -175,17 +178,20 @@ def read_caseload(home: Path, use_index: bool = True) -> Caseload:
     if use_index:
         with contextlib.suppress(sqlite3.Error), index.opened(home) as opened:
             if opened is not None:
-                return _through_index(home, listing, opened)
+                return _through_index(home, listing, opened, with_goals)
     result = Caseload()
-    for derived in derive_many(home, [client_id for client_id, _ in listing], False):
+    for derived in derive_many(home, [client_id for client_id, _ in listing], with_goals):
         _collect(result, derived)
     return result
 
 
 def _through_index(
-    home: Path, listing: list[tuple[str, os.stat_result | None]], opened: index.Index
+    home: Path,
+    listing: list[tuple[str, os.stat_result | None]],
+    opened: index.Index,
+    with_goals: bool = False,
 ) -> Caseload:
-    rows = opened.rows()
+    rows = opened.rows(with_goals)
     present = {client_id for client_id, _ in listing}
     stale = [client_id for client_id in rows if client_id not in present]
     wanted = []
@@ -217,7 +223,10 @@ def _through_index(
     for client_id, _ in listing:
         read = fresh.get(client_id)
         if read is None:
-            result.facts.append(rows[client_id].facts)
+            row = rows[client_id]
+            result.facts.append(row.facts)
+            if with_goals and row.goals_json is not None:
+                result.goals[client_id] = row.goals_json
         else:
             _collect(result, read)
     return result
@@ -227,6 +236,8 @@ def _collect(result: Caseload, derived: Derived) -> None:
     result.read += 1
     if derived.facts is not None:
         result.facts.append(derived.facts)
+        if derived.goals_json is not None:
+            result.goals[derived.client_id] = derived.goals_json
     elif derived.error is not None:
         result.problems.append(derived.error)
 

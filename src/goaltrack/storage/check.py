@@ -26,6 +26,7 @@ from goaltrack.errors import (
     ClientNotFoundError,
     DataError,
     InputError,
+    InstrumentsFileError,
     LockTimeoutError,
     SchemaTooNewError,
 )
@@ -93,14 +94,11 @@ class _Checker:
         self.result = CheckResult(home=home, fixed_run=fix)
         self.euid = os.geteuid()
         self._registry: Registry | None = None
-        self._registry_loaded = False
 
-    def registry(self) -> Registry | None:
-        """The home's instruments (None when instruments.toml is broken: reported apart)."""
-        if not self._registry_loaded:
-            self._registry_loaded = True
-            with contextlib.suppress(DataError):
-                self._registry = load_registry(self.home)
+    def registry(self) -> Registry:
+        """The home's instruments: the valid ones (what is broken is reported apart)."""
+        if self._registry is None:
+            self._registry = load_registry(self.home)
         return self._registry
 
     def add(self, path: str, status: str, check: str, message: str, fixable: bool = False) -> None:
@@ -183,12 +181,10 @@ class _Checker:
         """The user's instruments.toml: private, and it must parse (errors name table, not text)."""
         if self.top_file(INSTRUMENTS_FILE) is None:
             return
-        try:
-            registry = load_registry(self.home)
-        except DataError as error:
-            message = error.message.replace(f"{self.home / INSTRUMENTS_FILE}: ", "")
+        registry = load_registry(self.home)
+        for problem in registry.problems():  # each broken table, or the file as a whole
+            message = problem.replace(f"{self.home / INSTRUMENTS_FILE}: ", "")
             self.add(INSTRUMENTS_FILE, PROBLEM, "parse", message)
-            return
         if not self._has(INSTRUMENTS_FILE):
             own = len(set(registry.instruments) - set(BUILTINS))
             self.add(INSTRUMENTS_FILE, OK, "instruments", f"valid: {own} user instrument(s)")
@@ -342,10 +338,8 @@ class _Checker:
             self.end_line(store, label, client_id)
         for message in safety.unreadable_risks(record):
             self.add(label, PROBLEM, "risk", message)
-        registry = self.registry()
-        if registry is not None:
-            for message in measure_problems(record, registry):
-                self.add(label, PROBLEM, "values", message)
+        for message in measure_problems(record, self.registry()):
+            self.add(label, PROBLEM, "values", message)
         if not self._has(label):
             self.add(
                 label,
@@ -433,6 +427,30 @@ class _Checker:
             )
 
 
+def _trash(checker: _Checker) -> None:
+    """The trash folder (private, 0700) and each client file it holds, as a notice."""
+    from goaltrack.storage.trash import TRASH_FOLDER, trash_dir, trashed
+
+    folder = trash_dir(checker.home)
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        checker.add(TRASH_FOLDER, PROBLEM, "folder", "is not a folder")
+        return
+    checker.private(folder, TRASH_FOLDER, info, 0o700)
+    for item in trashed(checker.home):
+        moved = item.moved.strftime("%Y-%m-%d %H:%M UTC")
+        checker.add(
+            f"{TRASH_FOLDER}/{item.path.name}",
+            NOTICE,
+            "trash",
+            f"client {item.client_id} moved to the trash on {moved}; "
+            f"`goaltrack restore {item.client_id}` brings it back",
+        )
+
+
 def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset()) -> CheckResult:
     """Verify a home: folders, client files, locks, temp files, the audit log; repair if `fix`.
 
@@ -447,6 +465,7 @@ def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset(
         checker.clients()
         checker.caseload_index()
         checker.sync_conflicts()
+        _trash(checker)
     return checker.result
 
 
@@ -516,10 +535,20 @@ def measure_problems(record: ClientRecord, registry: Registry) -> list[str]:
     problems = []
     for goal in record.goals:
         prefix = f"goal {goal.number}"
+        broken = (
+            f"{prefix}: uses an instrument that is broken in {INSTRUMENTS_FILE} (reported "
+            "there), so its values cannot be checked"
+        )
         try:
             scoring.check_goal(goal, registry, force=True)
         except InputError as error:
             message = error.message
             problems.append(message if message.startswith(prefix) else f"{prefix}: {message}")
-        problems.extend(f"{prefix}: {p}" for p in scoring.answer_problems(goal, registry))
+        except InstrumentsFileError:
+            problems.append(broken)
+            continue
+        try:
+            problems.extend(f"{prefix}: {p}" for p in scoring.answer_problems(goal, registry))
+        except InstrumentsFileError:
+            problems.append(broken)
     return problems

@@ -36,6 +36,8 @@ def client_facts(record: ClientRecord) -> dict[str, Any]:
         "name": client.name,
         "status": client.status.value,
         "created": client.created.isoformat(),
+        "since": client.since.isoformat(),
+        "episode": client.current_episode(),
         "concerns": [
             {"name": concern.name, "severity": concern.severity.value}
             for concern in client.concerns
@@ -61,6 +63,7 @@ def goal_facts(record: ClientRecord) -> list[dict[str, Any]]:
     return [
         {
             "number": goal.number,
+            "title": goal.title,
             "kind": goal.kind.value,
             "status": goal.status.value,
             "measure": goal.measure,
@@ -69,6 +72,9 @@ def goal_facts(record: ClientRecord) -> list[dict[str, Any]]:
             "due": goal.due.isoformat() if goal.due else None,
             "priority": goal.priority.value,
             "created": goal.created.isoformat(),
+            "every": goal.every,
+            "episode": goal.episode,
+            "concern": goal.concern,
             "entries": len(goal.progress),
             # [date, value, instrument] by date (stable for a day), as the trend reads them
             "points": [

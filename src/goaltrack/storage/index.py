@@ -27,7 +27,7 @@ from typing import Any
 
 INDEX_FILE = "index.sqlite3"
 #: Bumped whenever the facts or the table change: an index of another version is rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: goal title, schedule, episode, concern; client since, episode
 #: How long a connection waits for another writer of the index (seconds).
 BUSY_TIMEOUT = 5.0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from goaltrack.records.convert import RATER_PATTERN, rater_choices
 from goaltrack.records.model import (
     CLIENT_ID_PATTERN,
     ENTRY_ID_PATTERN,
@@ -26,6 +27,15 @@ def client_file_schema() -> dict[str, Any]:
     definitions = schema["$defs"]
     _pattern(definitions["Client"]["properties"]["id"], CLIENT_ID_PATTERN.pattern)
     _pattern(definitions["ProgressEntry"]["properties"]["id"], ENTRY_ID_PATTERN.pattern)
+    for entry in ("ProgressEntry", "Screening"):
+        rater = definitions[entry]["properties"]["rater"]
+        rater["description"] = (
+            f"Who rated: {', '.join(rater_choices())}, or a name from the home's config.toml "
+            "([raters] extra)"
+        )
+        for option in rater.get("anyOf", [rater]):
+            if option.get("type") == "string":
+                _pattern(option, RATER_PATTERN.pattern)
     measure = definitions["Goal"]["properties"]["measure"]
     for option in measure.get("anyOf", [measure]):
         if option.get("type") == "string":

@@ -1,0 +1,117 @@
+"""The caseload ranked by need: the attention rows of a home, or of one record, as plain data.
+
+`caseload_attention` is the one entry point for anything that lists who needs the clinician
+from a home (`attention`, the summary in `clients`): it reads the caseload index
+(storage/caseload.py; only changed files are parsed) and applies the rules of
+measures/attention.py to each client's derived facts. `record_attention` applies the same
+rules to one parsed record (`show`), and `records_attention` to records already read (the
+attention provider of `report --caseload`, supervision.AttentionProvider), through the same
+facts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from goaltrack import settings
+from goaltrack.errors import GoaltrackError
+from goaltrack.measures.attention import FORMAT_VERSION, Flag, client_flags, ordered
+from goaltrack.measures.instruments import Registry, load_registry
+from goaltrack.records.model import ClientRecord
+from goaltrack.storage import facts
+from goaltrack.storage.caseload import read_caseload
+
+
+@dataclass
+class Attention:
+    """The attention list of a home on a day: the rows worst first, and per client."""
+
+    as_of: date
+    stale_days: int
+    flags: list[Flag] = field(default_factory=list)
+    by_client: dict[str, list[Flag]] = field(default_factory=dict)  # every client read
+    clients: list[dict[str, Any]] = field(default_factory=list)  # each client's facts
+    problems: list[GoaltrackError] = field(default_factory=list)  # files that did not read
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows as plain data (the JSON contract of docs/attention.md)."""
+        return [flag.as_dict() for flag in self.flags]
+
+    def document(self) -> dict[str, Any]:
+        """The whole list as the JSON document of `attention -f json`."""
+        return {
+            "format_version": FORMAT_VERSION,
+            "as_of": self.as_of,
+            "stale_days": self.stale_days,
+            "attention": self.rows(),
+        }
+
+
+def caseload_attention(
+    home: Path,
+    as_of: date | None = None,
+    stale_days: int | None = None,
+    *,
+    use_index: bool = True,
+    registry: Registry | None = None,
+) -> Attention:
+    """Every client and goal of the home that needs attention on `as_of`, worst first.
+
+    `as_of` defaults to settings.as_of() (GOALTRACK_AS_OF, else today), `stale_days` to
+    settings.stale_days(); `registry` to the home's instruments. Reads the caseload index
+    unless `use_index` is False (then every file is read, as a full scan).
+    """
+    day = as_of or settings.as_of()
+    days = settings.stale_days(stale_days)
+    caseload = read_caseload(home, use_index=use_index, with_goals=True)  # checks the home
+    known = registry or load_registry(home)
+    result = Attention(day, days, problems=caseload.problems, clients=caseload.facts)
+    everything = []
+    for client in caseload.facts:
+        goals = json.loads(caseload.goals.get(client["id"], "[]"))
+        found = client_flags(client, goals, known.get, day, days)
+        result.by_client[client["id"]] = ordered(found)
+        everything.extend(found)
+    result.flags = ordered(everything)
+    return result
+
+
+def record_attention(
+    record: ClientRecord, as_of: date, stale_days: int, registry: Registry
+) -> list[Flag]:
+    """The attention rows of one client record (for `show`), by the same rules and facts."""
+    return ordered(
+        client_flags(
+            facts.client_facts(record), facts.goal_facts(record), registry.get, as_of, stale_days
+        )
+    )
+
+
+def records_attention(
+    records: Sequence[ClientRecord],
+    as_of: date,
+    *,
+    stale_days: int | None = None,
+    registry: Registry | None = None,
+) -> list[dict[str, Any]]:
+    """The attention rows of records already read (snapshots as of `as_of`), worst first, as
+    plain data: the provider `report --caseload` hands supervision.caseload_report."""
+    days = settings.stale_days(stale_days)
+    known = registry
+    found: list[Flag] = []
+    for record in records:
+        if known is None:
+            from goaltrack.measures.instruments import builtin_registry
+
+            known = builtin_registry()
+        found.extend(
+            client_flags(
+                facts.client_facts(record), facts.goal_facts(record), known.get, as_of, days
+            )
+        )
+    return [flag.as_dict() for flag in ordered(found)]
