@@ -394,9 +394,9 @@ class _RowInvalid(Exception):
 
 
 #: Conversions that are pure functions of the text and give an immutable value: a run of
-#: rows repeats the same client, goal, type, dates and values thousands of times.
+#: rows repeats the same client, goal, type, rater, dates and values thousands of times.
 _REPEATABLE = frozenset(
-    {parse_choice, parse_client_id, parse_whole_number, parse_file_date, parse_number}
+    {parse_choice, parse_client_id, parse_whole_number, parse_file_date, parse_number, parse_rater}
 )
 _UNSEEN = object()
 
@@ -415,6 +415,7 @@ def parse_row(
     """
     where = f"line {line}"
     errors: list[RowError] = []
+    raters = tuple(raters)  # a conversion's arguments are part of its key: hashable
 
     def get(name: str, convert: Callable[..., Any], *args: Any) -> Any:
         if name not in row:
