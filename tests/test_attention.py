@@ -188,6 +188,22 @@ def test_clients_shows_the_attention_summary(caseload: None, runner: CliRunner) 
     assert rows["c-stale"]["attention_worst"] == "stale"
 
 
+def test_the_caseload_report_page_lists_the_attention_rows(
+    caseload: None, runner: CliRunner, tmp_path: Path
+) -> None:
+    """`report --caseload` writes the same rows as `attention`, in the same order."""
+    out = tmp_path / "caseload.md"
+    _ok(runner, "report", "--caseload", "--format", "md", "--output", str(out))
+    page = out.read_text(encoding="utf-8")
+    section = page.split("## Needs attention\n", 1)[1].split("\n## ", 1)[0]
+    listed = [line for line in section.splitlines() if line.startswith("- ")]
+    expected = [
+        f"- {client}{f' goal {goal}' if goal else ''}: {reason}, "
+        for client, goal, reason in EXPECTED
+    ]
+    assert [line[: len(head)] for line, head in zip(listed, expected, strict=True)] == expected
+
+
 def test_clients_rows_keep_concern_severities(runner: CliRunner) -> None:
     """`clients -f json` rows carry each concern with its severity."""
     _ok(runner, "new-client", "c-1", "--concern", "depression:severe", "--concern", "sleep")

@@ -15,6 +15,7 @@ from goaltrack.measures.attention import (
     Flag,
     Reason,
     client_flags,
+    conflict_flag,
     exit_status,
     goal_flags,
     interval_days,
@@ -330,6 +331,70 @@ def test_order_is_reason_then_client_then_goal() -> None:
         ("c-1", 2, "stale"),
         ("c-2", 1, "stale"),
     ]
+
+
+def test_a_sync_conflict_ranks_after_a_risk_flag_and_before_deterioration() -> None:
+    """The contested record comes right after safety, before the rows judged from it."""
+    found = ordered(
+        [
+            _flag("c-1", 1, Reason.DETERIORATED),
+            _flag("c-2", None, Reason.SYNC_CONFLICT),
+            _flag("c-3", 1, Reason.RISK_ITEM9),
+        ]
+    )
+    assert [f.reason.value for f in found] == ["risk-item9", "sync-conflict", "deteriorated"]
+
+
+def test_the_sync_conflict_row_exactly() -> None:
+    """One client row, not urgent: the count of fields and how to settle them."""
+    found = conflict_flag("c-1", TODAY, 1, False)
+    assert (found.goal, found.urgent, found.since, found.next_measure_due) == (
+        None,
+        False,
+        TODAY,
+        None,
+    )
+    assert found.detail == (
+        "1 field changed differently on two machines; this machine's value is kept: "
+        "`goaltrack show c-1` names them, `goaltrack resolve c-1 --take ours|theirs|VALUE` "
+        "settles them"
+    )
+    assert exit_status([found]) == EXIT_SOMETHING
+
+
+SETTLE = (
+    ": `goaltrack show c-1` names them, `goaltrack resolve c-1 --take ours|theirs|VALUE` "
+    "settles them"
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "whole_file", "said"),
+    [
+        (2, False, "2 fields changed differently on two machines; this machine's value is kept"),
+        (
+            2,
+            True,
+            "a sync merge could not combine the two machines' changes (the whole file); "
+            "this machine's file is kept",
+        ),
+        (
+            None,
+            False,
+            "sync conflicts were recorded but their file cannot be read (`goaltrack check`)",
+        ),
+    ],
+)
+def test_the_sync_conflict_detail_of_each_case(
+    fields: int | None, whole_file: bool, said: str
+) -> None:
+    """Several fields, a whole file, an unreadable conflicts file: each said exactly."""
+    found = conflict_flag("c-1", TODAY, fields, whole_file)
+    assert (found.client, found.reason, found.detail) == (
+        "c-1",
+        Reason.SYNC_CONFLICT,
+        said + SETTLE,
+    )
 
 
 def test_exit_status() -> None:

@@ -30,7 +30,7 @@ def _three_problems(home: Path) -> Store:
         client_with_goal(store, client_id)
     store.path_for("c-1").write_bytes(b"schema_version = 1\n[client\nid = 'c-1'\n")
     store.path_for("c-2").chmod(0o644)
-    (store.clients_dir / ".c-3.toml.x1y2z3.tmp").write_text("half a write")
+    (store.clients_dir / ".c-3.toml.x1y2z3ab.tmp").write_text("half a write")
     return store
 
 
@@ -47,7 +47,7 @@ def test_check_reports_corrupt_open_and_orphan_then_fix_repairs_two(
     assert problems == {
         ("clients/c-1.toml", "parse"),
         ("clients/c-2.toml", "mode"),
-        ("clients/.c-3.toml.x1y2z3.tmp", "orphan"),
+        ("clients/.c-3.toml.x1y2z3ab.tmp", "orphan"),
     }
     assert document["problems"] == 3 and document["clean"] is False
 
@@ -55,11 +55,11 @@ def test_check_reports_corrupt_open_and_orphan_then_fix_repairs_two(
     assert fixed.exit_code == 3
     findings = {(f["path"], f["check"]): f["status"] for f in json.loads(fixed.stdout)["findings"]}
     assert findings[("clients/c-2.toml", "mode")] == FIXED
-    assert findings[("clients/.c-3.toml.x1y2z3.tmp", "orphan")] == FIXED
+    assert findings[("clients/.c-3.toml.x1y2z3ab.tmp", "orphan")] == FIXED
     assert findings[("clients/c-1.toml", "parse")] == PROBLEM
     assert store.path_for("c-1").read_bytes() == corrupt
     assert stat.S_IMODE(store.path_for("c-2").stat().st_mode) == 0o600
-    assert not (store.clients_dir / ".c-3.toml.x1y2z3.tmp").exists()
+    assert not (store.clients_dir / ".c-3.toml.x1y2z3ab.tmp").exists()
 
     again = json.loads(invoke(runner, "check", "--json").stdout)
     assert [(f["path"], f["check"]) for f in again["findings"] if f["status"] == PROBLEM] == [
@@ -143,7 +143,7 @@ def test_temp_file_of_a_running_write_is_left_alone(home: Path) -> None:
     """While a writer holds the client's lock, its temp file is not an orphan: --fix keeps it."""
     store = Store(home)
     client_with_goal(store)
-    temp = store.clients_dir / ".c-1.toml.inflight.tmp"
+    temp = store.clients_dir / ".c-1.toml.in_fligh.tmp"
     temp.write_text("being written")
     holder = subprocess.Popen(
         [
@@ -162,7 +162,7 @@ def test_temp_file_of_a_running_write_is_left_alone(home: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
-    assert findings[("clients/.c-1.toml.inflight.tmp", "orphan")] == NOTICE
+    assert findings[("clients/.c-1.toml.in_fligh.tmp", "orphan")] == NOTICE
     assert temp.exists()
 
 

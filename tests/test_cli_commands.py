@@ -163,7 +163,7 @@ def test_clients_lists_active_by_default(runner: CliRunner, home: Path) -> None:
     """clients hides discharged clients unless --status all."""
     invoke(runner, "new-client", "c-1")
     invoke(runner, "new-client", "c-2")
-    invoke(runner, "edit-client", "c-2", "--status", "discharged")
+    assert invoke(runner, "discharge", "c-2").exit_code == 0
     active = json.loads(invoke(runner, "clients", "--json").stdout)
     everyone = json.loads(invoke(runner, "clients", "--status", "all", "--json").stdout)
     assert [c["id"] for c in active["clients"]] == ["c-1"]

@@ -166,7 +166,9 @@ def test_since_in_the_future_is_refused(runner: CliRunner) -> None:
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     result = invoke(runner, "new-client", "c-1", "--since", tomorrow)
     assert result.exit_code == 1
-    assert result.stderr == f"goaltrack: error: start date {tomorrow} is in the future\n"
+    assert result.stderr == (
+        f"goaltrack: error: since: must not be in the future (today is {date.today()})\n"
+    )
     _ok(runner, "new-client", "c-1", "--since", "2026-06-01")
     result = invoke(runner, "edit-client", "c-1", "--since", tomorrow)
     assert result.exit_code == 1

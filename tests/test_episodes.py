@@ -191,6 +191,45 @@ def test_log_to_a_discharged_client_with_force(treated: str, runner: CliRunner) 
     assert [entry["value"] for entry in entries] == [17, 8, 7]
 
 
+def test_edit_client_cannot_discharge(treated: str, runner: CliRunner, home: Path) -> None:
+    """`edit-client --status discharged` exits 1, points to discharge, changes nothing."""
+    before = (home / "clients" / "c-1.toml").read_bytes()
+    result = invoke(runner, "edit-client", "c-1", "--status", "discharged", "--name", "Alex")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "goaltrack: error: edit-client cannot discharge: `goaltrack discharge c-1` ends the "
+        "episode (its date, reason and open goals) and prints the end-of-treatment summary\n"
+    )
+    assert (home / "clients" / "c-1.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize("status", ["active", "paused"])
+def test_edit_client_cannot_bring_a_discharged_client_back(
+    treated: str, runner: CliRunner, home: Path, status: str
+) -> None:
+    """On a discharged client, `--status active|paused` exits 1 and points to reopen."""
+    _discharge(runner, "--goals", "achieved")
+    before = (home / "clients" / "c-1.toml").read_bytes()
+    result = invoke(runner, "edit-client", "c-1", "--status", status)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "goaltrack: error: client 'c-1' is discharged: `goaltrack reopen c-1` starts a new "
+        "episode (edit-client cannot change the status of a discharged client)\n"
+    )
+    assert (home / "clients" / "c-1.toml").read_bytes() == before
+
+
+def test_edit_client_still_pauses_and_resumes(treated: str, runner: CliRunner) -> None:
+    """Active and paused change freely; the status a client has already is no change."""
+    _ok(runner, "edit-client", "c-1", "--status", "paused")
+    assert _show(runner)["client"]["status"] == "paused"
+    _ok(runner, "edit-client", "c-1", "--status", "active")
+    _discharge(runner, "--goals", "achieved")
+    _ok(runner, "edit-client", "c-1", "--status", "discharged", "--name", "Alex")
+    shown = _show(runner)["client"]
+    assert (shown["status"], shown["name"], len(shown["episodes"])) == ("discharged", "Alex", 1)
+
+
 def test_reopen_starts_a_new_episode_and_keeps_the_old_apart(
     treated: str, runner: CliRunner
 ) -> None:

@@ -143,7 +143,7 @@ def test_out_of_range_answer_message_without_item() -> None:
     """A lone PHQ-9 answer of 7 is refused naming the form and the allowed answers."""
     with pytest.raises(InvalidValueError) as refused:
         form("phq9").parse_answer("7")
-    assert refused.value.message == "phq9: answer 7 is not one of 0-3"
+    assert refused.value.message == "phq9: the answer must be one of 0-3"
 
 
 def test_out_of_range_answer_message_with_item() -> None:
@@ -151,7 +151,7 @@ def test_out_of_range_answer_message_with_item() -> None:
     phq9 = form("phq9")
     with pytest.raises(InvalidValueError) as refused:
         phq9.parse_answer("4", phq9.items[8])
-    assert refused.value.message == "phq9 item 9: answer 4 is not one of 0-3"
+    assert refused.value.message == "phq9 item 9: the answer must be one of 0-3"
 
 
 def test_check_refuses_the_wrong_number_of_answers() -> None:
@@ -165,7 +165,7 @@ def test_check_refuses_an_answer_out_of_range() -> None:
     """PHQ-9 item 3 answered 4 is refused, naming the item and the range."""
     with pytest.raises(InvalidValueError) as refused:
         form("phq9").check([0, 0, 4, 0, 0, 0, 0, 0, 0])
-    assert refused.value.message == "phq9 item 3: answer 4 is outside 0-3"
+    assert refused.value.message == "phq9 item 3: the answer is outside 0-3"
 
 
 def test_total_refuses_an_incomplete_form() -> None:

@@ -314,7 +314,11 @@ def test_randomized_index_answers_equal_a_full_scan(
             )
         elif action == "cli":
             status = rng.choice(["active", "paused", "discharged"])
-            invoke(runner, "edit-client", client_id, "--status", status)
+            if status == "discharged":  # edit-client refuses it: a discharge ends an episode
+                invoke(runner, "discharge", client_id, "--goals", "keep")
+            else:  # a discharged client comes back through `reopen` (refused otherwise)
+                invoke(runner, "reopen", client_id)
+                invoke(runner, "edit-client", client_id, "--status", status)
         elif action == "edit":
             name = f"N{rng.randint(100, 999)}"
             invoke(runner, "edit-client", client_id, "--name", name)

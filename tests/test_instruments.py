@@ -137,7 +137,7 @@ def test_no_user_file_means_builtins_only(home: Path) -> None:
 
 def test_unknown_key_lists_known_ones(home: Path) -> None:
     """Asking for an unknown instrument names the known keys."""
-    with pytest.raises(InvalidValueError, match=r"unknown instrument 'bdi'; known: phq9, gad7"):
+    with pytest.raises(InvalidValueError, match=r"not a known instrument; known: phq9, gad7"):
         load_registry(home).require("bdi")
 
 

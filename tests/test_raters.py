@@ -87,7 +87,7 @@ def test_an_unknown_rater_is_a_usage_error_listing_the_set(runner: CliRunner, ho
     invoke(runner, "add-goal", "c-1", "coping", "Calm", "--measure", "gbo")
     result = invoke(runner, "log", "c-1", "1", "5", "--rater", "grandmother")
     assert result.exit_code == 2
-    assert f"'grandmother' is not one of {ALL}." in result.stderr
+    assert f"'--rater': must be one of {ALL}." in result.stderr
 
 
 def test_config_adds_raters(runner: CliRunner, home: Path) -> None:
@@ -97,7 +97,7 @@ def test_config_adds_raters(runner: CliRunner, home: Path) -> None:
     (home / "config.toml").write_text('[raters]\nextra = ["grandmother", "school-nurse"]\n')
     assert invoke(runner, "log", "c-1", "1", "5", "--rater", "grandmother").exit_code == 0
     refused = invoke(runner, "log", "c-1", "1", "5", "--rater", "uncle")
-    assert f"is not one of {ALL}, 'grandmother', 'school-nurse'." in refused.stderr
+    assert f"must be one of {ALL}, 'grandmother', 'school-nurse'." in refused.stderr
 
 
 @pytest.mark.parametrize(

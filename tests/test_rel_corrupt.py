@@ -1,10 +1,11 @@
 """Corrupt files: every truncated prefix and 1,000 random byte flips of an example file (issue 6).
 
 A damaged file gives a clean one-line error with exit code 3, never a traceback, and is never
-written over. Two kinds of damage cannot be told from a real file and load as what they say:
-a cut exactly at a line boundary that leaves a complete document, and a flip that leaves a
-valid one (a digit, a letter of a note). Every cut inside a line is refused (a file must end
-with a newline), so `value = 17` can never be read as `value = 1`.
+written over. Every cut inside a line is refused (a file must end with a newline), so
+`value = 17` can never be read as `value = 1`; a cut exactly at a line end leaves a document
+without its end-of-file line (`# end of c-1042`, schema 2): it is read, shown as possibly cut,
+and never written over (issue 16, item 10). Only a flip that leaves a valid, marked file (a
+digit, a letter of a note) loads as what it says.
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ def _example(home: Path) -> tuple[Store, Path, bytes]:
 
 
 def _try_write(store: Store, path: Path) -> str:
-    """Load the damaged file and try a change; 'refused' or 'loaded'. Refusals change nothing."""
+    """Load the damaged file and try a change: 'refused', 'cut' (read, but without its
+    end-of-file line, so never written over) or 'loaded'. Refusals change nothing."""
     damaged = path.read_bytes()
     try:
-        store.load(CLIENT)
+        loaded = store.read(CLIENT, note_cut=False)
     except DataError as error:
         assert SECRET not in error.message and "\n" not in error.message
         try:
@@ -56,7 +58,16 @@ def _try_write(store: Store, path: Path) -> str:
             raise AssertionError("a file that does not load was written over")
         assert path.read_bytes() == damaged
         return "schema" if isinstance(error, SchemaTooNewError) else "refused"
-    return "loaded"
+    if loaded.whole:
+        return "loaded"
+    try:
+        store.update(CLIENT, lambda r: setattr(r.client, "name", "Changed"))
+    except GoaltrackError as refused:
+        assert refused.exit_code == 3 and SECRET not in refused.message
+    else:
+        raise AssertionError("a file without its end-of-file line was written over")
+    assert path.read_bytes() == damaged
+    return "cut"
 
 
 def _cli_check(runner: CliRunner, path: Path, outcome: str) -> None:
@@ -78,7 +89,7 @@ def _cli_check(runner: CliRunner, path: Path, outcome: str) -> None:
 def test_every_truncated_prefix(home: Path, runner: CliRunner) -> None:
     """Each prefix is refused cleanly, unless it is a complete document cut at a line end."""
     store, path, original = _example(home)
-    outcomes = {"refused": 0, "loaded": 0, "schema": 0}
+    outcomes = {"refused": 0, "cut": 0, "loaded": 0, "schema": 0}
     for size in range(len(original)):
         prefix = original[:size]
         path.write_bytes(prefix)
@@ -91,10 +102,12 @@ def test_every_truncated_prefix(home: Path, runner: CliRunner) -> None:
     record("corrupt: truncated prefixes tried", len(original))
     record("corrupt: prefixes refused with exit 3", outcomes["refused"])
     record(
-        "corrupt: prefixes that are complete shorter documents (cut at a line end)",
-        outcomes["loaded"],
+        "corrupt: prefixes cut at a line end, read as possibly cut (never written over)",
+        outcomes["cut"],
     )
+    record("corrupt: prefixes that load as a whole file", outcomes["loaded"])
     assert outcomes["schema"] == 0
+    assert outcomes["loaded"] == 0  # the end-of-file line: no cut reads as a whole file
     assert outcomes["refused"] > 0.9 * len(original)
 
 
@@ -103,7 +116,7 @@ def test_random_byte_flips(home: Path, runner: CliRunner) -> None:
     """1,000 random byte flips: each is refused cleanly or loads; none crashes the program."""
     store, path, original = _example(home)
     rng = random.Random(1042)
-    outcomes = {"refused": 0, "loaded": 0, "schema": 0}
+    outcomes = {"refused": 0, "cut": 0, "loaded": 0, "schema": 0}
     for flip in range(FLIPS):
         data = bytearray(original)
         position = rng.randrange(len(data))
@@ -118,6 +131,7 @@ def test_random_byte_flips(home: Path, runner: CliRunner) -> None:
     record("corrupt: random byte flips tried", FLIPS)
     record("corrupt: flips refused with exit 3", outcomes["refused"])
     record("corrupt: flips that still form a valid file (digit, letter)", outcomes["loaded"])
+    record("corrupt: flips of the end-of-file line, read as possibly cut", outcomes["cut"])
     record("corrupt: flips read-only as a newer schema", outcomes["schema"])
     assert outcomes["refused"] > FLIPS // 2
 

@@ -53,13 +53,19 @@ def _phq9_goal(entry: dict) -> dict:  # type: ignore[type-arg]
             "created": "2026-01-01", "progress": [entry]}  # fmt: skip
 
 
-def test_dump_import_refuses_values_outside_the_instrument(home: Path) -> None:
-    """A dump with a PHQ-9 value of 1000 is refused and writes nothing."""
+def test_dump_import_restores_a_value_outside_the_instrument_and_check_reports_it(
+    home: Path,
+) -> None:
+    """A dump restores what was stored (issue 16, item 1): a PHQ-9 value of 1000 (a hand edit
+    in the backed-up home) is restored as it was, and `check` reports it as it did there."""
     dump = _dump(_phq9_goal({"id": "E1", "date": "2026-02-01", "value": 1000}))
     result = run_cli("import", "-", "--input-format", "json", input=dump)
-    assert result.returncode == 1
-    assert "outside the phq9 range" in result.stderr
-    assert not (home / "clients" / "c-9.toml").exists()
+    assert result.returncode == 0, result.stderr
+    stored = tomllib.loads((home / "clients" / "c-9.toml").read_text())
+    assert stored["goals"][0]["progress"][0]["value"] == 1000
+    checked = run_cli("check", "--format", "csv")
+    assert checked.returncode == 3
+    assert "value is outside the phq9 range 0-27" in checked.stdout
 
 
 def test_dump_cannot_hide_an_endorsed_item9(home: Path) -> None:
@@ -183,7 +189,7 @@ def test_check_reports_a_hand_edited_value_outside_its_instrument(
     findings = json.loads(result.stdout)["findings"]
     values = [f for f in findings if f["check"] == "values"]
     assert len(values) == 1
-    assert "999 is outside the pcl5 range 0-80" in values[0]["message"]
+    assert "value is outside the pcl5 range 0-80" in values[0]["message"]
     assert path.read_bytes() == before
 
 

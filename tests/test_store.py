@@ -310,7 +310,7 @@ def test_orphaned_temp_files_are_removed_by_the_next_write(home: Path) -> None:
     """A temp file left by a killed writer is cleaned up under the lock by the next write."""
     s = _store(home)
     _new(s)
-    orphan = s.clients_dir / ".c-1.toml.abc123.tmp"
+    orphan = s.clients_dir / ".c-1.toml.abc123de.tmp"
     orphan.write_text("half a file")
     _add_goal(s)
     assert not orphan.exists()

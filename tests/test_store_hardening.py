@@ -53,6 +53,6 @@ def test_orphan_that_is_a_folder_does_not_break_writes(home: Path) -> None:
     """A folder named like a temp file is left alone, and the write still succeeds."""
     store = Store(home)
     client_with_goal(store)
-    (store.clients_dir / ".c-1.toml.weird.tmp").mkdir()
+    (store.clients_dir / ".c-1.toml.weirdone.tmp").mkdir()
     store.update("c-1", lambda r: setattr(r.client, "name", "Sam"))
     assert store.load("c-1").client.name == "Sam"

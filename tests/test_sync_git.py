@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -84,9 +85,15 @@ def test_a_concurrent_edit_of_one_field_is_a_conflict_shown_and_resolved(
     assert checked.exit_code == 3 and "sync conflict" in checked.stdout
     shown = gt(runner, desktop, "show", "c-1", "--json")
     assert '"sync_conflicts": [\n    "goals[1].title"\n  ]' in shown.stdout
+    listed = json.loads(ok(runner, desktop, "attention", "-f", "json").stdout)["attention"]
+    assert [(r["client"], r["goal"], r["reason"]) for r in listed] == [
+        ("c-1", None, "sync-conflict")
+    ]
+    assert "Laptop" not in listed[0]["detail"] and "Desktop" not in listed[0]["detail"]
     ok(runner, desktop, "resolve", "c-1", "--take", "theirs")
     assert client_document(desktop, "c-1")["goals"][0]["title"] == "Laptop title"
     assert gt(runner, desktop, "check").exit_code == 0
+    assert json.loads(ok(runner, desktop, "attention", "-f", "json").stdout)["attention"] == []
     ok(runner, desktop, "sync")
     ok(runner, laptop, "sync")
     assert client_document(laptop, "c-1")["goals"][0]["title"] == "Laptop title"

@@ -6,11 +6,13 @@ from a home (`attention`, the summary in `clients`): it reads the caseload index
 measures/attention.py to each client's derived facts. `record_attention` applies the same
 rules to one parsed record (`show`), and `records_attention` to records already read (the
 attention provider of `report --caseload`, supervision.AttentionProvider), through the same
-facts.
+facts. `conflict_flags` adds a `sync-conflict` row per client with open sync conflicts in
+the home's `conflicts/` folder (a directory listing; no git process).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,12 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from goaltrack import settings
-from goaltrack.errors import GoaltrackError
-from goaltrack.measures.attention import FORMAT_VERSION, Flag, client_flags, ordered
+from goaltrack.errors import CorruptFileError, DataError, GoaltrackError
+from goaltrack.measures.attention import (
+    FORMAT_VERSION,
+    Flag,
+    client_flags,
+    conflict_flag,
+    ordered,
+)
 from goaltrack.measures.instruments import Registry, load_registry
+from goaltrack.paths import CLIENT_SUFFIX
 from goaltrack.records.model import ClientRecord
 from goaltrack.storage import facts
 from goaltrack.storage.caseload import read_caseload
+from goaltrack.sync import conflicts
 
 
 @dataclass
@@ -77,8 +87,64 @@ def caseload_attention(
         found = client_flags(client, goals, known.get, day, days)
         result.by_client[client["id"]] = ordered(found)
         everything.extend(found)
+    try:
+        unsettled = conflict_flags(home, day)
+    except DataError as error:  # listed with the unreadable files: exit 3 after the rows
+        result.problems.append(error)
+        unsettled = []
+    for flag in unsettled:
+        result.by_client[flag.client] = ordered([*result.by_client.get(flag.client, []), flag])
+        everything.append(flag)
     result.flags = ordered(everything)
     return result
+
+
+def conflict_flags(home: Path, as_of: date) -> list[Flag]:
+    """One `sync-conflict` row per client with open sync conflicts in the home's conflicts/
+        folder, by client id: a directory listing (usually empty or absent), each file read only
+        when it is there, no git process. `since` is the day the oldest open conflict was
+        recorded (`as_of` when that cannot be told). A conflicts file that cannot be read still
+        gives its client a row (the count unknown): `check` names the file. A folder that cannot
+    be listed raises CorruptFileError (the callers keep every other row)."""
+    folder = conflicts.conflicts_dir(home)
+    try:
+        names = sorted(entry.name for entry in folder.iterdir() if entry.is_file())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as error:
+        raise CorruptFileError(
+            f"{folder}: sync conflicts cannot be listed ({type(error).__name__}); "
+            "`goaltrack check` looks at the home"
+        ) from None
+    found = []
+    for name in names:
+        if name.startswith(".") or not name.endswith(CLIENT_SUFFIX):
+            continue  # a temp file of an interrupted write, or not ours
+        client_id = name.removesuffix(CLIENT_SUFFIX)
+        try:
+            recorded = conflicts.read(home, client_id)
+        except DataError:
+            found.append(conflict_flag(client_id, as_of, None, False))
+            continue
+        if recorded:
+            days = [day for item in recorded if (day := _recorded_day(item.recorded))]
+            found.append(
+                conflict_flag(
+                    client_id,
+                    min(days, default=as_of),
+                    len(recorded),
+                    any(not item.path for item in recorded),
+                )
+            )
+    return found
+
+
+def _recorded_day(stamp: str) -> date | None:
+    """The day of a conflict's `recorded` time stamp (`2026-11-30T12:00:00Z`), or None."""
+    try:
+        return date.fromisoformat(stamp[:10])
+    except ValueError:
+        return None
 
 
 def record_attention(
@@ -98,9 +164,11 @@ def records_attention(
     *,
     stale_days: int | None = None,
     registry: Registry | None = None,
+    home: Path | None = None,
 ) -> list[dict[str, Any]]:
     """The attention rows of records already read (snapshots as of `as_of`), worst first, as
-    plain data: the provider `report --caseload` hands supervision.caseload_report."""
+    plain data: the provider `report --caseload` hands supervision.caseload_report. With the
+    `home` they were read from, its open sync conflicts are rows too (`conflict_flags`)."""
     days = settings.stale_days(stale_days)
     known = registry
     found: list[Flag] = []
@@ -114,4 +182,8 @@ def records_attention(
                 facts.client_facts(record), facts.goal_facts(record), known.get, as_of, days
             )
         )
+    if home is not None:
+        # `check` names a folder that cannot be listed; the page keeps every other row
+        with contextlib.suppress(DataError):
+            found.extend(conflict_flags(home, as_of))
     return [flag.as_dict() for flag in ordered(found)]

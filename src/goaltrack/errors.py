@@ -108,6 +108,12 @@ class OutputAfterWriteError(GoaltrackError):
     exit_code = EXIT_OUTPUT_AFTER_WRITE
 
 
+class WritesInterruptedError(GoaltrackError):
+    """Ctrl-C (SIGINT) stopped a run of writes: exit 130, saying what was written."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
 class InstrumentsFileError(DataError):
     """The user's instruments.toml does not parse or validate; it names the file and key."""
 

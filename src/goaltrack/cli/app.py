@@ -233,8 +233,9 @@ class GoaltrackGroup(TyperGroup):
             _quiet_broken_pipe()
         except (typer.Exit, typer.Abort, SystemExit):
             raise
-        except typer.BadParameter as error:  # Typer converts with Pydantic: say it our way
-            error.message = our_words(error.message)
+        except typer.TyperException as error:  # a usage error (wrong choice, stray word)
+            if isinstance(getattr(error, "message", None), str):  # say it our way
+                error.message = our_words(error.message)
             raise
         except Exception as error:  # the last line of defence: never a traceback for users
             if settings.debug() or _is_click_exception(error):
@@ -249,9 +250,18 @@ class GoaltrackGroup(TyperGroup):
         return None
 
 
-# Pydantic's wording of a failed conversion, and ours.
+# Pydantic's and Click's wording of a failed conversion, and ours. Click quotes the value it
+# refused ("'SECRET feels hopeless' is not one of ..."); ours names the rule only, since a value
+# typed in the wrong place may be clinical text and stderr often ends up in logs.
 _PYDANTIC_WORDS = [
     (re.compile(r"^Value error, "), ""),
+    (re.compile(r"^.* is not one of ('.*)$", re.DOTALL), r"must be one of \1"),
+    (re.compile(r"^.* is not ('[^']*'\.)$", re.DOTALL), r"must be \1"),
+    (
+        re.compile(r"^Got unexpected extra argument(s|\(s\))? \(.*\)$", re.DOTALL),
+        "got unexpected extra arguments (not repeated here); put a text with spaces in "
+        "quotes, or give it on stdin with '-'",
+    ),
     (re.compile(r"Input should be a valid integer.*"), "must be a whole number"),
     (re.compile(r"Input should be a valid number.*"), "must be a number"),
     (re.compile(r"Input should be a valid date.*"), "must be a date, YYYY-MM-DD"),
@@ -260,7 +270,8 @@ _PYDANTIC_WORDS = [
 
 
 def our_words(message: str) -> str:
-    """A parameter error in goaltrack's words: no "Value error," or "Input should be"."""
+    """A usage error in goaltrack's words: no "Value error," or "Input should be", and never
+    the value that was refused."""
     for pattern, words in _PYDANTIC_WORDS:
         message = pattern.sub(words, message)
     return message
@@ -326,6 +337,7 @@ def main_options(
 ) -> None:
     """Track psychotherapy goals: clients, goals, measures and progress, session by session."""
     STATE.home = home
+    STATE.stdin_field = None
     STATE.warned_instruments = False
     audit.set_command(ctx.invoked_subcommand or "")
 

@@ -20,6 +20,7 @@ from goaltrack.cli.common import (
     registry,
     say,
     store,
+    text_or_stdin,
 )
 from goaltrack.records.convert import DATE_FORMS, parse_choice, parse_date, parse_line
 from goaltrack.records.enums import EndReason, RiskOutcome
@@ -133,7 +134,9 @@ def reopen(client_id: ClientIdArg, on: DateOption = None) -> None:
 def risk_review(
     client_id: ClientIdArg,
     on: DateOption = None,
-    by: Annotated[str | None, typer.Option("--by", help="Who reviewed the risk.")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who reviewed the risk; '-' reads it from stdin.")
+    ] = None,
     outcome: Annotated[
         RiskOutcome,
         typer.Option(
@@ -144,7 +147,7 @@ def risk_review(
 ) -> None:
     """Record a risk review that acknowledges the client's open PHQ-9 item-9 flags."""
     day = _day(on)
-    who = None if by is None else parse_line(by, "by")
+    who = None if by is None else parse_line(text_or_stdin(by, "by"), "by")
     text = read_text_argument(note)
     review = store().update(
         client_id,

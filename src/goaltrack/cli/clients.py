@@ -22,11 +22,12 @@ from goaltrack.cli.common import (
     registry,
     say,
     store,
+    text_or_stdin,
 )
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures import safety
 from goaltrack.records.convert import DATE_FORMS, parse_concern, parse_date, parse_line
-from goaltrack.records.enums import Approach, ClientStatus, GoalStatus
+from goaltrack.records.enums import Approach, ClientStatus, GoalStatus, Severity
 from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report, Section
 from goaltrack.sync import conflicts
@@ -35,14 +36,15 @@ commands = command_group()
 
 NewClientIdArg = Annotated[str, typer.Argument(help="Client id, e.g. c-1042.", show_default=False)]
 NameOption = Annotated[
-    str | None, typer.Option("--name", help="Display name (optional; ids stay pseudonymous).")
+    str | None,
+    typer.Option("--name", help="Display name (optional; ids stay pseudonymous); '-' reads stdin."),
 ]
 ConcernOption = Annotated[
     list[str] | None,
     typer.Option(
         "--concern",
         help="Presenting concern as NAME[:SEVERITY], severity one of mild, moderate, severe, "
-        "crisis. Repeatable.",
+        "crisis; '-' reads it from stdin. Repeatable.",
     ),
 ]
 ApproachOption = Annotated[
@@ -63,14 +65,16 @@ PreferenceOption = Annotated[
     typer.Option(
         "--preference",
         help="What the client wants from therapy or values, e.g. 'practical homework', "
-        "'involve family', 'faith matters'. Repeatable; used by `goaltrack suggest`.",
+        "'involve family', 'faith matters'; '-' reads it from stdin. Repeatable; used by "
+        "`goaltrack suggest`.",
     ),
 ]
 StrengthOption = Annotated[
     list[str] | None,
     typer.Option(
         "--strength",
-        help="A strength to build on, e.g. 'supportive sister'. Repeatable.",
+        help="A strength to build on, e.g. 'supportive sister'; '-' reads it from stdin. "
+        "Repeatable.",
     ),
 ]
 
@@ -111,7 +115,13 @@ ATTENTION_COLUMNS = [
 
 
 def _name(text: str | None) -> str | None:
-    return None if text is None else parse_line(text, "name")
+    name = text_or_stdin(text, "name")
+    return None if name is None else parse_line(name, "name")
+
+
+def _concerns(texts: list[str] | None) -> list[tuple[str, Severity | None]]:
+    """Concern specs (NAME[:SEVERITY]), one of them read from stdin when it is '-'."""
+    return [parse_concern(text_or_stdin(text, "concern")) for text in texts or []]
 
 
 #: The client's own planning factors, shown by `show` when the client has any.
@@ -119,7 +129,8 @@ PLAN_FACTORS = (("preferences", "Preferences"), ("strengths", "Strengths"))
 
 
 def _lines(texts: list[str] | None, field: str) -> tuple[str, ...]:
-    return tuple(parse_line(text, field) for text in texts or [])
+    """One-line texts of a repeatable option, one of them read from stdin when it is '-'."""
+    return tuple(parse_line(text_or_stdin(text, field), field) for text in texts or [])
 
 
 def _since(text: str | None) -> date | None:
@@ -141,7 +152,7 @@ def new_client(
     record = operations.new_client_record(
         client_id,
         name=_name(name),
-        concerns=[parse_concern(text) for text in concern or []],
+        concerns=_concerns(concern),
         approaches=approach or [],
         notes=read_text_argument(note),
         created=_since(since),
@@ -285,17 +296,25 @@ def edit_client(
     name: NameOption = None,
     status: Annotated[
         ClientStatus | None,
-        typer.Option("--status", case_sensitive=False, help=f"One of {choices(ClientStatus)}."),
+        typer.Option(
+            "--status",
+            case_sensitive=False,
+            help=f"One of {choices(ClientStatus)}. A discharge ends an episode: `goaltrack "
+            "discharge` does it, and `goaltrack reopen` starts the next.",
+        ),
     ] = None,
     concern: Annotated[
         list[str] | None,
-        typer.Option("--concern", help="Add a concern or change its severity: NAME[:SEVERITY]."),
+        typer.Option(
+            "--concern",
+            help="Add a concern or change its severity: NAME[:SEVERITY]; '-' reads stdin.",
+        ),
     ] = None,
     remove_concern: Annotated[
         list[str] | None,
         typer.Option(
             "--remove-concern",
-            help="Remove a concern by name (not one a goal serves).",
+            help="Remove a concern by name (not one a goal serves); '-' reads stdin.",
             autocompletion=complete.concern_names,
         ),
     ] = None,
@@ -320,12 +339,17 @@ def edit_client(
     preference: PreferenceOption = None,
     remove_preference: Annotated[
         list[str] | None,
-        typer.Option("--remove-preference", help="Remove a preference (its text). Repeatable."),
+        typer.Option(
+            "--remove-preference",
+            help="Remove a preference (its text; '-' reads stdin). Repeatable.",
+        ),
     ] = None,
     strength: StrengthOption = None,
     remove_strength: Annotated[
         list[str] | None,
-        typer.Option("--remove-strength", help="Remove a strength (its text). Repeatable."),
+        typer.Option(
+            "--remove-strength", help="Remove a strength (its text; '-' reads stdin). Repeatable."
+        ),
     ] = None,
 ) -> None:
     """Change a client's name, status, concerns, approaches, preferences, strengths, notes or
@@ -337,16 +361,19 @@ def edit_client(
         name=_name(name),
         status=status,
         notes=notes,
-        set_concerns=tuple(parse_concern(text) for text in concern or []),
-        remove_concerns=tuple(remove_concern or []),
+        set_concerns=tuple(_concerns(concern)),
+        remove_concerns=tuple(
+            parse_line(text_or_stdin(text, "remove-concern"), "remove-concern")
+            for text in remove_concern or []
+        ),
         add_approaches=tuple(approach or []),
         remove_approaches=tuple(remove_approach or []),
         clear=tuple(clear or []),
         since=_since(since),
         add_preferences=_lines(preference, "preference"),
-        remove_preferences=tuple(remove_preference or []),
+        remove_preferences=_lines(remove_preference, "remove-preference"),
         add_strengths=_lines(strength, "strength"),
-        remove_strengths=tuple(remove_strength or []),
+        remove_strengths=_lines(remove_strength, "remove-strength"),
     )
     store().update(client_id, lambda record: operations.edit_client(record, edit))
     say(f"updated client {client_id}")

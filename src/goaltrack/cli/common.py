@@ -42,6 +42,8 @@ class RunState:
     """Settings of this invocation, set by the global callback."""
 
     home: Path | None = None
+    #: The option that has read stdin in this invocation ('-'): stdin holds one text.
+    stdin_field: str | None = None
     warned_instruments: bool = False  # the broken-instruments warning went out this run
 
 
@@ -213,7 +215,7 @@ def pick(text: str, allowed: Sequence[str], option: str | None = None) -> str:
     value = text.strip().lower()
     if value not in allowed:
         listed = ", ".join(repr(choice) for choice in allowed)
-        raise typer.BadParameter(f"{text!r} is not one of {listed}.", param_hint=option)
+        raise typer.BadParameter(f"must be one of {listed}.", param_hint=option)
     return value
 
 
@@ -305,17 +307,35 @@ def gas_footnote(gas: dict[str, Any] | None) -> list[str]:
 def read_text_argument(text: str | None, field: str = "note") -> str | None:
     """A note given as text, or read from stdin when it is '-' (keeps it out of `ps`);
     None when no note is given, or when the note is empty (`--note ""`, or nothing on stdin).
-
-    Stdin is read up to a byte past the note limit (and a final line end), so
-    `--note - </dev/zero` (or a producer gone wrong) is refused at once instead of filling
-    memory until the program is killed.
     """
     if text is None:
         return None
-    if text != "-":
-        return parse_note(text, field)
+    return parse_note(read_stdin_text(field) if text == "-" else text, field)
+
+
+def text_or_stdin(text: str | None, field: str) -> str | None:
+    """`text` as typed, or one text read from stdin when it is '-' (`--name -`, `--title -`,
+    `--concern -`): what is typed on a command line shows in `ps` and the shell's history."""
+    return read_stdin_text(field) if text == "-" else text
+
+
+def read_stdin_text(field: str) -> str:
+    """One text from stdin for `field`, its final line end dropped, at most the note limit.
+
+    Stdin holds one text, so only one option of a command may read it: a second one is
+    refused, naming both. Stdin is read up to a byte past the limit (and a final line end),
+    so `--note - </dev/zero` (or a producer gone wrong) is refused at once instead of filling
+    memory until the program is killed.
+    """
+    if STATE.stdin_field is not None:
+        raise FieldError(
+            field,
+            f"only one option per command can read stdin ('-'), and {STATE.stdin_field} did; "
+            "give this one as text",
+        )
+    STATE.stdin_field = field
     if sys.stdin.isatty():  # typed by hand: say what is awaited, and how to finish
-        say("Note (end with Ctrl-D on a line of its own):")
+        say(f"{field.capitalize()} (end with Ctrl-D on a line of its own):")
     # the limit, plus a final line end ("\r\n"), plus one byte that proves the input is longer
     raw = _read_stdin_at_most(NOTE_MAX_BYTES + 3)
     if len(raw) > NOTE_MAX_BYTES + 2:
@@ -325,7 +345,7 @@ def read_text_argument(text: str | None, field: str = "note") -> str | None:
         data = data[:-2]
     elif data.endswith("\n"):
         data = data[:-1]
-    return parse_note(data, field)
+    return data
 
 
 def _read_stdin_at_most(limit: int) -> bytes:

@@ -22,8 +22,9 @@ from goaltrack.cli.common import (
     registry,
     say,
     store,
+    text_or_stdin,
 )
-from goaltrack.errors import InvalidValueError
+from goaltrack.errors import FieldError, InvalidValueError
 from goaltrack.measures.instruments import builtin_registry
 from goaltrack.planning.drafts import GoalDraft
 from goaltrack.records.convert import (
@@ -63,7 +64,7 @@ GasLevelOption = Annotated[
         "--gas-level",
         metavar="LEVEL=TEXT",
         help="GAS goals: what level -2, -1, 0, +1 or +2 looks like, e.g. '0=Goes to the "
-        "gym twice a week'. Repeatable.",
+        "gym twice a week' ('0=-' reads the text from stdin). Repeatable.",
     ),
 ]
 DueOption = Annotated[str | None, typer.Option("--due", help=f"Due date: {DATE_FORMS}.")]
@@ -93,7 +94,8 @@ ConcernOption = Annotated[
     str | None,
     typer.Option(
         "--concern",
-        help="The client's concern this goal serves (by name; see `goaltrack show ID`).",
+        help="The client's concern this goal serves (by name; see `goaltrack show ID`); '-' "
+        "reads it from stdin.",
         autocompletion=complete.concern_names,
     ),
 ]
@@ -135,7 +137,7 @@ def _goal_fields(
     """The goal fields typed on the command line, each through the conversion layer."""
     return operations.GoalFields(
         kind=kind,
-        title=None if title is None else parse_line(title, "title"),
+        title=None if title is None else parse_line(text_or_stdin(title, "title"), "title"),
         measure=None if measure is None else parse_measure_key(measure, "measure"),
         baseline=_number(baseline, "baseline"),
         target=_number(target, "target"),
@@ -143,7 +145,9 @@ def _goal_fields(
         priority=priority,
         status=status,
         approach=approach,
-        concern=None if concern is None else parse_line(concern, "concern"),
+        concern=None
+        if concern is None
+        else parse_line(text_or_stdin(concern, "concern"), "concern"),
         every=None if every is None else parse_schedule(every, "every"),
     )
 
@@ -162,7 +166,8 @@ def add_goal(
     title: Annotated[
         str | None,
         typer.Argument(
-            help="What the goal is, in a few words (optional with --template).",
+            help="What the goal is, in a few words (optional with --template); '-' reads it "
+            "from stdin.",
             show_default=False,
         ),
     ] = None,
@@ -294,7 +299,9 @@ def edit_goal(
         GoalKind | None,
         typer.Option("--kind", case_sensitive=False, metavar="<kind>", help="New goal kind."),
     ] = None,
-    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="New title; '-' reads it from stdin.")
+    ] = None,
     measure: MeasureOption = None,
     baseline: BaselineOption = None,
     target: TargetOption = None,
@@ -373,15 +380,14 @@ def parse_gas_levels(specs: list[str] | None) -> dict[str, str]:
     """`LEVEL=TEXT` specs (level -2..+2) as a mapping; a clear error for a malformed one."""
     levels: dict[str, str] = {}
     for spec in specs or []:
-        level, sep, text = spec.partition("=")
+        level, sep, typed = spec.partition("=")
+        text = text_or_stdin(typed, "gas-level") or ""
         if not sep or not text.strip():
-            raise InvalidValueError(
-                f"--gas-level {spec!r}: use LEVEL=TEXT, e.g. '0=Goes out once a week'"
-            )
+            raise FieldError("gas-level", "use LEVEL=TEXT, e.g. '0=Goes out once a week'")
         try:
             key = gas_level_key(level)
         except ValueError as error:
-            raise InvalidValueError(f"--gas-level: {error}") from None
+            raise FieldError("gas-level", str(error)) from None
         if key in levels:
             raise InvalidValueError(f"--gas-level: level {key} is given twice")
         levels[key] = text.strip()

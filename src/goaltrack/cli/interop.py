@@ -25,10 +25,11 @@ from goaltrack.cli.common import (
     warn,
     warn_unreadable,
 )
-from goaltrack.errors import InvalidValueError
+from goaltrack.errors import FieldError, InvalidValueError, WritesInterruptedError
 from goaltrack.interop import importing
 from goaltrack.interop.formats import ExportFormat, InputFormat
 from goaltrack.interop.rows import detect_format
+from goaltrack.paths import HOME_FILES, HOME_MARKER
 from goaltrack.records.enums import ENTRY_COLUMNS
 from goaltrack.render.output import emit, progress_callback, to_json, write_csv
 from goaltrack.render.report import Column, OutputFormat, Report
@@ -71,7 +72,11 @@ def import_data(
     ] = False,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Accept goal targets on the worse side of the baseline."),
+        typer.Option(
+            "--force",
+            help="Accept goal targets on the worse side of the baseline, and entries for a "
+            "discharged client (they join its closed episode, as `log --force`).",
+        ),
     ] = False,
     fmt: FormatOption = OutputFormat.TABLE,
     as_json: JsonOption = False,
@@ -87,6 +92,10 @@ def import_data(
         except importing.ImportRejected as rejected:
             _print_row_errors(rejected)
             raise
+        except KeyboardInterrupt:
+            raise WritesInterruptedError(
+                "interrupted while checking: nothing was written"
+            ) from None
         results = (
             prepared.results
             if dry_run
@@ -106,6 +115,10 @@ def import_data(
         empty="nothing to import",
     )
     output(report, fmt, as_json)
+    for name in prepared.restore_files:
+        say(f"{'dry run: would restore' if dry_run else 'restored'} {name} from the dump")
+    for name in prepared.kept_files:
+        warn(f"kept this home's {name}: it differs from the dump's copy (under 'files' there)")
     verb = "would add" if dry_run else "added"
     say(
         f"{'dry run: ' if dry_run else ''}{verb} {_count(totals['entries_added'], 'entry')}, "
@@ -162,10 +175,14 @@ def export(
     """Export clients as a full JSON dump, tidy CSV / JSON Lines, or a FHIR R4 Bundle."""
     from goaltrack.interop import exporting, fhir  # not for `import` (views, outcomes)
 
-    selection = exporting.select(store(), client_ids or [], everyone)
+    the_store = store()
+    selection = exporting.select(the_store, client_ids or [], everyone)
     buffer = io.StringIO()
     if fmt is ExportFormat.JSON:
-        buffer.write(to_json(exporting.dump_document(selection.records)) + "\n")
+        document = exporting.dump_document(
+            selection.records, selection.texts, exporting.home_files(the_store)
+        )
+        buffer.write(to_json(document) + "\n")
     elif fmt is ExportFormat.FHIR:
         system = patient_system or fhir.CLIENT_SYSTEM
         document = fhir.bundle(selection.records, client_system=system, registry=registry())
@@ -228,27 +245,38 @@ def _write_output(text: str, out: str | None, private: bool = True) -> None:
 
 
 def _refuse_data_files(path: Path) -> None:
-    """Never let -o replace a client file, its lock, the audit log or instruments.toml."""
+    """Never let -o replace a client file, its lock, the audit log, the home's marker or a
+    settings file (instruments.toml, templates.toml, config.toml)."""
     home = store().home.resolve()
     target = path.resolve()
-    protected = (home / "audit.log", home / "instruments.toml")
+    protected = (home / "audit.log", home / HOME_MARKER, *(home / name for name in HOME_FILES))
     if target.is_relative_to(home / "clients") or target in protected:
         raise InvalidValueError(f"{path} is one of goaltrack's own data files; choose another")
 
 
+#: The most `import` reads, in bytes: far above a caseload's dump or a year of rows (the
+#: 10,000-row benchmark CSV is under 1 MiB), and it stops `import /dev/zero` or a runaway
+#: producer at once instead of growing until the program is killed.
+INPUT_MAX_BYTES = 64 * 1024 * 1024
+INPUT_SIZE_RULE = "must be at most 64 MiB (67,108,864 bytes); split it into several imports"
+
+
 def _read_input(source: str) -> str:
-    """The whole input as text: the file, or stdin for '-'."""
+    """The whole input as text: the file, or stdin for '-'; at most INPUT_MAX_BYTES."""
     if source == "-":
         if sys.stdin.isatty():
             raise InvalidValueError("give a FILE, or pipe rows on stdin (see `import --help`)")
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(INPUT_MAX_BYTES + 1)
         where = "stdin"
     else:
         try:
-            data = Path(source).expanduser().read_bytes()
+            with Path(source).expanduser().open("rb") as handle:
+                data = handle.read(INPUT_MAX_BYTES + 1)
         except OSError as error:
             raise InvalidValueError(f"cannot read {source}: {error.strerror}") from None
         where = source
+    if len(data) > INPUT_MAX_BYTES:
+        raise FieldError("input", INPUT_SIZE_RULE)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

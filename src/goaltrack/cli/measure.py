@@ -23,7 +23,7 @@ from goaltrack.cli.common import (
     say,
     store,
 )
-from goaltrack.errors import InputError, InvalidValueError
+from goaltrack.errors import FieldError, InputError, InvalidValueError
 from goaltrack.measures import forms, scoring
 from goaltrack.measures.instruments import Instrument
 from goaltrack.records.convert import DATE_FORMS, parse_date, parse_measure_key, parse_number
@@ -105,7 +105,7 @@ def measure(
     try:
         on_date = parse_date(on, "date") if on else on_date
         if on_date > date.today():
-            raise InvalidValueError(f"date {on_date.isoformat()} is in the future")
+            raise FieldError("date", f"must not be in the future (today is {date.today()})")
         rater_value = rater_option(rater)
     except (InvalidValueError, typer.BadParameter) as error:
         setup_error = error

@@ -22,6 +22,7 @@ from goaltrack.cli.common import (
     print_created,
     say,
     store,
+    text_or_stdin,
 )
 from goaltrack.records.convert import DATE_FORMS, parse_date, parse_line
 from goaltrack.records.enums import Approach, ObjectiveStatus
@@ -80,12 +81,17 @@ def _due(text: str | None) -> Any:
 def add_objective(
     client_id: ClientIdArg,
     goal: GoalArg,
-    text: Annotated[str, typer.Argument(help="A short, observable step, in the client's words.")],
+    text: Annotated[
+        str,
+        typer.Argument(
+            help="A short, observable step, in the client's words; '-' reads it from stdin."
+        ),
+    ],
     due: DueOption = None,
     force: ForceOption = False,
 ) -> None:
     """Add an objective to a goal; prints its number."""
-    line, on = parse_line(text, "objective"), _due(due)
+    line, on = parse_line(text_or_stdin(text, "objective"), "objective"), _due(due)
     number = store().update(
         client_id,
         lambda record: operations.add_objective(
@@ -104,7 +110,9 @@ def edit_objective(
     client_id: ClientIdArg,
     goal: GoalArg,
     objective: ObjectiveArg,
-    text: Annotated[str | None, typer.Option("--text", help="New text.")] = None,
+    text: Annotated[
+        str | None, typer.Option("--text", help="New text; '-' reads it from stdin.")
+    ] = None,
     status: Annotated[
         ObjectiveStatus | None,
         typer.Option("--status", case_sensitive=False, help=f"One of {choices(ObjectiveStatus)}."),
@@ -118,7 +126,9 @@ def edit_objective(
 ) -> None:
     """Change an objective's text, status or due date."""
     fields = operations.ObjectiveFields(
-        text=None if text is None else parse_line(text, "text"), status=status, due=_due(due)
+        text=None if text is None else parse_line(text_or_stdin(text, "text"), "text"),
+        status=status,
+        due=_due(due),
     )
     store().update(
         client_id,
@@ -183,11 +193,14 @@ def list_objectives(
 def add_intervention(
     client_id: ClientIdArg,
     goal: GoalArg,
-    technique: Annotated[str, typer.Argument(help="The technique, e.g. 'thought records'.")],
+    technique: Annotated[
+        str,
+        typer.Argument(help="The technique, e.g. 'thought records'; '-' reads it from stdin."),
+    ],
     approach: ApproachOption = None,
 ) -> None:
     """Add an intervention to a goal; prints its number."""
-    line = parse_line(technique, "technique")
+    line = parse_line(text_or_stdin(technique, "technique"), "technique")
     number = store().update(
         client_id, lambda record: operations.add_intervention(record, goal, line, approach)
     )
@@ -203,7 +216,9 @@ def edit_intervention(
     client_id: ClientIdArg,
     goal: GoalArg,
     intervention: InterventionArg,
-    technique: Annotated[str | None, typer.Option("--technique", help="New technique.")] = None,
+    technique: Annotated[
+        str | None, typer.Option("--technique", help="New technique; '-' reads it from stdin.")
+    ] = None,
     approach: ApproachOption = None,
     clear: Annotated[
         list[str] | None,
@@ -212,7 +227,9 @@ def edit_intervention(
 ) -> None:
     """Change an intervention's technique or approach."""
     fields = operations.InterventionFields(
-        technique=None if technique is None else parse_line(technique, "technique"),
+        technique=None
+        if technique is None
+        else parse_line(text_or_stdin(technique, "technique"), "technique"),
         approach=approach,
     )
     store().update(

@@ -123,7 +123,10 @@ def write_report(
                 produced=produced,
                 registry=known,
                 attention=partial(
-                    records_attention, stale_days=settings.stale_days(stale_days), registry=known
+                    records_attention,
+                    stale_days=settings.stale_days(stale_days),
+                    registry=known,
+                    home=where.home,
                 ),
             ),
             fmt,

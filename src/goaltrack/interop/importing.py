@@ -16,7 +16,6 @@ import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -26,21 +25,24 @@ from goaltrack.errors import (
     ClientExistsError,
     ClientNotFoundError,
     CorruptFileError,
+    DataError,
     FieldError,
     GoaltrackError,
     InputError,
     InvalidValueError,
+    WritesInterruptedError,
 )
 from goaltrack.interop.formats import DUMP_FORMAT_VERSION, DUMP_KIND, InputFormat
 from goaltrack.interop.rows import ClientOp, EntryOp, GoalOp, RowError, read_rows
 from goaltrack.measures.instruments import Registry, load_registry
-from goaltrack.measures.scoring import answer_problems, check_goal
+from goaltrack.paths import HOME_FILES, is_valid_client_id
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
 from goaltrack.storage import audit
 from goaltrack.storage.config import load_config
 from goaltrack.storage.draft import Draft
 from goaltrack.storage.fileformat import migrate
-from goaltrack.storage.store import Store
+from goaltrack.storage.homefiles import read_home_file, write_home_file
+from goaltrack.storage.store import Store, require_text_of
 
 #: Called as progress(phase, done, total) while checking and writing; phase is "check" or "write".
 Progress = Callable[[str, int, int], None]
@@ -73,6 +75,7 @@ class ClientPlan:
     goals: list[GoalOp] = field(default_factory=list)
     entries: list[EntryOp] = field(default_factory=list)
     incoming: ClientRecord | None = None  # a whole record from a dump
+    text: str | None = None  # the exact text of its file, when the dump carries it
 
 
 @dataclass
@@ -103,6 +106,10 @@ class Prepared:
     #: The Draft each new record was built in (rows, not dumps): its entries, validated when
     #: built, are not validated again when the record is written.
     drafts: dict[str, Draft] = field(default_factory=dict)
+    #: A dump's settings files (instruments.toml, ...) the home lacks: written before the
+    #: clients. And those the home has with other text: kept as they are, and reported.
+    restore_files: dict[str, str] = field(default_factory=dict)
+    kept_files: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,9 @@ class Rules:
     """What rows are checked against: the instruments known in the home, and --force."""
 
     registry: Registry
-    force: bool = False  # accept a goal target on the worse side of its baseline
+    # accept a goal target on the worse side of its baseline, and new entries for a
+    # discharged client (they join its closed episode, as `log --force`)
+    force: bool = False
 
 
 def prepare(
@@ -129,8 +138,9 @@ def prepare(
     Values and goals are checked against `registry` (default: the home's instruments).
     """
     rules = Rules(registry if registry is not None else load_registry(store.home), force)
+    carried: dict[str, str] = {}
     if fmt is InputFormat.JSON:
-        plans, errors, rows = _dump_plans(text)
+        plans, errors, rows, carried = _dump_plans(text)
     else:
         plans, errors, rows = _row_plans(text, fmt, load_config(store.home).extra_raters)
     results: list[ClientResult] = []
@@ -154,7 +164,14 @@ def prepare(
         _audit_refusal(store, plans, rejected)
         raise rejected
     unit = "client record" if fmt is InputFormat.JSON else "row"
-    return Prepared(plans, results, created, rows, rules, unit, drafts)
+    prepared = Prepared(plans, results, created, rows, rules, unit, drafts)
+    for name, carried_text in carried.items():
+        present = read_home_file(store.home, name)
+        if present is None:
+            prepared.restore_files[name] = carried_text
+        elif present != carried_text:
+            prepared.kept_files.append(name)
+    return prepared
 
 
 def _audit_refusal(store: Store, plans: list[ClientPlan], rejected: ImportRejected) -> None:
@@ -173,8 +190,11 @@ def commit(
     by another process since `prepare` is kept. If a write fails, the clients written before
     it stay written; re-running the import then adds only what is missing.
     """
-    if any(checked.action != "unchanged" for checked in prepared.results):
+    if prepared.restore_files or any(c.action != "unchanged" for c in prepared.results):
         store.ensure_home()  # so that the index can be held open from the first write on
+    for name, text in prepared.restore_files.items():  # before the clients that use them
+        if read_home_file(store.home, name) is None:  # still absent: never overwritten
+            write_home_file(store.home, name, text)
     with store.many_writes():
         return _commit_plans(store, prepared, progress)
 
@@ -185,13 +205,16 @@ def _commit_plans(
     """Write each changed client of a prepared import, in order (see `commit`)."""
     results: list[ClientResult] = []
     written: list[str] = []
+    to_write = sum(1 for checked in prepared.results if checked.action != "unchanged")
     for done, (plan, checked) in enumerate(zip(prepared.plans, prepared.results, strict=True), 1):
         try:
             replay = functools.partial(_replay, plan=plan, rules=prepared.rules)
             if checked.action == "create":
                 try:
                     store.create(
-                        prepared.created[plan.client_id], prepared.drafts.get(plan.client_id)
+                        prepared.created[plan.client_id],
+                        prepared.drafts.get(plan.client_id),
+                        text=plan.text,
                     )
                     results.append(checked)
                 except ClientExistsError:  # created by someone else since the check: merge
@@ -208,6 +231,14 @@ def _commit_plans(
                 else "nothing was written"
             )
             raise type(error)(f"client {plan.client_id!r}: {error.message}; {done_note}") from None
+        except KeyboardInterrupt:
+            # Each client's write is atomic: one being written when Ctrl-C came is either
+            # complete or untouched, so a re-run adds exactly what is missing.
+            raise WritesInterruptedError(
+                f"interrupted: {len(written)} of {to_write} client(s) were written (the one "
+                f"being written, {plan.client_id}, is complete or untouched); re-run the same "
+                "import to complete it (entries already imported are not added twice)"
+            ) from None
         if checked.action != "unchanged":
             written.append(plan.client_id)
         if progress:
@@ -255,26 +286,29 @@ def _row_plans(
     return list(plans.values()), errors, parsed.rows
 
 
-def _dump_plans(text: str) -> tuple[list[ClientPlan], list[RowError], int]:
+DumpPlans = tuple[list[ClientPlan], list[RowError], int, dict[str, str]]
+
+
+def _dump_plans(text: str) -> DumpPlans:
+    """The plans of a dump's clients, its errors, its number of records, and the settings
+    files (instruments.toml, ...) it carries by name."""
     errors: list[RowError] = []
     try:
         document = json.loads(text.removeprefix("\ufeff"))
     except ValueError as error:
         line = getattr(error, "lineno", None)
-        return [], [RowError(f"line {line}" if line else "input", "not valid JSON")], 0
+        return [], [RowError(f"line {line}" if line else "input", "not valid JSON")], 0, {}
     except RecursionError:  # nested past what the parser can follow: not a dump we wrote
-        return [], [RowError("input", "not valid JSON: nested too deeply")], 0
+        return [], [RowError("input", "not valid JSON: nested too deeply")], 0, {}
     if not isinstance(document, dict) or not isinstance(document.get("clients"), list):
-        return [], [RowError("input", "not a goaltrack export: no 'clients' list")], 0
+        return [], [RowError("input", "not a goaltrack export: no 'clients' list")], 0, {}
     version = document.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version > DUMP_FORMAT_VERSION:
-        return (
-            [],
-            [RowError("input", f"format_version must be an integer up to {DUMP_FORMAT_VERSION}")],
-            0,
-        )
+        rule = f"format_version must be an integer up to {DUMP_FORMAT_VERSION}"
+        return [], [RowError("input", rule)], 0, {}
     if document.get("kind") != DUMP_KIND:
-        return [], [RowError("input", f"not a goaltrack export: kind must be {DUMP_KIND!r}")], 0
+        return [], [RowError("input", f"not a goaltrack export: kind must be {DUMP_KIND!r}")], 0, {}
+    texts, carried = _dump_files(document.get("files", {}), errors)
     plans: dict[str, ClientPlan] = {}
     for index, item in enumerate(document["clients"]):
         where = f"clients[{index}]"
@@ -285,8 +319,49 @@ def _dump_plans(text: str) -> tuple[list[ClientPlan], list[RowError], int]:
         if client_id in plans:
             errors.append(RowError(where, f"client {client_id!r} appears twice"))
             continue
-        plans[client_id] = ClientPlan(client_id, f"{where} ({client_id})", incoming=record)
-    return list(plans.values()), errors, len(document["clients"])
+        plan = ClientPlan(client_id, f"{where} ({client_id})", incoming=record)
+        plan.text = texts.pop(client_id, None)
+        plans[client_id] = plan
+    for client_id in sorted(texts):
+        errors.append(RowError(FILES_KEY, f"clients/{client_id}.toml has no record in 'clients'"))
+    return list(plans.values()), errors, len(document["clients"]), carried
+
+
+#: The key of a dump that holds the exact text of each file (see exporting.dump_document).
+FILES_KEY = "files"
+FILES_RULE = (
+    "must map 'clients/ID.toml', 'instruments.toml', 'templates.toml' or 'config.toml' to the "
+    "file's text"
+)
+
+
+def _dump_files(files: Any, errors: list[RowError]) -> tuple[dict[str, str], dict[str, str]]:
+    """A dump's `files`: client file texts by client id, and settings files by name."""
+    if not isinstance(files, dict):
+        errors.append(RowError(FILES_KEY, FILES_RULE))
+        return {}, {}
+    texts: dict[str, str] = {}
+    carried: dict[str, str] = {}
+    for key, text in files.items():
+        client_id = key.removeprefix("clients/").removesuffix(".toml")
+        if not isinstance(text, str):
+            errors.append(RowError(FILES_KEY, FILES_RULE))
+        elif key in HOME_FILES:
+            carried[key] = text
+        elif key == f"clients/{client_id}.toml" and is_valid_client_id(client_id):
+            texts[client_id] = text
+        else:
+            errors.append(RowError(FILES_KEY, FILES_RULE))
+    return texts, carried
+
+
+def _text_matches(text: str, record: ClientRecord, where: str) -> bool:
+    """True when a dumped file text reads back as the dumped record (see Store.create)."""
+    try:
+        require_text_of(text, record, where)
+    except DataError:
+        return False
+    return True
 
 
 def _dump_record(item: Any, where: str, errors: list[RowError]) -> ClientRecord | None:
@@ -327,8 +402,16 @@ def _apply_plan(
         record = existing.model_copy(deep=True)
         action = "update"
     elif plan.incoming is not None:
-        record = plan.incoming.model_copy(deep=True)
-        check_dumped(record, rules, plan.where, errors)
+        record = plan.incoming.model_copy(deep=True)  # restored as stored: no rule of today
+        if plan.text is not None and not _text_matches(plan.text, record, plan.where):
+            # the text is what would be written: it must be the record (a merge ignores it)
+            errors.append(
+                RowError(
+                    plan.where,
+                    f"its file text ({FILES_KEY}) does not read back as its record: the dump "
+                    "was changed; restore from an unchanged dump",
+                )
+            )
         entries = sum(len(goal.progress) for goal in record.goals)
         return record, ClientResult(plan.client_id, "create", len(record.goals), entries), None
     elif plan.client is not None:
@@ -365,28 +448,6 @@ def _apply_plan(
     return record, result, draft
 
 
-def check_dumped(record: ClientRecord, rules: Rules, where: str, errors: list[RowError]) -> None:
-    """Hold a dumped record to the rules `log`, `add-goal` and `measure` apply.
-
-    Every measure must be known, every value fit its instrument, no entry lie in the future,
-    and item answers must add up to the stored total (their safety flag is re-derived by
-    the model, so a dump cannot hide an endorsed PHQ-9 item 9).
-    """
-    today = date.today()
-    for goal in record.goals:
-        try:
-            check_goal(goal, rules.registry, rules.force)
-        except GoaltrackError as error:
-            errors.append(RowError(where, f"goal {goal.number}: {error.message}"))
-        for entry in goal.progress:
-            if entry.date > today:
-                errors.append(
-                    RowError(where, f"entry {entry.id}: date {entry.date} is in the future")
-                )
-        for problem in answer_problems(goal, rules.registry):
-            errors.append(RowError(where, problem))
-
-
 def _apply_changes(
     record: ClientRecord,
     plan: ClientPlan,
@@ -399,7 +460,6 @@ def _apply_changes(
     admitted to `draft` (validated when built, so not validated again)."""
     result = ClientResult(plan.client_id, action)
     if plan.incoming is not None:
-        check_dumped(plan.incoming, rules, plan.where, errors)
         _merge(record, plan.incoming, plan.where, errors, result)
     for goal_op in plan.goals:
         try:
@@ -412,9 +472,12 @@ def _apply_changes(
         for goal in record.goals
         for entry in goal.progress
     }
+    # Rows add entries to a client the import finds discharged only with --force, as `log`
+    # does; a client the import creates (a whole history, discharged or not) is not refused.
+    in_care = action == "update"
     for op in plan.entries:
         try:
-            added = _apply_entry(record, op, rules, ids, keys)
+            added = _apply_entry(record, op, rules, ids, keys, in_care)
         except GoaltrackError as error:
             errors.append(_row_error(op.line, error))
             continue
@@ -469,8 +532,11 @@ def _apply_entry(
     rules: Rules,
     ids: dict[str, tuple[int, Any]],
     keys: set[tuple[Any, ...]],
+    in_care: bool = False,
 ) -> str | None:
-    """Log the entry unless it is already there; the new entry's id, or None if present."""
+    """Log the entry unless it is already there; the new entry's id, or None if present.
+    With `in_care`, a new entry for a discharged client is refused unless --force (an entry
+    already there is not: re-importing the same rows changes nothing)."""
     goal = record.require_goal(op.goal)
     if op.measure is not None and goal.measure is not None and op.measure != goal.measure:
         raise FieldError(
@@ -492,6 +558,8 @@ def _apply_entry(
         return None
     if op.entry_id is None and key in keys:
         return None
+    if in_care:
+        operations.require_in_care(record, rules.force)
     new_id = operations.log_value(
         record, op.goal, op.entry, rules.registry, entry_id=op.entry_id, taken=ids
     )

@@ -296,6 +296,36 @@ def _unserved_concerns(facts: dict[str, Any], goals: list[dict[str, Any]]) -> li
     ]
 
 
+def conflict_flag(client_id: str, since: date, fields: int | None, whole_file: bool) -> Flag:
+    """The `sync-conflict` row of a client whose file a sync merge could not settle: how many
+    fields (`fields`; None when the conflicts file cannot be read), never which values.
+
+    One row per client, about the client as a whole: this machine's values are in the file
+    until `goaltrack resolve` settles them, so every other row of the client may rest on a
+    value the other machine changed.
+    """
+    if fields is None:
+        what = "sync conflicts were recorded but their file cannot be read (`goaltrack check`)"
+    elif whole_file:
+        what = (
+            "a sync merge could not combine the two machines' changes (the whole file); "
+            "this machine's file is kept"
+        )
+    else:
+        what = (
+            f"{fields} field{'s' if fields != 1 else ''} changed differently on two machines; "
+            "this machine's value is kept"
+        )
+    return Flag(
+        client_id,
+        None,
+        Reason.SYNC_CONFLICT,
+        since,
+        f"{what}: `goaltrack show {client_id}` names them, "
+        f"`goaltrack resolve {client_id} --take ours|theirs|VALUE` settles them",
+    )
+
+
 def ordered(flags: Iterable[Flag]) -> list[Flag]:
     """The flags worst first: by reason, then client id, then goal number."""
     return sorted(flags, key=Flag.key)

@@ -79,7 +79,7 @@ class Form:
         for item, value in zip(self.items, responses, strict=True):
             if not self.item_min <= value <= self.item_max:
                 raise InvalidValueError(
-                    f"{self.key} item {item.number}: answer {value} is outside "
+                    f"{self.key} item {item.number}: the answer is outside "
                     f"{self.item_min}-{self.item_max}"
                 )
 
@@ -91,10 +91,10 @@ class Form:
             if option.abbrev and cleaned.upper() == option.abbrev.upper():
                 return option.value
         if re.fullmatch(r"[+-]?\d+", cleaned) is None:
-            raise InvalidValueError(f"{where}: answer {text!r} is not one of {self.choices()}")
+            raise InvalidValueError(f"{where}: the answer must be one of {self.choices()}")
         value = int(cleaned)
         if not self.item_min <= value <= self.item_max:
-            raise InvalidValueError(f"{where}: answer {value} is not one of {self.choices()}")
+            raise InvalidValueError(f"{where}: the answer must be one of {self.choices()}")
         return value
 
     def parse_responses(self, text: str) -> list[int]:

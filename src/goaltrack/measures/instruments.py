@@ -152,11 +152,9 @@ class Instrument(BaseModel):
     def check_value(self, value: float, what: str = "value") -> None:
         """Refuse a value outside the range or, for integer measures, with a fraction."""
         if not self.min <= value <= self.max:
-            raise InvalidValueError(
-                f"{what} {_fmt(value)} is outside the {self.key} range {self.range_text()}"
-            )
+            raise InvalidValueError(f"{what} is outside the {self.key} range {self.range_text()}")
         if self.integer and not float(value).is_integer():
-            raise InvalidValueError(f"{what} {_fmt(value)} must be a whole number for {self.key}")
+            raise InvalidValueError(f"{what} must be a whole number for {self.key}")
 
 
 class RuleKind(StrEnum):
@@ -289,7 +287,7 @@ class Registry:
         instrument = self.get(key)
         if instrument is None:
             raise InvalidValueError(
-                f"unknown instrument {key!r}; known: {', '.join(self.instruments)} "
+                f"not a known instrument; known: {', '.join(self.instruments)} "
                 "(see `goaltrack instruments`)"
             )
         return instrument

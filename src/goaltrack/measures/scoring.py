@@ -50,7 +50,7 @@ def check_goal(goal: Goal, registry: Registry, force: bool = False) -> None:
     ):
         wanted = "lower" if instrument.better is Direction.LOWER else "higher"
         raise InvalidValueError(
-            f"target {goal.target:g} is worse than baseline {goal.baseline:g} on "
+            f"target is worse than the baseline on "
             f"{instrument.key}, where {wanted} is better; use --force if this is intended"
         )
 
@@ -116,7 +116,7 @@ def score(
     computed = form.total(responses)
     if total is not None and total != computed:
         raise InvalidValueError(
-            f"--total {total:g} does not match the responses, which add up to {computed}"
+            "--total does not match the sum of the responses; give one or the other"
         )
     instrument.check_value(computed, "total")
     flags = [EntryFlag.RISK_ITEM9] if form.safety_endorsed(responses) else []

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from goaltrack.errors import InvalidValueError
+from goaltrack.errors import FieldError, InvalidValueError
 from goaltrack.operations.dates import check_since
 from goaltrack.records.convert import check_client_id
 from goaltrack.records.model import (
@@ -108,9 +108,11 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     if edit.is_empty():
         raise InvalidValueError("nothing to change: give at least one option (see --help)")
     client = record.client
+    if edit.status is not None:
+        _check_status_change(client.id, client.status, edit.status)
     for field in edit.clear:
         if field not in CLIENT_CLEARABLE:
-            raise InvalidValueError(f"cannot clear {field!r}; clearable: name, notes")
+            raise FieldError("clear", "must be one of: name, notes")
         assign(client, field, None)
     if edit.name is not None:
         assign(client, "name", edit.name)
@@ -138,7 +140,7 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
     for removed in edit.remove_concerns:
         kept = [c for c in concerns if c.name.casefold() != removed.casefold()]
         if len(kept) == len(concerns):
-            raise InvalidValueError(f"client has no concern named {removed!r}")
+            raise FieldError("remove-concern", "must name one of the client's concerns")
         _refuse_served(record, removed)
         concerns = kept
     for cname, severity in edit.set_concerns:
@@ -159,6 +161,25 @@ def edit_client(record: ClientRecord, edit: ClientEdit) -> None:
             assign(client, name, _edited_texts(getattr(client, name), adding, removing, name))
 
 
+def _check_status_change(client_id: str, current: ClientStatus, wanted: ClientStatus) -> None:
+    """Refuse a status change that only an episode command may make: discharging (it records
+    the episode's end and settles its open goals: `goaltrack discharge`) and bringing a
+    discharged client back (it starts a new episode: `goaltrack reopen`). Active and paused
+    change freely; setting the status a client already has changes nothing."""
+    if wanted is current:
+        return
+    if wanted is ClientStatus.DISCHARGED:
+        raise InvalidValueError(
+            f"edit-client cannot discharge: `goaltrack discharge {client_id}` ends the episode "
+            "(its date, reason and open goals) and prints the end-of-treatment summary"
+        )
+    if current is ClientStatus.DISCHARGED:
+        raise InvalidValueError(
+            f"client {client_id!r} is discharged: `goaltrack reopen {client_id}` starts a new "
+            "episode (edit-client cannot change the status of a discharged client)"
+        )
+
+
 def _refuse_served(record: ClientRecord, concern: str) -> None:
     """Refuse to remove a concern a goal serves: the goal would point at nothing."""
     serving = [
@@ -169,7 +190,7 @@ def _refuse_served(record: ClientRecord, concern: str) -> None:
     if serving:
         goals = ", ".join(serving)
         raise InvalidValueError(
-            f"goal {goals} of {record.client.id!r} serves the concern {concern!r}; link it to "
+            f"goal {goals} of {record.client.id!r} serves that concern; link it to "
             f"another concern first (edit-goal ID N --concern NAME, or --clear concern)"
         )
 
@@ -183,8 +204,9 @@ def _edited_texts(
         kept = [item for item in texts if item.casefold() != text.casefold()]
         if len(kept) == len(texts):
             what = field.removesuffix("s")
-            raise InvalidValueError(
-                f"client has no {what} {text!r} (`goaltrack show ID` lists the {field})"
+            raise FieldError(
+                f"remove-{what}",
+                f"must be one of the client's {field} (`goaltrack show ID` lists them)",
             )
         texts = kept
     folded = {item.casefold() for item in texts}

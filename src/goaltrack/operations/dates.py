@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from goaltrack.errors import InvalidValueError
+from goaltrack.errors import FieldError, InvalidValueError
 from goaltrack.records.model import ClientRecord
 
 
@@ -52,7 +52,7 @@ def check_due_date(due: date | None, today: date, *, force: bool = False) -> Non
 def check_since(since: date, today: date) -> None:
     """Refuse a client start date in the future."""
     if since > today:
-        raise InvalidValueError(f"start date {since.isoformat()} is in the future")
+        raise FieldError("since", f"must not be in the future (today is {today.isoformat()})")
 
 
 def before_start(record: ClientRecord, on: date) -> str | None:

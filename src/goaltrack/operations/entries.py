@@ -134,7 +134,10 @@ def remove_entry(
                     "it was not removed: add --force to remove a risk entry (audited)"
                 )
             return goal.progress.pop(index)
-    raise EntryNotFoundError(f"goal {number} of {record.client.id!r} has no entry {entry_id!r}")
+    raise EntryNotFoundError(
+        f"goal {number} of {record.client.id!r} has no entry with that id (see `goaltrack "
+        f"entries {record.client.id} {number}`)"
+    )
 
 
 def _measure_of(goal: Goal, registry: Registry) -> Instrument | None:
@@ -152,8 +155,9 @@ def _measure_of(goal: Goal, registry: Registry) -> Instrument | None:
 
 
 def _refuse_future(on: date, today: date | None) -> None:
-    if on > (today or date.today()):
-        raise InvalidValueError(f"date {on.isoformat()} is in the future")
+    today = today or date.today()
+    if on > today:  # the rule names today, never the date that was typed
+        raise FieldError("date", f"must not be in the future (today is {today.isoformat()})")
 
 
 def _new_entry(

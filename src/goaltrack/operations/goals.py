@@ -162,9 +162,7 @@ def edit_goal(
         )
     for field in clear:
         if field not in GOAL_CLEARABLE:
-            raise InvalidValueError(
-                f"cannot clear {field!r}; clearable: {', '.join(GOAL_CLEARABLE)}"
-            )
+            raise FieldError("clear", f"must be one of: {', '.join(GOAL_CLEARABLE)}")
         assign(goal, field, None)
     for field, value in fields.given().items():
         assign(goal, field, value)
@@ -175,14 +173,15 @@ def edit_goal(
 
 
 def require_concern(record: ClientRecord, name: str) -> str:
-    """The client's concern called `name` (ignoring case), as the client file spells it; an
-    error naming the concerns there are otherwise (a goal serves a concern the client has)."""
+    """The client's concern called `name` (ignoring case), as the client file spells it; else
+    an error (a goal serves a concern the client has). The error repeats neither the name typed
+    nor the client's concerns: both are clinical text, and stderr often ends up in logs."""
     concern = record.client.concern(name)
     if concern is None:
-        known = ", ".join(c.name for c in record.client.concerns) or "none"
         raise InvalidValueError(
-            f"client {record.client.id!r} has no concern named {name!r} (concerns: {known}); "
-            "add it first with `goaltrack edit-client ID --concern NAME:SEVERITY`"
+            f"client {record.client.id!r} has no concern of that name (`goaltrack show "
+            f"{record.client.id}` lists them); add it first with `goaltrack edit-client ID "
+            "--concern NAME:SEVERITY`"
         )
     return concern.name
 

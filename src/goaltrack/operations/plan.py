@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from goaltrack.errors import InvalidValueError
+from goaltrack.errors import FieldError, InvalidValueError
 from goaltrack.measures.scoring import Administration
 from goaltrack.operations.dates import check_due_date, check_entry_date
 from goaltrack.records.enums import Approach, GoalStatus, ObjectiveStatus
@@ -116,9 +116,7 @@ def edit_objective(
         check_due_date(fields.due, as_of(), force=force)
     for name in clear:
         if name not in OBJECTIVE_CLEARABLE:
-            raise InvalidValueError(
-                f"cannot clear {name!r}; clearable: {', '.join(OBJECTIVE_CLEARABLE)}"
-            )
+            raise FieldError("clear", f"must be one of: {', '.join(OBJECTIVE_CLEARABLE)}")
         assign(objective, name, None)
     for name, value in given.items():
         assign(objective, name, value)
@@ -168,9 +166,7 @@ def edit_intervention(
         raise InvalidValueError("nothing to change: give at least one option (see --help)")
     for name in clear:
         if name not in INTERVENTION_CLEARABLE:
-            raise InvalidValueError(
-                f"cannot clear {name!r}; clearable: {', '.join(INTERVENTION_CLEARABLE)}"
-            )
+            raise FieldError("clear", f"must be one of: {', '.join(INTERVENTION_CLEARABLE)}")
         assign(intervention, name, None)
     for name, value in given.items():
         assign(intervention, name, value)

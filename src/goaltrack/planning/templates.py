@@ -138,7 +138,7 @@ class Library:
         template = self.templates.get(key)
         if template is None:
             raise InvalidValueError(
-                f"unknown template {key!r} (see `goaltrack templates` for the "
+                f"not a known template (see `goaltrack templates` for the "
                 f"{len(self.templates)} there are)"
             )
         return template

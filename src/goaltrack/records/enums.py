@@ -183,6 +183,7 @@ class AttentionReason(StrEnum):
     """Why `attention` lists a client or goal, worst first (docs/attention.md has each rule)."""
 
     RISK_ITEM9 = "risk-item9"
+    SYNC_CONFLICT = "sync-conflict"
     DETERIORATED = "deteriorated"
     OFF_TRACK = "off-track"
     OVERDUE = "overdue"

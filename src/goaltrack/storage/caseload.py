@@ -28,7 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from goaltrack.errors import GoaltrackError, StoragePermissionError
-from goaltrack.paths import CLIENT_SUFFIX, is_valid_client_id
+from goaltrack.paths import (
+    CLIENT_SUFFIX,
+    is_valid_client_id,
+    list_error,
+    require_usable_folder,
+)
 from goaltrack.storage import facts, index
 from goaltrack.storage.index import Identity, Row
 
@@ -75,8 +80,13 @@ def list_clients(home: Path) -> list[tuple[str, os.stat_result | None]]:
             )
     if not clients_dir.is_dir():
         return []
+    require_usable_folder(clients_dir)
     found = []
-    with os.scandir(clients_dir) as entries:
+    try:
+        entries = os.scandir(clients_dir)
+    except OSError as error:
+        raise list_error(clients_dir, error) from None
+    with entries:
         for entry in entries:
             name = entry.name
             if not name.endswith(CLIENT_SUFFIX) or name.startswith("."):

@@ -11,9 +11,7 @@ empty lock file costs nothing.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import fcntl
 import os
 import stat
 import tomllib
@@ -32,7 +30,7 @@ from goaltrack.errors import (
 )
 from goaltrack.measures import safety, scoring
 from goaltrack.measures.instruments import BUILTINS, Registry, load_registry
-from goaltrack.paths import CLIENT_SUFFIX, WINDOWS_RESERVED_NAMES
+from goaltrack.paths import CLIENT_SUFFIX, HOME_MARKER, WINDOWS_RESERVED_NAMES
 from goaltrack.records.model import (
     ENTRY_ID_PATTERN,
     SCHEMA_VERSION,
@@ -42,7 +40,20 @@ from goaltrack.records.model import (
 from goaltrack.storage import caseload
 from goaltrack.storage.audit import AUDIT_FILE, read_events
 from goaltrack.storage.index import INDEX_FILE
-from goaltrack.storage.store import LOCK_SUFFIX, TEMP_SUFFIX, Store
+from goaltrack.storage.repair import (
+    HARD_LINKS,
+    NOT_A_HOME,
+    fchmod_checked,
+    home_sign,
+    orphans_under_lock,
+)
+from goaltrack.storage.store import (
+    LOCK_SUFFIX,
+    TEMP_SUFFIX,
+    Store,
+    temp_file_client,
+    write_home_marker,
+)
 
 OK = "ok"
 PROBLEM = "problem"
@@ -94,6 +105,7 @@ class _Checker:
         self.result = CheckResult(home=home, fixed_run=fix)
         self.euid = os.geteuid()
         self._registry: Registry | None = None
+        self.ours = True  # False for a folder that is not a goaltrack home (see home_sign)
 
     def registry(self) -> Registry:
         """The home's instruments: the valid ones (what is broken is reported apart)."""
@@ -102,6 +114,7 @@ class _Checker:
         return self._registry
 
     def add(self, path: str, status: str, check: str, message: str, fixable: bool = False) -> None:
+        fixable = fixable and self.ours  # --fix touches nothing in a folder that is not a home
         self.result.findings.append(Finding(path, status, check, message, fixable))
 
     # ---- permissions ------------------------------------------------------------------
@@ -111,15 +124,24 @@ class _Checker:
         if info.st_uid != self.euid:
             self.add(label, PROBLEM, "owner", f"belongs to another user (uid {info.st_uid})")
             return False
+        if not stat.S_ISDIR(info.st_mode) and info.st_nlink > 1:
+            self.add(label, PROBLEM, "links", HARD_LINKS.format(links=info.st_nlink))
+            return False
         current = stat.S_IMODE(info.st_mode)
-        if not current & 0o077:
+        if current & 0o077:
+            what = f"open to other users (mode {current:04o}, should be {mode:04o})"
+        elif stat.S_ISDIR(info.st_mode) and current & 0o700 != 0o700:
+            what = (
+                f"cannot be listed and written by you (mode {current:04o}, should be "
+                f"{mode:04o}): every write fails"
+            )
+        else:
             return True
-        what = f"open to other users (mode {current:04o}, should be {mode:04o})"
         if not self.fix:
             self.add(label, PROBLEM, "mode", what, fixable=True)
             return False
         try:
-            _fchmod(path, mode, follow=label == ".")
+            fchmod_checked(path, mode, follow=label == ".", expected=info)
         except OSError as error:
             self.add(label, PROBLEM, "mode", f"{what}; chmod failed: {error.strerror}", True)
             return False
@@ -217,8 +239,12 @@ class _Checker:
         clients = self.home / "clients"
         if not clients.is_dir() or clients.is_symlink():
             return
-        with os.scandir(clients) as entries:
-            names = sorted(entry.name for entry in entries)
+        try:
+            with os.scandir(clients) as entries:
+                names = sorted(entry.name for entry in entries)
+        except OSError as error:
+            self.add("clients", PROBLEM, "folder", f"cannot be listed: {error.strerror}")
+            return
         present = set(names)
         store = Store(self.home, lock_timeout=2.0)
         orphans: dict[str, list[str]] = {}
@@ -227,9 +253,8 @@ class _Checker:
             if name.endswith(LOCK_SUFFIX) and is_valid_client_id(name[: -len(LOCK_SUFFIX)]):
                 self.lock_file(clients / name, label, name[: -len(LOCK_SUFFIX)], present)
             elif name.startswith(".") and name.endswith(TEMP_SUFFIX):
-                client_id = name[1:].split(CLIENT_SUFFIX + ".", 1)[0]
-                own = name.startswith(f".{client_id}{CLIENT_SUFFIX}.")
-                if is_valid_client_id(client_id) and own:
+                client_id = temp_file_client(name)  # goaltrack's own names, exactly
+                if client_id is not None:
                     orphans.setdefault(client_id, []).append(name)
                 else:
                     self.add(label, NOTICE, "other", "not a goaltrack file; left alone")
@@ -363,27 +388,32 @@ class _Checker:
         )
 
     def temp_files(self, store: Store, client_id: str, names: list[str]) -> None:
-        """Temp files are orphans unless a writer holds the client's lock right now."""
-        if _lock_is_held(store.lock_path_for(client_id)):
+        """Temp files are orphans only if they are still there while `check` holds the
+        client's lock (a writer's temp file is renamed before the writer lets go of it)."""
+        try:
+            removed: list[str] = []
+            kept = orphans_under_lock(store, client_id)
+            if self.fix and kept:  # no waiting on a busy client: only when there are orphans
+                removed, kept = store.clear_orphans(client_id)
+        except (LockTimeoutError, BlockingIOError):
             for name in names:
                 self.add(f"clients/{name}", NOTICE, "orphan", "temp file of a write in progress")
             return
-        if self.fix:
-            with contextlib.suppress(LockTimeoutError, DataError), store.locked(client_id):
-                pass  # taking the lock removes the orphans, under the lock
-        left = {path.name for path in store.orphan_paths(client_id)} if self.fix else set(names)
-        for name in names:
-            label = f"clients/{name}"
-            if name in left:
-                self.add(
-                    label,
-                    PROBLEM,
-                    "orphan",
-                    "orphaned temp file of an interrupted write",
-                    fixable=True,
-                )
-            else:
-                self.add(label, FIXED, "orphan", "orphaned temp file removed")
+        except (DataError, OSError) as error:
+            reason = error.message if isinstance(error, DataError) else error.strerror
+            for name in names:
+                self.add(f"clients/{name}", PROBLEM, "orphan", f"not checked: {reason}")
+            return
+        for name in removed:  # exactly what was deleted, under the lock
+            self.add(f"clients/{name}", FIXED, "orphan", "orphaned temp file removed")
+        for name in kept:
+            self.add(
+                f"clients/{name}",
+                PROBLEM,
+                "orphan",
+                "orphaned temp file of an interrupted write",
+                fixable=True,
+            )
 
     # ---- the caseload index -----------------------------------------------------------------
 
@@ -392,10 +422,14 @@ class _Checker:
         exists = self.top_file(INDEX_FILE) is not None
         if not exists and not (self.home / "clients").is_dir():
             return
-        findings = caseload.compare_index(self.home)
+        try:
+            findings = caseload.compare_index(self.home)
+            rebuilt = caseload.rebuild(self.home) if self.fix else None
+        except DataError:  # the clients folder cannot be listed: reported as a problem above
+            self.add(INDEX_FILE, NOTICE, "index", "not compared: the clients folder is unusable")
+            return
         wrong = [finding for finding in findings if finding[1]]
-        if self.fix:
-            rebuilt = caseload.rebuild(self.home)
+        if rebuilt is not None:
             status = FIXED if wrong else OK
             why = f"{len(wrong)} row(s) disagreed; " if wrong else ""
             rows = len(rebuilt.facts)
@@ -455,10 +489,29 @@ def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset(
     """Verify a home: folders, client files, locks, temp files, the audit log; repair if `fix`.
 
     `whole` names clients whose files a person confirmed whole: with `fix`, the end-of-file
-    line is added to those that lack it. Returns the findings; the caller decides how to show
+    line is added to those that lack it.
+
+    `fix` acts only on a folder goaltrack made (see `home_sign`): on any other folder (a
+    mistyped `--home`) nothing is changed, created or deleted, and a problem says so. A home
+    made before markers gets its marker. Returns the findings; the caller decides how to show
     them. Never changes clinical content.
     """
     checker = _Checker(home, fix, whole)
+    sign = home_sign(home) if home.is_dir() else "none yet"
+    if sign is None:
+        checker.fix = checker.ours = False
+        checker.result.fixed_run = False
+        if fix:
+            checker.add(".", PROBLEM, "home", NOT_A_HOME.format(marker=HOME_MARKER))
+        else:
+            checker.add(
+                ".",
+                NOTICE,
+                "home",
+                "not recognised as a goaltrack home: --fix will change nothing here",
+            )
+    elif sign == "older" and fix and write_home_marker(home):
+        checker.add(HOME_MARKER, FIXED, "home", "a home made by an older goaltrack: marked")
     if checker.folders():
         checker.instruments()
         checker.audit_log()
@@ -467,33 +520,6 @@ def check_home(home: Path, fix: bool = False, whole: frozenset[str] = frozenset(
         checker.sync_conflicts()
         _trash(checker)
     return checker.result
-
-
-def _fchmod(path: Path, mode: int, follow: bool) -> None:
-    """chmod through a descriptor opened without following links (no race with a swap)."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
-    fd = os.open(path, flags)
-    try:
-        os.fchmod(fd, mode)
-    finally:
-        os.close(fd)
-
-
-def _lock_is_held(lock_path: Path) -> bool:
-    """True when another process holds the lock (probed with a non-blocking shared lock)."""
-    try:
-        fd = os.open(lock_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return False
 
 
 def _read_toml(path: Path) -> dict[str, Any] | None:

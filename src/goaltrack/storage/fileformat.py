@@ -133,6 +133,8 @@ class LoadedRecord:
     record: ClientRecord
     file_version: int
     whole: bool = True
+    #: The file's text exactly as read (a dump carries it, so a restore is byte-identical).
+    text: str = ""
 
 
 #: The first schema whose files end with an end-of-file line.
@@ -186,6 +188,7 @@ def parse(text: str, source: str) -> LoadedRecord:
     dropped); the store then refuses to write it, since writing would lose those keys. A
     leading UTF-8 byte-order mark is skipped (the next write leaves it out).
     """
+    original = text
     # A Windows editor may save a hand edit with a UTF-8 byte-order mark; it is not data.
     text = text.removeprefix("\ufeff")
     try:
@@ -202,7 +205,8 @@ def parse(text: str, source: str) -> LoadedRecord:
     version = _schema_version(document, source)
     if version > SCHEMA_VERSION:
         try:
-            return LoadedRecord(ClientRecord.model_validate(document, extra="ignore"), version)
+            record = ClientRecord.model_validate(document, extra="ignore")
+            return LoadedRecord(record, version, text=original)
         except ValidationError:
             raise SchemaTooNewError(
                 f"{source}: schema_version {version} is newer than this goaltrack understands "
@@ -217,7 +221,7 @@ def parse(text: str, source: str) -> LoadedRecord:
             "the file was left unchanged"
         ) from None
     whole = version < MARKED_SINCE or has_end_line(text, record.client.id)
-    return LoadedRecord(record, version, whole)
+    return LoadedRecord(record, version, whole, original)
 
 
 def _schema_version(document: dict[str, Any], source: str) -> int:

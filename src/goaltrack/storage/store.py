@@ -15,6 +15,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import stat
 import tempfile
 import time
@@ -37,7 +38,14 @@ from goaltrack.errors import (
     StoragePermissionError,
     WriteFailedError,
 )
-from goaltrack.paths import CLIENT_SUFFIX, resolve_home
+from goaltrack.paths import (
+    CLIENT_SUFFIX,
+    HOME_MARKER,
+    HOME_MARKER_TEXT,
+    list_error,
+    require_usable_folder,
+    resolve_home,
+)
 from goaltrack.records.convert import check_client_id
 from goaltrack.records.model import (
     SCHEMA_VERSION,
@@ -54,6 +62,21 @@ T = TypeVar("T")
 
 LOCK_SUFFIX = ".toml.lock"
 TEMP_SUFFIX = ".tmp"
+#: The temp file of a write: `tempfile.mkstemp(prefix=".ID.toml.", suffix=".tmp")` puts 8
+#: characters of a-z, 0-9 and '_' between them. Only a name of exactly this form is ever
+#: treated as goaltrack's own (and deleted as an orphan); `.app.toml.build.tmp` is not.
+TEMP_NAME = re.compile(
+    rf"\.(?P<id>[a-z0-9][a-z0-9_-]{{0,63}}){re.escape(CLIENT_SUFFIX)}\.[a-z0-9_]{{8}}"
+    rf"{re.escape(TEMP_SUFFIX)}"
+)
+
+
+def temp_file_client(name: str) -> str | None:
+    """The client id whose write made a temp file of this exact name, else None."""
+    match = TEMP_NAME.fullmatch(name)
+    if match is None or not is_valid_client_id(match.group("id")):
+        return None
+    return match.group("id")
 
 
 class Store:
@@ -86,7 +109,8 @@ class Store:
         return os.path.lexists(self.path_for(client_id))
 
     def client_ids(self) -> list[str]:
-        """Ids of every client file, sorted; a home that is not a folder is an error."""
+        """Ids of every client file, sorted; a home that is not a folder, or a clients folder
+        that cannot be listed and written, is an error (StoragePermissionError, exit 3)."""
         for folder in (self.home, self.clients_dir):
             if folder.exists() and not folder.is_dir():
                 raise StoragePermissionError(
@@ -94,12 +118,17 @@ class Store:
                 )
         if not self.clients_dir.is_dir():
             return []
+        require_usable_folder(self.clients_dir)
         ids = []
-        for entry in os.scandir(self.clients_dir):
-            if entry.name.endswith(CLIENT_SUFFIX) and not entry.name.startswith("."):
-                client_id = entry.name[: -len(CLIENT_SUFFIX)]
-                if is_valid_client_id(client_id):
-                    ids.append(client_id)
+        try:
+            with os.scandir(self.clients_dir) as entries:
+                for entry in entries:
+                    if entry.name.endswith(CLIENT_SUFFIX) and not entry.name.startswith("."):
+                        client_id = entry.name[: -len(CLIENT_SUFFIX)]
+                        if is_valid_client_id(client_id):
+                            ids.append(client_id)
+        except OSError as error:
+            raise list_error(self.clients_dir, error) from None
         return sorted(ids)
 
     # ---- reading -----------------------------------------------------------------------
@@ -123,14 +152,14 @@ class Store:
         except FileNotFoundError:
             raise ClientNotFoundError(f"no client {client_id!r} in {self.clients_dir}") from None
         except OSError as error:
-            raise _os_error(source, "read", error) from None
+            raise os_error(source, "read", error) from None
         try:
             with os.fdopen(fd, "rb") as handle:
                 if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                     raise StoragePermissionError(f"{source}: not a regular file; refusing")
                 raw = handle.read()
         except OSError as error:
-            raise _os_error(source, "read", error) from None
+            raise os_error(source, "read", error) from None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -155,11 +184,16 @@ class Store:
 
     # ---- writing -----------------------------------------------------------------------
 
-    def create(self, record: ClientRecord, draft: Draft | None = None) -> None:
+    def create(
+        self, record: ClientRecord, draft: Draft | None = None, text: str | None = None
+    ) -> None:
         """Write a new client's file; refuse if one exists already.
 
         `draft`, when given, is the Draft the record was built in (`draft.record is record`):
         the entries it admitted, still unchanged, are not validated again; all else is.
+        `text`, when given, is the exact text to write (a dump's copy of the file, so that a
+        restore is byte-identical, hand edits included): it must parse to this very record,
+        else nothing is written (WriteFailedError).
         """
         client_id = check_client_id(record.client.id)
         if draft is not None and draft.record is not record:
@@ -169,7 +203,10 @@ class Store:
             if self.exists(client_id):
                 raise ClientExistsError(f"client {client_id!r} already exists")
             final = draft.revalidated() if draft is not None else _revalidate(record)
-            text = render(final)
+            if text is None:
+                text = render(final)
+            else:
+                require_text_of(text, final, str(self.path_for(client_id)))
             attempt.describe(None, final)
             attempt.open_log()
             written = self._write_text(client_id, text)
@@ -265,7 +302,7 @@ class Store:
                 if stat.S_ISLNK(info.st_mode) and folder is self.home:
                     info = folder.stat()  # a home may be a link (e.g. to an encrypted volume)
             except OSError as error:
-                raise _os_error(str(folder), "create", error) from None
+                raise os_error(str(folder), "create", error) from None
             if stat.S_ISLNK(info.st_mode):
                 raise StoragePermissionError(f"{folder} is a symbolic link; refusing to write")
             if not stat.S_ISDIR(info.st_mode):
@@ -275,10 +312,14 @@ class Store:
                     f"{folder} belongs to another user (uid {info.st_uid}); refusing to write"
                 )
             if stat.S_IMODE(info.st_mode) & 0o077:
+                if folder is self.home and _is_empty(folder):
+                    write_home_marker(folder)  # an empty folder made for goaltrack: its fix
                 raise StoragePermissionError(
                     f"{folder} is open to other users (mode {stat.S_IMODE(info.st_mode):04o}); "
                     f"run: goaltrack check --fix (or: chmod 700 {folder})"
                 )
+            require_usable_folder(folder, info)
+        write_home_marker(self.home)
 
     @contextlib.contextmanager
     def locked(self, client_id: str) -> Iterator[None]:
@@ -288,11 +329,25 @@ class Store:
         each write replaces). Once it is held, temp files that a dead writer left behind are
         deleted: no live writer can own them.
         """
+        with self._flocked(client_id):
+            self._remove_orphans(client_id)
+            yield
+
+    def clear_orphans(self, client_id: str) -> tuple[list[str], list[str]]:
+        """Take the client's lock and delete the temp files a dead writer left: the names
+        removed, and the names that could not be removed (`check --fix` reports exactly these;
+        a temp file whose write finished meanwhile is in neither)."""
+        with self._flocked(client_id):
+            return self._remove_orphans(client_id)
+
+    @contextlib.contextmanager
+    def _flocked(self, client_id: str) -> Iterator[None]:
+        """The exclusive flock of the client's lock file, held inside the block."""
         lock_path = self.lock_path_for(client_id)
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         except OSError as error:
-            raise _os_error(str(lock_path), "lock", error) from None
+            raise os_error(str(lock_path), "lock", error) from None
         try:
             deadline = time.monotonic() + self.lock_timeout
             delay = 0.002
@@ -308,32 +363,77 @@ class Store:
                         ) from None
                     time.sleep(delay)
                     delay = min(delay * 2, 0.05)
-            self._remove_orphans(client_id)
             yield
         finally:
             with contextlib.suppress(OSError):  # the flock is released even if close fails
                 os.close(fd)
 
-    def _remove_orphans(self, client_id: str) -> None:
-        """Delete temp files left by a writer that died (only called while holding the lock)."""
+    def _remove_orphans(self, client_id: str) -> tuple[list[str], list[str]]:
+        """Delete temp files left by a writer that died (only called while holding the lock);
+        the names removed and the names that could not be (`goaltrack check` reports them)."""
+        removed: list[str] = []
+        kept: list[str] = []
         for path in self.orphan_paths(client_id):
-            with contextlib.suppress(OSError):  # `goaltrack check` reports what could not go
+            try:
                 path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError:
+                kept.append(path.name)
+            else:
+                removed.append(path.name)
+        return removed, kept
 
     def orphan_paths(self, client_id: str) -> list[Path]:
         """Temp files of a client's writes (orphans unless a writer holds the lock)."""
-        prefix = f".{client_id}{CLIENT_SUFFIX}."
-        with os.scandir(self.clients_dir) as entries:
-            return sorted(
-                Path(entry.path)
-                for entry in entries
-                if entry.name.startswith(prefix)
-                and entry.name.endswith(TEMP_SUFFIX)
-                and entry.is_file(follow_symlinks=False)
-            )
+        try:
+            with os.scandir(self.clients_dir) as entries:
+                return sorted(
+                    Path(entry.path)
+                    for entry in entries
+                    if temp_file_client(entry.name) == client_id
+                    and entry.is_file(follow_symlinks=False)
+                )
+        except OSError as error:
+            raise list_error(self.clients_dir, error) from None
 
     def _write_text(self, client_id: str, text: str) -> os.stat_result:
         return atomic_write(self.path_for(client_id), text.encode("utf-8"))
+
+
+def write_home_marker(home: Path) -> bool:
+    """Mark `home` as a goaltrack home (HOME_MARKER) unless it is marked; True if written.
+
+    Best effort: a home that cannot take the marker still works, and `check` recognises a
+    home made before markers by its client files or its audit log.
+    """
+    marker = home / HOME_MARKER
+    if os.path.lexists(marker):  # the usual case: one lstat, no open
+        return False
+    try:
+        fd = os.open(
+            marker,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+            0o600,
+        )
+    except OSError:  # there already (the usual case), or not writable
+        return False
+    try:
+        os.write(fd, HOME_MARKER_TEXT.encode("utf-8"))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _is_empty(folder: Path) -> bool:
+    """True when `folder` can be listed and holds nothing."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
 
 
 def cut_short_message(source: str, client_id: str, consequence: str) -> str:
@@ -376,6 +476,24 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def require_text_of(text: str, record: ClientRecord, source: str) -> None:
+    """Refuse (WriteFailedError) a file text that does not parse to `record`, or does not end
+    with a line end: only a text that reads back as the record it stands for is written."""
+    try:
+        loaded = parse(text, source)
+    except DataError:
+        loaded = None
+    if (
+        loaded is None
+        or not text.endswith("\n")
+        or loaded.record.to_document() != record.to_document()
+    ):
+        raise WriteFailedError(
+            f"client {record.client.id}: the file text does not read back as its record; "
+            "nothing was written"
+        )
+
+
 def _revalidate(record: ClientRecord) -> ClientRecord:
     """Run every model invariant again on a (possibly mutated) record."""
     try:
@@ -393,7 +511,7 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
     try:
         fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     except OSError as error:
-        raise _os_error(str(path), "write", error) from None
+        raise os_error(str(path), "write", error) from None
     try:
         try:
             os.fchmod(fd, 0o600)
@@ -411,7 +529,7 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
-        raise _os_error(str(path), "write", error) from None
+        raise os_error(str(path), "write", error) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
@@ -432,9 +550,7 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
     return info
 
 
-def _os_error(
-    source: str, action: str, error: OSError
-) -> StoragePermissionError | WriteFailedError:
+def os_error(source: str, action: str, error: OSError) -> StoragePermissionError | WriteFailedError:
     """Turn an OSError into a domain error that names the file and the reason only."""
     reason = error.strerror or type(error).__name__
     if error.errno == errno.ELOOP or isinstance(error, IsADirectoryError):

@@ -13,12 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from goaltrack.errors import CorruptFileError
 from goaltrack.paths import CLIENT_SUFFIX
-from goaltrack.sync.merge import Conflict, describe
-from goaltrack.sync.merge import Path as KeyPath
+
+if TYPE_CHECKING:  # the merge itself is loaded only where a conflict is described or recorded:
+    # `attention` and `clients` list this folder on every run
+    from goaltrack.sync.merge import Conflict
+    from goaltrack.sync.merge import Path as KeyPath
 
 CONFLICTS_DIR = "conflicts"
 
@@ -37,6 +40,8 @@ class Recorded:
     @property
     def where(self) -> str:
         """The field for people: `goals[1].title`."""
+        from goaltrack.sync.merge import describe
+
         return describe(self.path)
 
 

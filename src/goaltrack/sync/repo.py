@@ -38,6 +38,7 @@ IGNORED = [
     ".*.tmp",
     "trash/",
     "conflicts/",
+    ".goaltrack-home",  # each home's own marker (storage: written on its first write)
 ]
 #: What sync commits: client files, the audit log and the sync set-up (nothing else in a home).
 TRACKED = ["clients", "audit.log", ".gitattributes", ".gitignore", "instruments.toml"]
