@@ -42,7 +42,8 @@ from goaltrack.records.model import (
     GoalKind,
     ProgressEntry,
 )
-from goaltrack.storage.store import TEMP_SUFFIX, Store
+from goaltrack.storage.diskio import TEMP_SUFFIX
+from goaltrack.storage.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "caseload"

@@ -11,11 +11,14 @@ CORE = [
     "goaltrack.records.model",
     "goaltrack.measures.instruments",
     "goaltrack.measures.outcomes",
+    "goaltrack.measures.change",
     "goaltrack.storage.store",
     "goaltrack.errors",
     "goaltrack.operations",
     "goaltrack.records.convert",
     "goaltrack.views",
+    "goaltrack.chart_views",
+    "goaltrack.instrument_views",
 ]
 
 
@@ -185,6 +188,8 @@ def test_write_commands_load_no_analytics_exporters_or_rich() -> None:
     loaded = _loaded_after_import(["goaltrack.cli.entries"])
     heavy = {
         "goaltrack.views",
+        "goaltrack.chart_views",
+        "goaltrack.instrument_views",
         "goaltrack.measures.outcomes",
         "goaltrack.measures.trend",
         "goaltrack.interop.exporting",

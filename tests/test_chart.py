@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from goaltrack import views
+from goaltrack import chart_views
 from goaltrack.measures import instruments
 from goaltrack.records.model import ClientRecord, Goal, GoalKind, ProgressEntry
 from goaltrack.render.chart import chart_lines, write_charts
@@ -38,7 +38,7 @@ def render(
     """The plain chart text the CLI writes to a pipe at this width."""
     monkeypatch.setenv("COLUMNS", str(width))
     out = io.StringIO()
-    write_charts([views.goal_chart(goal, TODAY, 28, since=since) for goal in goals], out)
+    write_charts([chart_views.goal_chart(goal, TODAY, 28, since=since) for goal in goals], out)
     return out.getvalue()
 
 
@@ -72,7 +72,7 @@ def test_unicode_chart_fits_width(width: int) -> None:
     for client in CLIENTS:
         record = store.load(client, EXAMPLES)
         for goal in record.goals:
-            lines = chart_lines(views.goal_chart(goal, TODAY), width=width, unicode=True)
+            lines = chart_lines(chart_views.goal_chart(goal, TODAY), width=width, unicode=True)
             assert all(len(line) <= width for line in lines)
 
 
@@ -93,7 +93,9 @@ def _goal(
 
 
 def _plain(goal: Goal, width: int = 60, since: date | None = None) -> list[str]:
-    lines = chart_lines(views.goal_chart(goal, TODAY, since=since), width=width, unicode=False)
+    lines = chart_lines(
+        chart_views.goal_chart(goal, TODAY, since=since), width=width, unicode=False
+    )
     return [line.plain.rstrip() for line in lines]
 
 
@@ -136,7 +138,7 @@ def test_hundreds_of_entries_fit(monkeypatch: pytest.MonkeyPatch) -> None:
     goal = _goal(points, target=None)
     lines = _plain(goal, 60)
     assert all(len(line) <= 60 for line in lines)
-    unicode = chart_lines(views.goal_chart(goal, TODAY), width=60, unicode=True)
+    unicode = chart_lines(chart_views.goal_chart(goal, TODAY), width=60, unicode=True)
     assert all(len(line) <= 60 for line in unicode)
 
 
@@ -248,7 +250,7 @@ def test_any_series_draws_within_width(
     ]
     target = value(target_fraction) if target_fraction is not None else None
     goal = _goal(points, measure=measure, target=target)
-    lines = chart_lines(views.goal_chart(goal, TODAY), width=width, unicode=unicode)
+    lines = chart_lines(chart_views.goal_chart(goal, TODAY), width=width, unicode=unicode)
     assert all(len(line) <= max(width, 40) for line in lines)
     if not unicode:
         assert all(line.plain.isascii() for line in lines)
@@ -258,7 +260,7 @@ def test_analytics_modules_do_not_import_rich_or_typer() -> None:
     """outcomes, trend and gas are core: importing them loads neither rich nor typer."""
     code = (
         "import sys, goaltrack.measures.outcomes, goaltrack.measures.trend, "
-        "goaltrack.measures.gas, goaltrack.views; "
+        "goaltrack.measures.gas, goaltrack.views, goaltrack.chart_views; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'typer')))"
     )
     result = subprocess.run(
@@ -333,7 +335,7 @@ def test_unicode_chart_projects_the_trend_to_the_target() -> None:
     def legend(number: int) -> str:
         goal = record.goal(number)
         assert goal is not None
-        lines = chart_lines(views.goal_chart(goal, TODAY), width=100, unicode=True)
+        lines = chart_lines(chart_views.goal_chart(goal, TODAY), width=100, unicode=True)
         return lines[-1].plain
 
     assert "trend" in legend(2)
@@ -395,7 +397,7 @@ def test_unicode_chart_projects_a_trend_that_misses_the_target() -> None:
     start = date(2026, 9, 1)
     goal = _goal([(start + timedelta(weeks=i), 20 - i * 0.5) for i in range(6)], target=5)
     goal.due = date(2026, 12, 20)
-    lines = chart_lines(views.goal_chart(goal, date(2026, 10, 10)), width=100, unicode=True)
+    lines = chart_lines(chart_views.goal_chart(goal, date(2026, 10, 10)), width=100, unicode=True)
     assert "trend" in lines[-1].plain
     assert "due" not in lines[-1].plain  # beyond the frame: the trend stops at its edge
 
@@ -411,7 +413,7 @@ def test_ascii_chart_projects_the_trend_with_a_mark_and_a_legend() -> None:
     def plain(number: int) -> list[str]:
         goal = record.goal(number)
         assert goal is not None
-        lines = chart_lines(views.goal_chart(goal, TODAY), width=100, unicode=False)
+        lines = chart_lines(chart_views.goal_chart(goal, TODAY), width=100, unicode=False)
         return [line.plain.rstrip() for line in lines]
 
     on_track = plain(2)
@@ -451,5 +453,5 @@ def test_no_projection_once_the_trend_line_is_past_the_target() -> None:
     goal = record.goal(1)
     assert goal is not None
     for unicode in (False, True):
-        lines = chart_lines(views.goal_chart(goal, TODAY), width=100, unicode=unicode)
+        lines = chart_lines(chart_views.goal_chart(goal, TODAY), width=100, unicode=unicode)
         assert "trend" not in lines[-1].plain

@@ -12,7 +12,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from goaltrack.paths import HOME_MARKER, HOME_MARKER_TEXT
-from goaltrack.storage.store import Store, temp_file_client
+from goaltrack.storage.locking import temp_file_client
+from goaltrack.storage.store import Store
 from helpers import EXAMPLES, client_with_goal, invoke
 
 

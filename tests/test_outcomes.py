@@ -9,20 +9,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from goaltrack.measures import instruments
-from goaltrack.measures.instruments import Direction, Instrument
-from goaltrack.measures.outcomes import (
+from goaltrack.measures.change import (
     ClinicalChange,
     Movement,
-    StatusWord,
     better_direction,
     clinical_significance,
     improvement,
-    is_overdue,
-    is_stale,
     jacobson_truax_rci,
-    on_track,
     percent_to_target,
     reliable_change,
+)
+from goaltrack.measures.instruments import Direction, Instrument
+from goaltrack.measures.outcomes import (
+    StatusWord,
+    is_overdue,
+    is_stale,
+    on_track,
     summarize_goal,
     target_reached,
 )

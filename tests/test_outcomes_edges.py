@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from goaltrack.measures import instruments
-from goaltrack.measures.instruments import Direction, Instrument
-from goaltrack.measures.outcomes import (
+from goaltrack.measures.change import (
     ClinicalChange,
     Movement,
     change_from_baseline,
     clinical_significance,
     improvement,
     in_clinical_range,
-    is_overdue,
-    on_track,
     percent_to_target,
     reliable_change,
+)
+from goaltrack.measures.instruments import Direction, Instrument
+from goaltrack.measures.outcomes import (
+    is_overdue,
+    on_track,
     summarize_goal,
     target_reached,
 )

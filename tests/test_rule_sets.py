@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from typer.testing import CliRunner
 
+from goaltrack.measures.change import clinical_significance
 from goaltrack.measures.instruments import BUILTINS, Direction, Instrument
-from goaltrack.measures.outcomes import clinical_significance, summarize_goal
+from goaltrack.measures.outcomes import summarize_goal
 from goaltrack.records.model import Goal, GoalKind, ProgressEntry
 from helpers import invoke
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from goaltrack import views
+from goaltrack import chart_views
 from goaltrack.render import svg
 from goaltrack.render.chart import chart_lines
 from goaltrack.storage import store
@@ -21,7 +21,9 @@ TODAY = date(2026, 11, 28)
 CLIENTS = ["c-1042", "c-2077", "c-3150", "c-4208"]
 
 
-def terminal_points(chart: views.GoalChart, width: int) -> tuple[list[tuple[int, int]], int, int]:
+def terminal_points(
+    chart: chart_views.GoalChart, width: int
+) -> tuple[list[tuple[int, int]], int, int]:
     """The (row, col) of every entry marker of the Unicode terminal chart, with its rows and
     columns, read back from the drawn text."""
     lines = [line.plain for line in chart_lines(chart, width=width, unicode=True)]
@@ -40,7 +42,7 @@ def terminal_points(chart: views.GoalChart, width: int) -> tuple[list[tuple[int,
     return sorted(found), corner - first, cols
 
 
-def svg_cells(chart: views.GoalChart, rows: int, cols: int) -> list[tuple[int, int]]:
+def svg_cells(chart: chart_views.GoalChart, rows: int, cols: int) -> list[tuple[int, int]]:
     """The SVG's entry dots mapped onto a terminal grid of `rows` x `cols` cells, halves
     rounded up as the terminal does (SVG coordinates carry 2 decimals: 1e-3 of a cell)."""
     plot = svg.Plot(svg.chart_frame(chart))
@@ -58,7 +60,7 @@ def test_svg_and_terminal_chart_place_the_same_points(client: str) -> None:
     record = store.load(client, EXAMPLES)
     compared = 0
     for goal in record.goals:
-        chart = views.goal_chart(goal, TODAY, 28)
+        chart = chart_views.goal_chart(goal, TODAY, 28)
         if not chart.points:
             continue
         drawn, rows, cols = terminal_points(chart, 100)
@@ -70,7 +72,7 @@ def test_svg_and_terminal_chart_place_the_same_points(client: str) -> None:
 def test_svg_maps_value_and_date_exactly() -> None:
     """PHQ-9 19 on the first day of c-1042 goal 1 lies at the plot's left edge, 8/27 down."""
     goal = store.load("c-1042", EXAMPLES).require_goal(1)
-    points = svg.point_coordinates(svg.chart_svg(views.goal_chart(goal, TODAY, 28)))
+    points = svg.point_coordinates(svg.chart_svg(chart_views.goal_chart(goal, TODAY, 28)))
     assert points[0] == (44.0, round(14 + (27 - 19) / 27 * 222, 2))
     assert len(points) == 12
 
@@ -78,7 +80,7 @@ def test_svg_maps_value_and_date_exactly() -> None:
 def test_svg_has_title_desc_and_role() -> None:
     """The picture names itself for a screen reader: role img, title and description."""
     goal = store.load("c-1042", EXAMPLES).require_goal(1)
-    text = svg.chart_svg(views.goal_chart(goal, TODAY, 28), ident="g1")
+    text = svg.chart_svg(chart_views.goal_chart(goal, TODAY, 28), ident="g1")
     assert 'role="img"' in text
     assert '<title id="g1-title">Goal 1: Reduce depressive symptoms</title>' in text
     assert (
@@ -92,7 +94,7 @@ def test_script_in_title_is_text_in_svg(tmp_path: Path) -> None:
     """A goal title holding <script> is escaped text in the SVG, never an element."""
     hostile_client(tmp_path)
     record = store.load("c-9001", tmp_path)
-    text = svg.chart_svg(views.goal_chart(record.require_goal(1), TODAY, 28))
+    text = svg.chart_svg(chart_views.goal_chart(record.require_goal(1), TODAY, 28))
     assert "<script" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 

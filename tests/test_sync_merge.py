@@ -13,8 +13,10 @@ from goaltrack.errors import CorruptFileError, SchemaTooNewError
 from goaltrack.records.model import SCHEMA_VERSION
 from goaltrack.storage.fileformat import end_line, read_toml, to_toml
 from goaltrack.sync import conflicts
-from goaltrack.sync.merge import KEYED, describe, merge_documents, merge_set, merge_texts, set_at
+from goaltrack.sync.keys import KEYED, describe, set_at
+from goaltrack.sync.merge import merge_documents, merge_set
 from goaltrack.sync.mergefile import merge_file, take_notes
+from goaltrack.sync.mergetext import merge_texts
 
 DAY = date(2026, 9, 1)
 

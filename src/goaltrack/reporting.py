@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from goaltrack import views
+from goaltrack import chart_views, views
 from goaltrack.measures import client_outcomes, instruments, safety
 from goaltrack.measures.instruments import Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary
@@ -32,7 +32,7 @@ class GoalReport:
     title: str
     facts: list[tuple[str, str]]  # (label, value in words), in reading order
     outlook: str
-    chart: views.GoalChart
+    chart: chart_views.GoalChart
     rows: list[dict[str, Any]]  # the data table under the chart (date, value, rater[, note])
 
 
@@ -193,7 +193,7 @@ def _goal_report(
     registry: Registry | None,
     since: date | None,
 ) -> GoalReport:
-    chart = views.goal_chart(goal, as_of, stale_days, registry, since)
+    chart = chart_views.goal_chart(goal, as_of, stale_days, registry, since)
     summary = chart.summary
     measure = chart.instrument.name if chart.instrument else summary.measure
     if audience == CLIENT:

@@ -1,20 +1,22 @@
-"""What each read command shows, as plain data: the core's answer before any rendering."""
+"""What each read command shows, as plain data: the core's answer before any rendering.
+
+This module holds the shared pieces (a snapshot as of a day, a goal's summary on one rater's
+series) and the read models of `clients`, `show`, `goals`, `progress` and `entries`; the
+charts' read model is `chart_views.py`, that of `instruments` and `items` is
+`instrument_views.py`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
 from goaltrack import roster, settings
 from goaltrack.measures import client_outcomes, instruments, safety
-from goaltrack.measures.forms import Form
-from goaltrack.measures.forms import Item as FormItem
 from goaltrack.measures.gas import client_gas
 from goaltrack.measures.instruments import Instrument, Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary, summarize_goal
 from goaltrack.measures.raters import UNRATED, own_rater, rated_by, raters_of
-from goaltrack.measures.trend import Trend, fit_trend
 from goaltrack.records.enums import GOAL_COLUMNS
 from goaltrack.records.model import ClientRecord, Goal, GoalKind, GoalStatus
 from goaltrack.storage import facts
@@ -309,223 +311,3 @@ def entry_rows(record: ClientRecord, goals: list[Goal]) -> list[dict[str, Any]]:
                 }
             )
     return rows
-
-
-@dataclass(frozen=True)
-class GoalChart:
-    """What the chart of one goal shows, worked out here: the renderer only lays it out."""
-
-    number: int
-    title: str
-    summary: GoalSummary
-    instrument: Instrument | None
-    points: list[tuple[date, float]]  # the entries drawn (on or after `since`), by date
-    since: date | None
-    logged: int  # entries of the goal in all: "none since" differs from "none yet"
-    target: Number | None
-    due: date | None
-    baseline: Number | None  # the goal's baseline, else its first value
-    trend: Trend | None  # the line over every entry, while the target is still ahead
-    #: Whose ratings `points`, `summary` and `trend` are (None: the goal has no entries).
-    rater: str | None = None
-    #: Everyone who rated the goal, the goal's own rater first.
-    raters: tuple[str, ...] = ()
-    #: With --by-rater: one series per rater (the goal's own first), drawn each with its mark.
-    series: tuple[RaterSeries, ...] = ()
-
-
-@dataclass(frozen=True)
-class RaterSeries:
-    """One rater's entries of a goal, for a chart that shows each rater apart."""
-
-    rater: str
-    points: list[tuple[date, float]]  # by date (on or after the chart's `since`)
-
-
-def goal_chart(
-    goal: Goal,
-    today: date | None = None,
-    stale_days: int = DEFAULT_STALE_DAYS,
-    registry: Registry | None = None,
-    since: date | None = None,
-    rater: str | None = None,
-    by_rater: bool = False,
-) -> GoalChart:
-    """A goal's chart as plain data: its summary, the points to draw, and the trend line, on
-    one rater's series (`rater`, else the goal's own); `by_rater` adds every rater's series."""
-    series_goal = rating_series(goal, rater)
-    summary = summarize(series_goal, today, stale_days, registry)
-    ordered = series_goal.entries_in_order()
-
-    def drawn(entries: list[Any]) -> list[tuple[date, float]]:
-        return [(e.date, float(e.value)) for e in entries if since is None or e.date >= since]
-
-    raters = raters_of(goal)
-    chosen = rater or own_rater(goal)
-    # a trend is drawn forward whenever there is one and the target is still ahead (not when
-    # it is reached, nor when the entries are stale: an old trend is no news)
-    projects = (
-        summary.slope_per_week is not None
-        and not summary.target_reached
-        and not summary.stale
-        and (summary.projected_date is not None or goal.due is not None)
-    )
-    return GoalChart(
-        number=goal.number,
-        title=goal.title,
-        summary=summary,
-        instrument=instrument_for(goal, registry),
-        points=drawn(ordered),
-        since=since,
-        logged=len(ordered),
-        target=summary.target,  # a GAS goal without one aims at level 0
-        due=goal.due,
-        baseline=series_goal.effective_baseline(),
-        trend=fit_trend([(e.date, float(e.value)) for e in ordered]) if projects else None,
-        rater=chosen,
-        raters=tuple(sorted(raters, key=lambda name: name != chosen)),
-        series=tuple(
-            RaterSeries(name, drawn(rated_by(goal, name).entries_in_order()))
-            for name in sorted(raters, key=lambda name: name != chosen)
-        )
-        if by_rater
-        else (),
-    )
-
-
-def instrument_row(instrument: Instrument) -> dict[str, Any]:
-    """One instrument as plain data (the JSON contract of `goaltrack instruments`)."""
-    points = instrument.reliable_change_points()
-    rule = instrument.change_rule()
-    return {
-        "key": instrument.key,
-        "name": instrument.name,
-        "min": _tidy(instrument.min),
-        "max": _tidy(instrument.max),
-        "range": instrument.range_text(),
-        "integer": instrument.integer,
-        "better": instrument.better.value,
-        "cutoff": _tidy(instrument.cutoff),
-        "reliable_change": _tidy(round(points, 2)) if points is not None else None,
-        "reliable_change_from": _rc_origin(instrument),
-        "sd": instrument.sd,
-        "reliability": instrument.reliability,
-        "bands": [
-            {"low": _tidy(band.low), "high": _tidy(band.high), "label": band.label}
-            for band in instrument.bands
-        ],
-        "loinc": instrument.loinc,
-        "administration": _administration(instrument),
-        "licence": instrument.licence,
-        "source": instrument.source,
-        "note": instrument.note,
-        "origin": "built-in" if instrument.origin == "built-in" else "instruments.toml",
-        "file": None if instrument.origin == "built-in" else instrument.origin,
-        "caseness": _tidy(instrument.caseness),
-        "meaningful_change": _tidy(instrument.meaningful_change),
-        "rule": rule.text if rule else None,
-        "rule_source": rule.source if rule else None,
-    }
-
-
-def _administration(instrument: Instrument) -> str:
-    """How values are given: item by item, as a one-number rating, or as a form's total."""
-    if instrument.items:
-        return "items"
-    return "rating" if instrument.per_goal else "totals only"
-
-
-def _tidy(value: float | None) -> int | float | None:
-    """Whole numbers as ints (10, not 10.0) in every format."""
-    if value is not None and float(value).is_integer():
-        return int(value)
-    return value
-
-
-def _rc_origin(instrument: Instrument) -> str | None:
-    if instrument.reliable_change is not None:
-        return "published"
-    if instrument.reliable_change_points() is not None:
-        return "jacobson-truax"
-    return None
-
-
-#: How much of an item's wording the `items` grid shows beside its number.
-ITEM_TEXT_ROOM = 30
-#: The keys of one `items` machine row, in order (the CSV header even without rows).
-ITEM_ROW_FIELDS = ["client", "instrument", "date", "entries", "goals", "item", "text", "answer"]
-
-
-@dataclass(frozen=True)
-class ItemGrid:
-    """The answers of a client's administrations of one form, item by item.
-
-    `rows` are the machine rows (one per administration and item); `grid` the rows of the
-    table for people (one per item, then the total), with `headers` naming its columns
-    `a0`, `a1`, ... (the administrations' dates, oldest first).
-    """
-
-    rows: list[dict[str, Any]]
-    grid: list[dict[str, Any]]
-    headers: list[str]
-
-
-def item_grid(record: ClientRecord, form: Form) -> ItemGrid:
-    """Every stored administration of `form`, item by item, so a clinician sees which
-    symptoms moved. One administration logged to several goals counts once; an endorsed
-    safety item (PHQ-9 item 9) is marked "!" on its answer and on its row label."""
-    administrations: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for goal in sorted(record.goals, key=lambda g: g.number):
-        for entry in goal.entries_in_order():
-            if entry.instrument != form.key or not entry.responses:
-                continue
-            key = (entry.date, entry.session, entry.rater, tuple(entry.responses))
-            blank = {"date": entry.date, "entries": [], "goals": []}
-            given = administrations.setdefault(
-                key, {**blank, "answers": entry.responses, "total": entry.value}
-            )
-            given["entries"].append(entry.id)
-            given["goals"].append(goal.number)
-    ordered = sorted(administrations.values(), key=lambda given: given["date"])
-    rows = [
-        {
-            "client": record.client.id,
-            "instrument": form.key,
-            "date": given["date"],
-            "entries": given["entries"],
-            "goals": given["goals"],
-            "item": item.number,
-            "text": item.text,
-            "answer": answer,
-        }
-        for given in ordered
-        for item, answer in zip(form.items, given["answers"], strict=False)
-    ]
-    grid = [
-        {
-            "item": item_label(item),
-            **{
-                f"a{index}": _answer_cell(item, given["answers"], position, form.item_min)
-                for index, given in enumerate(ordered)
-            },
-        }
-        for position, item in enumerate(form.items)
-    ]
-    grid.append({"item": "Total", **{f"a{i}": given["total"] for i, given in enumerate(ordered)}})
-    return ItemGrid(
-        rows=rows, grid=grid if ordered else [], headers=[g["date"].isoformat() for g in ordered]
-    )
-
-
-def item_label(item: FormItem) -> str:
-    """An item's number and wording cut to ITEM_TEXT_ROOM; "!" marks a safety item."""
-    text = item.text if len(item.text) <= ITEM_TEXT_ROOM else item.text[: ITEM_TEXT_ROOM - 1] + "…"
-    return f"{item.number:>2}{'!' if item.safety else ' '} {text}"
-
-
-def _answer_cell(item: FormItem, answers: list[int], position: int, lowest: int) -> str | None:
-    """One answer as shown in the grid: "2!" for an endorsed safety item; None if missing."""
-    if position >= len(answers):
-        return None
-    answer = answers[position]
-    return f"{answer}!" if item.safety and answer > lowest else str(answer)

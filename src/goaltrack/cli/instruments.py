@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import views
+from goaltrack import instrument_views
 from goaltrack.cli.common import (
     FormatOption,
     JsonOption,
@@ -54,7 +54,7 @@ def list_instruments(
     the valid instruments are shown, and the exit code is then 3."""
     known = registry(warn_broken=False)
     if key is None:
-        rows = [views.instrument_row(instrument) for instrument in known.all()]
+        rows = [instrument_views.instrument_row(instrument) for instrument in known.all()]
         report = Report(
             document={"instruments": rows},
             rows=rows,
@@ -68,7 +68,7 @@ def list_instruments(
         _report_broken(known.problems())
         return
     instrument = known.require(parse_measure_key(key, "instrument"))
-    row = views.instrument_row(instrument)
+    row = instrument_views.instrument_row(instrument)
     rc = row["reliable_change"]
     rc_text = None
     if rc is not None:

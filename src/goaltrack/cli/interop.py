@@ -33,7 +33,7 @@ from goaltrack.paths import HOME_FILES, HOME_MARKER
 from goaltrack.records.enums import ENTRY_COLUMNS
 from goaltrack.render.output import emit, progress_callback, to_json, write_csv
 from goaltrack.render.report import Column, OutputFormat, Report
-from goaltrack.storage.store import atomic_write
+from goaltrack.storage.diskio import atomic_write
 
 commands = command_group()
 

@@ -35,7 +35,7 @@ def items(
     as_json: JsonOption = False,
 ) -> None:
     """A questionnaire's answers item by item across a client's administrations."""
-    from goaltrack import views  # the read models: loaded only when the command runs
+    from goaltrack import instrument_views  # the read models: loaded only when the command runs
 
     key = registry().require(parse_measure_key(instrument_key, "instrument")).key
     form = forms.get_form(key)
@@ -45,7 +45,7 @@ def items(
             f"(item by item: {', '.join(forms.administrable())})"
         )
     record = store().load(client_id)
-    history = views.item_grid(record, form)
+    history = instrument_views.item_grid(record, form)
     # oldest dates are dropped first when the terminal is narrow; the latest always shows
     count = len(history.headers)
     columns = [Column("item", "Item")] + [
@@ -57,7 +57,7 @@ def items(
         document={"client": client_id, "instrument": form.key, "items": history.rows},
         rows=history.rows,  # the machine rows: one per administration and item
         columns=[],
-        keys=list(views.ITEM_ROW_FIELDS),
+        keys=list(instrument_views.ITEM_ROW_FIELDS),
         title=f"{form.name} item by item: {client_id}",
         sections=[  # the grid for people: one row per item, one column per date
             Section(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from goaltrack import episode_views, settings, views
+from goaltrack import chart_views, episode_views, settings, views
 from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
@@ -137,7 +137,7 @@ def show_progress(
             say("goaltrack: no goals yet: add one with `goaltrack add-goal`")
             return
         charts = [
-            views.goal_chart(g, today, threshold, known, since_date, chosen, by_rater)
+            chart_views.goal_chart(g, today, threshold, known, since_date, chosen, by_rater)
             for g in selected
         ]
         if svg_file is not None:

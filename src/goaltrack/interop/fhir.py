@@ -17,9 +17,10 @@ import uuid
 from typing import Any
 
 from goaltrack.interop import loinc
+from goaltrack.measures.change import Movement
 from goaltrack.measures.forms import get_form
 from goaltrack.measures.instruments import Direction, Instrument, Registry, builtin_registry
-from goaltrack.measures.outcomes import Movement, summarize_goal
+from goaltrack.measures.outcomes import summarize_goal
 from goaltrack.records.enums import GAS_KEY, EntryFlag
 from goaltrack.records.model import ClientRecord, Goal, GoalStatus, Priority, ProgressEntry, Rater
 

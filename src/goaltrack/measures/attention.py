@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from goaltrack.measures.change import Movement, better_direction, reliable_change
 from goaltrack.measures.instruments import Instrument
 from goaltrack.measures.outcomes import (
     GAS_DEFAULT_TARGET,
-    Movement,
-    better_direction,
     is_overdue,
     on_track,
-    reliable_change,
     target_reached,
 )
 from goaltrack.measures.trend import fit_trend, line_behind_data, projected_date, supports_verdict

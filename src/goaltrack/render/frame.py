@@ -1,8 +1,8 @@
 """The frame of a goal's chart: the value range and the date range both pictures share.
 
 The terminal chart (`render/chart.py`) and the SVG chart (`render/svg.py`) draw the same
-`views.GoalChart`; both take their scale from here, so the same entry lands at the same place
-in both (a test compares them). Plain data and arithmetic only: no Rich, no markup.
+`chart_views.GoalChart`; both take their scale from here, so the same entry lands at the same
+place in both (a test compares them). Plain data and arithmetic only: no Rich, no markup.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from goaltrack.chart_views import GoalChart
 from goaltrack.measures.instruments import Direction
 from goaltrack.render.canvas import nice_step
-from goaltrack.views import GoalChart
 
 #: How far past the last entry the axis may run (for a due date or a projection): as far as
 #: the entries span, and at least four weeks.

@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 from goaltrack.render.report import OutputFormat, Report
 
 if TYPE_CHECKING:
-    from goaltrack.views import GoalChart
+    from goaltrack.chart_views import GoalChart
 
 #: Version of every read command's JSON document. 2: `clients` rows name the client id
 #: `client` like every other command (the old `id` is still there, deprecated).

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import IO
 
 from goaltrack.errors import EXIT_INTERRUPTED, InputError, InvalidValueError
+from goaltrack.instrument_views import item_label
 from goaltrack.measures import forms, scoring
 from goaltrack.measures.instruments import Instrument
 from goaltrack.records.enums import EntryFlag
-from goaltrack.views import item_label
 
 BACK = {"b", "back"}
 QUIT = {"q", "quit"}

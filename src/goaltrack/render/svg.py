@@ -1,7 +1,7 @@
 """A goal's chart as an SVG picture: the same chart model as the terminal chart, drawn exactly.
 
-It draws what the core hands it (`views.GoalChart`) on the axes of `render/frame.py`, which
-the terminal chart uses too: severity bands, the cutoff, the target line, the due date, the
+It draws what the core hands it (`chart_views.GoalChart`) on the axes of `render/frame.py`,
+which the terminal chart uses too: severity bands, the cutoff, the target line, the due date, the
 entries joined by a line, and the dotted trend projection. Every piece of text comes from a
 client file or an instrument, so every piece is escaped here: a title or note is text, never
 markup. The picture carries `role="img"`, a `<title>` and a `<desc>` naming what it shows;
@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from xml.sax.saxutils import escape, quoteattr
 
+from goaltrack.chart_views import GoalChart
 from goaltrack.measures.instruments import Band, Direction, Instrument
 from goaltrack.render.canvas import format_value, nice_step
 from goaltrack.render.frame import Frame, chart_frame, projection_segment
 from goaltrack.supervision import OutcomeCounts
-from goaltrack.views import GoalChart
 
 WIDTH = 640
 HEIGHT = 280

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from goaltrack.errors import CorruptFileError, StoragePermissionError
 from goaltrack.paths import HOME_FILES
-from goaltrack.storage.store import atomic_write, os_error
+from goaltrack.storage.diskio import atomic_write, os_error
 
 
 def read_home_file(home: Path, name: str) -> str | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from goaltrack.errors import InvalidValueError
 from goaltrack.paths import CLIENT_SUFFIX
-from goaltrack.storage.store import atomic_write
+from goaltrack.storage.diskio import atomic_write
 
 
 def check_output_path(path: Path, home: Path) -> Path:

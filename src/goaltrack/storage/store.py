@@ -6,26 +6,23 @@ atomically and durably (docs/design.md, 'How a change reaches the disk'). Reader
 reader sees the old file or the new one, never a half.
 
 What the text of a file means (parsing, migrations, the exact layout written) is the file
-format's concern (storage/fileformat.py); this module only moves bytes, safely.
+format's concern (storage/fileformat.py). This module is the write path and the read API;
+the checks of a file read are storage/reading.py, the client's lock and orphaned temp files
+storage/locking.py, the atomic write and private folders storage/diskio.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
-import re
 import stat
-import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import ValidationError
 
-from goaltrack import notices, settings
+from goaltrack import settings
 from goaltrack.errors import (
     ClientExistsError,
     ClientNotFoundError,
@@ -33,7 +30,6 @@ from goaltrack.errors import (
     DataError,
     GoaltrackError,
     InvalidValueError,
-    LockTimeoutError,
     SchemaTooNewError,
     StoragePermissionError,
     WriteFailedError,
@@ -54,29 +50,21 @@ from goaltrack.records.model import (
     is_valid_client_id,
 )
 from goaltrack.storage import audit, facts
+
+# `check` imports TEMP_SUFFIX and temp_file_client from here: named explicitly as this
+# module's until it imports them from where they live (storage/diskio.py, storage/locking.py)
+from goaltrack.storage.diskio import TEMP_SUFFIX as TEMP_SUFFIX
+from goaltrack.storage.diskio import atomic_write, make_folder, os_error
 from goaltrack.storage.draft import Draft
 from goaltrack.storage.fileformat import LoadedRecord, end_line, parse, render
+from goaltrack.storage.locking import flocked, orphan_paths, remove_orphans
+from goaltrack.storage.locking import temp_file_client as temp_file_client
+from goaltrack.storage.reading import cut_short_message, read_client_file
 from goaltrack.sync import commits
 
 T = TypeVar("T")
 
 LOCK_SUFFIX = ".toml.lock"
-TEMP_SUFFIX = ".tmp"
-#: The temp file of a write: `tempfile.mkstemp(prefix=".ID.toml.", suffix=".tmp")` puts 8
-#: characters of a-z, 0-9 and '_' between them. Only a name of exactly this form is ever
-#: treated as goaltrack's own (and deleted as an orphan); `.app.toml.build.tmp` is not.
-TEMP_NAME = re.compile(
-    rf"\.(?P<id>[a-z0-9][a-z0-9_-]{{0,63}}){re.escape(CLIENT_SUFFIX)}\.[a-z0-9_]{{8}}"
-    rf"{re.escape(TEMP_SUFFIX)}"
-)
-
-
-def temp_file_client(name: str) -> str | None:
-    """The client id whose write made a temp file of this exact name, else None."""
-    match = TEMP_NAME.fullmatch(name)
-    if match is None or not is_valid_client_id(match.group("id")):
-        return None
-    return match.group("id")
 
 
 class Store:
@@ -144,43 +132,7 @@ class Store:
         are not UTF-8, a file cut short (no final newline), a `client.id` that is not the
         file's name. Takes no lock: writes replace the file atomically.
         """
-        path = self.path_for(client_id)
-        source = str(path)
-        try:
-            # O_NONBLOCK: a FIFO planted under a client's name must not hang the program.
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-        except FileNotFoundError:
-            raise ClientNotFoundError(f"no client {client_id!r} in {self.clients_dir}") from None
-        except OSError as error:
-            raise os_error(source, "read", error) from None
-        try:
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    raise StoragePermissionError(f"{source}: not a regular file; refusing")
-                raw = handle.read()
-        except OSError as error:
-            raise os_error(source, "read", error) from None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise CorruptFileError(
-                f"{source}: not valid UTF-8; the file was left unchanged"
-            ) from None
-        if not text.endswith("\n"):
-            # goaltrack always ends a file with a newline; without one, the last line may have
-            # been cut (`value = 17` read as `value = 1`), so the file is not trusted.
-            raise CorruptFileError(
-                f"{source}: does not end with a newline, so it may be truncated; the file was "
-                "left unchanged (if you edited it by hand, add a final newline)"
-            )
-        loaded = parse(text, source)
-        if loaded.record.client.id != client_id:
-            raise CorruptFileError(
-                f"{source}: client.id does not match the file name; the file was left unchanged"
-            )
-        if not loaded.whole and note_cut:
-            notices.note(cut_short_message(source, client_id, "it is shown as it reads"))
-        return loaded
+        return read_client_file(self.path_for(client_id), client_id, self.clients_dir, note_cut)
 
     # ---- writing -----------------------------------------------------------------------
 
@@ -297,7 +249,7 @@ class Store:
         """Create the home and clients folders 0700, and refuse folders others can read."""
         for folder in (self.home, self.clients_dir):
             try:
-                _make_folder(folder)
+                make_folder(folder)
                 info = os.lstat(folder)
                 if stat.S_ISLNK(info.st_mode) and folder is self.home:
                     info = folder.stat()  # a home may be a link (e.g. to an encrypted volume)
@@ -329,73 +281,20 @@ class Store:
         each write replaces). Once it is held, temp files that a dead writer left behind are
         deleted: no live writer can own them.
         """
-        with self._flocked(client_id):
-            self._remove_orphans(client_id)
+        with flocked(self.lock_path_for(client_id), client_id, self.lock_timeout):
+            remove_orphans(self.clients_dir, client_id)
             yield
 
     def clear_orphans(self, client_id: str) -> tuple[list[str], list[str]]:
         """Take the client's lock and delete the temp files a dead writer left: the names
         removed, and the names that could not be removed (`check --fix` reports exactly these;
         a temp file whose write finished meanwhile is in neither)."""
-        with self._flocked(client_id):
-            return self._remove_orphans(client_id)
-
-    @contextlib.contextmanager
-    def _flocked(self, client_id: str) -> Iterator[None]:
-        """The exclusive flock of the client's lock file, held inside the block."""
-        lock_path = self.lock_path_for(client_id)
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        except OSError as error:
-            raise os_error(str(lock_path), "lock", error) from None
-        try:
-            deadline = time.monotonic() + self.lock_timeout
-            delay = 0.002
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise LockTimeoutError(
-                            f"client {client_id!r} is locked by another goaltrack process; "
-                            "try again"
-                        ) from None
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.05)
-            yield
-        finally:
-            with contextlib.suppress(OSError):  # the flock is released even if close fails
-                os.close(fd)
-
-    def _remove_orphans(self, client_id: str) -> tuple[list[str], list[str]]:
-        """Delete temp files left by a writer that died (only called while holding the lock);
-        the names removed and the names that could not be (`goaltrack check` reports them)."""
-        removed: list[str] = []
-        kept: list[str] = []
-        for path in self.orphan_paths(client_id):
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                continue
-            except OSError:
-                kept.append(path.name)
-            else:
-                removed.append(path.name)
-        return removed, kept
+        with flocked(self.lock_path_for(client_id), client_id, self.lock_timeout):
+            return remove_orphans(self.clients_dir, client_id)
 
     def orphan_paths(self, client_id: str) -> list[Path]:
         """Temp files of a client's writes (orphans unless a writer holds the lock)."""
-        try:
-            with os.scandir(self.clients_dir) as entries:
-                return sorted(
-                    Path(entry.path)
-                    for entry in entries
-                    if temp_file_client(entry.name) == client_id
-                    and entry.is_file(follow_symlinks=False)
-                )
-        except OSError as error:
-            raise list_error(self.clients_dir, error) from None
+        return orphan_paths(self.clients_dir, client_id)
 
     def _write_text(self, client_id: str, text: str) -> os.stat_result:
         return atomic_write(self.path_for(client_id), text.encode("utf-8"))
@@ -436,46 +335,6 @@ def _is_empty(folder: Path) -> bool:
         return False
 
 
-def cut_short_message(source: str, client_id: str, consequence: str) -> str:
-    """What to say about a client file without its end-of-file line: it may have been cut
-    short outside goaltrack (a copy, a sync tool, a failing disk), and how to confirm it."""
-    return (
-        f"{source}: has no end-of-file line ('{end_line(client_id)}'), so it may have been cut "
-        f"short; {consequence}. Compare it with a backup; if it is whole, run "
-        f"'goaltrack check --fix --whole {client_id}'"
-    )
-
-
-def _make_folder(folder: Path) -> None:
-    """Create `folder` and any missing parents, each 0700, each entry made durable.
-
-    `Path.mkdir(parents=True)` gives the parents the umask's mode (0777 under umask 000), and
-    another user could then move the new home away; here every folder goaltrack creates is
-    private. Folders that exist already are left exactly as they are.
-    """
-    missing: list[Path] = []
-    for candidate in (folder, *folder.parents):
-        if os.path.lexists(candidate):
-            break
-        missing.append(candidate)
-    for new in reversed(missing):
-        try:
-            os.mkdir(new, 0o700)
-        except FileExistsError:
-            continue  # made meanwhile by another goaltrack process: checked by the caller
-        _fsync_folder(new.parent)  # make the new folder's own entry durable, as writes are
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Flush a folder's entries to disk (best effort: some file systems refuse it)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def require_text_of(text: str, record: ClientRecord, source: str) -> None:
     """Refuse (WriteFailedError) a file text that does not parse to `record`, or does not end
     with a line end: only a text that reads back as the record it stands for is written."""
@@ -500,64 +359,6 @@ def _revalidate(record: ClientRecord) -> ClientRecord:
         return ClientRecord.model_validate(record.model_dump())
     except ValidationError as error:
         raise InvalidValueError(describe_validation_error(error)) from None
-
-
-def atomic_write(path: Path, data: bytes) -> os.stat_result:
-    """Replace `path` with `data` durably: temp file, fsync, rename, fsync the folder.
-
-    Returns the fstat of the file as written (before the rename), so the caseload index can
-    tell that the file now in place is the one written."""
-    folder = path.parent
-    try:
-        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
-    except OSError as error:
-        raise os_error(str(path), "write", error) from None
-    try:
-        try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                if written <= 0:  # never loop forever on a device that accepts nothing
-                    raise OSError(errno.EIO, os.strerror(errno.EIO))
-                view = view[written:]
-            os.fsync(fd)
-            info = os.fstat(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp_name, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise os_error(str(path), "write", error) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError as error:
-        # The new file is in place (readers see it) but may not survive a power loss.
-        reason = error.strerror or type(error).__name__
-        raise WriteFailedError(
-            f"cannot sync {folder}: {reason}; the change was written but may not survive "
-            "a power loss"
-        ) from None
-    return info
-
-
-def os_error(source: str, action: str, error: OSError) -> StoragePermissionError | WriteFailedError:
-    """Turn an OSError into a domain error that names the file and the reason only."""
-    reason = error.strerror or type(error).__name__
-    if error.errno == errno.ELOOP or isinstance(error, IsADirectoryError):
-        return StoragePermissionError(f"{source}: not a regular file (symbolic link?); refusing")
-    if isinstance(error, PermissionError):
-        return StoragePermissionError(f"cannot {action} {source}: {reason}")
-    return WriteFailedError(f"cannot {action} {source}: {reason}; the old file is intact")
 
 
 def load(client_id: str, home: str | os.PathLike[str] | None = None) -> ClientRecord:

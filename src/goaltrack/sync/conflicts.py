@@ -20,8 +20,8 @@ from goaltrack.paths import CLIENT_SUFFIX
 
 if TYPE_CHECKING:  # the merge itself is loaded only where a conflict is described or recorded:
     # `attention` and `clients` list this folder on every run
+    from goaltrack.sync.keys import Path as KeyPath
     from goaltrack.sync.merge import Conflict
-    from goaltrack.sync.merge import Path as KeyPath
 
 CONFLICTS_DIR = "conflicts"
 
@@ -40,7 +40,7 @@ class Recorded:
     @property
     def where(self) -> str:
         """The field for people: `goals[1].title`."""
-        from goaltrack.sync.merge import describe
+        from goaltrack.sync.keys import describe
 
         return describe(self.path)
 
@@ -125,8 +125,8 @@ def settle(home: Path, client_id: str, settled: list[Recorded]) -> None:
 
 
 def _write(home: Path, client_id: str, items: list[Recorded]) -> None:
+    from goaltrack.storage.diskio import atomic_write
     from goaltrack.storage.fileformat import to_toml
-    from goaltrack.storage.store import atomic_write
 
     path = conflict_path(home, client_id)
     if not items:
@@ -158,7 +158,7 @@ def snapshot(home: Path) -> dict[str, bytes]:
 
 def restore(home: Path, taken: dict[str, bytes]) -> None:
     """Put the conflicts files back as a snapshot had them (a merge was aborted)."""
-    from goaltrack.storage.store import atomic_write
+    from goaltrack.storage.diskio import atomic_write
 
     folder = conflicts_dir(home)
     if folder.is_dir():

@@ -1,10 +1,9 @@
 """A three-way merge of client files by meaning: every list item matched by its stable key.
 
 Pure: no I/O, no git. `merge_documents` merges three parsed, migrated client documents (plain
-dicts) and returns the merged document, the conflicts it found and the items it renumbered;
-`merge_texts` does the same from the texts of three client files, validating the result with
-the model and rendering it with the one renderer (storage/fileformat.render), so a merge never
-produces invalid TOML.
+dicts) and returns the merged document, the conflicts it found and the items it renumbered.
+The key table and the paths are `sync/keys.py`; `sync/mergetext.py` merges the texts of three
+client files through this merge, validating and rendering the result.
 
 The rules (docs/sync.md):
 - a list of tables is matched by the key in KEYED (entries, screenings and risk reviews by
@@ -27,30 +26,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Lists of tables, by their path in the document (list names joined by dots), and the field
-#: that keys their items. Schema 1 and schema 2: a list a file does not have is simply absent.
-KEYED: dict[str, str] = {
-    "goals": "number",
-    "goals.progress": "id",
-    "goals.objectives": "number",
-    "goals.interventions": "number",
-    "client.concerns": "name",
-    "client.screenings": "id",
-    "client.risk_reviews": "id",
-    "client.episodes": "number",
-}
-
-#: Lists of plain values merged as sets (order kept: ours first, then theirs' additions).
-SETS: frozenset[str] = frozenset(
-    {
-        "client.approaches",
-        "client.preferences",
-        "client.strengths",
-        "goals.progress.flags",
-        "client.screenings.flags",
-        "client.risk_reviews.covers",
-    }
-)
+from goaltrack.sync.keys import KEYED, SETS, Path, describe, keyed_step, same
 
 
 class _Absent:
@@ -61,10 +37,6 @@ class _Absent:
 
 
 ABSENT: Any = _Absent()
-
-#: A step of a path into a document: a table key, or the key of an item in a keyed list.
-Step = str | int
-Path = tuple[Step, ...]
 
 
 @dataclass(frozen=True)
@@ -107,30 +79,6 @@ class MergeResult:
     document: dict[str, Any]
     conflicts: list[Conflict] = field(default_factory=list)
     renumbered: list[Renumbering] = field(default_factory=list)
-
-
-def describe(path: Path) -> str:
-    """A path as text: table keys joined by dots, list keys in brackets."""
-    text = ""
-    for step in path:
-        if isinstance(step, int):
-            text += f"[{step}]"
-        elif _is_item_key(step):
-            text += f"[{step[1:]}]"
-        else:
-            text += f".{step}" if text else step
-    return text or "(whole file)"
-
-
-def schema_of(path: Path) -> str:
-    """The list path of a path, without its keys: ("goals", 1, "progress") -> goals.progress."""
-    return ".".join(step for step in path if isinstance(step, str) and not _is_item_key(step))
-
-
-def _is_item_key(step: str) -> bool:
-    """True for a path step that is the key of a list item given as text (an entry id, a
-    concern name): `_keyed_step` marks those with a leading '='."""
-    return step.startswith("=")
 
 
 def merge_documents(
@@ -188,11 +136,11 @@ class _Merger:
 
     def value(self, base: Any, ours: Any, theirs: Any, path: Path) -> Any:
         """Three-way merge of one value: one side's change wins; two changes conflict."""
-        if _same(ours, theirs):
+        if same(ours, theirs):
             return ours
-        if _same(ours, base):
+        if same(ours, base):
             return theirs
-        if _same(theirs, base):
+        if same(theirs, base):
             return ours
         self.conflicts.append(Conflict(path, _or_none(ours), _or_none(theirs), _or_none(base)))
         return ours
@@ -214,9 +162,9 @@ class _Merger:
         clashes: list[tuple[Any, dict[str, Any], dict[str, Any]]] = []
         for key in dict.fromkeys([*by_ours, *by_theirs]):
             b, o, t = by_base.get(key), by_ours.get(key), by_theirs.get(key)
-            item_path = (*path, _keyed_step(key))
+            item_path = (*path, keyed_step(key))
             if o is not None and t is not None:
-                if b is None and key_field == "number" and not _same(o, t):
+                if b is None and key_field == "number" and not same(o, t):
                     clashes.append((key, o, t))
                     continue
                 merged.append(self.table(b, o, t, item_path, schema))
@@ -225,7 +173,7 @@ class _Merger:
                 assert kept is not None
                 if b is None:
                     merged.append(kept)  # added on one side
-                elif not _same(kept, b):  # removed on one side, changed on the other
+                elif not same(kept, b):  # removed on one side, changed on the other
                     self.conflicts.append(Conflict(item_path, o, t, b))
                     merged.append(kept)
                 # else: removed on one side, untouched on the other: stays removed
@@ -269,11 +217,6 @@ def merge_set(base: list[Any], ours: list[Any], theirs: list[Any]) -> list[Any]:
     return merged
 
 
-def _keyed_step(key: Any) -> Step:
-    """A list item's key as a path step: numbers as they are, text keys marked with '='."""
-    return key if isinstance(key, int) and not isinstance(key, bool) else f"={key}"
-
-
 def _tables_or_absent(base: Any, ours: Any, theirs: Any, key_field: str) -> bool:
     """True when each value is absent or a list of tables that all carry the key field (a
     list that breaks this cannot be matched by key: it is merged as one value)."""
@@ -310,161 +253,9 @@ def _or_none(value: Any) -> Any:
 
 
 def _contains(values: list[Any], item: Any) -> bool:
-    return any(_same(value, item) for value in values)
-
-
-def _same(left: Any, right: Any) -> bool:
-    """Equal as TOML values: 1, 1.0 and true are three different values (Python's == says
-    they are one)."""
-    if type(left) is not type(right):
-        return False
-    if isinstance(left, dict):
-        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
-    if isinstance(left, list):
-        return len(left) == len(right) and all(map(_same, left, right))
-    return bool(left == right)
+    return any(same(value, item) for value in values)
 
 
 def _canonical(item: dict[str, Any]) -> str:
     """A text of an item's content that sorts the same on every machine."""
     return json.dumps(item, sort_keys=True, default=str, ensure_ascii=True)
-
-
-@dataclass
-class TextMerge:
-    """The merged text of a client file (valid, rendered by the one renderer), with what the
-    merge found."""
-
-    text: str
-    conflicts: list[Conflict]
-    renumbered: list[Renumbering]
-
-
-def merge_texts(base: str, ours: str, theirs: str, source: str) -> TextMerge:
-    """Merge the texts of three versions of a client file (`base` empty: no ancestor).
-
-    Each side is parsed and migrated to this program's schema; a side from a newer schema is
-    refused (SchemaTooNewError: merging it would drop what this version cannot read), a side
-    that is not a valid client file too (CorruptFileError). The merged document is validated
-    by the model and rendered; when the combination of both sides' changes breaks a rule of
-    the model, ours is kept whole and the whole file is reported as a conflict, with theirs'
-    document as the value to take instead.
-    """
-    from pydantic import ValidationError
-
-    from goaltrack.records.model import ClientRecord, describe_validation_error
-
-    documents = [
-        _document(text, f"{source} ({side})") if text.strip() or side != "base" else None
-        for side, text in (("base", base), ("ours", ours), ("theirs", theirs))
-    ]
-    base_doc, ours_doc, theirs_doc = documents
-    assert ours_doc is not None and theirs_doc is not None
-    result = merge_documents(base_doc, ours_doc, theirs_doc)
-    try:
-        record = ClientRecord.model_validate(result.document)
-    except ValidationError as error:
-        reason = describe_validation_error(error)
-        record = _validated(ours_doc, f"{source} (ours)")
-        whole = Conflict((), None, theirs_doc, {"reason": reason})
-        return TextMerge(_render(record), [whole], [])
-    return TextMerge(_render(record), result.conflicts, result.renumbered)
-
-
-def _document(text: str, source: str) -> dict[str, Any]:
-    """One side's text parsed and migrated; refused when newer than this program or broken."""
-    from goaltrack.errors import CorruptFileError, SchemaTooNewError
-    from goaltrack.records.model import SCHEMA_VERSION
-    from goaltrack.storage.fileformat import (
-        MARKED_SINCE,
-        TomlError,
-        has_end_line,
-        migrate,
-        read_toml,
-    )
-
-    try:
-        document = read_toml(text.removeprefix("\ufeff"))
-    except TomlError:
-        raise CorruptFileError(f"{source}: not valid TOML; nothing was merged") from None
-    version = document.get("schema_version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-        raise SchemaTooNewError(
-            f"{source}: schema_version {version} is newer than this goaltrack understands "
-            f"({SCHEMA_VERSION}); nothing was merged, both sides are kept: upgrade goaltrack "
-            "on this machine and sync again"
-        )
-    migrated = migrate(document, source)
-    record = _validated(migrated, source)
-    if version is not None and version >= MARKED_SINCE and not has_end_line(text, record.client.id):
-        raise CorruptFileError(
-            f"{source}: has no end-of-file line, so it may be cut short; nothing was merged"
-        )
-    return migrated
-
-
-def _validated(document: dict[str, Any], source: str) -> Any:
-    """The record of a document, or CorruptFileError naming the side (never its contents)."""
-    from pydantic import ValidationError
-
-    from goaltrack.errors import CorruptFileError
-    from goaltrack.records.model import ClientRecord, describe_validation_error
-
-    try:
-        return ClientRecord.model_validate(document)
-    except ValidationError as error:
-        raise CorruptFileError(
-            f"{source}: invalid client file: {describe_validation_error(error)}; nothing was merged"
-        ) from None
-
-
-def _render(record: Any) -> str:
-    from goaltrack.storage.fileformat import render
-
-    return str(render(record))
-
-
-def set_at(document: dict[str, Any], path: Path, value: Any) -> dict[str, Any]:
-    """A copy of a document with the field (or list item) at `path` set to `value`; None
-    removes it. The empty path replaces the whole document. Used to settle a conflict."""
-    import copy
-
-    if not path:
-        return copy.deepcopy(value) if value is not None else copy.deepcopy(document)
-    result = copy.deepcopy(document)
-    container: Any = result
-    schema = ""
-    for position, step in enumerate(path):
-        last = position == len(path) - 1
-        if isinstance(container, dict):
-            assert isinstance(step, str) and not _is_item_key(step)
-            schema = f"{schema}.{step}" if schema else step
-            if last:
-                _set_key(container, step, value)
-            else:
-                container = container.setdefault(step, [] if schema in KEYED else {})
-        else:  # a keyed list: the step is an item's key
-            key_field = KEYED[schema]
-            key = step[1:] if isinstance(step, str) else step
-            index = next(
-                (n for n, item in enumerate(container) if _same(item.get(key_field), key)), None
-            )
-            if last:
-                if value is None and index is not None:
-                    del container[index]
-                elif value is not None and index is None:
-                    container.append(value)
-                elif value is not None and index is not None:
-                    container[index] = value
-            elif index is None:
-                raise KeyError(describe(path[: position + 1]))
-            else:
-                container = container[index]
-    return result
-
-
-def _set_key(table: dict[str, Any], key: str, value: Any) -> None:
-    if value is None:
-        table.pop(key, None)
-    else:
-        table[key] = value

@@ -17,7 +17,8 @@ from pathlib import Path
 from goaltrack.errors import CorruptFileError, GoaltrackError, StoragePermissionError
 from goaltrack.paths import CLIENT_SUFFIX
 from goaltrack.sync import conflicts
-from goaltrack.sync.merge import Conflict, Renumbering, merge_texts
+from goaltrack.sync.merge import Conflict, Renumbering
+from goaltrack.sync.mergetext import merge_texts
 
 #: Set by `goaltrack sync` for the driver: the commits being merged (ours, theirs).
 OURS_ENV = "GOALTRACK_OURS_COMMIT"
@@ -42,7 +43,7 @@ def merge_file(
     """Merge THEIRS into OURS against BASE; write the result into OURS; record conflicts in
     `home`'s conflicts/ folder (when a home is given). Raises when a side cannot be merged,
     leaving OURS untouched."""
-    from goaltrack.storage.store import atomic_write
+    from goaltrack.storage.diskio import atomic_write
 
     source = label or str(ours)
     try:

@@ -216,7 +216,8 @@ def _client_of(path: str) -> str | None:
 def _commit_all(git: Git, what: str) -> list[str]:
     """Commit every pending change of the home after checking each client file changed is
     valid (a broken file is never committed); the message names client ids only."""
-    from goaltrack.storage.store import Store, cut_short_message
+    from goaltrack.storage.reading import cut_short_message
+    from goaltrack.storage.store import Store
 
     paths = pending_changes(git)
     if not paths:

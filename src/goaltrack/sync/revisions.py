@@ -17,7 +17,7 @@ from goaltrack.errors import ClientNotFoundError, InvalidValueError
 from goaltrack.paths import CLIENT_SUFFIX
 from goaltrack.sync import conflicts
 from goaltrack.sync.git import SyncError
-from goaltrack.sync.merge import set_at
+from goaltrack.sync.keys import set_at
 from goaltrack.sync.repo import open_repository
 
 
