@@ -276,6 +276,20 @@ def markdown(rows: list[Row], info: dict[str, str], scale: Scale, quick: bool) -
     return "\n".join(out)
 
 
+#: The heading of the hand-written part of the report: a new run keeps it and what follows.
+NOTES_HEADING = "## Analysis (written by hand; `make bench` keeps this part)"
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written part of an earlier report at `path` (from NOTES_HEADING on), or ""."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    start = text.find("\n" + NOTES_HEADING + "\n")
+    return "" if start < 0 else text[start:]
+
+
 def save_baseline(path: Path, rows: list[Row], info: dict[str, str]) -> None:
     """Record this run's ratios as today's, with where and when they were measured.
 

@@ -201,7 +201,9 @@ def main() -> int:
         report.save_baseline(BASELINE, rows, info)
         say(f"baseline: {BASELINE}")
     if options.out:
-        options.out.write_text(report.markdown(rows, info, scale, options.quick), encoding="utf-8")
+        notes = report.kept_notes(options.out)  # the hand-written analysis stays
+        text = report.markdown(rows, info, scale, options.quick) + notes
+        options.out.write_text(text, encoding="utf-8")
         say(f"report: {options.out}")
     return 0
 

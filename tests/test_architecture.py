@@ -198,3 +198,36 @@ def test_write_commands_load_no_analytics_exporters_or_rich() -> None:
     }
     assert not loaded & heavy
     assert not {m for m in loaded if m.split(".")[0] == "rich"}
+
+
+def test_the_log_path_loads_no_planning_or_scoring_module() -> None:
+    """`log`'s command module and operation load no planning module (templates, drafts), and
+    neither the forms nor the scoring of administered questionnaires."""
+    loaded = _loaded_after_import(["goaltrack.cli.entries"])
+    code = (
+        "import sys\nimport goaltrack.cli.entries\nfrom goaltrack import operations\n"
+        "operations.log_value, operations.EntryFields, operations.remove_entry\n"
+        "print('\\n'.join(sorted(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded |= set(out.stdout.split())
+    assert "goaltrack.operations.entries" in loaded
+    assert not {m for m in loaded if m.startswith("goaltrack.planning")}
+    assert not {"goaltrack.measures.scoring", "goaltrack.measures.forms"} & loaded
+
+
+def test_operations_names_load_on_first_use() -> None:
+    """Every name in operations.__all__ resolves, and an unknown one is an AttributeError."""
+    from goaltrack import operations
+
+    assert all(
+        callable(getattr(operations, name)) or name.endswith("CLEARABLE")
+        for name in operations.__all__
+    )
+    assert set(operations.__all__) <= set(dir(operations))
+    try:
+        operations.no_such_operation  # noqa: B018
+    except AttributeError as error:
+        assert "no_such_operation" in str(error)
+    else:
+        raise AssertionError("an unknown name must raise AttributeError")

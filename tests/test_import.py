@@ -316,6 +316,24 @@ def test_arbitrary_cells_never_crash_the_reader(cells: list[str]) -> None:
     assert len(parsed.ops) + (1 if parsed.errors else 0) >= 1 or not any(c.strip() for c in cells)
 
 
+def test_repeated_cells_convert_alike_and_each_bad_row_is_reported() -> None:
+    """Rows repeating a cell's text get the same values, and a bad repeated cell is an error
+    on every row that holds it (conversions shared by the rows never hide one)."""
+    text = (
+        "client,goal,date,value,session\n"
+        "c-1,1,2025-01-02,7,2\n"
+        "c-1,1,2025-01-02,7,2\n"
+        "c-1,1,2025-13-02,7,2\n"
+        "c-1,1,2025-13-02,7,2\n"
+    )
+    parsed = read_rows(text, InputFormat.CSV)
+    first, second = parsed.ops
+    assert first.entry == second.entry  # type: ignore[union-attr]
+    assert (first.client_id, first.goal) == ("c-1", 1)  # type: ignore[union-attr]
+    assert first.entry.date == date(2025, 1, 2)  # type: ignore[union-attr]
+    assert [error.where for error in parsed.errors] == ["line 4, field date", "line 5, field date"]
+
+
 # ---- through the CLI -----------------------------------------------------------------------
 
 

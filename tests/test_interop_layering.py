@@ -32,3 +32,16 @@ def test_help_does_not_load_exporters() -> None:
     """Building the CLI (as `goaltrack --help` does) loads no exporter and no rich."""
     loaded = _loaded_after("import goaltrack.cli.app")
     assert not loaded & {*CORE, "rich"}
+
+
+def test_the_import_command_loads_no_exporter() -> None:
+    """The module of `import` loads no exporter, FHIR, schema, views or outcome analytics."""
+    loaded = _loaded_after("import goaltrack.cli.interop")
+    assert "goaltrack.interop.importing" in loaded
+    assert not loaded & {
+        "goaltrack.interop.exporting",
+        "goaltrack.interop.fhir",
+        "goaltrack.storage.schema",
+        "goaltrack.views",
+        "goaltrack.measures.outcomes",
+    }

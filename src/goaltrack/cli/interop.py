@@ -26,7 +26,7 @@ from goaltrack.cli.common import (
     warn_unreadable,
 )
 from goaltrack.errors import FieldError, InvalidValueError, WritesInterruptedError
-from goaltrack.interop import exporting, fhir, importing
+from goaltrack.interop import importing
 from goaltrack.interop.formats import ExportFormat, InputFormat
 from goaltrack.interop.rows import detect_format
 from goaltrack.paths import HOME_FILES, HOME_MARKER
@@ -34,7 +34,6 @@ from goaltrack.records.enums import ENTRY_COLUMNS
 from goaltrack.render.output import emit, progress_callback, to_json, write_csv
 from goaltrack.render.report import Column, OutputFormat, Report
 from goaltrack.storage.diskio import atomic_write
-from goaltrack.storage.schema import client_file_schema
 
 commands = command_group()
 
@@ -174,6 +173,8 @@ def export(
     ] = None,
 ) -> None:
     """Export clients as a full JSON dump, tidy CSV / JSON Lines, or a FHIR R4 Bundle."""
+    from goaltrack.interop import exporting, fhir  # not for `import` (views, outcomes)
+
     the_store = store()
     selection = exporting.select(the_store, client_ids or [], everyone)
     buffer = io.StringIO()
@@ -219,6 +220,7 @@ def schema(
 ) -> None:
     """Print the JSON Schema of a client file, for editors with a TOML language server."""
     from goaltrack.planning.plan import PLAN_SCHEMA  # only for `schema plan`
+    from goaltrack.storage.schema import client_file_schema  # only for `schema`
 
     document = PLAN_SCHEMA if what == "plan" else client_file_schema()
     _write_output(to_json(document) + "\n", out, private=False)

@@ -187,10 +187,11 @@ def read_rows(text: str, fmt: InputFormat, raters: Sequence[str] = ()) -> Parsed
     `raters`: the home's extra rater names (config.toml), accepted beside the documented."""
     parsed = ParsedRows()
     raw = _csv_rows(text, parsed) if fmt is InputFormat.CSV else _jsonl_rows(text, parsed)
+    converted: dict[tuple[Any, ...], Any] = {}  # shared by the rows: see parse_row
     for line, row in raw:
         parsed.rows += 1
         try:
-            parsed.ops.append(parse_row(line, row, raters))
+            parsed.ops.append(parse_row(line, row, raters, converted))
         except _RowInvalid as invalid:
             parsed.errors.extend(invalid.errors)
     return parsed
@@ -392,20 +393,48 @@ class _RowInvalid(Exception):
         self.errors = errors
 
 
-def parse_row(line: int, row: dict[str, Any], raters: Sequence[str] = ()) -> Op:
+#: Conversions that are pure functions of the text and give an immutable value: a run of
+#: rows repeats the same client, goal, type, rater, dates and values thousands of times.
+_REPEATABLE = frozenset(
+    {parse_choice, parse_client_id, parse_whole_number, parse_file_date, parse_number, parse_rater}
+)
+_UNSEEN = object()
+
+
+def parse_row(
+    line: int,
+    row: dict[str, Any],
+    raters: Sequence[str] = (),
+    converted: dict[tuple[Any, ...], Any] | None = None,
+) -> Op:
     """One row (column -> value) as an operation; raises with every field error of the row.
-    `raters`: the home's extra rater names, accepted beside the documented ones."""
+    `raters`: the home's extra rater names, accepted beside the documented ones.
+
+    `converted`, shared by the rows of one input, keeps what the pure conversions gave for a
+    text (a failure is converted again, so each row reports its own errors).
+    """
     where = f"line {line}"
     errors: list[RowError] = []
+    raters = tuple(raters)  # a conversion's arguments are part of its key: hashable
 
     def get(name: str, convert: Callable[..., Any], *args: Any) -> Any:
         if name not in row:
             return None
+        value = row[name]
+        key = None
+        if converted is not None and type(value) is str and convert in _REPEATABLE:
+            key = (convert, name, value, *args)
+            known = converted.get(key, _UNSEEN)
+            if known is not _UNSEEN:
+                return known
         try:
-            return convert(row[name], name, *args)
+            result = convert(value, name, *args)
         except FieldError as error:
             errors.append(RowError(f"{where}, field {error.field}", error.rule))
             return None
+        if key is not None and converted is not None:
+            converted[key] = result
+        return result
 
     row_type = get("type", parse_choice, RowType) or RowType.ENTRY
     client_id = get("client", parse_client_id)

@@ -55,20 +55,6 @@ def check_goal(goal: Goal, registry: Registry, force: bool = False) -> None:
         )
 
 
-def measure_of(goal: Goal, registry: Registry) -> Instrument | None:
-    """The goal's instrument; a clear error when its measure is no longer known."""
-    if goal.measure is None:
-        return None
-    instrument = registry.get(goal.measure)
-    if instrument is None:
-        raise InvalidValueError(
-            f"goal {goal.number} is measured by {goal.measure!r}, which is not a known "
-            "instrument (was it removed from instruments.toml?); restore it or change the "
-            "goal's --measure before logging"
-        )
-    return instrument
-
-
 def answer_problems(goal: Goal, registry: Registry) -> list[str]:
     """Entries whose item answers do not score to their stored total, or name no known form:
     shared by the import of a dump and by `goaltrack check`."""

@@ -9,21 +9,24 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from goaltrack.errors import EntryNotFoundError, FieldError, InvalidValueError
-from goaltrack.measures.instruments import Registry
+from goaltrack.measures.instruments import Instrument, Registry
 from goaltrack.measures.safety import raises_flag, risk_facts
-from goaltrack.measures.scoring import Administration, measure_of, target_goals
 from goaltrack.operations.dates import check_entry_date
 from goaltrack.records.model import (
     ClientRecord,
     EntryFlag,
+    Goal,
     ProgressEntry,
     build,
     new_entry_id,
 )
 from goaltrack.settings import as_of
+
+if TYPE_CHECKING:
+    from goaltrack.measures.scoring import Administration
 
 
 @dataclass
@@ -62,7 +65,7 @@ def log_value(
     leaves it off and keeps old data as it is.
     """
     goal = record.require_goal(number)
-    instrument = measure_of(goal, registry)
+    instrument = _measure_of(goal, registry)
     _refuse_future(entry.date, today)
     if check_dates:
         check_entry_date(entry.date, today or as_of(), force=force)
@@ -90,6 +93,8 @@ def record_administration(
     _refuse_future(administration.date, today)
     if check_dates:
         check_entry_date(administration.date, today or as_of(), force=force)
+    from goaltrack.measures.scoring import target_goals  # forms and scoring: not for `log`
+
     administration.entries = []
     goals = target_goals(record, administration.instrument, goal_number, administration.per_goal)
     given = EntryFields(
@@ -157,6 +162,20 @@ def risk_entries_removed(
             "undo it (audited)"
         )
     return gone
+
+
+def _measure_of(goal: Goal, registry: Registry) -> Instrument | None:
+    """The goal's instrument; a clear error when its measure is no longer known."""
+    if goal.measure is None:
+        return None
+    instrument = registry.get(goal.measure)
+    if instrument is None:
+        raise InvalidValueError(
+            f"goal {goal.number} is measured by {goal.measure!r}, which is not a known "
+            "instrument (was it removed from instruments.toml?); restore it or change the "
+            "goal's --measure before logging"
+        )
+    return instrument
 
 
 def _refuse_future(on: date, today: date | None) -> None:

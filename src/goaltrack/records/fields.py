@@ -36,6 +36,9 @@ MAX_MAGNITUDE = 10**_MAGNITUDE_EXPONENT
 MAGNITUDE_RULE = f"must lie between -1e{_MAGNITUDE_EXPONENT} and 1e{_MAGNITUDE_EXPONENT}"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+#: Each byte value to the Crockford character of its low 5 bits (a table for bytes.translate:
+#: an import of 10,000 rows draws 10,000 ids).
+_CROCKFORD_BYTES = bytes(ord(_CROCKFORD[byte & 31]) for byte in range(256))
 
 
 def new_entry_id(taken: Container[str] = frozenset()) -> str:
@@ -45,7 +48,7 @@ def new_entry_id(taken: Container[str] = frozenset()) -> str:
     (256 is a multiple of 32, so every character stays equally likely).
     """
     while True:
-        candidate = "".join(_CROCKFORD[byte & 31] for byte in secrets.token_bytes(10))
+        candidate = secrets.token_bytes(10).translate(_CROCKFORD_BYTES).decode("ascii")
         if candidate not in taken:
             return candidate
 

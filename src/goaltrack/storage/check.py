@@ -39,7 +39,9 @@ from goaltrack.records.model import (
 )
 from goaltrack.storage import caseload
 from goaltrack.storage.audit import AUDIT_FILE, read_events
+from goaltrack.storage.diskio import TEMP_SUFFIX
 from goaltrack.storage.index import INDEX_FILE
+from goaltrack.storage.locking import temp_file_client
 from goaltrack.storage.repair import (
     HARD_LINKS,
     NOT_A_HOME,
@@ -47,13 +49,7 @@ from goaltrack.storage.repair import (
     home_sign,
     orphans_under_lock,
 )
-from goaltrack.storage.store import (
-    LOCK_SUFFIX,
-    TEMP_SUFFIX,
-    Store,
-    temp_file_client,
-    write_home_marker,
-)
+from goaltrack.storage.store import LOCK_SUFFIX, Store, write_home_marker
 
 OK = "ok"
 PROBLEM = "problem"

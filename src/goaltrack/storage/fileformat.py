@@ -286,7 +286,12 @@ def _write_table(chunks: list[str], table: dict[str, Any], name: str, header: st
             if started:
                 chunks.append("\n")
             started = True
-            _write_table(chunks, sub_table, sub_name, sub_header)
+            flat = _lines(sub_table, flat_only=True)  # a progress entry, say: no sub-tables
+            if flat is None:
+                _write_table(chunks, sub_table, sub_name, sub_header)
+            else:  # what _write_table gives for a table without sub-tables, in one pass
+                chunks.append(sub_header)
+                chunks.append(flat)
 
 
 def _quoted_key(key: str) -> str:
@@ -314,6 +319,14 @@ def format_values(table: dict[str, Any]) -> str:
     Values of the kinds a client file holds are formatted here; a line holding anything else
     is left to tomli_w itself.
     """
+    lines = _lines(table, flat_only=False)
+    assert lines is not None  # only flat_only gives None
+    return lines
+
+
+def _lines(table: dict[str, Any], flat_only: bool) -> str | None:
+    """`format_values(table)`; with `flat_only`, None as soon as a value is a table or an
+    array of tables (which `_write_table` writes under headers of their own)."""
     lines = []
     for key, value in table.items():
         kind = type(value)  # the common kinds first, inline: this runs for every entry
@@ -321,19 +334,36 @@ def format_values(table: dict[str, Any]) -> str:
             literal: str | None = f'"{value.translate(_ESCAPES)}"'
         elif kind is int or kind is date:
             literal = str(value)
+        elif flat_only and _is_table_or_tables(value):
+            return None
         else:
             literal = _literal(value, 0)
         if literal is None:
             lines.append(tomli_w.dumps({key: value}))
         else:
-            lines.append(f"{_key(key)} = {literal}\n")
+            lines.append(f"{_KEYS.get(key) or _key(key)} = {literal}\n")
     return "".join(lines)
+
+
+def _is_table_or_tables(value: Any) -> bool:
+    """True for what `_write_table` writes under a header: a table, or an array of tables."""
+    if isinstance(value, dict):
+        return True
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+
+
+#: Keys already known to be bare, as they are written (most keys of a client file).
+_KEYS: dict[str, str] = {}
 
 
 @functools.lru_cache(maxsize=1024)
 def _key(key: str) -> str:
     """A key as tomli_w writes it: bare when it may be, else quoted (a file has few keys)."""
-    return key if _BARE_KEY.fullmatch(key) else _quoted_key(key)
+    if _BARE_KEY.fullmatch(key):
+        if len(_KEYS) < 1024:
+            _KEYS[key] = key
+        return key
+    return _quoted_key(key)
 
 
 def _literal(value: Any, level: int) -> str | None:

@@ -50,15 +50,10 @@ from goaltrack.records.model import (
     is_valid_client_id,
 )
 from goaltrack.storage import audit, facts
-
-# `check` imports TEMP_SUFFIX and temp_file_client from here: named explicitly as this
-# module's until it imports them from where they live (storage/diskio.py, storage/locking.py)
-from goaltrack.storage.diskio import TEMP_SUFFIX as TEMP_SUFFIX
 from goaltrack.storage.diskio import atomic_write, make_folder, os_error
 from goaltrack.storage.draft import Draft
 from goaltrack.storage.fileformat import LoadedRecord, end_line, parse, render
 from goaltrack.storage.locking import flocked, orphan_paths, remove_orphans
-from goaltrack.storage.locking import temp_file_client as temp_file_client
 from goaltrack.storage.reading import cut_short_message, read_client_file
 from goaltrack.sync import commits
 
