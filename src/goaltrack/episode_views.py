@@ -76,7 +76,7 @@ def end_of_treatment(
                 "entries": len(seen),
             }
         )
-    part = snapshot(record.model_copy(update={"goals": goals}), until)
+    part = snapshot(_episode_part(record, episode, goals), until)
     return {
         "client": record.client.id,
         "episode": episode,
@@ -85,3 +85,13 @@ def end_of_treatment(
         "client_outcomes": client_outcomes.client_outcomes(part),
         "outcome_lines": client_outcomes.outcome_lines(part),
     }
+
+
+def _episode_part(record: ClientRecord, episode: int, goals: list[Goal]) -> ClientRecord:
+    """The record with only an episode's goals and the screenings taken since it began, so
+    an earlier episode's intake screening is not counted as this one's first score."""
+    closed = {item.number: item.since for item in record.client.episodes}
+    began = closed.get(episode, record.client.since)
+    screenings = [s for s in record.client.screenings if s.date >= began]
+    client = record.client.model_copy(update={"screenings": screenings})
+    return record.model_copy(update={"goals": goals, "client": client})

@@ -92,20 +92,27 @@ class ItemGrid:
 
 def item_grid(record: ClientRecord, form: Form) -> ItemGrid:
     """Every stored administration of `form`, item by item, so a clinician sees which
-    symptoms moved. One administration logged to several goals counts once; an endorsed
-    safety item (PHQ-9 item 9) is marked "!" on its answer and on its row label."""
+    symptoms moved: the intake screenings (no goal) and the goals' entries. One
+    administration logged to several goals counts once; an endorsed safety item (PHQ-9
+    item 9) is marked "!" on its answer and on its row label."""
     administrations: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for goal in sorted(record.goals, key=lambda g: g.number):
-        for entry in goal.entries_in_order():
-            if entry.instrument != form.key or not entry.responses:
-                continue
-            key = (entry.date, entry.session, entry.rater, tuple(entry.responses))
-            blank = {"date": entry.date, "entries": [], "goals": []}
-            given = administrations.setdefault(
-                key, {**blank, "answers": entry.responses, "total": entry.value}
-            )
-            given["entries"].append(entry.id)
-            given["goals"].append(goal.number)
+    screenings = [(None, s) for s in sorted(record.client.screenings, key=lambda s: s.date)]
+    logged = [
+        (goal.number, entry)
+        for goal in sorted(record.goals, key=lambda g: g.number)
+        for entry in goal.entries_in_order()
+    ]
+    for number, entry in [*screenings, *logged]:
+        if entry.instrument != form.key or not entry.responses:
+            continue
+        key = (entry.date, entry.session, entry.rater, tuple(entry.responses))
+        blank = {"date": entry.date, "entries": [], "goals": []}
+        given = administrations.setdefault(
+            key, {**blank, "answers": entry.responses, "total": entry.value}
+        )
+        given["entries"].append(entry.id)
+        if number is not None:
+            given["goals"].append(number)
     ordered = sorted(administrations.values(), key=lambda given: given["date"])
     rows = [
         {

@@ -16,7 +16,7 @@ from goaltrack import chart_views, views
 from goaltrack.measures import client_outcomes, instruments, safety
 from goaltrack.measures.instruments import Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary
-from goaltrack.records.model import ClientRecord, Goal
+from goaltrack.records.model import ClientRecord, Goal, RiskReview
 
 #: Who a report is for: the clinician (everything), the client (plain words, nothing private),
 #: a referrer (a one-page summary).
@@ -314,7 +314,8 @@ def _risk_line(alert: safety.RiskAlert, clinician: bool) -> str:
 
 def risk_history(record: ClientRecord) -> list[str]:
     """Every PHQ-9 item-9 flag the client's entries and screenings raised, oldest first: open
-    or cleared by a later PHQ-9, and each risk review that covers it (the clinician's only)."""
+    or cleared by a later PHQ-9, and each risk review that covers it; then each risk review
+    that found no open flag, which is a clinical record too (the clinician's only)."""
     entries = [(entry, f"goal {goal.number}") for goal in record.goals for entry in goal.progress]
     entries += [(screening, "screening") for screening in record.client.screenings]
     raised = sorted(
@@ -327,12 +328,24 @@ def risk_history(record: ClientRecord) -> list[str]:
         cleared = next((d for d in clears if d > day), None)
         state = f"cleared by a PHQ-9 on {cleared.isoformat()}" if cleared else "not cleared"
         reviews = [
-            f"reviewed {review.date.isoformat()}"
-            + (f" by {review.by}" if review.by else "")
-            + f": {review.outcome.value}"
-            + (f" ({review.note})" if review.note else "")
+            f"reviewed {_review_words(review)}"
             for review in sorted(record.client.risk_reviews, key=lambda r: r.date)
             if entry.id in review.covers
         ]
         lines.append(f"{safety.risk_facts(entry)} ({where}): {'; '.join([state, *reviews])}")
+    lines += [
+        f"risk review {_review_words(review)}; it found no open item-9 flag"
+        for review in sorted(record.client.risk_reviews, key=lambda r: r.date)
+        if not review.covers
+    ]
     return lines
+
+
+def _review_words(review: RiskReview) -> str:
+    """A risk review as 'DATE by WHO: OUTCOME (NOTE)', for the clinician's risk history."""
+    return (
+        review.date.isoformat()
+        + (f" by {review.by}" if review.by else "")
+        + f": {review.outcome.value}"
+        + (f" ({review.note})" if review.note else "")
+    )

@@ -119,7 +119,7 @@ REASON_CHOICES = tuple(reason.value for reason in AttentionReason)
 def attention(
     client: Annotated[
         list[str] | None,
-        typer.Option("--client", help="Only this client (repeatable)."),
+        typer.Option("--client", metavar="<id>", help="Only this client (repeatable)."),
     ] = None,
     reason: Annotated[
         list[str] | None,

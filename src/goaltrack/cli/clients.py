@@ -43,6 +43,7 @@ ConcernOption = Annotated[
     list[str] | None,
     typer.Option(
         "--concern",
+        metavar="<name[:severity]>",
         help="Presenting concern as NAME[:SEVERITY], severity one of mild, moderate, severe, "
         "crisis; '-' reads it from stdin. Repeatable.",
     ),
@@ -64,6 +65,7 @@ PreferenceOption = Annotated[
     list[str] | None,
     typer.Option(
         "--preference",
+        metavar="<text>",
         help="What the client wants from therapy or values, e.g. 'practical homework', "
         "'involve family', 'faith matters'; '-' reads it from stdin. Repeatable; used by "
         "`goaltrack suggest`.",
@@ -73,6 +75,7 @@ StrengthOption = Annotated[
     list[str] | None,
     typer.Option(
         "--strength",
+        metavar="<text>",
         help="A strength to build on, e.g. 'supportive sister'; '-' reads it from stdin. "
         "Repeatable.",
     ),
@@ -307,6 +310,7 @@ def edit_client(
         list[str] | None,
         typer.Option(
             "--concern",
+            metavar="<name[:severity]>",
             help="Add a concern or change its severity: NAME[:SEVERITY]; '-' reads stdin.",
         ),
     ] = None,
@@ -314,6 +318,7 @@ def edit_client(
         list[str] | None,
         typer.Option(
             "--remove-concern",
+            metavar="<name>",
             help="Remove a concern by name (not one a goal serves); '-' reads stdin.",
             autocompletion=complete.concern_names,
         ),
@@ -341,6 +346,7 @@ def edit_client(
         list[str] | None,
         typer.Option(
             "--remove-preference",
+            metavar="<text>",
             help="Remove a preference (its text; '-' reads stdin). Repeatable.",
         ),
     ] = None,
@@ -348,7 +354,9 @@ def edit_client(
     remove_strength: Annotated[
         list[str] | None,
         typer.Option(
-            "--remove-strength", help="Remove a strength (its text; '-' reads stdin). Repeatable."
+            "--remove-strength",
+            metavar="<text>",
+            help="Remove a strength (its text; '-' reads stdin). Repeatable.",
         ),
     ] = None,
 ) -> None:
@@ -385,14 +393,30 @@ def delete_client(
     yes: Annotated[
         bool, typer.Option("--yes", help="Confirm: move this client's file to the trash.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Move it even with an open, unreviewed PHQ-9 item-9 flag."),
+    ] = False,
 ) -> None:
     """Move a mistaken client's file to the trash inside the home (`restore` brings it back)."""
+    from goaltrack.errors import DataError
+    from goaltrack.measures.safety import open_risk
     from goaltrack.storage.trash import move_to_trash
 
     if not yes:
         raise InvalidValueError(
             f"add --yes to move client {client_id} to the trash (nothing is deleted outright; "
             f"`goaltrack restore {client_id}` brings it back)"
+        )
+    try:  # a client with an open risk flag leaves attention once trashed: refuse a slip
+        risk = None if force else open_risk(store().load(client_id))
+    except DataError:  # a file that does not read has no flag to show: trash it as asked
+        risk = None
+    if risk is not None:
+        raise InvalidValueError(
+            f"client {client_id} has an open PHQ-9 item-9 flag ({risk.date.isoformat()}, entry "
+            f"{risk.entry}); it was not moved to the trash: follow it up (`goaltrack "
+            f"risk-review {client_id}`), or add --force if the client was added by mistake"
         )
     moved = move_to_trash(store(), client_id)
     say(f"moved client {client_id} to the trash: {moved.name} (goaltrack restore {client_id})")

@@ -32,6 +32,7 @@ from goaltrack.render.report import OutputFormat, Report
 if TYPE_CHECKING:
     from goaltrack.measures.instruments import Registry
     from goaltrack.planning.templates import Library
+    from goaltrack.records.model import ClientRecord
     from goaltrack.storage.store import Store
 
 
@@ -85,6 +86,26 @@ def broken_instruments_line(known: Registry) -> str:
         f"{known.path}: broken instrument(s) {names} left out; goals measured by them cannot "
         "be used until it is fixed (see `goaltrack instruments` or `goaltrack check`)"
     )
+
+
+def deferred_target(record: ClientRecord, goal: int, known: Registry) -> list[str]:
+    """Set the target a goal's template left for its first rating or baseline (`log`,
+    `measure`); the line saying so, or none. Templates are read only for such a goal, and a
+    templates.toml that does not read leaves the target unset rather than stop the entry."""
+    found = record.goal(goal)
+    if found is None or found.template is None or found.target is not None:
+        return []
+    from goaltrack import operations
+    from goaltrack.errors import TemplatesFileError
+
+    try:
+        template = library(known).templates.get(found.template)
+    except TemplatesFileError:
+        return []
+    target = operations.settle_target(record, goal, template, known)
+    if target is None:
+        return []
+    return [f"target of goal {goal} set to {target.value:g}: {target.text}"]
 
 
 def library(known: Registry | None = None) -> Library:

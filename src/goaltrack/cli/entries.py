@@ -18,6 +18,7 @@ from goaltrack.cli.common import (
     SomeGoalArg,
     banner,
     command_group,
+    deferred_target,
     output,
     print_created,
     rater_option,
@@ -67,11 +68,13 @@ def log(
         note=read_text_argument(note),
     )
     known = registry()
+    settled: list[str] = []
 
     def apply(record: ClientRecord) -> tuple[str, list[str], str | None]:
         operations.require_in_care(record, force)
         same = record.require_goal(goal).same_entries(entry.date, entry.value)
         new_id = operations.log_value(record, goal, entry, known, check_dates=True, force=force)
+        settled[:] = deferred_target(record, goal, known)
         return new_id, same, operations.before_start(record, entry.date)
 
     entry_id, same, early = store().update(client_id, apply)
@@ -82,6 +85,8 @@ def log(
     )
     if early:
         say(early)
+    for line in settled:
+        say(line)
     if same:  # logged all the same (two ratings can agree), but a double entry is visible
         say(
             f"goaltrack: note: goal {goal} already had {value} on {entry.date.isoformat()} "

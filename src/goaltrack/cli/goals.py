@@ -37,6 +37,7 @@ from goaltrack.records.convert import (
     parse_template_key,
 )
 from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Priority, gas_level_key
+from goaltrack.records.model import ClientRecord
 from goaltrack.render.report import Column, OutputFormat, Report
 from goaltrack.settings import as_of
 from goaltrack.storage.config import default_schedules
@@ -55,7 +56,8 @@ ForceOption = Annotated[
     bool,
     typer.Option(
         "--force",
-        help="Accept a target on the worse side of the baseline, or a due date already past.",
+        help="Accept a target on the worse side of the baseline, or a due date already past "
+        "(add-goal: or a discharged client; the goal joins the closed episode).",
     ),
 ]
 GasLevelOption = Annotated[
@@ -207,19 +209,15 @@ def add_goal(
     if template is not None:
         chosen = library(known).require(parse_template_key(template))
         today = as_of()
-        made = store().update(
-            client_id,
-            lambda record: operations.add_goal_from_template(
-                record,
-                chosen,
-                fields,
-                known,
-                today,
-                force=force,
-                gas_levels=levels,
+
+        def from_template(record: ClientRecord) -> tuple[int, GoalDraft]:
+            operations.require_in_care(record, force, done="added")  # as `log`: --force
+            return operations.add_goal_from_template(
+                record, chosen, fields, known, today, force=force, gas_levels=levels,
                 check_dates=True,
-            ),
-        )
+            )  # fmt: skip
+
+        made = store().update(client_id, from_template)
         number, draft = made
         print_created(
             number, f"added goal {number} for {client_id}", f"goal {number} of {client_id}"
@@ -234,18 +232,15 @@ def add_goal(
         return
     if kind is None or title is None:
         raise InvalidValueError("give the goal's KIND and TITLE, or --template KEY")
-    number = store().update(
-        client_id,
-        lambda record: operations.add_goal(
-            record,
-            fields,
-            known,
-            force=force,
-            gas_levels=levels,
-            check_dates=True,
+
+    def plain(record: ClientRecord) -> int:
+        operations.require_in_care(record, force, done="added")  # as `log`: --force
+        return operations.add_goal(
+            record, fields, known, force=force, gas_levels=levels, check_dates=True,
             schedules=schedules,
-        ),
-    )
+        )  # fmt: skip
+
+    number = store().update(client_id, plain)
     print_created(number, f"added goal {number} for {client_id}", f"goal {number} of {client_id}")
 
 

@@ -16,6 +16,7 @@ from goaltrack.cli.common import (
     RaterOption,
     banner,
     command_group,
+    deferred_target,
     output,
     rater_option,
     read_text_argument,
@@ -159,6 +160,8 @@ def measure(
             force=force,
         )
         early[:] = [line for line in [operations.before_start(record, on_date)] if line]
+        for logged in administration.entries:  # a template's target waiting for a baseline
+            early.extend(deferred_target(record, logged["goal"], registry()))
 
     try:
         if setup_error is not None:

@@ -72,7 +72,8 @@ def write_report(
             "-o",
             metavar="FILE",
             help="Write here (default: report-ID-DATE.FORMAT in the current folder, named by "
-            "the client id, never the name). Never over a client file.",
+            "the client id, never the name; report-ID-DATE-client.FORMAT or -referrer for "
+            "those audiences). Never over a client file.",
             show_default=False,
         ),
     ] = None,
@@ -110,7 +111,7 @@ def write_report(
 
     as_of, produced = settings.as_of(), date.today()
     where = store()
-    path = out or Path(report_page.default_name(client_id, produced, fmt))
+    path = out or Path(report_page.default_name(client_id, produced, fmt, audience))
     check_output_path(path, where.home)  # before any work: never over a client file
     known = registry()
     if caseload:

@@ -12,6 +12,7 @@ from goaltrack.cli.common import (
     ClientIdArg,
     FormatOption,
     JsonOption,
+    banner,
     command_group,
     home,
     output,
@@ -189,9 +190,30 @@ def history(
 
 
 @commands.command("undo")
-def undo(client_id: ClientIdArg) -> None:
+def undo(
+    client_id: ClientIdArg,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Undo even when it removes an entry that holds an endorsed PHQ-9 item 9 (the "
+            "audit log records it).",
+        ),
+    ] = False,
+) -> None:
     """Undo the last change of a client: its previous version written back and committed."""
-    done = revisions.undo(home(), client_id)
+    from goaltrack.measures.safety import risk_facts  # only when undo runs
+
+    done = revisions.undo(home(), client_id, force=force)
+    for entry in done.risks_removed:
+        banner(
+            [
+                f"RISK ENTRY REMOVED: {client_id} entry {entry.id} held an endorsed PHQ-9 "
+                f"item 9 ({risk_facts(entry)}).",
+                "The audit log records the removal. If the risk is current, follow it up and "
+                "record it again.",
+            ]
+        )
     say(
         f"undo: client {client_id} is back to its version of commit {done.restored_from[:12]} "
         f"(undid {done.reverted[:12]}; `goaltrack undo {client_id}` again undoes this)"

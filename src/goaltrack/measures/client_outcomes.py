@@ -2,7 +2,8 @@
 
 Pure functions over a client's record: no I/O, no presentation. The per-goal classes are in
 `outcomes.py`; these judge the *client* from the first and last administrations of a measure,
-whichever goals they were logged to. The rules and their sources are in docs/outcomes.md.
+whichever goals they were logged to, intake screenings included. The rules and their sources
+are in docs/outcomes.md.
 
 - **IAPT / NHS Talking Therapies** (NHS England, The IAPT Manual): from the first and last
   *paired* PHQ-9 and anxiety-measure scores (the same date): caseness PHQ-9 >= 10 or GAD-7 >= 8;
@@ -37,13 +38,19 @@ RESPONSE_SOURCE = (
 
 
 def scores_by_date(record: ClientRecord, measure: str) -> dict[date, Number]:
-    """One score per date for a measure, over every goal it was logged to.
+    """One score per date for a measure, over the client's screenings and every goal it was
+    logged to.
 
-    `measure` logs one administration to each active goal it measures, so several goals can
-    hold the same score; on a date with several, the last logged (highest goal number, then
-    entry order) is kept.
+    A screening (the intake questionnaire, taken before any goal) is the client's first
+    administration, so it counts; `measure` logs one administration to each active goal it
+    measures, so several goals can hold the same score; on a date with several, a goal's
+    entry wins over a screening, then the last logged (highest goal number, then entry
+    order) is kept.
     """
     found: dict[date, Number] = {}
+    for screening in sorted(record.client.screenings, key=lambda s: s.date):
+        if screening.instrument == measure:
+            found[screening.date] = screening.value
     for goal in sorted(record.goals, key=lambda g: g.number):
         if goal.measure != measure:
             continue

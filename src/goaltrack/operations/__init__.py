@@ -8,7 +8,7 @@ is written, so a change that breaks one is refused whole.
 
 - `clients`: new_client_record, edit_client, replace_record
 - `goals`: add_goal, add_goal_from_template, edit_goal, set_gas_levels, require_concern
-- `entries`: log_value, record_administration, remove_entry
+- `entries`: log_value, record_administration, remove_entry, risk_entries_removed
 - `episodes`: discharge, reopen, require_in_care (episodes of care)
 - `care`: record_risk_review
 - `plan`: add_objective, edit_objective, complete_objective, add_intervention,
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         log_value,
         record_administration,
         remove_entry,
+        risk_entries_removed,
     )
     from goaltrack.operations.episodes import (
         Discharge,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
         edit_goal,
         require_concern,
         set_gas_levels,
+        settle_target,
     )
     from goaltrack.operations.plan import (
         INTERVENTION_CLEARABLE,
@@ -107,7 +109,9 @@ _HOMES: dict[str, str] = {
     "replace_record": "clients",
     "require_concern": "goals",
     "require_in_care": "episodes",
+    "risk_entries_removed": "entries",
     "set_gas_levels": "goals",
+    "settle_target": "goals",
 }
 
 __all__ = [
@@ -145,7 +149,9 @@ __all__ = [
     "replace_record",
     "require_concern",
     "require_in_care",
+    "risk_entries_removed",
     "set_gas_levels",
+    "settle_target",
 ]
 
 

@@ -140,6 +140,30 @@ def remove_entry(
     )
 
 
+def risk_entries_removed(
+    before: ClientRecord, after: ClientRecord, *, force: bool = False
+) -> list[ProgressEntry]:
+    """The entries and screenings raising the PHQ-9 item-9 flag that replacing `before` by
+    `after` (undo) would remove. A safety record goes only with `force`, as in
+    `remove_entry`: without it, any such removal is refused and nothing changes."""
+    kept = after.entry_ids()
+    gone = [
+        entry
+        for entry in [
+            *(entry for goal in before.goals for entry in goal.progress),
+            *before.client.screenings,
+        ]
+        if entry.id not in kept and raises_flag(entry)
+    ]
+    if gone and not force:
+        facts = "; ".join(f"entry {entry.id}: {risk_facts(entry)}" for entry in gone)
+        raise InvalidValueError(
+            f"undo would remove a risk entry ({facts}); nothing was changed: add --force to "
+            "undo it (audited)"
+        )
+    return gone
+
+
 def _measure_of(goal: Goal, registry: Registry) -> Instrument | None:
     """The goal's instrument; a clear error when its measure is no longer known."""
     if goal.measure is None:

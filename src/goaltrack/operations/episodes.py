@@ -118,15 +118,16 @@ def reopen(record: ClientRecord, *, on: date, today: date) -> int:
     return number
 
 
-def require_in_care(record: ClientRecord, force: bool) -> None:
-    """Refuse a new entry for a discharged client unless `force` (then it joins the closed
-    episode's history): a discharge means the episode is over."""
+def require_in_care(record: ClientRecord, force: bool, done: str = "logged") -> None:
+    """Refuse a new entry (or goal: `done` is "added") for a discharged client unless
+    `force` (then it joins the closed episode's history): a discharge means the episode is
+    over."""
     client = record.client
     if client.status is ClientStatus.DISCHARGED and not force:
         ended = max(client.episodes, key=lambda episode: episode.number, default=None)
         when = f" on {ended.until.isoformat()}" if ended is not None else ""
         raise InvalidValueError(
-            f"client {client.id!r} was discharged{when}; nothing was logged: "
+            f"client {client.id!r} was discharged{when}; nothing was {done}: "
             f"`goaltrack reopen {client.id}` starts a new episode, or add --force to add "
             "it to the closed one"
         )

@@ -13,6 +13,7 @@ from goaltrack.measures.scoring import check_goal
 from goaltrack.operations.dates import check_due_date
 from goaltrack.operations.plan import add_objectives, append_intervention
 from goaltrack.planning.drafts import GoalDraft, draft_goal
+from goaltrack.planning.targets import Target, compute_target
 from goaltrack.planning.templates import Template
 from goaltrack.records.enums import GAS_KEY
 from goaltrack.records.model import (
@@ -266,3 +267,29 @@ def add_goal_from_template(
         interventions=draft.interventions,
     )
     return number, draft
+
+
+def settle_target(
+    record: ClientRecord, number: int, template: Template | None, registry: Registry
+) -> Target | None:
+    """Set the target a template deferred ("set once rated", "set once a baseline is
+    known") now that the goal has a baseline or a first entry; returns it, or None when
+    there is nothing to set (a target already there, another measure, still no baseline).
+    `template` is the goal's own template (None: not found, nothing is set)."""
+    goal = record.require_goal(number)
+    if template is None or goal.target is not None or goal.template != template.key:
+        return None
+    if goal.measure is None or goal.measure != template.measure:
+        return None
+    instrument = registry.get(goal.measure)
+    entries = goal.entries_in_order()
+    baseline = (
+        goal.baseline if goal.baseline is not None else (entries[0].value if entries else None)
+    )
+    if instrument is None or baseline is None:
+        return None
+    target = compute_target(template.target, instrument, baseline)
+    if target.value is None:
+        return None
+    goal.target = target.value
+    return target

@@ -14,7 +14,7 @@ from typing import Any
 
 from goaltrack.measures.instruments import Registry
 from goaltrack.measures.outcomes import summarize_goal
-from goaltrack.records.enums import GoalStatus
+from goaltrack.records.enums import ClientStatus, GoalStatus
 from goaltrack.records.model import ClientRecord, Goal
 
 #: Flat rows of `plan -f csv|jsonl`: one per concern, goal, objective and intervention.
@@ -111,6 +111,7 @@ def plan_tree(
         "name": client.name,
         "episode": episode,
         "since": client.since,
+        "until": _ended(record),
         "approaches": [approach.value for approach in client.approaches],
         "preferences": list(client.preferences),
         "strengths": list(client.strengths),
@@ -119,6 +120,15 @@ def plan_tree(
         "unserved_concerns": [c["name"] for c in concerns if not c["served"]],
         "goals_without_concern": loose,
     }
+
+
+def _ended(record: ClientRecord) -> date | None:
+    """The discharge date of a discharged client's episode (None while in care), so a plan
+    read after discharge does not look like a plan still running."""
+    client = record.client
+    if client.status is not ClientStatus.DISCHARGED or not client.episodes:
+        return None
+    return max(client.episodes, key=lambda episode: episode.number).until
 
 
 def screening_rows(record: ClientRecord, registry: Registry) -> list[dict[str, Any]]:
@@ -276,6 +286,7 @@ PLAN_SCHEMA: dict[str, Any] = {
                 "name": _MAYBE_TEXT,
                 "episode": {"type": "integer", "minimum": 1},
                 "since": {"type": "string", "format": "date"},
+                "until": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]},
                 "approaches": {"type": "array", "items": _TEXT},
                 "preferences": {"type": "array", "items": _TEXT},
                 "strengths": {"type": "array", "items": _TEXT},

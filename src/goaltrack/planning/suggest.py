@@ -37,7 +37,7 @@ from goaltrack.planning.intake import (
     severity_hint,
 )
 from goaltrack.planning.templates import Library, Stage, Template
-from goaltrack.records.enums import Approach, GoalKind, GoalStatus, Severity
+from goaltrack.records.enums import Approach, ClientStatus, GoalKind, GoalStatus, Severity
 from goaltrack.records.model import ClientRecord, Concern
 
 URGENT = (Severity.SEVERE, Severity.CRISIS)
@@ -150,6 +150,11 @@ def suggest(
     """Every template that fits the client, ranked best first (see the module's rules)."""
     chosen = list(record.client.approaches) if approaches is None else list(approaches)
     notes: list[str] = []
+    if record.client.status is ClientStatus.DISCHARGED:
+        notes.append(
+            f"{record.client.id} is discharged: `goaltrack reopen {record.client.id}` starts a "
+            "new episode before a goal is added"
+        )
     if not record.client.concerns:
         notes.append(
             "no concerns on file: add one with `goaltrack edit-client ID --concern NAME:SEVERITY`"

@@ -71,7 +71,10 @@ def _measure_line(node: dict[str, Any]) -> str | None:
 
 
 def _header(tree: dict[str, Any]) -> list[tuple[str, str]]:
-    pairs = [("Episode", f"{tree['episode']}, since {_value(tree['since'])}")]
+    episode = f"{tree['episode']}, since {_value(tree['since'])}"
+    if tree.get("until") is not None:
+        episode += f"; discharged {_value(tree['until'])}"
+    pairs = [("Episode", episode)]
     for key, label in (
         ("approaches", "Approaches"),
         ("preferences", "Preferences"),

@@ -151,10 +151,15 @@ def _tidy(fmt: str, text: str) -> str:
     return text.lstrip("\n")
 
 
-def default_name(client_id: str | None, produced: date, fmt: str) -> str:
+def default_name(
+    client_id: str | None, produced: date, fmt: str, audience: str = "clinician"
+) -> str:
     """The file name a report gets without -o: the client id (never the name) and the date,
     e.g. report-c-1042-2026-11-30.html; supervision-2026-11-30.html for the caseload (a
-    name no client id can give)."""
+    name no client id can give). A client's or referrer's page ends in its audience
+    (report-c-1042-2026-11-30-client.html), so it never replaces the clinician's page, with
+    its notes and risk details, under the name that is then handed on (nor the reverse)."""
     if client_id is None:
         return f"supervision-{produced.isoformat()}.{fmt}"
-    return f"report-{client_id}-{produced.isoformat()}.{fmt}"
+    suffix = "" if audience == "clinician" else f"-{audience}"
+    return f"report-{client_id}-{produced.isoformat()}{suffix}.{fmt}"

@@ -112,7 +112,7 @@ def removed_risks(before: ClientRecord | None, after: ClientRecord) -> list[dict
 
     if before is None:
         return []
-    kept = {entry.id for goal in after.goals for entry in goal.progress}
+    kept = after.entry_ids()  # goal entries and screenings (an intake PHQ-9 is one too)
     return [
         {
             "entry": entry.id,
@@ -120,8 +120,10 @@ def removed_risks(before: ClientRecord | None, after: ClientRecord) -> list[dict
             "total": entry.value,
             "item9": item9_answer(entry),
         }
-        for goal in before.goals
-        for entry in goal.progress
+        for entry in [
+            *(entry for goal in before.goals for entry in goal.progress),
+            *before.client.screenings,
+        ]
         if entry.id not in kept and raises_flag(entry)
     ]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from goaltrack.errors import ClientNotFoundError, InvalidValueError
 from goaltrack.paths import CLIENT_SUFFIX
@@ -19,6 +19,9 @@ from goaltrack.sync import conflicts
 from goaltrack.sync.git import SyncError
 from goaltrack.sync.keys import set_at
 from goaltrack.sync.repo import open_repository
+
+if TYPE_CHECKING:
+    from goaltrack.records.model import ClientRecord, ProgressEntry
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,13 @@ class Undone:
     client_id: str
     reverted: str
     restored_from: str
+    risks_removed: tuple[ProgressEntry, ...] = ()  # item-9 entries it removed (--force)
 
 
-def undo(home: Path, client_id: str) -> Undone:
-    """Write back the client's file as it was before its last commit, through the store."""
+def undo(home: Path, client_id: str, *, force: bool = False) -> Undone:
+    """Write back the client's file as it was before its last commit, through the store.
+    An undo that would remove an entry raising the PHQ-9 item-9 flag is refused unless
+    `force`, as `remove-entry` refuses one."""
     from goaltrack import operations
     from goaltrack.storage.fileformat import parse
     from goaltrack.storage.store import Store
@@ -89,8 +95,14 @@ def undo(home: Path, client_id: str) -> Undone:
             f"the last change of client {client_id} created it; undo does not delete a client"
         )
     previous = parse(shown.stdout, f"{path} at {parent[:12]}").record
-    store.update(client_id, lambda record: operations.replace_record(record, previous))
-    return Undone(client_id, last, git.run("rev-parse", parent).strip())
+
+    def restore(record: ClientRecord) -> list[ProgressEntry]:
+        gone = operations.risk_entries_removed(record, previous, force=force)
+        operations.replace_record(record, previous)
+        return gone
+
+    gone = store.update(client_id, restore)
+    return Undone(client_id, last, git.run("rev-parse", parent).strip(), tuple(gone))
 
 
 @dataclass(frozen=True)
