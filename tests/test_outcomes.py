@@ -173,6 +173,11 @@ def test_percent_to_target_may_exceed_100_and_go_negative() -> None:
     assert percent_to_target(5, 5, 4) is None
 
 
+def test_percent_to_target_without_progress_is_plain_zero() -> None:
+    """No change from baseline is 0.0, never -0.0 (JSON and CSV would print the sign)."""
+    assert str(percent_to_target(17, 10, 17)) == "0.0"
+
+
 def test_target_reached_by_direction() -> None:
     """Lower is better: 8 <= 9 reached, 10 not; higher: 8 >= 8 reached."""
     assert target_reached(8, 9, Direction.LOWER) is True

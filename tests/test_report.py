@@ -118,6 +118,18 @@ def test_report_file_is_private_and_named_by_id(
     assert os.listdir(tmp_path) == [name]
 
 
+def test_dash_writes_the_page_to_stdout_and_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o -` prints the page (for a pipe) and leaves no file, not even one named `-`."""
+    monkeypatch.chdir(tmp_path)
+    code, said = report(EXAMPLES, "c-1042", "-f", "md", "-o", "-")
+    assert code == 0, said
+    assert said.startswith("# ")
+    assert "Reduce depressive symptoms" in said
+    assert os.listdir(tmp_path) == []
+
+
 @pytest.mark.parametrize("target", ["clients/c-1042.toml", "clients/new.html", "elsewhere.toml"])
 def test_never_over_a_client_file(tmp_path: Path, target: str) -> None:
     """-o naming a client file, the clients folder or a .toml name exits 1; nothing changes."""

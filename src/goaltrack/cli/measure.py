@@ -222,8 +222,9 @@ def _warn_risk(client_id: str, instrument_key: str, answers: list[int], saved: b
     lines = [
         f"RISK: {client_id} answered {answer}{label} to PHQ-9 item 9 (thoughts of being "
         "better off dead or of hurting themselves).",
-        "Follow up with the client now (safety assessment); the flag stays on `show` and "
-        "`progress` until a later PHQ-9 has item 9 = 0.",
+        "Follow up with the client now (safety assessment); the flag stays open on `show`, "
+        "`progress` and `attention` until a later PHQ-9 has item 9 = 0 or `goaltrack "
+        "risk-review` records your assessment.",
     ]
     if not saved:
         lines.append("This administration was NOT saved (see the error below).")

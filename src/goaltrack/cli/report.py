@@ -73,7 +73,7 @@ def write_report(
             metavar="FILE",
             help="Write here (default: report-ID-DATE.FORMAT in the current folder, named by "
             "the client id, never the name; report-ID-DATE-client.FORMAT or -referrer for "
-            "those audiences). Never over a client file.",
+            "those audiences); `-` writes the page to stdout. Never over a client file.",
             show_default=False,
         ),
     ] = None,
@@ -111,8 +111,10 @@ def write_report(
 
     as_of, produced = settings.as_of(), date.today()
     where = store()
+    to_stdout = out is not None and str(out) == "-"
     path = out or Path(report_page.default_name(client_id, produced, fmt, audience))
-    check_output_path(path, where.home)  # before any work: never over a client file
+    if not to_stdout:
+        check_output_path(path, where.home)  # before any work: never over a client file
     known = registry()
     if caseload:
         records, problems = scan(where)
@@ -148,6 +150,9 @@ def write_report(
         alerts = safety.alerts(views.snapshot(record, as_of))
     for alert in alerts:  # whoever the page is for, the clinician running this is told
         warn(alert.message())
+    if to_stdout:  # for a pipe (pandoc, a mail tool): the page itself, no file
+        typer.echo(page, nl=False)
+        return
     write_private(path, page, where.home)
     say(f"goaltrack: wrote {path} ({audience if not caseload else 'caseload'}, {fmt})")
     typer.echo(str(path))

@@ -64,7 +64,8 @@ def percent_to_target(
     """
     if baseline is None or target is None or latest is None or target == baseline:
         return None
-    return round((latest - baseline) / (target - baseline) * 100, 1)
+    # + 0.0: no progress is 0.0, never -0.0 (which JSON and CSV would print as "-0.0")
+    return round((latest - baseline) / (target - baseline) * 100, 1) + 0.0
 
 
 def better_direction(
