@@ -98,6 +98,16 @@ def readme_steps(heading: str) -> list[tuple[str, str]]:
     return [(command, "\n".join(lines).strip("\n")) for command, lines in steps]
 
 
+def default_sigint() -> None:
+    """`preexec_fn` for a child that a test interrupts: SIGINT back to its default action.
+
+    A shell that starts a job in the background (`cmd &`, nohup, some CI runners) sets SIGINT to
+    "ignore", and a child inherits that; Python then installs no KeyboardInterrupt handler, so
+    the Ctrl-C a test sends would be lost and the test would hang or fail.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_cli(
     *args: str,
     input: str | None = None,

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from goaltrack.storage.store import Store
-from helpers import HANG_GUARD, invoke, run_cli, snapshot
+from helpers import HANG_GUARD, default_sigint, invoke, run_cli, snapshot
 
 CLIENTS = 600
 INTERRUPTED = re.compile(
@@ -56,6 +56,7 @@ def test_sigint_during_import_names_what_was_written_and_a_rerun_completes(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_sigint,
     )
     deadline = time.monotonic() + HANG_GUARD
     while len(_client_files(home)) < 3 and process.poll() is None:

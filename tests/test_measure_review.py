@@ -23,7 +23,7 @@ from goaltrack.render.questionnaire import (
     administer,
     review_lines,
 )
-from helpers import HANG_GUARD, invoke, snapshot
+from helpers import HANG_GUARD, default_sigint, invoke, snapshot
 
 PHQ9 = forms.get_form("phq9")
 GAD7 = forms.get_form("gad7")
@@ -160,6 +160,7 @@ def _spawn(home: Path) -> pexpect.spawn:
     return pexpect.spawn(
         sys.executable, ["-m", "goaltrack", "measure", "c-1", "phq9"],
         env={**os.environ, "GOALTRACK_HOME": str(home)}, encoding="utf-8", timeout=HANG_GUARD,
+        preexec_fn=default_sigint,
     )  # fmt: skip
 
 
