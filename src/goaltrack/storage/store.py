@@ -213,8 +213,8 @@ class Store:
             loaded = self.read(client_id, note_cut=False)  # refuses what does not parse
             if loaded.whole:
                 return False
-            text = self.path_for(client_id).read_text(encoding="utf-8")
-            written = self._write_text(client_id, f"{text}\n{end_line(client_id)}\n")
+            # the text just read and parsed under this lock, not a second read of the file
+            written = self._write_text(client_id, f"{loaded.text}\n{end_line(client_id)}\n")
             facts.after_write(self.home, client_id, loaded.record, written)
             commits.after_write(self.home, client_id, audit.current_command(), [], 0)
             return True
