@@ -367,3 +367,19 @@ def test_a_merge_git_cannot_finish_is_aborted_whole_and_records_no_conflict(
     assert client_document(desktop, "c-2")["client"]["name"] == "Kept"
     assert client_document(desktop, "c-1")["goals"][0]["title"] == "Desktop"
     assert not (desktop / "conflicts").exists() or not any((desktop / "conflicts").iterdir())
+
+
+def test_init_with_an_unreachable_remote_says_how_to_connect_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    """A mistyped remote: exit 3, one line saying to run `sync init` again; which then works."""
+    private_git(tmp_path, monkeypatch)
+    home = tmp_path / "home"
+    ok(runner, home, "new-client", "c-1")
+    failed = gt(runner, home, "sync", "init", str(tmp_path / "no-such-remote.git"))
+    assert failed.exit_code == 3
+    assert failed.stderr.count("\n") == 1
+    assert "run `goaltrack sync init REMOTE` again" in failed.stderr
+    ok(runner, home, "sync", "init", str(bare_remote(tmp_path)))
+    ok(runner, home, "sync")
+    assert "main" in git(tmp_path / "remote.git", "branch")

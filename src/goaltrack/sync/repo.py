@@ -136,7 +136,13 @@ def init(home: Path, remote: str | None) -> InitResult:
         else:
             git.run("remote", "set-url", REMOTE, remote)
     with git_lock(home):
-        remote_branch = _fetch(git, result.branch) if remote else None
+        try:
+            remote_branch = _fetch(git, result.branch) if remote else None
+        except SyncError as error:  # a typo in the address, or the remote is not reachable now
+            raise SyncError(
+                f"{error.message}; the home is a git repository now, but it is not connected: "
+                "check the remote's address and run `goaltrack sync init REMOTE` again"
+            ) from None
         if remote_branch is not None and not git.has_commits():
             _adopt_remote(git, remote_branch, result.branch)
         _write_lines(home / ".gitattributes", ATTRIBUTES)
