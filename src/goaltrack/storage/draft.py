@@ -82,6 +82,7 @@ class Draft:
         self._states = {id(e): _state(e) for goal in record.goals for e in goal.progress}
         self._admitted: list[ProgressEntry] = []  # kept alive for the same reason
         self._touched: Touched | None = None
+        self._whole: set[int] = set()  # positions of goals passed on whole (untouched)
 
     def admit(self, entry: ProgressEntry) -> None:
         """Vouch for an entry the change has just built through the model (so validated, as
@@ -112,12 +113,14 @@ class Draft:
         document: dict[str, Any] = _plain(record, exclude={"goals"})
         goals: list[Any] = []
         changed: set[int] = set()
+        whole: set[int] = set()
         for position, goal in enumerate(record.goals):
             if not isinstance(goal, BaseModel):
                 goals.append(goal)
                 continue
             if self._goal_unchanged(position, goal):
                 goals.append(goal)
+                whole.add(position)
                 continue
             changed.add(goal.number)
             plain = _plain(goal, exclude={"progress"})
@@ -131,6 +134,8 @@ class Draft:
             final = ClientRecord.model_validate(document)
         except ValidationError as error:
             raise InvalidValueError(describe_validation_error(error)) from None
+        # a goal passed on whole is the same object in the new record (never copied)
+        self._whole = {p for p in whole if final.goals[p] is self._read_goals[p]}
         same_order = [goal.number for goal in final.goals] == [g.number for g in self._goals]
         self._touched = Touched(
             head=final.client != self._client
@@ -167,9 +172,14 @@ class Draft:
         return len(fields) == len(copy.__dict__)
 
     def before(self) -> ClientRecord:
-        """The record as it was before the change (for the audit: what differs)."""
+        """The record as it was before the change (for the audit: what differs). A goal the
+        change did not touch is the very object the new record holds (after `revalidated`),
+        so comparing the two skips it at once."""
         goals = []
-        for goal in self._goals:
+        for position, goal in enumerate(self._goals):
+            if position in self._whole:
+                goals.append(self._read_goals[position])
+                continue
             copy = goal.model_copy()
             copy.__dict__["progress"] = [self._as_read(entry) for entry in goal.progress]
             goals.append(copy)

@@ -36,10 +36,9 @@ from goaltrack.records.model import ClientRecord, document_of
 from goaltrack.storage import fileformat
 
 _GOAL_START = "\n[[goals]]\n"
-#: A line that starts a table (after optional blanks): `[name]` or `[[name]]`.
-_HEADER_LINE = re.compile(r"^[ \t]*\[.*$", re.MULTILINE)
-#: The headers a goal's part may hold: the goal itself and its own sub-tables.
-_GOAL_HEADER = re.compile(r"\[\[goals(?:\.[A-Za-z0-9_-]+)*\]\]|\[goals(?:\.[A-Za-z0-9_-]+)+\]")
+#: A line that starts a table (after optional blanks) other than a goal's or a goal's own
+#: sub-table's (`[[goals]]`, `[[goals.x]]`, `[goals.x]`): one scan of the text finds the first.
+_OTHER_HEADER = re.compile(r"\n[ \t]*\[(?!\[goals[.\]]|goals\.)")
 
 
 def spliced(
@@ -96,11 +95,8 @@ def _goal_starts(body: str) -> list[int]:
 
 
 def _only_goal_headers(body: str, start: int) -> bool:
-    """True when every table header from `start` on is a goal's or a goal's sub-table's."""
-    return all(
-        _GOAL_HEADER.fullmatch(match.group().strip())
-        for match in _HEADER_LINE.finditer(body, start)
-    )
+    """True when every table header after `start` is a goal's or a goal's sub-table's."""
+    return _OTHER_HEADER.search(body, start) is None
 
 
 def _head_document(final: ClientRecord) -> dict[str, Any]:
