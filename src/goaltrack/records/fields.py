@@ -2,7 +2,9 @@
 
 Each rule here is one the file format itself imposes (docs/formats.md): a record that holds a
 value of these types may be written. The models of a client file are built from them in
-`entry.py`, `plan.py`, `care.py` and `model.py`.
+`entry.py`, `plan.py`, `care.py` and `model.py`. The rules a client file's entries carry by
+the ten thousand (ids, raters, keys, values, notes) are core schemas pydantic-core checks
+itself, in goaltrack's own words; the rest are Python validators.
 """
 
 from __future__ import annotations
