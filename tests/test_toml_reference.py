@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from goaltrack.errors import CorruptFileError, DataError
+from goaltrack.storage import fileformat, layout
 from goaltrack.storage.fileformat import TomlError, parse, read_toml
 from helpers import EXAMPLES, REPO
 
@@ -153,3 +154,84 @@ def test_parse_refuses_what_the_reference_refuses() -> None:
             continue
         with contextlib.suppress(DataError):  # valid TOML the model refuses: as with tomllib
             parse(text, "c-1042.toml")
+
+
+# --- a large file read goal by goal (fileformat.READ_IN_PARTS_FROM) -----------------------
+
+
+@pytest.fixture
+def in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read every text goal by goal where its layout allows (not only files of 256 KB)."""
+    monkeypatch.setattr(fileformat, "READ_IN_PARTS_FROM", 0)
+
+
+def _reads_in_parts(text: str) -> bool:
+    """True when `read_toml` takes the part-by-part path for this text."""
+    starts = layout.goal_parts(text)
+    return starts is not None and "goals" not in tomllib.loads(text[: starts[0]])
+
+
+@pytest.mark.usefixtures("in_parts")
+@pytest.mark.parametrize("path", FILES, ids=lambda path: str(path.relative_to(REPO)))
+def test_every_shipped_file_read_in_parts_reads_as_tomllib_reads_it(path: Path) -> None:
+    """Goal by goal, each example and golden file gives exactly tomllib's data."""
+    text = path.read_text(encoding="utf-8")
+    assert _same(read_toml(text), tomllib.loads(text))
+
+
+def test_the_example_client_is_read_in_parts() -> None:
+    """The part-by-part path is the one the example client's layout takes (not skipped)."""
+    assert _reads_in_parts((EXAMPLES / "clients" / "c-1042.toml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.usefixtures("in_parts")
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("[client]", "[client]\ngoals = 1"),  # the client part defines `goals` itself
+        ("schema_version = 2", "goals = []\nschema_version = 2"),  # a top-level `goals`
+        ("[[goals]]\nnumber = 2", "[[ goals ]]\nnumber = 2"),  # a goal the scan cannot see
+        ("[[goals]]\nnumber = 2", "[[goals]] \nnumber = 2"),
+        ("[[goals]]\nnumber = 2", "[goals]\nnumber = 2"),  # a table where an array was
+        ("\n[[goals]]\n", "\n[client.extra]\nx = 1\n[[goals]]\n"),
+        ("[[goals]]\nnumber = 2", "[[goals]]\nnumber = 2\n[client]\nname = 'x'"),
+        ("[[goals]]\nnumber = 2", '[[goals]]\nnote = """\n[[goals]]\n"""\nnumber = 2'),
+        ("[[goals]]\nnumber = 2", "[[goals]]\nnumber = 2\n[[goals.progress]]\n[goals.x]"),
+        ("[[goals]]\nnumber = 2", "[[goals]]\r\nnumber = 2"),
+    ],
+)
+def test_odd_layouts_read_in_parts_as_tomllib_reads_them(change: tuple[str, str]) -> None:
+    """Hand edits that break a part's standing alone: the same verdict and data as tomllib."""
+    text = (EXAMPLES / "clients" / "c-1042.toml").read_text(encoding="utf-8")
+    old, new = change
+    assert old in text
+    _agree(text.replace(old, new, 1))
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("in_parts")
+@pytest.mark.parametrize("client", ["c-1042", "c-2077"])
+def test_damaged_files_read_in_parts_are_refused_and_accepted_as_tomllib_does(
+    client: str,
+) -> None:
+    """Prefixes, flips and insertions read goal by goal: tomllib's verdict and data."""
+    original = (EXAMPLES / "clients" / f"{client}.toml").read_bytes()
+    for text in _damaged_texts(original, 3000, seed=7 + len(client)):
+        _agree(text)
+
+
+def test_a_large_client_is_read_in_parts_as_tomllib_reads_it() -> None:
+    """A client file past READ_IN_PARTS_FROM (12 goals x 400 entries) reads as tomllib."""
+    text = (EXAMPLES / "clients" / "c-1042.toml").read_text(encoding="utf-8")
+    body = text.split("\n# end of c-1042", 1)[0]
+    head, first = body.split("\n[[goals]]\n", 1)
+    entry = first[first.index("[[goals.progress]]") :].split("\n\n[[goals.", 1)[0]
+    goal = first.split("\n\n[[goals.", 1)[0]
+    goals = [
+        goal.replace("number = 1", f"number = {number}", 1) + ("\n\n" + entry) * 400
+        for number in range(1, 13)
+    ]
+    large = head + "".join(f"\n[[goals]]\n{g}\n" for g in goals)
+    assert len(large) >= fileformat.READ_IN_PARTS_FROM
+    assert _reads_in_parts(large)
+    assert _same(read_toml(large), tomllib.loads(large))

@@ -13,6 +13,8 @@ text to `tomllib` whenever it holds a construct that rtoml accepts but TOML 1.0 
 tomllib) refuses (the TOML 1.1 escapes backslash-e and backslash-x, inline tables, times
 without seconds, a byte order mark), so both accept and refuse exactly the same files with the
 same data; tests/test_toml_reference.py compares them on every example, golden and hostile file.
+A large file (READ_IN_PARTS_FROM) is read goal by goal where its layout lets each part stand
+alone (storage/layout.py): the same data, at a fraction of rtoml's memory.
 Writing stays with tomli_w: rtoml's layout (quoting, floats) is not the golden files'.
 
 The layout of a file is pinned by the golden files in tests/golden/: every array of tables is
@@ -41,6 +43,7 @@ from pydantic import ValidationError
 from goaltrack.errors import CorruptFileError, SchemaTooNewError, WriteFailedError
 from goaltrack.records.convert import toml_error_line
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
+from goaltrack.storage import layout
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 #: vN -> vN+1 migrations of a parsed document, keyed by the version they read.
@@ -77,6 +80,10 @@ def read_toml(text: str) -> dict[str, Any]:
     accept where tomllib refuses: then tomllib, the reference, reads it.
     """
     if not _beyond_toml_1_0(text):
+        if len(text) >= READ_IN_PARTS_FROM:
+            parts = _read_in_parts(text)
+            if parts is not None:
+                return parts
         try:
             document: dict[str, Any] = rtoml.loads(text)
         except rtoml.TomlParsingError as error:
@@ -92,6 +99,36 @@ def read_toml(text: str) -> dict[str, Any]:
         raise TomlError(str(error), toml_error_line(error, text)) from None
     except (ValueError, RecursionError) as error:  # past Python's limits: 4,300 digits, nesting
         raise TomlLimitError(_beyond_limits(error)) from None
+
+
+#: From this size on, a text is read goal by goal when its layout allows it.
+READ_IN_PARTS_FROM = 256 * 1024
+
+
+def _read_in_parts(text: str) -> dict[str, Any] | None:
+    """The data of a large client file read part by part (the client, then each goal), or
+    None when its layout does not allow it or a part does not read (then it is read whole,
+    which also words any error). The same data as reading it whole (storage/layout.py says
+    why; tests/test_toml_reference.py compares them), at a fraction of the parser's memory:
+    rtoml builds a tree many times the text's size, and touching that much fresh memory
+    costs a large file's read about a third of its time."""
+    starts = layout.goal_parts(text)
+    if starts is None:
+        return None
+    try:
+        document: dict[str, Any] = rtoml.loads(text[: starts[0]])
+        if "goals" in document:
+            return None
+        goals = []
+        for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+            part = rtoml.loads(text[start:end])
+            if len(part) != 1 or len(part.get("goals", ())) != 1:
+                return None
+            goals.append(part["goals"][0])
+    except (rtoml.TomlParsingError, ValueError, RecursionError):
+        return None
+    document["goals"] = goals
+    return document
 
 
 def _beyond_limits(error: ValueError | RecursionError) -> str:

@@ -15,7 +15,8 @@ Why the result reads back as the new record (docs/design.md, "How a change reach
   exactly `[[goals]]` therefore starts a goal (an array of tables), one per goal read, in order.
 - Every table header from the first goal on is the goals' own (`[[goals]]`, `[[goals.x]]`,
   `[goals.x]`): nothing of the client or the top level is defined inside a goal's part. So a
-  goal's part defines that goal and nothing else, and the part before the first goal the rest.
+  goal's part defines that goal and nothing else, and the part before the first goal the rest
+  (storage/layout.py checks these conditions; the reader relies on them too).
 - Each part rendered anew is parsed back alone and compared with the data it must hold (the
   round-trip proof of `render`, on the part written), and then stands where the old part stood.
   TOML appends each `[[goals]]` to the goals array in text order, so the whole text reads as the
@@ -28,17 +29,11 @@ compares the two texts on generated records and changes (tests/test_splice.py).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from goaltrack.errors import WriteFailedError
 from goaltrack.records.model import ClientRecord, document_of
-from goaltrack.storage import fileformat
-
-_GOAL_START = "\n[[goals]]\n"
-#: A line that starts a table (after optional blanks) other than a goal's or a goal's own
-#: sub-table's (`[[goals]]`, `[[goals.x]]`, `[goals.x]`): one scan of the text finds the first.
-_OTHER_HEADER = re.compile(r"\n[ \t]*\[(?!\[goals[.\]]|goals\.)")
+from goaltrack.storage import fileformat, layout
 
 
 def spliced(
@@ -58,11 +53,11 @@ def spliced(
     if order is None or order != numbers or not numbers:
         return None
     tail = f"\n{fileformat.end_line(final.client.id)}\n"
-    if not old_text.endswith(tail) or _unsafe_layout(old_text):
+    if not old_text.endswith(tail):
         return None
     body = old_text[: -len(tail)]
-    starts = _goal_starts(body)
-    if len(starts) != len(numbers) or not _only_goal_headers(body, starts[0] + 1):
+    starts = layout.goal_parts(body)
+    if starts is None or len(starts) != len(numbers):
         return None
     ends = [*starts[1:], len(body)]
     parts = [body[: starts[0]]]
@@ -76,27 +71,6 @@ def spliced(
         else:
             parts.append(body[start:end])
     return "".join(parts) + tail
-
-
-def _unsafe_layout(text: str) -> bool:
-    """True when a line of the text may not be whole TOML on its own (a multi-line string, a
-    carriage return) or the text starts with a byte-order mark."""
-    return '"""' in text or "'''" in text or "\r" in text or text.startswith("\ufeff")
-
-
-def _goal_starts(body: str) -> list[int]:
-    """Where each `[[goals]]` line starts (at the newline before it)."""
-    starts = []
-    at = body.find(_GOAL_START)
-    while at != -1:
-        starts.append(at)
-        at = body.find(_GOAL_START, at + 1)
-    return starts
-
-
-def _only_goal_headers(body: str, start: int) -> bool:
-    """True when every table header after `start` is a goal's or a goal's sub-table's."""
-    return _OTHER_HEADER.search(body, start) is None
 
 
 def _head_document(final: ClientRecord) -> dict[str, Any]:
