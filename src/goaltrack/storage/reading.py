@@ -14,7 +14,8 @@ from pathlib import Path
 from goaltrack import notices
 from goaltrack.errors import ClientNotFoundError, CorruptFileError, StoragePermissionError
 from goaltrack.storage.diskio import os_error
-from goaltrack.storage.fileformat import LoadedRecord, end_line, parse
+from goaltrack.storage.fileformat import READ_IN_PARTS_FROM, LoadedRecord, end_line, parse
+from goaltrack.storage.memory import keep_freed_memory
 
 
 def read_client_file(
@@ -42,6 +43,8 @@ def read_client_file(
             raw = handle.read()
     except OSError as error:
         raise os_error(source, "read", error) from None
+    if len(raw) >= READ_IN_PARTS_FROM:
+        keep_freed_memory()  # a large file: its read frees and builds tens of MB in turn
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
