@@ -38,6 +38,7 @@ def keep_freed_memory() -> bool:
 
         libc = ctypes.CDLL(None)
         mallopt = libc.mallopt
-        taken = mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD) == 1
-        return mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD) == 1 and taken
+        taken: bool = mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD) == 1
+        trimmed: bool = mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD) == 1
+        return taken and trimmed
     return False
