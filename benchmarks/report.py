@@ -295,11 +295,16 @@ def save_baseline(path: Path, rows: list[Row], info: dict[str, str]) -> None:
 
     Rows not timed in this run (--only) keep the ratio the file already had.
     """
-    ratios = json.loads(path.read_text("utf-8"))["ratios"] if path.exists() else {}
-    ratios.update({row.key: round(row.pairs.ratio, 3) for row in rows if row.pairs is not None})
+    old = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    ratios = old.get("ratios", {})
+    timed = {row.key: round(row.pairs.ratio, 3) for row in rows if row.pairs is not None}
+    ratios.update(timed)
+    # A ratio derived from others (a row whose yardstick changed) is measured once timed.
+    derived = {key: why for key, why in old.get("derived", {}).items() if key not in timed}
     document = {
         "about": "ratios of `make bench` before the work of issue 10; run.py --save-baseline",
         "measured": {key: info.get(key, "") for key in ("date", "goaltrack", "cpu", "load_before")},
         "ratios": ratios,
+        **({"derived": derived} if derived else {}),
     }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

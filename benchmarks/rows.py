@@ -374,7 +374,7 @@ def define_rows(bench: Bench, why_no_task: str) -> list[Row]:
         Row(
             "import-again",
             f"Bulk: the {rows:,} rows across {many} clients imported again (nothing to add) "
-            "vs the first import",
+            f"vs `task import` of {scale.import_tasks:,} tasks",
             bench.goaltrack(
                 f"goaltrack import: the same {rows:,} rows again, into the home they made",
                 imported,
@@ -382,7 +382,10 @@ def define_rows(bench: Bench, why_no_task: str) -> list[Row]:
                 prepare=fresh_copy(data.imported_many, imported),
                 expect=expect_json(("totals", "entries_present"), rows, "entries present"),
             ),
-            bench.gt_import(data.csv_many, rows, many),
+            # Not the first import: issue 10 made that faster, which raised this ratio while
+            # the re-import's own time fell (baseline.json derives today's figure).
+            task_import,
+            skip=no_task,
         ),
         Row(
             "export-all",

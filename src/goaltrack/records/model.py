@@ -84,6 +84,7 @@ __all__ = [
     "assign",
     "build",
     "describe_validation_error",
+    "document_of",
     "gas_level_key",
     "is_valid_client_id",
     "new_entry_id",
@@ -326,6 +327,13 @@ class ClientRecord(RecordModel):
         """
         document: dict[str, Any] = _plain(self)
         return document
+
+
+def document_of(model: BaseModel) -> dict[str, Any]:
+    """One part of a record (a goal, the client) as the plain data `to_document` gives for it
+    inside the whole record: a write that renders only the parts it changed uses it."""
+    document: dict[str, Any] = _plain(model)
+    return document
 
 
 _NOTHING: frozenset[str] = frozenset()

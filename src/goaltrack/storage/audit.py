@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from goaltrack.errors import InputError, StoragePermissionError, WriteFailedError
 
 if TYPE_CHECKING:  # the model (pydantic) is not needed to append a line
-    from goaltrack.records.model import ClientRecord
+    from goaltrack.records.model import ClientRecord, Goal
 
 AUDIT_FILE = "audit.log"
 AUDIT_VERSION = 1
@@ -93,9 +93,10 @@ def changed_parts(before: ClientRecord | None, after: ClientRecord) -> tuple[lis
         for number in old_goals.keys() | new_goals.keys()
         if _differ(old_goals.get(number), new_goals.get(number))
     )
-    old_entries = {e.id: e for g in (before.goals if before else []) for e in g.progress}
+    # A goal that is the very same object in both versions holds the very same entries.
+    old_entries = {e.id: e for g in _other_goals(before, after) for e in g.progress}
     old_entries.update((s.id, s) for s in (before.client.screenings if before else []))
-    new_entries = {e.id: e for g in after.goals for e in g.progress}
+    new_entries = {e.id: e for g in _other_goals(after, before) for e in g.progress}
     new_entries.update((s.id, s) for s in after.client.screenings)
     entries = sorted(
         entry_id
@@ -121,11 +122,19 @@ def removed_risks(before: ClientRecord | None, after: ClientRecord) -> list[dict
             "item9": item9_answer(entry),
         }
         for entry in [
-            *(entry for goal in before.goals for entry in goal.progress),
+            *(entry for goal in _other_goals(before, after) for entry in goal.progress),
             *before.client.screenings,
         ]
         if entry.id not in kept and raises_flag(entry)
     ]
+
+
+def _other_goals(record: ClientRecord | None, other: ClientRecord | None) -> list[Goal]:
+    """The goals of `record` that are not the very same object in `other`."""
+    if record is None:
+        return []
+    shared = {id(goal) for goal in other.goals} if other is not None else set()
+    return [goal for goal in record.goals if id(goal) not in shared]
 
 
 def _differ(old: object, new: object) -> bool:

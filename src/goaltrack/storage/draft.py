@@ -16,6 +16,10 @@ An entry the change built through the model (validated as it was built) may be `
 it is then passed on as it is too, while unchanged since. An import of many rows so
 validates each new entry once.
 
+A goal the change did not touch at all (its own fields and every entry as read) is passed as
+the validated instance it is, and `touched` tells the store which parts of the file the change
+touched, so that only those are rendered again (storage/splice.py).
+
 `before` rebuilds the record as it was before the change (for the audit trail's list of what
 changed), from copies of the small parts and the remembered entry states.
 """
@@ -23,6 +27,7 @@ changed), from copies of the small parts and the remembered entry states.
 from __future__ import annotations
 
 from copy import deepcopy
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -46,12 +51,27 @@ def _state(entry: ProgressEntry) -> dict[str, Any]:
     return state
 
 
+@dataclass(frozen=True)
+class Touched:
+    """What a change touched of the record it was given, part by part of its file."""
+
+    #: The client or a top-level field differs from what was read.
+    head: bool
+    #: The goal numbers in the order read, or None when the change added, removed or
+    #: reordered goals (then no part of the old file maps onto the new record goal by goal).
+    order: tuple[int, ...] | None
+    #: Numbers of the goals whose own fields or entries differ from what was read.
+    goals: frozenset[int]
+
+
 class Draft:
     """A record about to be changed in place, with what is needed to check and describe it."""
 
     def __init__(self, record: ClientRecord) -> None:
         self.record = record
         self._client = record.client.model_copy(deep=True)
+        self._top = {k: v for k, v in record.__dict__.items() if k not in ("client", "goals")}
+        self._read_goals = list(record.goals)  # the very goal objects read, in order
         self._goals: list[Goal] = []
         for goal in record.goals:
             copy = goal.model_copy()  # shallow; then every field but the entries, deep
@@ -61,6 +81,8 @@ class Draft:
         # Keyed by identity; the lists above keep every entry alive, so no id is reused.
         self._states = {id(e): _state(e) for goal in record.goals for e in goal.progress}
         self._admitted: list[ProgressEntry] = []  # kept alive for the same reason
+        self._touched: Touched | None = None
+        self._whole: set[int] = set()  # positions of goals passed on whole (untouched)
 
     def admit(self, entry: ProgressEntry) -> None:
         """Vouch for an entry the change has just built through the model (so validated, as
@@ -82,16 +104,25 @@ class Draft:
     def revalidated(self) -> ClientRecord:
         """The changed record validated by the model (InvalidValueError if it breaks a rule).
 
-        Entries the change did not touch are passed as the validated instances they are;
+        Entries the change did not touch are passed as the validated instances they are, and
+        so is a goal the change did not touch at all (its own fields and every entry as read);
         everything else is validated from its plain data, as a whole-record validation would.
+        `touched` then says which parts of the file the change touched.
         """
         record = self.record
         document: dict[str, Any] = _plain(record, exclude={"goals"})
         goals: list[Any] = []
-        for goal in record.goals:
+        changed: set[int] = set()
+        whole: set[int] = set()
+        for position, goal in enumerate(record.goals):
             if not isinstance(goal, BaseModel):
                 goals.append(goal)
                 continue
+            if self._goal_unchanged(position, goal):
+                goals.append(goal)
+                whole.add(position)
+                continue
+            changed.add(goal.number)
             plain = _plain(goal, exclude={"progress"})
             progress = goal.__dict__.get("progress", [])
             plain["progress"] = [
@@ -100,14 +131,55 @@ class Draft:
             goals.append(plain)
         document["goals"] = goals
         try:
-            return ClientRecord.model_validate(document)
+            final = ClientRecord.model_validate(document)
         except ValidationError as error:
             raise InvalidValueError(describe_validation_error(error)) from None
+        # a goal passed on whole is the same object in the new record (never copied)
+        self._whole = {p for p in whole if final.goals[p] is self._read_goals[p]}
+        same_order = [goal.number for goal in final.goals] == [g.number for g in self._goals]
+        self._touched = Touched(
+            head=final.client != self._client
+            or any(final.__dict__.get(key) != value for key, value in self._top.items()),
+            order=tuple(goal.number for goal in final.goals) if same_order else None,
+            goals=frozenset(changed),
+        )
+        return final
+
+    def touched(self) -> Touched:
+        """What the change touched (after `revalidated`): the client or top-level fields,
+        and which goals, by the goal numbers as read."""
+        if self._touched is None:
+            raise RuntimeError("touched() is known once the draft is revalidated")
+        return self._touched
+
+    def _goal_unchanged(self, position: int, goal: Goal) -> bool:
+        """True when `goal` is the goal read at this position, its own fields as read and
+        each of its entries the one read there, unchanged."""
+        if position >= len(self._read_goals) or goal is not self._read_goals[position]:
+            return False
+        copy = self._goals[position]
+        fields = goal.__dict__
+        for key, value in copy.__dict__.items():
+            if key == "progress":
+                entries = fields[key]
+                if len(entries) != len(value) or any(
+                    new is not old or not self._unchanged(new)
+                    for new, old in zip(entries, value, strict=True)
+                ):
+                    return False
+            elif fields.get(key) != value:
+                return False
+        return len(fields) == len(copy.__dict__)
 
     def before(self) -> ClientRecord:
-        """The record as it was before the change (for the audit: what differs)."""
+        """The record as it was before the change (for the audit: what differs). A goal the
+        change did not touch is the very object the new record holds (after `revalidated`),
+        so comparing the two skips it at once."""
         goals = []
-        for goal in self._goals:
+        for position, goal in enumerate(self._goals):
+            if position in self._whole:
+                goals.append(self._read_goals[position])
+                continue
             copy = goal.model_copy()
             copy.__dict__["progress"] = [self._as_read(entry) for entry in goal.progress]
             goals.append(copy)

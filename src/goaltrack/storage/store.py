@@ -51,10 +51,11 @@ from goaltrack.records.model import (
 )
 from goaltrack.storage import audit, facts
 from goaltrack.storage.diskio import atomic_write, make_folder, os_error
-from goaltrack.storage.draft import Draft
+from goaltrack.storage.draft import Draft, Touched
 from goaltrack.storage.fileformat import LoadedRecord, end_line, parse, render
 from goaltrack.storage.locking import flocked, orphan_paths, remove_orphans
 from goaltrack.storage.reading import cut_short_message, read_client_file
+from goaltrack.storage.splice import spliced
 from goaltrack.sync import commits
 
 T = TypeVar("T")
@@ -191,7 +192,7 @@ class Store:
             draft = Draft(loaded.record)
             result = change(loaded.record)
             final = draft.revalidated()
-            text = render(final)
+            text = _text_after(final, loaded, draft.touched())
             attempt.describe(draft.before(), final)
             attempt.open_log()
             written = self._write_text(client_id, text)
@@ -293,6 +294,17 @@ class Store:
 
     def _write_text(self, client_id: str, text: str) -> os.stat_result:
         return atomic_write(self.path_for(client_id), text.encode("utf-8"))
+
+
+def _text_after(final: ClientRecord, loaded: LoadedRecord, touched: Touched) -> str:
+    """The text to write for `final`, changed from the file `loaded`: only the touched parts
+    rendered anew when the file's layout allows it (storage/splice.py), else all of it; proven
+    to parse back to the new data either way."""
+    if loaded.file_version == SCHEMA_VERSION:
+        text = spliced(final, loaded.text, touched.head, touched.goals, touched.order)
+        if text is not None:
+            return text
+    return render(final)
 
 
 def write_home_marker(home: Path) -> bool:
