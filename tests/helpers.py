@@ -290,16 +290,16 @@ def client_files(store: Store) -> list[str]:
 
 @dataclass
 class ReuseSeen:
-    """What `refresh_with_reuse` saw: Reuses handed to after_write, and rows reused from."""
+    """What `refresh_with_reuse` saw: how many refreshes found the row of the file read."""
 
-    passed: int = 0
     reused_rows: int = 0
 
 
 def refresh_with_reuse(monkeypatch: pytest.MonkeyPatch) -> ReuseSeen:
     """Make every write hand `facts.after_write` a Reuse, as Store.update is to (issue 10):
     the identity of the file as read under the lock (lstat equal before and after the read)
-    and the goals the change left equal to what was read. A test stand-in for that wiring."""
+    and the goals the change left equal to what was read. A test stand-in for that wiring,
+    used only where the store passed none."""
     from goaltrack.storage import facts, index
 
     reads: dict[tuple[str, str], tuple[Any, dict[int, Any]]] = {}
@@ -332,7 +332,6 @@ def refresh_with_reuse(monkeypatch: pytest.MonkeyPatch) -> ReuseSeen:
                 goal.number for goal in record.goals if goals.get(goal.number) == goal.model_dump()
             )
             reuse = facts.Reuse(read_identity, untouched)
-            seen.passed += 1
         real_after(home, client_id, record, written, reuse)
 
     def reusable_lines(text: str) -> dict[str, str]:
