@@ -39,6 +39,8 @@ class ProgressEntry(RecordModel):
 
     @model_validator(mode="after")
     def _responses_need_instrument(self) -> ProgressEntry:
+        if self.responses is None and self.flags is None:
+            return self  # most entries: no answers to check or derive a flag from, no flags
         if self.responses is not None and self.instrument is None:
             raise ValueError("item responses need the instrument they answer")
         if self.endorses_phq9_item9() and not self.has_flag(EntryFlag.RISK_ITEM9):

@@ -26,6 +26,7 @@ changed), from copies of the small parts and the remembered entry states.
 
 from __future__ import annotations
 
+import operator
 from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
@@ -78,8 +79,14 @@ class Draft:
             for key, value in goal.__dict__.items():
                 copy.__dict__[key] = list(value) if key == "progress" else deepcopy(value)
             self._goals.append(copy)  # its progress list holds the entries themselves
+        #: Per goal read, the states of its entries in order (compared as one list).
+        self._goal_states = [[_state(e) for e in goal.progress] for goal in record.goals]
         # Keyed by identity; the lists above keep every entry alive, so no id is reused.
-        self._states = {id(e): _state(e) for goal in record.goals for e in goal.progress}
+        self._states = {
+            id(entry): state
+            for goal, states in zip(record.goals, self._goal_states, strict=True)
+            for entry, state in zip(goal.progress, states, strict=True)
+        }
         self._admitted: list[ProgressEntry] = []  # kept alive for the same reason
         self._touched: Touched | None = None
         self._whole: set[int] = set()  # positions of goals passed on whole (untouched)
@@ -162,10 +169,11 @@ class Draft:
         for key, value in copy.__dict__.items():
             if key == "progress":
                 entries = fields[key]
-                if len(entries) != len(value) or any(
-                    new is not old or not self._unchanged(new)
-                    for new, old in zip(entries, value, strict=True)
-                ):
+                # the very entry objects read, each in the state it was read in (one
+                # comparison of two lists of dicts)
+                if len(entries) != len(value) or not all(map(operator.is_, entries, value)):
+                    return False
+                if [entry.__dict__ for entry in entries] != self._goal_states[position]:
                     return False
             elif fields.get(key) != value:
                 return False
