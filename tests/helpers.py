@@ -22,10 +22,12 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import typer.testing
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
@@ -281,6 +283,65 @@ def temp_files(store: Store) -> list[str]:
 def client_files(store: Store) -> list[str]:
     """Client files in the clients folder."""
     return sorted(p.name for p in store.clients_dir.glob(f"*{CLIENT_SUFFIX}"))
+
+
+# --- the caseload index's refresh with Reuse (issue 10) -------------------------------------
+
+
+@dataclass
+class ReuseSeen:
+    """What `refresh_with_reuse` saw: how many refreshes found the row of the file read."""
+
+    reused_rows: int = 0
+
+
+def refresh_with_reuse(monkeypatch: pytest.MonkeyPatch) -> ReuseSeen:
+    """Make every write hand `facts.after_write` a Reuse, as Store.update is to (issue 10):
+    the identity of the file as read under the lock (lstat equal before and after the read)
+    and the goals the change left equal to what was read. A test stand-in for that wiring,
+    used only where the store passed none."""
+    from goaltrack.storage import facts, index
+
+    reads: dict[tuple[str, str], tuple[Any, dict[int, Any]]] = {}
+    seen = ReuseSeen()
+    real_read, real_after, real_lines = Store.read, facts.after_write, facts.reusable_lines
+
+    def identity(path: Path) -> Any:
+        try:
+            return index.identity(os.lstat(path))
+        except OSError:
+            return None
+
+    def read(self: Store, client_id: str, note_cut: bool = True) -> Any:
+        before = identity(self.path_for(client_id))
+        loaded = real_read(self, client_id, note_cut)
+        key = (str(self.home), client_id)
+        reads.pop(key, None)
+        if before is not None and before == identity(self.path_for(client_id)):
+            goals = {goal.number: goal.model_dump() for goal in loaded.record.goals}
+            reads[key] = (before, goals)
+        return loaded
+
+    def after_write(
+        home: Path, client_id: str, record: Any, written: Any, reuse: Any = None
+    ) -> None:
+        found = reads.pop((str(home), client_id), None)
+        if reuse is None and found is not None:
+            read_identity, goals = found
+            untouched = frozenset(
+                goal.number for goal in record.goals if goals.get(goal.number) == goal.model_dump()
+            )
+            reuse = facts.Reuse(read_identity, untouched)
+        real_after(home, client_id, record, written, reuse)
+
+    def reusable_lines(text: str) -> dict[str, str]:
+        seen.reused_rows += 1  # called only when the row is of the file the change read
+        return real_lines(text)
+
+    monkeypatch.setattr(Store, "read", read)
+    monkeypatch.setattr(facts, "after_write", after_write)
+    monkeypatch.setattr(facts, "reusable_lines", reusable_lines)
+    return seen
 
 
 # --- generated data --------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from typer.testing import CliRunner
 
 from goaltrack import operations as changes
 from goaltrack.measures.instruments import builtin_registry
+from goaltrack.records.model import GoalKind
 from goaltrack.storage import caseload, facts, index
 from goaltrack.storage.store import Store
-from helpers import client_with_goal, invoke, log_and_ack
+from helpers import client_with_goal, invoke, log_and_ack, refresh_with_reuse
 
 PHQ9_ITEM9 = "1,1,1,1,1,1,1,1,2"
 REGISTRY = builtin_registry()
@@ -289,29 +290,48 @@ def test_parallel_cold_read_equals_the_serial_one(
 def test_randomized_index_answers_equal_a_full_scan(
     home: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """240 random steps (writes, hand edits, deletions, kills, index deletions): 0 differences."""
+    """280 random steps (writes, hand edits, deletions, kills, index deletions): 0 differences.
+
+    Every write refreshes its row through facts.Reuse (helpers.refresh_with_reuse), so the
+    untouched goals' facts come from the row when it is of the file read; after each step the
+    rows are also compared with the files goal by goal (`check`'s comparison)."""
     rng = random.Random(1010)
+    seen = refresh_with_reuse(monkeypatch)
     store = Store(home, lock_timeout=30)
     ids = [f"c-{n}" for n in range(6)]
     done: dict[str, int] = {}
     differences = 0
-    for _step in range(240):
+    actions = ["create", "log", "cli", "edit", "hand", "utime", "corrupt", "delete", "kill"]
+    actions += ["drop", "goal", "points"]
+    for _step in range(280):
         client_id = rng.choice(ids)
         exists = store.path_for(client_id).exists()
-        action = rng.choice(
-            ["create", "log", "cli", "edit", "hand", "utime", "corrupt", "delete", "kill", "drop"]
-        )
+        action = rng.choice(actions)
         path = store.path_for(client_id)
         if not exists or action == "create":
             if not exists:
                 client_with_goal(store, client_id)
         elif action == "log":
             entry = changes.EntryFields(
-                value=rng.randint(0, 9), date=date.fromisoformat("2026-09-01")
+                value=rng.randint(0, 9),
+                date=date.fromisoformat(f"2026-09-{rng.randint(1, 28):02d}"),
             )
+            goal = rng.choice([1, 2]) if "number = 2" in path.read_text() else 1
+            store.update(client_id, lambda r, e=entry, g=goal: changes.log_value(r, g, e, REGISTRY))
+        elif action == "goal" and "number = 2" not in path.read_text():
+            fields = changes.GoalFields(kind=GoalKind.COPING, title="Sleep")
             store.update(
-                client_id, lambda r, e=entry: changes.log_value(r, 1, e, builtin_registry())
+                client_id,
+                lambda r, f=fields: changes.add_goal(r, f, REGISTRY, default_measure=False),
             )
+        elif action == "points":  # a hand edit of one entry's value (logged first if none)
+            if "\nvalue = " not in path.read_text():
+                entry = changes.EntryFields(value=5, date=date.fromisoformat("2026-09-01"))
+                store.update(client_id, lambda r, e=entry: changes.log_value(r, 1, e, REGISTRY))
+            _edit_a_value(path, rng)
+            if rng.random() < 0.7:  # a write right after the hand edit, no read between
+                edit = changes.ClientEdit(name=f"N{rng.randint(100, 999)}")
+                store.update(client_id, lambda r, e=edit: changes.edit_client(r, e))
         elif action == "cli":
             status = rng.choice(["active", "paused", "discharged"])
             if status == "discharged":  # edit-client refuses it: a discharge ends an episode
@@ -337,12 +357,28 @@ def test_randomized_index_answers_equal_a_full_scan(
         elif action == "drop":
             index.remove(home)
         done[action] = done.get(action, 0) + 1
+        differences += any(problem for _, problem, _ in caseload.compare_index(home))
         warm, cold = _answers(runner, monkeypatch)
         differences += warm != cold
         if "[broken" in (path.read_text() if path.exists() else ""):
             path.unlink()  # a broken file is compared once, then removed by hand
     assert differences == 0
-    assert all(done.get(action, 0) >= 5 for action in ("hand", "utime", "kill", "drop"))
+    assert all(done.get(action, 0) >= 5 for action in ("hand", "utime", "kill", "drop", "points"))
+    assert seen.reused_rows >= 20  # writes whose row was of the file read: lines were reused
+
+
+def _edit_a_value(path: Path, rng: random.Random) -> None:
+    """A hand edit of one entry's value in place (entry count unchanged), times kept or not."""
+    before = path.stat()
+    text = path.read_text()
+    starts = [n for n in range(len(text)) if text.startswith("\nvalue = ", n)]
+    start = rng.choice(starts) + len("\nvalue = ")
+    end = text.index("\n", start)
+    with open(path, "r+", encoding="utf-8") as handle:
+        handle.write(f"{text[:start]}{rng.randint(10, 99)}{text[end:]}")
+        handle.truncate()
+    if rng.random() < 0.5:
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
 def _kill_a_writer(home: Path, client_id: str, rng: random.Random) -> None:

@@ -171,6 +171,21 @@ def test_another_instrument_with_a_hand_set_flag_opens_the_alert() -> None:
     )
 
 
+def test_a_flag_without_item_answers_in_a_goal_opens_the_alert() -> None:
+    """An entry with the flag but no answers (a dump from elsewhere) still raises it."""
+    bare = ProgressEntry(id="E1", date=D2, value=12, flags=[EntryFlag.RISK_ITEM9])
+    assert open_risk(record([ProgressEntry(id="E0", date=D1, value=9), bare])) == RiskAlert(
+        client="c-7", date=D2, entry="E1", goal=1, response=None
+    )
+
+
+def test_endorsing_answers_without_the_stored_flag_open_the_alert() -> None:
+    """Answers endorsing item 9 raise it even when no flag is stored (an unvalidated entry)."""
+    made = record([flagged("E1", D2, item9=2)])
+    made.goals[0].progress[0].__dict__["flags"] = None  # built without the model validator
+    assert open_risk(made) == RiskAlert(client="c-7", date=D2, entry="E1", goal=1, response=2)
+
+
 def test_a_later_phq9_with_eight_answers_does_not_clear() -> None:
     """A malformed later PHQ-9 (8 answers) must never silence the flag."""
     short = phq9("E2", D3, [0] * 8)

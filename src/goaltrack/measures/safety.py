@@ -111,11 +111,13 @@ def flagged_entries(record: ClientRecord) -> list[tuple[Goal | None, ProgressEnt
     found: list[tuple[Goal | None, ProgressEntry]] = [
         (None, screening) for screening in record.client.screenings if raises_flag(screening)
     ]
+    # Only an entry with flags or item answers can raise the flag: tested first, so 10,000
+    # plain values cost an attribute read each, not a call of the rule.
     found.extend(
         (goal, entry)
         for goal in sorted(record.goals, key=lambda g: g.number)
         for entry in goal.progress
-        if raises_flag(entry)
+        if (entry.flags or entry.responses) and raises_flag(entry)
     )
     return sorted(found, key=lambda pair: pair[1].date)
 
@@ -129,7 +131,8 @@ def open_flags(record: ClientRecord) -> list[tuple[Goal | None, ProgressEntry]]:
     signal must never depend on an ambiguous order.
     """
     measured: list[ProgressEntry] = [*record.client.screenings]
-    measured.extend(entry for goal in record.goals for entry in goal.progress)
+    # only an entry with item answers can clear (`clears_flag`): the others are not even tested
+    measured.extend(entry for goal in record.goals for entry in goal.progress if entry.responses)
     latest_clear = max((entry.date for entry in measured if clears_flag(entry)), default=None)
     return [
         (goal, entry)

@@ -18,7 +18,6 @@ Light at the top: the models (Pydantic) are imported only when a file has to be 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import stat
@@ -129,13 +128,9 @@ def derive(home: Path, client_id: str, with_goals: bool = True) -> Derived:
     return Derived(
         client_id,
         facts=facts.client_facts(record),
-        goals_json=_compact(facts.goal_facts(record)) if with_goals else None,
+        goals_json=facts.goals_text(record) if with_goals else None,
         identity=before if stable else None,
     )
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
 
 
 def _derive_with_goals(job: tuple[Path, str]) -> Derived:

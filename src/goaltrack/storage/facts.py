@@ -3,6 +3,11 @@
 Derived from a parsed record only (no I/O, no as-of-dependent verdict), so the index and a
 full scan agree by construction. Light at the top: safety and the enums are imported when a
 record is at hand (a record means the models are loaded anyway).
+
+The index keeps the per-goal facts one goal per line (`goals_text`), so that a write which
+touched one goal of ten refreshes the row at the cost of that goal: the others' lines are
+taken from the row it replaces, when that row was derived from the very file the change
+started from (`Reuse`, `after_write`); anything else derives every goal again.
 """
 
 from __future__ import annotations
@@ -11,25 +16,37 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goaltrack.paths import CLIENT_SUFFIX
 from goaltrack.storage import index
-from goaltrack.storage.index import Row
+from goaltrack.storage.index import Identity, Row
 
 if TYPE_CHECKING:
-    from goaltrack.records.model import ClientRecord
+    from goaltrack.records.model import ClientRecord, Goal
+
+_DATE = attrgetter("date")
+#: What ends the part of a goal's line before its points (the key "points" comes last).
+_POINTS_KEY = ',"points":'
 
 
 def client_facts(record: ClientRecord) -> dict[str, Any]:
-    """What the caseload shows of a client: JSON-ready, dates as ISO text."""
+    """What the caseload shows of a client: JSON-ready, dates as ISO text.
+
+    One pass over the entries for the last date (the counts are the lists' lengths); the
+    open item-9 flag reads only entries that can raise or clear one (measures/safety.py).
+    """
     from goaltrack.measures import safety
     from goaltrack.records.enums import GoalStatus
 
     client = record.client
-    dates = [entry.date for goal in record.goals for entry in goal.progress]
+    last = max(
+        (max(map(_DATE, goal.progress)) for goal in record.goals if goal.progress), default=None
+    )
     risk = safety.open_risk(record)
     return {
         "id": client.id,
@@ -45,8 +62,8 @@ def client_facts(record: ClientRecord) -> dict[str, Any]:
         "approaches": [approach.value for approach in client.approaches],
         "goals": len(record.goals),
         "active_goals": sum(1 for goal in record.goals if goal.status is GoalStatus.ACTIVE),
-        "entries": len(dates),
-        "last_entry": max(dates).isoformat() if dates else None,
+        "entries": sum(len(goal.progress) for goal in record.goals),
+        "last_entry": None if last is None else last.isoformat(),
         "risk_item9": None
         if risk is None
         else {
@@ -58,32 +75,78 @@ def client_facts(record: ClientRecord) -> dict[str, Any]:
     }
 
 
+def _goal_head(goal: Goal) -> dict[str, Any]:
+    """A goal's facts but its points: its own fields and its entry count."""
+    return {
+        "number": goal.number,
+        "title": goal.title,
+        "kind": goal.kind.value,
+        "status": goal.status.value,
+        "measure": goal.measure,
+        "baseline": goal.baseline,
+        "target": goal.target,
+        "due": goal.due.isoformat() if goal.due else None,
+        "priority": goal.priority.value,
+        "created": goal.created.isoformat(),
+        "every": goal.every,
+        "episode": goal.episode,
+        "concern": goal.concern,
+        "entries": len(goal.progress),
+    }
+
+
+def _points(goal: Goal) -> list[list[Any]]:
+    """[date, value, instrument] by date (stable for a day), as the trend reads them."""
+    return [
+        [entry.date.isoformat(), entry.value, entry.instrument] for entry in goal.entries_in_order()
+    ]
+
+
 def goal_facts(record: ClientRecord) -> list[dict[str, Any]]:
     """Per goal, the inputs of its summary (for `attention`): no as-of-dependent verdicts."""
-    return [
-        {
-            "number": goal.number,
-            "title": goal.title,
-            "kind": goal.kind.value,
-            "status": goal.status.value,
-            "measure": goal.measure,
-            "baseline": goal.baseline,
-            "target": goal.target,
-            "due": goal.due.isoformat() if goal.due else None,
-            "priority": goal.priority.value,
-            "created": goal.created.isoformat(),
-            "every": goal.every,
-            "episode": goal.episode,
-            "concern": goal.concern,
-            "entries": len(goal.progress),
-            # [date, value, instrument] by date (stable for a day), as the trend reads them
-            "points": [
-                [entry.date.isoformat(), entry.value, entry.instrument]
-                for entry in goal.entries_in_order()
-            ],
-        }
-        for goal in record.goals
-    ]
+    return [{**_goal_head(goal), "points": _points(goal)} for goal in record.goals]
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def goals_text(
+    record: ClientRecord,
+    reusable: Mapping[str, str] | None = None,
+    untouched: frozenset[int] = frozenset(),
+) -> str:
+    """`goal_facts` as the index stores it: a JSON array, one goal per line.
+
+    Each line is the compact JSON of one goal's facts (compact JSON never holds a line
+    break: one in a title is escaped). `reusable` maps the beginning of a line (everything
+    before the points) to the whole line, from a row known to describe the record the change
+    started from (`reusable_lines`): a goal in `untouched` whose beginning, recomputed now,
+    is found there takes that line as it is, so its points are neither rebuilt nor dumped.
+    """
+    lines = []
+    for goal in record.goals:
+        head = _compact(_goal_head(goal))[:-1] + _POINTS_KEY
+        line = reusable.get(head) if reusable and goal.number in untouched else None
+        lines.append(line if line is not None else f"{head}{_compact(_points(goal))}}}")
+    return "[" + ",\n".join(lines) + "]"
+
+
+def reusable_lines(text: str) -> dict[str, str]:
+    """The lines of a `goals_text`, by their beginning (all but the points); {} if it is not one.
+
+    A line's beginning ends at its first `,"points":`: inside a JSON string every quote is
+    escaped, so that text can only be the key. A line that does not look like a goal's facts
+    is left out (its goal is derived again).
+    """
+    if not (text.startswith("[") and text.endswith("]")):
+        return {}
+    found = {}
+    for line in text[1:-1].split(",\n"):
+        end = line.find(_POINTS_KEY)
+        if line.startswith('{"number":') and line.endswith("}") and end > 0:
+            found[line[: end + len(_POINTS_KEY)]] = line
+    return found
 
 
 # ---- the write path's hook ---------------------------------------------------------------
@@ -121,13 +184,34 @@ def kept_open(home: Path) -> Iterator[None]:
             opened.connection.close()
 
 
-def after_write(home: Path, client_id: str, record: ClientRecord, written: os.stat_result) -> None:
+@dataclass(frozen=True)
+class Reuse:
+    """What a write left as it was read, so that its refresh need not derive it again.
+
+    `read` is the `index.identity` of the file the change started from, as read under the
+    client's lock (the fstat of the descriptor it was read through, unchanged by the read);
+    `untouched` holds the numbers of the goals whose fields and entries the change left
+    exactly as read. A goal renumbered, added or changed in any way is not untouched.
+    """
+
+    read: Identity
+    untouched: frozenset[int]
+
+
+def after_write(
+    home: Path,
+    client_id: str,
+    record: ClientRecord,
+    written: os.stat_result,
+    reuse: Reuse | None = None,
+) -> None:
     """Refresh a client's row right after its file was replaced (under the client's lock).
 
     `written` is the fstat of the file as written, before the rename. The row takes the
     identity of the file now in place only if it is that file (same inode, size and mtime);
     else the row is dropped and the next reader reads the file. Never fails a write: the file
-    is the truth, and a row left behind has another identity than the new file.
+    is the truth, and a row left behind has another identity than the new file. With `reuse`,
+    the untouched goals' facts may come from the row being replaced (see `_refresh`).
     """
     path = home / "clients" / f"{client_id}{CLIENT_SUFFIX}"
     with contextlib.suppress(sqlite3.Error, OSError, index.IndexUnavailable):
@@ -139,19 +223,35 @@ def after_write(home: Path, client_id: str, record: ClientRecord, written: os.st
         )
         kept = _KEPT.get(home)
         if kept is not None:
-            _refresh(kept, client_id, record, now, ours)
+            _refresh(kept, client_id, record, now, ours, reuse)
             return
         with index.opened(home) as opened:
             if opened is not None:
-                _refresh(opened, client_id, record, now, ours)
+                _refresh(opened, client_id, record, now, ours, reuse)
 
 
 def _refresh(
-    opened: index.Index, client_id: str, record: ClientRecord, now: os.stat_result, ours: bool
+    opened: index.Index,
+    client_id: str,
+    record: ClientRecord,
+    now: os.stat_result,
+    ours: bool,
+    reuse: Reuse | None = None,
 ) -> None:
-    """Put the client's row with the identity `now`, or drop it when the file is not `ours`."""
+    """Put the client's row with the identity `now`, or drop it when the file is not `ours`.
+
+    An untouched goal's line is taken from the row being replaced only when that row's
+    identity is `reuse.read` (so it was derived from exactly the file the change started
+    from) and the line begins with the goal's facts as they are now (number, fields, entry
+    count); every other goal, and every goal when there is no such row, is derived again.
+    """
     if not ours:
         opened.drop([client_id])
         return
-    goals = json.dumps(goal_facts(record), separators=(",", ":"))
+    reusable: dict[str, str] = {}
+    if reuse is not None and reuse.untouched:
+        found = opened.goals_of(client_id)
+        if found is not None and found[0] == reuse.read:
+            reusable = reusable_lines(found[1])
+    goals = goals_text(record, reusable, reuse.untouched if reuse is not None else frozenset())
     opened.put([Row(client_id, index.identity(now), client_facts(record), goals)])

@@ -27,7 +27,8 @@ from typing import Any
 
 INDEX_FILE = "index.sqlite3"
 #: Bumped whenever the facts or the table change: an index of another version is rebuilt.
-INDEX_VERSION = 2  # 2: goal title, schedule, episode, concern; client since, episode
+INDEX_VERSION = 3  # 2: goal title, schedule, episode, concern; client since, episode
+#                    3: the goals column holds one goal per line (storage/facts.goals_text)
 #: How long a connection waits for another writer of the index (seconds).
 BUSY_TIMEOUT = 5.0
 
@@ -91,6 +92,15 @@ class Index:
             key: Identity = (values[1], values[2], values[3], values[4])
             found[values[0]] = Row(values[0], key, json.loads(values[5]), goals)
         return found
+
+    def goals_of(self, client_id: str) -> tuple[Identity, str] | None:
+        """One client's row identity and per-goal facts text, or None without a row."""
+        values = self.connection.execute(
+            "SELECT ino, size, mtime_ns, ctime_ns, goals FROM clients WHERE id = ?", (client_id,)
+        ).fetchone()
+        if values is None:
+            return None
+        return (values[0], values[1], values[2], values[3]), values[4]
 
     def put(self, rows: Iterable[Row]) -> None:
         """Insert or replace rows, in one transaction."""
