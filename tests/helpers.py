@@ -296,10 +296,10 @@ class ReuseSeen:
 
 
 def refresh_with_reuse(monkeypatch: pytest.MonkeyPatch) -> ReuseSeen:
-    """Make every write hand `facts.after_write` a Reuse, as Store.update is to (issue 10):
-    the identity of the file as read under the lock (lstat equal before and after the read)
-    and the goals the change left equal to what was read. A test stand-in for that wiring,
-    used only where the store passed none."""
+    """Count the refreshes that reuse a row, and hand `facts.after_write` a Reuse where the
+    store passes none (an import, `check --fix --whole`): the identity of the file as read
+    (lstat equal before and after the read) and the goals left equal to what was read.
+    `Store.update` passes its own (the fstat of the descriptor read), which is used as is."""
     from goaltrack.storage import facts, index
 
     reads: dict[tuple[str, str], tuple[Any, dict[int, Any]]] = {}

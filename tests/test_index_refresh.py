@@ -221,3 +221,14 @@ def test_an_old_goals_column_is_rebuilt_by_the_version(home: Path) -> None:
     with index.opened(home) as opened:
         assert opened is not None
         assert opened.goals_of("c-1") is None
+
+
+def test_store_update_hands_the_refresh_the_file_it_read(home: Path) -> None:
+    """Store.update's own Reuse: a log on goal 1 takes goal 2's line from the row as it was."""
+    store = Store(home)
+    _two_goals(store)
+    _plant_points(home, 2)  # only a line taken from the row can carry these points
+    _log(store, "c-1", 1, 2, "2026-09-05")
+    _, goals = _row(home)
+    assert _points(goals, 2) == json.loads(FAKE_POINTS)
+    assert _points(goals, 1)[-1] == ["2026-09-05", 2, None]

@@ -30,6 +30,7 @@ on arbitrary tables; nothing of tomli_w is changed for other users in the proces
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -172,6 +173,9 @@ class LoadedRecord:
     whole: bool = True
     #: The file's text exactly as read (a dump carries it, so a restore is byte-identical).
     text: str = ""
+    #: The file's status as read, when it did not change while it was read (the store hands
+    #: it to the index refresh: what the change started from).
+    read_as: os.stat_result | None = None
 
 
 #: The first schema whose files end with an end-of-file line.

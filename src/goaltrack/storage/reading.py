@@ -7,6 +7,7 @@ the old file or the new one, never a half.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from pathlib import Path
@@ -38,9 +39,11 @@ def read_client_file(
         raise os_error(source, "read", error) from None
     try:
         with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            before = os.fstat(handle.fileno())
+            if not stat.S_ISREG(before.st_mode):
                 raise StoragePermissionError(f"{source}: not a regular file; refusing")
             raw = handle.read()
+            after = os.fstat(handle.fileno())
     except OSError as error:
         raise os_error(source, "read", error) from None
     if len(raw) >= READ_IN_PARTS_FROM:
@@ -63,7 +66,18 @@ def read_client_file(
         )
     if not loaded.whole and note_cut:
         notices.note(cut_short_message(source, client_id, "it is shown as it reads"))
+    if _same_file(before, after):  # not written in place while it was being read
+        return dataclasses.replace(loaded, read_as=after)
     return loaded
+
+
+def _same_file(before: os.stat_result, after: os.stat_result) -> bool:
+    """True when two statuses of one open file show no change in between."""
+    return (before.st_size, before.st_mtime_ns, before.st_ctime_ns) == (
+        after.st_size,
+        after.st_mtime_ns,
+        after.st_ctime_ns,
+    )
 
 
 def cut_short_message(source: str, client_id: str, consequence: str) -> str:

@@ -53,6 +53,7 @@ from goaltrack.storage import audit, facts
 from goaltrack.storage.diskio import atomic_write, make_folder, os_error
 from goaltrack.storage.draft import Draft, Touched
 from goaltrack.storage.fileformat import LoadedRecord, end_line, parse, render
+from goaltrack.storage.index import identity as index_identity
 from goaltrack.storage.locking import flocked, orphan_paths, remove_orphans
 from goaltrack.storage.reading import cut_short_message, read_client_file
 from goaltrack.storage.splice import spliced
@@ -192,12 +193,15 @@ class Store:
             draft = Draft(loaded.record)
             result = change(loaded.record)
             final = draft.revalidated()
-            text = _text_after(final, loaded, draft.touched())
+            touched = draft.touched()
+            text = _text_after(final, loaded, touched)
             attempt.describe(draft.before(), final)
             attempt.open_log()
             written = self._write_text(client_id, text)
             attempt.finish(None)  # under the lock, so the log follows the order of the writes
-            facts.after_write(self.home, client_id, final, written)  # still under the lock
+            facts.after_write(  # still under the lock
+                self.home, client_id, final, written, _reuse(loaded, final, touched)
+            )
             commits.after_write(  # a sync-enabled home commits the change, still locked
                 self.home, client_id, audit.current_command(), attempt.goals, len(attempt.entries)
             )
@@ -305,6 +309,15 @@ def _text_after(final: ClientRecord, loaded: LoadedRecord, touched: Touched) -> 
         if text is not None:
             return text
     return render(final)
+
+
+def _reuse(loaded: LoadedRecord, final: ClientRecord, touched: Touched) -> facts.Reuse | None:
+    """What the index refresh may take from the client's row: the facts of the goals the
+    change left as read, when the file read is known (not changed while it was read)."""
+    if loaded.read_as is None:
+        return None
+    untouched = frozenset(goal.number for goal in final.goals) - touched.goals
+    return facts.Reuse(index_identity(loaded.read_as), untouched)
 
 
 def write_home_marker(home: Path) -> bool:
