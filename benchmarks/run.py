@@ -81,6 +81,19 @@ def clean_env() -> dict[str, str]:
     return {**env, "COLUMNS": "100"}
 
 
+def compile_goaltrack() -> None:
+    """Write the bytecode of every goaltrack module, as an installed program has it.
+
+    An editable install leaves that to the first run, and an environment with
+    PYTHONDONTWRITEBYTECODE (some sandboxes and CI images set it) never writes it: every run
+    would then compile each module changed since the last bytecode was written, and the
+    rows would time the compiler, not goaltrack. Typer and Pydantic, installed by pip, have
+    theirs."""
+    import compileall
+
+    compileall.compile_dir(str(HERE.parent / "src" / "goaltrack"), quiet=1)
+
+
 def find_task() -> tuple[list[str] | None, str]:
     """Taskwarrior's argv and version, or None and why it cannot be used."""
     path = shutil.which("task")
@@ -166,6 +179,7 @@ def main() -> int:
         scale = Scale(**{**scale.__dict__, "clients": options.clients})
 
     began = time.perf_counter()
+    compile_goaltrack()
     info = report.machine(HERE.parent)
     task, task_version = find_task()
     info["taskwarrior"] = task_version if task else f"not used: {task_version}"
