@@ -42,6 +42,18 @@ _LIST_FIELDS = tuple(
 )
 
 
+def _states(entries: list[ProgressEntry]) -> list[dict[str, Any]]:
+    """The states of `entries` (as `_state` gives each), in one pass: copying every entry's
+    fields, then only the lists that are there (most entries hold none)."""
+    states = [entry.__dict__.copy() for entry in entries]
+    for state in states:
+        for name in _LIST_FIELDS:
+            value = state[name]
+            if value is not None:
+                state[name] = list(value)
+    return states
+
+
 def _state(entry: ProgressEntry) -> dict[str, Any]:
     """An entry's field values, with its lists (responses, flags) copied."""
     state = entry.__dict__.copy()
@@ -80,7 +92,7 @@ class Draft:
                 copy.__dict__[key] = list(value) if key == "progress" else deepcopy(value)
             self._goals.append(copy)  # its progress list holds the entries themselves
         #: Per goal read, the states of its entries in order (compared as one list).
-        self._goal_states = [[_state(e) for e in goal.progress] for goal in record.goals]
+        self._goal_states = [_states(goal.progress) for goal in record.goals]
         # Keyed by identity; the lists above keep every entry alive, so no id is reused.
         self._states = {
             id(entry): state

@@ -13,6 +13,7 @@ add what their own use needs.
 
 from __future__ import annotations
 
+import functools
 import re
 
 GOAL_START = "\n[[goals]]\n"
@@ -21,11 +22,13 @@ GOAL_START = "\n[[goals]]\n"
 _OTHER_HEADER = re.compile(r"\n[ \t]*\[(?!\[goals[.\]]|goals\.)")
 
 
-def goal_parts(text: str) -> list[int] | None:
+@functools.lru_cache(maxsize=2)
+def goal_parts(text: str) -> tuple[int, ...] | None:
     """Where each goal's part starts (at the newline before its `[[goals]]` line), or None
     when the text's layout does not let its parts stand alone (see the module's docstring):
     a part then runs to the next start, the first part of the text (the top-level fields and
-    the client) up to the first start."""
+    the client) up to the first start. Remembered for the last texts asked about: the write
+    path asks again about the very text its read was split by."""
     if '"""' in text or "'''" in text or "\r" in text or text.startswith("\ufeff"):
         return None
     starts = []
@@ -35,4 +38,4 @@ def goal_parts(text: str) -> list[int] | None:
         at = text.find(GOAL_START, at + 1)
     if not starts or _OTHER_HEADER.search(text, starts[0] + 1) is not None:
         return None
-    return starts
+    return tuple(starts)

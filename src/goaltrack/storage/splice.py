@@ -56,7 +56,7 @@ def spliced(
     if not old_text.endswith(tail):
         return None
     body = old_text[: -len(tail)]
-    starts = layout.goal_parts(body)
+    starts = layout.goal_parts(old_text)  # the end line after the last goal is no header
     if starts is None or len(starts) != len(numbers):
         return None
     ends = [*starts[1:], len(body)]
