@@ -113,6 +113,16 @@ def removed_risks(before: ClientRecord | None, after: ClientRecord) -> list[dict
 
     if before is None:
         return []
+    flagged = [
+        entry
+        for entry in [
+            *(entry for goal in _other_goals(before, after) for entry in goal.progress),
+            *before.client.screenings,
+        ]
+        if raises_flag(entry)
+    ]
+    if not flagged:
+        return []
     kept = after.entry_ids()  # goal entries and screenings (an intake PHQ-9 is one too)
     return [
         {
@@ -121,11 +131,8 @@ def removed_risks(before: ClientRecord | None, after: ClientRecord) -> list[dict
             "total": entry.value,
             "item9": item9_answer(entry),
         }
-        for entry in [
-            *(entry for goal in _other_goals(before, after) for entry in goal.progress),
-            *before.client.screenings,
-        ]
-        if entry.id not in kept and raises_flag(entry)
+        for entry in flagged
+        if entry.id not in kept
     ]
 
 
