@@ -63,7 +63,7 @@ def phases(text: str, rounds: int) -> dict[str, float]:
         "draft: snapshot of the entries": best(lambda: Draft(final), rounds),
         "draft: revalidated (the change only)": best(draft.revalidated, rounds),
         "render: the touched goal, spliced and proved": best(
-            lambda: splice.spliced(final, text, touched.head, touched.goals, touched.order),
+            lambda: splice.spliced(final, text, touched),
             rounds,
         ),
         "audit: before and changed parts": best(

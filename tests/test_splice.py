@@ -64,7 +64,7 @@ def _splice_of(text: str, change: object) -> tuple[str | None, ClientRecord]:
     change(loaded.record)  # type: ignore[operator]
     final = draft.revalidated()
     touched = draft.touched()
-    return spliced(final, text, touched.head, touched.goals, touched.order), final
+    return spliced(final, text, touched), final
 
 
 def test_a_log_is_spliced_into_the_text_and_equals_the_whole_rendering(store: Store) -> None:
@@ -217,3 +217,40 @@ def assume_refused(error: Exception) -> None:
     from goaltrack.errors import GoaltrackError
 
     assert isinstance(error, GoaltrackError | ValueError), error
+
+
+def test_a_log_keeps_the_part_of_its_own_goal_and_adds_the_entry(store: Store) -> None:
+    """A log on goal 2 keeps goal 2's part byte for byte (a hand edit's comment in it too)
+    and adds the new entry's table after its last one."""
+    path = store.path_for("c-1")
+    text = path.read_text(encoding="utf-8")
+    second = text.index("[[goals]]\nnumber = 2")
+    marked = text[:second] + "[[goals]]\n# goal two, by hand\n" + text[second + 10 :]
+    path.write_text(marked, encoding="utf-8")
+    _log(store, 2, 9, note="new")
+    after = path.read_text(encoding="utf-8")
+    assert "# goal two, by hand" in after
+    record = store.load("c-1")
+    assert [(e.value, e.note) for e in record.goals[1].progress] == [
+        (3, None),
+        (4, None),
+        (9, "new"),
+    ]
+
+
+def test_a_new_entry_goes_before_a_goals_later_tables(tmp_path: Path) -> None:
+    """A GAS goal's level descriptions follow its entries: a log puts the new entry's table
+    before them, exactly as the whole rendering does."""
+    store = Store(tmp_path / "home")
+    store.create(changes.new_client_record("c-1", created=D))
+    fields = changes.GoalFields(kind=GoalKind.AUTONOMY, title="Cook", measure="gas")
+    store.update("c-1", lambda r: changes.add_goal(r, fields, builtin_registry(), created=D))
+    store.update("c-1", lambda r: setattr(r.goals[0], "gas_levels", {"0": "Twice a week"}))
+    _log(store, 1, 0)
+    text = store.path_for("c-1").read_text(encoding="utf-8")
+    assert "[goals.gas_levels]" in text
+    entry = changes.EntryFields(value=1, date=D)
+    result, final = _splice_of(text, lambda r: changes.log_value(r, 1, entry, builtin_registry()))
+    assert result is not None
+    assert result == fileformat.render(final)
+    assert result.index("value = 1") < result.index("[goals.gas_levels]")

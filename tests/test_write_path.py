@@ -135,8 +135,8 @@ def test_text_that_would_not_read_back_is_never_written(
     before = path.read_bytes()
     real = fileformat.to_toml
     monkeypatch.setattr(
-        fileformat, "to_toml", lambda document: real(document).replace("value = 5", "value = 6")
-    )
+        fileformat, "to_toml", lambda document: real(document).replace("value = 8", "value = 9")
+    )  # the entry being written: whatever part of the text is rendered, it holds that one
     entry = changes.EntryFields(value=8, date=D)
     with pytest.raises(WriteFailedError, match="did not round-trip"):
         store.update("c-1", lambda r: changes.log_value(r, 1, entry, builtin_registry()))

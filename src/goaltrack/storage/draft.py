@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import operator
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -75,6 +75,9 @@ class Touched:
     order: tuple[int, ...] | None
     #: Numbers of the goals whose own fields or entries differ from what was read.
     goals: frozenset[int]
+    #: Of those, the goals whose change only added entries after the ones read (a `log`):
+    #: the number of entries read, which the goal still holds first, as they were.
+    appended: dict[int, int] = field(default_factory=dict)
 
 
 class Draft:
@@ -133,6 +136,7 @@ class Draft:
         goals: list[Any] = []
         changed: set[int] = set()
         whole: set[int] = set()
+        appended: dict[int, int] = {}
         for position, goal in enumerate(record.goals):
             if not isinstance(goal, BaseModel):
                 goals.append(goal)
@@ -142,6 +146,9 @@ class Draft:
                 whole.add(position)
                 continue
             changed.add(goal.number)
+            kept = self._entries_kept(position, goal)
+            if kept:
+                appended[goal.number] = kept
             plain = _plain(goal, exclude={"progress"})
             progress = goal.__dict__.get("progress", [])
             plain["progress"] = [
@@ -161,6 +168,7 @@ class Draft:
             or any(final.__dict__.get(key) != value for key, value in self._top.items()),
             order=tuple(goal.number for goal in final.goals) if same_order else None,
             goals=frozenset(changed),
+            appended=appended,
         )
         return final
 
@@ -170,6 +178,26 @@ class Draft:
         if self._touched is None:
             raise RuntimeError("touched() is known once the draft is revalidated")
         return self._touched
+
+    def _entries_kept(self, position: int, goal: Goal) -> int:
+        """How many entries `goal` (the goal read at this position, its own fields as read)
+        still holds first as they were read, when its change only added entries after them;
+        0 otherwise (or when it had none)."""
+        if position >= len(self._read_goals) or goal is not self._read_goals[position]:
+            return 0
+        copy = self._goals[position]
+        fields = goal.__dict__
+        if len(fields) != len(copy.__dict__) or any(
+            fields.get(key) != value for key, value in copy.__dict__.items() if key != "progress"
+        ):
+            return 0
+        read, now = copy.__dict__["progress"], fields["progress"]
+        count = len(read)
+        if count == 0 or len(now) <= count or not all(map(operator.is_, now, read)):
+            return 0
+        if [entry.__dict__ for entry in now[:count]] != self._goal_states[position]:
+            return 0
+        return count
 
     def _goal_unchanged(self, position: int, goal: Goal) -> bool:
         """True when `goal` is the goal read at this position, its own fields as read and

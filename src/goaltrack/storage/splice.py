@@ -29,28 +29,31 @@ compares the two texts on generated records and changes (tests/test_splice.py).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from goaltrack.errors import WriteFailedError
-from goaltrack.records.model import ClientRecord, document_of
+from goaltrack.records.model import ClientRecord, Goal, document_of
 from goaltrack.storage import fileformat, layout
+from goaltrack.storage.draft import Touched
+
+_ENTRY_START = "\n[[goals.progress]]\n"
+_GOAL_HEADER = "[[goals]]\n"
+#: The next table header line (any: the goal's later sub-tables, or the next goal).
+_NEXT_HEADER = re.compile(r"\n[ \t]*\[")
 
 
-def spliced(
-    final: ClientRecord,
-    old_text: str,
-    head_touched: bool,
-    goals_touched: frozenset[int],
-    order: tuple[int, ...] | None,
-) -> str | None:
-    """The text of `final` as `old_text` with only the touched parts rendered anew and
-    proved, or None when the old text's layout does not allow it (then render it whole).
+def spliced(final: ClientRecord, old_text: str, touched: Touched) -> str | None:
+    """The text of `final` as `old_text` with only the parts `touched` names rendered anew
+    and proved, or None when the old text's layout does not allow it (then render it whole).
 
-    `order` is the goal numbers as read, which must be `final`'s own (None: goals were added,
-    removed or reordered); `head_touched` says the client or a top-level field changed.
+    The goals must be those read, in their order (`touched.order`); the part before the goals
+    is rendered anew when the client or a top-level field changed (`touched.head`); a goal
+    whose change only added entries (`touched.appended`) keeps its part and gains the new
+    entries' tables after its last one.
     """
     numbers = tuple(goal.number for goal in final.goals)
-    if order is None or order != numbers or not numbers:
+    if touched.order is None or touched.order != numbers or not numbers:
         return None
     tail = f"\n{fileformat.end_line(final.client.id)}\n"
     if not old_text.endswith(tail):
@@ -61,16 +64,50 @@ def spliced(
         return None
     ends = [*starts[1:], len(body)]
     parts = [body[: starts[0]]]
-    if head_touched:
+    if touched.head:
         head = _head_document(final)
         parts[0] = _proved(fileformat.to_toml(head), head, final)
     for goal, start, end in zip(final.goals, starts, ends, strict=True):
-        if goal.number in goals_touched:
-            data = {"goals": [document_of(goal)]}
-            parts.append("\n" + _proved(fileformat.to_toml(data), data, final))
-        else:
-            parts.append(body[start:end])
+        part = body[start:end]
+        if goal.number in touched.goals:
+            kept = touched.appended.get(goal.number, 0)
+            part = (kept and _with_new_entries(part, goal, kept, final)) or _goal_part(goal, final)
+        parts.append(part)
     return "".join(parts) + tail
+
+
+def _goal_part(goal: Goal, final: ClientRecord) -> str:
+    """A goal's whole part, rendered and proved."""
+    data = {"goals": [document_of(goal)]}
+    return "\n" + _proved(fileformat.to_toml(data), data, final)
+
+
+def _with_new_entries(part: str, goal: Goal, kept: int, final: ClientRecord) -> str | None:
+    """A goal's old part with the tables of its entries after the first `kept` inserted after
+    its last entry's table (where the whole rendering has them: before any later sub-table of
+    the goal), the new tables proved; None when the part does not hold exactly `kept` entry
+    tables. The part's layout is one `layout.goal_parts` accepted: every line whole."""
+    tables = _entry_starts(part)
+    if len(tables) != kept:
+        return None
+    after_last = _NEXT_HEADER.search(part, tables[-1] + 1)
+    at = len(part) if after_last is None else after_last.start()
+    data = {"goals": [{"progress": [document_of(entry) for entry in goal.progress[kept:]]}]}
+    text = _proved(fileformat.to_toml(data), data, final)
+    new_tables = text.removeprefix(_GOAL_HEADER)
+    if new_tables == text:
+        return None
+    return part[:at] + new_tables + part[at:]
+
+
+def _entry_starts(part: str) -> list[int]:
+    """Where each `[[goals.progress]]` line of a goal's part starts (the newline before it)."""
+    starts = []
+    at = part.find(_ENTRY_START)
+    while at != -1:
+        starts.append(at)
+        at = part.find(_ENTRY_START, at + 1)
+    return starts
 
 
 def _head_document(final: ClientRecord) -> dict[str, Any]:

@@ -305,7 +305,7 @@ def _text_after(final: ClientRecord, loaded: LoadedRecord, touched: Touched) -> 
     rendered anew when the file's layout allows it (storage/splice.py), else all of it; proven
     to parse back to the new data either way."""
     if loaded.file_version == SCHEMA_VERSION:
-        text = spliced(final, loaded.text, touched.head, touched.goals, touched.order)
+        text = spliced(final, loaded.text, touched)
         if text is not None:
             return text
     return render(final)
