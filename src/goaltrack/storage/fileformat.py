@@ -192,6 +192,8 @@ def has_end_line(text: str, client_id: str) -> bool:
     """True when the text holds the client's end-of-file line as a whole line (normally the
     last; a hand edit may have appended after it)."""
     marker = end_line(client_id)
+    if text.endswith(f"\n{marker}\n"):  # as goaltrack writes it (no copy of a large text)
+        return True
     if text.rstrip().endswith("\n" + marker) or text.strip() == marker:
         return True
     return any(line.strip() == marker for line in text.splitlines())

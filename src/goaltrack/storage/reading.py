@@ -52,6 +52,7 @@ def read_client_file(
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise CorruptFileError(f"{source}: not valid UTF-8; the file was left unchanged") from None
+    del raw  # a large file's bytes: their memory serves the parse
     if not text.endswith("\n"):
         # goaltrack always ends a file with a newline; without one, the last line may have
         # been cut (`value = 17` read as `value = 1`), so the file is not trusted.
