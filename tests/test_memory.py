@@ -47,3 +47,18 @@ def test_a_large_file_turns_the_setting_on(tmp_path: Path) -> None:
     path = tmp_path / "c-1.toml"
     path.write_text("# padding\n" * 30_000, encoding="utf-8")
     assert _loads_ctypes(path)
+
+
+def test_a_record_is_kept_until_exit_only_in_a_one_command_process() -> None:
+    """keep_until_exit holds nothing in this (test) process; in a one-command one it holds."""
+    code = (
+        "import sys\n"
+        "from goaltrack.storage import memory\n"
+        "memory.keep_until_exit('a')\n"
+        "before = len(memory._Lifetime.kept)\n"
+        "memory.one_command_process()\n"
+        "memory.keep_until_exit('b', 'c')\n"
+        "print(before, len(memory._Lifetime.kept))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "2"]

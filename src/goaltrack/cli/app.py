@@ -25,6 +25,7 @@ from goaltrack import __version__, notices, settings
 from goaltrack.cli.common import STATE, say, warn
 from goaltrack.errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED, GoaltrackError
 from goaltrack.storage import audit
+from goaltrack.storage.memory import one_command_process
 
 #: Every command: its module in goaltrack.cli, and the first paragraph of its help (a test
 #: keeps each line equal to the command's docstring). Listed in `--help` in this order.
@@ -391,6 +392,7 @@ def main() -> None:
     # the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     LazyCommands.freeze_imports = True
+    one_command_process()
     atexit.register(_leave)  # the first exit handler runs last, after every other one
     try:
         app(prog_name="goaltrack")

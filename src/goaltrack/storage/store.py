@@ -55,6 +55,7 @@ from goaltrack.storage.draft import Draft, Touched
 from goaltrack.storage.fileformat import LoadedRecord, end_line, parse, render
 from goaltrack.storage.index import identity as index_identity
 from goaltrack.storage.locking import flocked, orphan_paths, remove_orphans
+from goaltrack.storage.memory import keep_until_exit
 from goaltrack.storage.reading import cut_short_message, read_client_file
 from goaltrack.storage.splice import spliced
 from goaltrack.sync import commits
@@ -205,6 +206,7 @@ class Store:
             commits.after_write(  # a sync-enabled home commits the change, still locked
                 self.home, client_id, audit.current_command(), attempt.goals, len(attempt.entries)
             )
+            keep_until_exit(loaded, draft, final)  # freed whole at exit, not object by object
             return result
 
     def confirm_whole(self, client_id: str) -> bool:
