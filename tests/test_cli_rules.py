@@ -176,18 +176,25 @@ def _modules_after(args: list[str]) -> set[str]:
     return set(last[1:])
 
 
+#: The CLI modules every command loads: none of them is a command module.
+SHARED = {
+    "goaltrack.cli.app",
+    "goaltrack.cli.common",
+    "goaltrack.cli.complete",
+    "goaltrack.cli.lifetime",
+}
+
+
 def test_top_level_help_imports_no_command_module() -> None:
-    """`goaltrack --help` loads app, common and complete only."""
+    """`goaltrack --help` loads app, common, complete and lifetime only."""
     loaded = _modules_after(["--help"])
-    assert loaded == {"goaltrack.cli.app", "goaltrack.cli.common", "goaltrack.cli.complete"}
+    assert loaded == SHARED
 
 
 def test_a_command_imports_its_own_module_only() -> None:
     """`goaltrack log --help` loads cli/entries and no other command module."""
     loaded = _modules_after(["log", "--help"])
-    assert loaded - {"goaltrack.cli.app", "goaltrack.cli.common", "goaltrack.cli.complete"} == {
-        "goaltrack.cli.entries"
-    }
+    assert loaded - SHARED == {"goaltrack.cli.entries"}
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))

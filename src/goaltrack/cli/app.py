@@ -8,8 +8,6 @@ command runs, completes or shows its help.
 
 from __future__ import annotations
 
-import atexit
-import gc
 import importlib
 import os
 import re
@@ -22,10 +20,10 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from goaltrack import __version__, notices, settings
+from goaltrack.cli import lifetime
 from goaltrack.cli.common import STATE, say, warn
 from goaltrack.errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED, GoaltrackError
 from goaltrack.storage import audit
-from goaltrack.storage.memory import one_command_process
 
 #: Every command: its module in goaltrack.cli, and the first paragraph of its help (a test
 #: keeps each line equal to the command's docstring). Listed in `--help` in this order.
@@ -160,20 +158,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-#: Allocations between two runs of the cycle collector in a command (CPython's default: 700).
-COLLECT_EVERY = 200_000
-
-
 class LazyCommands(MutableMapping[str, Any]):
     """The group's commands by name: a command's module is imported on first access.
 
     Its keys are every command of the table, so Typer's "did you mean" suggestions for a
     mistyped command see all of them without importing any.
     """
-
-    #: Set by `main` (one command, then exit); not when the app runs inside another program,
-    #: such as the test suite, whose garbage a freeze would keep.
-    freeze_imports = False
 
     def __init__(self, table: dict[str, tuple[str, str]]) -> None:
         self.table = table
@@ -185,15 +175,7 @@ class LazyCommands(MutableMapping[str, Any]):
                 raise KeyError(name)
             module = importlib.import_module(f"goaltrack.cli.{self.table[name][0]}")
             self.loaded.update(typer.main.get_group(module.commands).commands)
-            if self.freeze_imports:
-                # What the command's modules built at import (Pydantic's validators, Typer's
-                # parameters) lives until exit: the cycle collector need not scan it again.
-                gc.freeze()
-                # And it runs once per COLLECT_EVERY allocations, not every 700: a command
-                # lives a fraction of a second, and what it builds (tables, lists, models) are
-                # trees that reference counting frees; reading a client of 10,000 entries
-                # allocates some 200,000 objects, and each pass over them found nothing.
-                gc.set_threshold(COLLECT_EVERY, *gc.get_threshold()[1:])
+            lifetime.imports_done()  # a one-command process freezes what they built
         return self.loaded[name]
 
     def __setitem__(self, name: str, command: Any) -> None:
@@ -391,45 +373,11 @@ def main() -> None:
     # the scan of every installed package's metadata that looking for plugins costs. A value
     # the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    LazyCommands.freeze_imports = True
-    one_command_process()
-    atexit.register(_leave)  # the first exit handler runs last, after every other one
+    lifetime.begin()
     try:
         app(prog_name="goaltrack")
     except SystemExit as done:
-        _EXIT.code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        lifetime.ended(done.code)
         raise
     finally:
-        # Exit then frees objects by reference counting alone: the collector's passes over
-        # every object of a short-lived process (about 30 ms of `log`) find nothing to save.
-        gc.freeze()
-
-
-class _Exit:
-    """The exit code of a command that ended as a command ends (not by an uncaught error)."""
-
-    code: int | None = None
-
-
-_EXIT = _Exit()
-
-
-def _leave() -> None:
-    """End the process once every exit handler has run, without tearing the interpreter down.
-
-    By then the command's files are written, synced and closed (the store's write path, the
-    audit log, the index), its children waited for, and threads joined; what remains is
-    CPython freeing every module and object one by one, about 10 ms of a `log` and more after
-    reading a large client, for memory the process is about to give back whole. The output
-    streams are flushed first; if that fails (a reader closed the pipe) or the command did not
-    end normally, or coverage is measuring this process (it saves its data at exit), the
-    interpreter ends as usual."""
-    code = _EXIT.code
-    if code is None or "coverage" in sys.modules:
-        return
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        return
-    os._exit(code)
+        lifetime.at_exit()
