@@ -6,7 +6,7 @@ The typical client is tests/golden/typical-3-goals-50-entries.toml (3 goals x 50
 Two steps are timed, each against the writer of commit 8d95e1c re-created in this process only
 (tomli_w.dumps with its private inline-table heuristic switched off, as goaltrack did then):
 
-- write: the document to TOML text (fileformat.to_toml vs the patched tomli_w.dumps);
+- write: the document to TOML text (tomltext.to_toml vs the patched tomli_w.dumps);
 - render: the whole of fileformat.render (to_document, write, the round-trip proof).
 
 The two are timed in alternation on process CPU time and the best round of each is kept, so
@@ -26,7 +26,7 @@ from typing import Any
 import tomli_w
 
 from goaltrack.records.model import ClientRecord
-from goaltrack.storage import fileformat
+from goaltrack.storage import fileformat, tomltext
 
 TYPICAL = Path(__file__).resolve().parent.parent / "tests/golden/typical-3-goals-50-entries.toml"
 
@@ -66,10 +66,10 @@ def main() -> None:
     # Re-create the old writer in this process only; to_toml never hands tomli_w an array
     # of tables, so the switch cannot change what the new writer does.
     tomli_w._writer.is_suitable_inline_table = lambda obj, ctx: False  # type: ignore[attr-defined]
-    if _old_dumps(document) != fileformat.to_toml(document):
+    if _old_dumps(document) != tomltext.to_toml(document):
         raise SystemExit("the writers disagree: the golden files should have caught this")
     cases = [
-        ("write", _old_dumps, fileformat.to_toml, document, 50),
+        ("write", _old_dumps, tomltext.to_toml, document, 50),
         ("render", _old_render, fileformat.render, record, 20),
     ]
     for label, old, new, argument, calls in cases:

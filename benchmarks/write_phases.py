@@ -27,7 +27,7 @@ from typing import Any
 from goaltrack import operations
 from goaltrack.measures.instruments import builtin_registry
 from goaltrack.records.model import ClientRecord
-from goaltrack.storage import audit, facts, fileformat, index, splice
+from goaltrack.storage import audit, facts, fileformat, index, splice, tomltext
 from goaltrack.storage.draft import Draft
 
 #: Marks a figure printed for comparison, not a step of the write (not in the sum).
@@ -47,7 +47,7 @@ def best(step: Callable[[], Any], rounds: int) -> float:
 def phases(text: str, rounds: int) -> dict[str, float]:
     """Milliseconds of CPU for each step of logging one value on the client of `text`."""
     loaded = fileformat.parse(text, "client file")
-    document = fileformat.read_toml(text)
+    document = tomltext.read_toml(text)
     record = loaded.record
     draft = Draft(record)
     goal = record.goals[0].number
@@ -56,7 +56,7 @@ def phases(text: str, rounds: int) -> dict[str, float]:
     final = draft.revalidated()
     touched = draft.touched()
     return {
-        "read: TOML (rtoml)": best(lambda: fileformat.read_toml(text), rounds),
+        "read: TOML (rtoml)": best(lambda: tomltext.read_toml(text), rounds),
         "read: validation (pydantic)": best(
             lambda: ClientRecord.model_validate(fileformat.migrate(dict(document))), rounds
         ),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from goaltrack.storage.fileformat import read_toml
+from goaltrack.storage.tomltext import read_toml
 from helpers import invoke
 
 

@@ -2,7 +2,7 @@
 
 The golden files in tests/golden/ were written by the writer of 8d95e1c (tomli_w with its
 private inline-table heuristic patched out for the whole process), before it was replaced by
-fileformat.to_toml, which uses tomli_w's documented API only (issue 9).
+tomltext.to_toml, which uses tomli_w's documented API only (issue 9).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from goaltrack.errors import CorruptFileError
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord
-from goaltrack.storage import fileformat
+from goaltrack.storage import fileformat, tomltext
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 EXAMPLES = GOLDEN.parent.parent / "examples" / "caseload" / "clients"
@@ -61,17 +61,17 @@ def test_example_client_is_what_the_writer_writes(path: Path) -> None:
 def test_short_array_of_tables_is_written_in_block_form() -> None:
     """A short array of tables gets `[[name]]` headers, where tomli_w alone would inline it."""
     document = {"goals": [{"number": 1}, {"number": 2}]}
-    assert fileformat.to_toml(document) == "[[goals]]\nnumber = 1\n\n[[goals]]\nnumber = 2\n"
+    assert tomltext.to_toml(document) == "[[goals]]\nnumber = 1\n\n[[goals]]\nnumber = 2\n"
 
 
 def test_table_holding_only_tables_gets_no_header_of_its_own() -> None:
     """`[a.b]` alone defines `a`, as in tomli_w's layout."""
-    assert fileformat.to_toml({"a": {"b": {"x": 1}}}) == "[a.b]\nx = 1\n"
+    assert tomltext.to_toml({"a": {"b": {"x": 1}}}) == "[a.b]\nx = 1\n"
 
 
 def test_header_key_that_is_not_bare_is_quoted() -> None:
     """A key with a space is quoted in its header, as tomli_w quotes keys."""
-    assert fileformat.to_toml({"a b": [{"x": 1}]}) == '[["a b"]]\nx = 1\n'
+    assert tomltext.to_toml({"a b": [{"x": 1}]}) == '[["a b"]]\nx = 1\n'
 
 
 def test_migrated_file_reports_the_version_it_carries(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -134,13 +134,13 @@ def test_plain_values_are_formatted_exactly_as_tomli_w_formats_them(
     table: dict[str, object],
 ) -> None:
     """The writer's own key/value lines are tomli_w's, for any keys, strings and numbers."""
-    assert fileformat.format_values(table) == tomli_w.dumps(table)
+    assert tomltext.format_values(table) == tomli_w.dumps(table)
 
 
 def test_value_of_another_kind_is_left_to_tomli_w() -> None:
     """A value the writer does not format itself (an inline table in an array) is tomli_w's."""
     table = {"mixed": [1, {"a": "b"}], "when": time(10, 30), "ok": "x"}
-    assert fileformat.format_values(table) == tomli_w.dumps(table)
+    assert tomltext.format_values(table) == tomli_w.dumps(table)
 
 
 _KEYS = st.text(alphabet='abcxyz_-. "', min_size=1, max_size=5)
@@ -161,9 +161,9 @@ def test_arrays_of_tables_read_back_as_written(document: dict[str, object]) -> N
     each flat table under its header with exactly format_values' lines."""
     import tomllib
 
-    text = fileformat.to_toml(document)
+    text = tomltext.to_toml(document)
     assert tomllib.loads(text) == document
     for tables in document.values():
         for table in tables:  # type: ignore[attr-defined]
             if table and not any(isinstance(v, dict | list) for v in table.values()):
-                assert fileformat.format_values(table) in text
+                assert tomltext.format_values(table) in text

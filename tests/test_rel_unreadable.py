@@ -13,7 +13,7 @@ from helpers import run_cli
 
 DIGITS = "9" * 5000
 NESTED = "[" * 10_000 + "]" * 10_000
-# An inline table sends the text to tomllib (see fileformat.read_toml); without one, rtoml.
+# An inline table sends the text to tomllib (see tomltext.read_toml); without one, rtoml.
 CASES = {
     "long-integer": f"inline = {{ a = 1 }}\nbig = {DIGITS}\n",
     "deep-arrays": f"inline = {{ a = 1 }}\ndeep = {NESTED}\n",

@@ -11,7 +11,8 @@ import pytest
 
 from goaltrack.errors import CorruptFileError, SchemaTooNewError
 from goaltrack.records.model import SCHEMA_VERSION
-from goaltrack.storage.fileformat import end_line, read_toml, to_toml
+from goaltrack.storage.fileformat import end_line
+from goaltrack.storage.tomltext import read_toml, to_toml
 from goaltrack.sync import conflicts
 from goaltrack.sync.keys import KEYED, describe, set_at
 from goaltrack.sync.merge import merge_documents, merge_set

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from goaltrack.errors import CorruptFileError, DataError
-from goaltrack.storage import fileformat, layout
-from goaltrack.storage.fileformat import TomlError, parse, read_toml
+from goaltrack.storage import layout, tomltext
+from goaltrack.storage.fileformat import parse
+from goaltrack.storage.tomltext import TomlError, read_toml
 from helpers import EXAMPLES, REPO
 
 GOLDEN = REPO / "tests" / "golden"
@@ -156,13 +157,13 @@ def test_parse_refuses_what_the_reference_refuses() -> None:
             parse(text, "c-1042.toml")
 
 
-# --- a large file read goal by goal (fileformat.READ_IN_PARTS_FROM) -----------------------
+# --- a large file read goal by goal (tomltext.READ_IN_PARTS_FROM) ------------------------
 
 
 @pytest.fixture
 def in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read every text goal by goal where its layout allows (not only files of 256 KB)."""
-    monkeypatch.setattr(fileformat, "READ_IN_PARTS_FROM", 0)
+    monkeypatch.setattr(tomltext, "READ_IN_PARTS_FROM", 0)
 
 
 def _reads_in_parts(text: str) -> bool:
@@ -232,6 +233,6 @@ def test_a_large_client_is_read_in_parts_as_tomllib_reads_it() -> None:
         for number in range(1, 13)
     ]
     large = head + "".join(f"\n[[goals]]\n{g}\n" for g in goals)
-    assert len(large) >= fileformat.READ_IN_PARTS_FROM
+    assert len(large) >= tomltext.READ_IN_PARTS_FROM
     assert _reads_in_parts(large)
     assert _same(read_toml(large), tomllib.loads(large))

@@ -20,7 +20,7 @@ from goaltrack import operations as changes
 from goaltrack.errors import InvalidValueError, WriteFailedError
 from goaltrack.measures.instruments import builtin_registry
 from goaltrack.records.model import ClientRecord, ProgressEntry
-from goaltrack.storage import fileformat
+from goaltrack.storage import tomltext
 from goaltrack.storage.draft import Draft
 from goaltrack.storage.store import Store
 from helpers import client_with_goal
@@ -133,9 +133,9 @@ def test_text_that_would_not_read_back_is_never_written(
     """The round-trip proof stays: a writer that loses data makes the write fail, file kept."""
     path = store.path_for("c-1")
     before = path.read_bytes()
-    real = fileformat.to_toml
+    real = tomltext.to_toml
     monkeypatch.setattr(
-        fileformat, "to_toml", lambda document: real(document).replace("value = 8", "value = 9")
+        tomltext, "to_toml", lambda document: real(document).replace("value = 8", "value = 9")
     )  # the entry being written: whatever part of the text is rendered, it holds that one
     entry = changes.EntryFields(value=8, date=D)
     with pytest.raises(WriteFailedError, match="did not round-trip"):

@@ -7,7 +7,7 @@ by part is the same as reading or rewriting it whole when every line is whole TO
 `[[goals]]` starts a goal, and from the first goal on every table header is a goal's own
 (`[[goals]]`, `[[goals.x]]`, `[goals.x]`): then TOML appends each part's goal to the goals
 array in text order, and nothing else is defined inside a goal's part. `goal_parts` checks
-that much of a text; the reader (storage/fileformat.py) and the write path (storage/splice.py)
+that much of a text; the reader (storage/tomltext.py) and the write path (storage/splice.py)
 add what their own use needs.
 """
 

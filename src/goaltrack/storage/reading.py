@@ -15,8 +15,9 @@ from pathlib import Path
 from goaltrack import notices
 from goaltrack.errors import ClientNotFoundError, CorruptFileError, StoragePermissionError
 from goaltrack.storage.diskio import os_error
-from goaltrack.storage.fileformat import READ_IN_PARTS_FROM, LoadedRecord, end_line, parse
+from goaltrack.storage.fileformat import LoadedRecord, end_line, parse
 from goaltrack.storage.memory import keep_freed_memory
+from goaltrack.storage.tomltext import READ_IN_PARTS_FROM
 
 
 def read_client_file(

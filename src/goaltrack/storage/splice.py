@@ -34,7 +34,7 @@ from typing import Any
 
 from goaltrack.errors import WriteFailedError
 from goaltrack.records.model import ClientRecord, Goal, document_of
-from goaltrack.storage import fileformat, layout
+from goaltrack.storage import fileformat, layout, tomltext
 from goaltrack.storage.draft import Touched
 
 _ENTRY_START = "\n[[goals.progress]]\n"
@@ -66,7 +66,7 @@ def spliced(final: ClientRecord, old_text: str, touched: Touched) -> str | None:
     parts = [body[: starts[0]]]
     if touched.head:
         head = _head_document(final)
-        parts[0] = _proved(fileformat.to_toml(head), head, final)
+        parts[0] = _proved(tomltext.to_toml(head), head, final)
     for goal, start, end in zip(final.goals, starts, ends, strict=True):
         part = body[start:end]
         if goal.number in touched.goals:
@@ -79,7 +79,7 @@ def spliced(final: ClientRecord, old_text: str, touched: Touched) -> str | None:
 def _goal_part(goal: Goal, final: ClientRecord) -> str:
     """A goal's whole part, rendered and proved."""
     data = {"goals": [document_of(goal)]}
-    return "\n" + _proved(fileformat.to_toml(data), data, final)
+    return "\n" + _proved(tomltext.to_toml(data), data, final)
 
 
 def _with_new_entries(part: str, goal: Goal, kept: int, final: ClientRecord) -> str | None:
@@ -93,7 +93,7 @@ def _with_new_entries(part: str, goal: Goal, kept: int, final: ClientRecord) -> 
     after_last = _NEXT_HEADER.search(part, tables[-1] + 1)
     at = len(part) if after_last is None else after_last.start()
     data = {"goals": [{"progress": [document_of(entry) for entry in goal.progress[kept:]]}]}
-    text = _proved(fileformat.to_toml(data), data, final)
+    text = _proved(tomltext.to_toml(data), data, final)
     new_tables = text.removeprefix(_GOAL_HEADER)
     if new_tables == text:
         return None
@@ -119,6 +119,6 @@ def _head_document(final: ClientRecord) -> dict[str, Any]:
 
 def _proved(text: str, data: dict[str, Any], final: ClientRecord) -> str:
     """`text` when it parses back to `data` (the round-trip proof of one part)."""
-    if fileformat.read_toml(text) != data:
+    if tomltext.read_toml(text) != data:
         raise WriteFailedError(f"client {final.client.id}: serialised data did not round-trip")
     return text

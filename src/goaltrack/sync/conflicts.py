@@ -57,7 +57,7 @@ def conflict_path(home: Path, client_id: str) -> Path:
 
 def read(home: Path, client_id: str) -> list[Recorded]:
     """The open conflicts of one client (none when it has no file)."""
-    from goaltrack.storage.fileformat import TomlError, read_toml
+    from goaltrack.storage.tomltext import TomlError, read_toml
 
     path = conflict_path(home, client_id)
     try:
@@ -126,7 +126,7 @@ def settle(home: Path, client_id: str, settled: list[Recorded]) -> None:
 
 def _write(home: Path, client_id: str, items: list[Recorded]) -> None:
     from goaltrack.storage.diskio import atomic_write
-    from goaltrack.storage.fileformat import to_toml
+    from goaltrack.storage.tomltext import to_toml
 
     path = conflict_path(home, client_id)
     if not items:

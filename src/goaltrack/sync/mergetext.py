@@ -57,13 +57,8 @@ def _document(text: str, source: str) -> dict[str, Any]:
     """One side's text parsed and migrated; refused when newer than this program or broken."""
     from goaltrack.errors import CorruptFileError, SchemaTooNewError
     from goaltrack.records.model import SCHEMA_VERSION
-    from goaltrack.storage.fileformat import (
-        MARKED_SINCE,
-        TomlError,
-        has_end_line,
-        migrate,
-        read_toml,
-    )
+    from goaltrack.storage.fileformat import MARKED_SINCE, has_end_line, migrate
+    from goaltrack.storage.tomltext import TomlError, read_toml
 
     try:
         document = read_toml(text.removeprefix("\ufeff"))
