@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from goaltrack.storage import fileformat
-from goaltrack.storage.check import FIXED, NOTICE, OK, PROBLEM, check_home
+from goaltrack.storage.check import check_home
+from goaltrack.storage.findings import FIXED, NOTICE, OK, PROBLEM
 from goaltrack.storage.store import Store
 from helpers import HANG_GUARD, client_with_goal, invoke, snapshot
 

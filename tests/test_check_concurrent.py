@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from goaltrack.storage.check import FIXED, PROBLEM, check_home
+from goaltrack.storage.check import check_home
+from goaltrack.storage.findings import FIXED, PROBLEM
 from goaltrack.storage.store import Store
 from helpers import HANG_GUARD, client_with_goal, record, temp_files
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from goaltrack.storage.check import PROBLEM, check_home
+from goaltrack.storage.check import check_home
+from goaltrack.storage.findings import PROBLEM
 from goaltrack.storage.store import Store
 from goaltrack.sync import repo
 from sync_helpers import bare_remote, client_document, entry_ids, ok, private_git

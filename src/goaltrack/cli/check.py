@@ -10,7 +10,8 @@ from goaltrack.cli.common import FormatOption, JsonOption, command_group, home, 
 from goaltrack.errors import EXIT_DATA, InvalidValueError
 from goaltrack.records.convert import check_client_id
 from goaltrack.render.report import Column, OutputFormat, Report
-from goaltrack.storage.check import FIXED, PROBLEM, check_home
+from goaltrack.storage.check import check_home
+from goaltrack.storage.findings import FIXED, PROBLEM
 
 commands = command_group()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -27,8 +27,14 @@ from goaltrack.cli.common import (
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures import safety
 from goaltrack.records.convert import DATE_FORMS, parse_concern, parse_date, parse_line
-from goaltrack.records.enums import Approach, ClientStatus, GoalStatus, Severity
-from goaltrack.records.model import ClientRecord
+from goaltrack.records.enums import Approach, ClientStatus, Severity
+from goaltrack.render.client_detail import (
+    concern_labels,
+    conflict_lines,
+    episode_line,
+    gas_sections_of,
+    reviewed_lines,
+)
 from goaltrack.render.report import Column, OutputFormat, Report, Section
 from goaltrack.sync import conflicts
 
@@ -189,7 +195,6 @@ def show(
     detail = views.client_detail(record, today, stale_days, registry(), goals=shown)
     alerts = safety.alerts(record)
     gas_sections = gas_sections_of(record)
-    concerns = [f"{c['name']} ({c['severity']})" for c in detail["concerns"]]
     open_conflicts = conflicts.read(store().home, record.client.id)
     report = Report(
         document={
@@ -210,7 +215,7 @@ def show(
                 if detail["episodes"]
                 else []
             ),
-            ("Concerns", concerns),
+            ("Concerns", concern_labels(detail["concerns"])),
             ("Approaches", detail["approaches"]),
             # shown when there are any (schema 2 added them; most files have none)
             *[(label, detail[key]) for key, label in PLAN_FACTORS if detail[key]],
@@ -242,55 +247,6 @@ def show(
         + conflict_lines(record.client.id, open_conflicts),
     )
     output(report, fmt, as_json)
-
-
-def episode_line(episode: dict[str, Any]) -> str:
-    """A closed episode in one line: number, dates, reason (never its note)."""
-    return (
-        f"{episode['number']}: {episode['since'].isoformat()} to {episode['until'].isoformat()} "
-        f"({episode['reason']})"
-    )
-
-
-def reviewed_lines(reviewed: list[dict[str, Any]]) -> list[str]:
-    """One line per item-9 flag a risk review acknowledged: no longer urgent, never hidden."""
-    return [
-        f"item-9 flag of {item['date'].isoformat()} (entry {item['entry']}, "
-        + ("a screening" if item["goal"] is None else f"goal {item['goal']}")
-        + f") reviewed on {item['reviewed'].isoformat()}"
-        + (f" by {item['by']}" if item["by"] else "")
-        + f": {item['outcome']}"
-        for item in reviewed
-    ]
-
-
-def conflict_lines(client: str, items: list[conflicts.Recorded]) -> list[str]:
-    """What `show` says of a client's open sync conflicts (the fields, never their values)."""
-    return [
-        f"sync conflict: {item.where} was changed on two machines; this machine's value is "
-        f"kept until `goaltrack resolve {client} --take ours|theirs|VALUE`"
-        for item in items
-    ]
-
-
-def gas_sections_of(record: ClientRecord) -> list[Section]:
-    """A table for each GAS goal that describes its levels, in the order of the goals.
-
-    A dropped goal's levels are no longer worked towards: they are left out.
-    """
-    sections = []
-    for goal in record.goals:
-        if not goal.gas_levels or goal.status is GoalStatus.DROPPED:
-            continue
-        rows = [{"level": level, "text": text} for level, text in goal.gas_levels.items()]
-        sections.append(
-            Section(
-                f"GAS levels of goal {goal.number}",
-                [Column("level", "Level", numeric=True), Column("text", "Looks like", wrap=True)],
-                rows,
-            )
-        )
-    return sections
 
 
 @commands.command("edit-client")
