@@ -33,7 +33,8 @@ from goaltrack.errors import (
     WritesInterruptedError,
 )
 from goaltrack.interop.formats import DUMP_FORMAT_VERSION, DUMP_KIND, InputFormat
-from goaltrack.interop.rows import ClientOp, EntryOp, GoalOp, RowError, read_rows
+from goaltrack.interop.row_ops import ClientOp, EntryOp, GoalOp, RowError
+from goaltrack.interop.rows import read_rows
 from goaltrack.measures.instruments import Registry, load_registry
 from goaltrack.paths import HOME_FILES, is_valid_client_id
 from goaltrack.records.model import SCHEMA_VERSION, ClientRecord, describe_validation_error
