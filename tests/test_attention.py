@@ -303,3 +303,57 @@ def test_report_caseload_lists_the_attention_rows(
         "- c-stale goal 2: stale",
         "- c-gone: no-contact",
     ]
+
+
+# --- as of a past day: the index holds today's facts, the file that day's -----------------
+
+CLEAR = "0,0,0,0,0,0,0,0,0"  # a PHQ-9 with item 9 at 0: it clears an earlier flag
+
+
+def _risk_clients(runner: CliRunner, *extra: str) -> list[str]:
+    """The clients `attention` lists with an open item-9 flag."""
+    rows = json.loads(_ok(runner, "attention", "-f", "json", *extra))["attention"]
+    return sorted(row["client"] for row in rows if row["reason"] == "risk-item9")
+
+
+@pytest.mark.parametrize("index", [[], ["--no-index"]], ids=["index", "no-index"])
+def test_a_flag_cleared_after_the_day_is_open_as_of_that_day(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, index: list[str]
+) -> None:
+    """Flag on 11-10, cleared on 11-18: as of 11-14 it is open, as of 11-20 it is not."""
+    monkeypatch.setenv("GOALTRACK_AS_OF", AS_OF)
+    _phq9_goal(runner, "c-was", "--baseline", "12", "--target", "5")
+    _ok(runner, "measure", "c-was", "phq9", "--responses", ITEM9_TWO, "--date", "2026-11-10")
+    _ok(runner, "measure", "c-was", "phq9", "--responses", CLEAR, "--date", "2026-11-18")
+    assert _risk_clients(runner, *index) == []
+    monkeypatch.setenv("GOALTRACK_AS_OF", "2026-11-14")
+    assert _risk_clients(runner, *index) == ["c-was"]
+
+
+@pytest.mark.parametrize("index", [[], ["--no-index"]], ids=["index", "no-index"])
+def test_a_flag_raised_after_the_day_is_not_there_yet(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, index: list[str]
+) -> None:
+    """Flag on 11-16: as of 11-12 nothing is flagged, and `clients` shows no flag either."""
+    monkeypatch.setenv("GOALTRACK_AS_OF", AS_OF)
+    _phq9_goal(runner, "c-new", "--baseline", "12", "--target", "5")
+    _ok(runner, "measure", "c-new", "phq9", "--responses", CLEAR, "--date", "2026-11-05")
+    _ok(runner, "measure", "c-new", "phq9", "--responses", ITEM9_TWO, "--date", "2026-11-16")
+    assert _risk_clients(runner, *index) == ["c-new"]
+    monkeypatch.setenv("GOALTRACK_AS_OF", "2026-11-12")
+    assert _risk_clients(runner, *index) == []
+    rows = json.loads(_ok(runner, "clients", "-f", "json", *index))["clients"]
+    assert [row["risk_item9"] for row in rows] == [None]
+
+
+def test_a_flag_reviewed_after_the_day_is_urgent_as_of_that_day(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Flag on 11-10, risk review on 11-18: as of 11-14 the flag is still unreviewed (exit 4)."""
+    monkeypatch.setenv("GOALTRACK_AS_OF", AS_OF)
+    _phq9_goal(runner, "c-rev", "--baseline", "12", "--target", "5")
+    _ok(runner, "measure", "c-rev", "phq9", "--responses", ITEM9_TWO, "--date", "2026-11-10")
+    _ok(runner, "risk-review", "c-rev", "--date", "2026-11-18", "--outcome", "safety-plan")
+    assert invoke(runner, "attention", "--exit-status").exit_code != 4
+    monkeypatch.setenv("GOALTRACK_AS_OF", "2026-11-14")
+    assert invoke(runner, "attention", "--exit-status").exit_code == 4

@@ -82,8 +82,13 @@ def caseload_attention(
     known = registry or load_registry(home)
     result = Attention(day, days, problems=caseload.problems, clients=caseload.facts)
     everything = []
-    for client in caseload.facts:
+    for position, client in enumerate(caseload.facts):
         goals = json.loads(caseload.goals.get(client["id"], "[]"))
+        if _dated_after(client, day):  # its facts are today's: that day's come from the file
+            earlier = _facts_as_of(home, client["id"], day, result.problems)
+            if earlier is not None:
+                client, goals = earlier
+                caseload.facts[position] = client
         found = client_flags(client, goals, known.get, day, days)
         result.by_client[client["id"]] = ordered(found)
         everything.extend(found)
@@ -97,6 +102,30 @@ def caseload_attention(
         everything.append(flag)
     result.flags = ordered(everything)
     return result
+
+
+def _dated_after(client: dict[str, Any], day: date) -> bool:
+    """True when the client's file holds something dated after `day` (an entry, a screening,
+    a risk review): its derived facts, made from the whole file, are not that day's."""
+    latest = client.get("latest")
+    return latest is not None and date.fromisoformat(latest) > day
+
+
+def _facts_as_of(
+    home: Path, client_id: str, day: date, problems: list[GoaltrackError]
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """A client's facts as they stood on `day` (GOALTRACK_AS_OF in the past): its file read and
+    cut to that day (records/asof.snapshot), so a flag raised later is not yet there and a flag
+    cleared or reviewed later is still open; None (and a problem) when the file cannot be read."""
+    from goaltrack.records.asof import snapshot
+    from goaltrack.storage.store import Store
+
+    try:
+        record = snapshot(Store.at(home).load(client_id), day)
+    except DataError as error:
+        problems.append(error)
+        return None
+    return facts.client_facts(record), facts.goal_facts(record)
 
 
 def conflict_flags(home: Path, as_of: date) -> list[Flag]:

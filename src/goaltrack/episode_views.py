@@ -9,9 +9,10 @@ from typing import Any
 
 from goaltrack.measures import client_outcomes
 from goaltrack.measures.instruments import Registry
+from goaltrack.records.asof import snapshot
 from goaltrack.records.enums import ClientStatus
 from goaltrack.records.model import ClientRecord, Goal, GoalStatus
-from goaltrack.views import snapshot, summarize
+from goaltrack.views import summarize
 
 #: Goal statuses hidden by default from `show`, `progress` and completion (`--all` shows them).
 CLOSED_STATUSES = (GoalStatus.ACHIEVED, GoalStatus.DROPPED)

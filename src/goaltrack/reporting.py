@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from goaltrack import chart_views, views
+from goaltrack import chart_views
 from goaltrack.measures import client_outcomes, instruments, safety
 from goaltrack.measures.instruments import Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary
+from goaltrack.records.asof import snapshot
 from goaltrack.records.model import ClientRecord, Goal, RiskReview
 
 #: Who a report is for: the clinician (everything), the client (plain words, nothing private),
@@ -77,7 +78,7 @@ def client_report(
     limits the charts and data tables to entries on or after it."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
-    record = _as_of(views.snapshot(record, as_of), as_of)
+    record = _as_of(snapshot(record, as_of), as_of)
     client = record.client
     clinician = audience == CLINICIAN
     goals = [

@@ -16,6 +16,7 @@ from typing import Any
 from goaltrack import views
 from goaltrack.measures import client_outcomes, safety
 from goaltrack.measures.instruments import Registry
+from goaltrack.records.asof import snapshot
 from goaltrack.records.model import ClientRecord
 
 
@@ -118,7 +119,7 @@ def caseload_report(
     recovered, deteriorated or had no reliable change (`client_outcome`), and the median
     weeks in treatment; overall and per approach (a client with two approaches counts under
     both)."""
-    snaps = sorted((views.snapshot(r, as_of) for r in records), key=lambda r: r.client.id)
+    snaps = sorted((snapshot(r, as_of) for r in records), key=lambda r: r.client.id)
     rows = [
         {
             "client": record.client.id,

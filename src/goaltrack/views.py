@@ -1,9 +1,9 @@
 """What each read command shows, as plain data: the core's answer before any rendering.
 
-This module holds the shared pieces (a snapshot as of a day, a goal's summary on one rater's
-series) and the read models of `clients`, `show`, `goals`, `progress` and `entries`; the
-charts' read model is `chart_views.py`, that of `instruments` and `items` is
-`instrument_views.py`."""
+This module holds the shared pieces (a goal's summary on one rater's series; the record as
+of a day is records/asof.py) and the read models of `clients`, `show`, `goals`, `progress`
+and `entries`; the charts' read model is `chart_views.py`, that of `instruments` and `items`
+is `instrument_views.py`."""
 
 from __future__ import annotations
 
@@ -38,25 +38,6 @@ def instrument_for(goal: Goal, registry: Registry | None = None) -> Instrument |
     if not goal.measure:
         return None
     return registry.get(goal.measure) if registry is not None else instruments.get(goal.measure)
-
-
-def snapshot(record: ClientRecord, as_of: date) -> ClientRecord:
-    """The record as it stood on `as_of` (GOALTRACK_AS_OF): each goal keeps only the entries
-    dated on or before it, and the client only such screenings and risk reviews, so alerts
-    (a later review must not hide a flag that was open then), the GAS T-score, client outcomes
-    and chart points all see the same snapshot as the goal summaries. A copy for reading; the
-    file is untouched."""
-    goals = [
-        goal.model_copy(update={"progress": [e for e in goal.progress if e.date <= as_of]})
-        for goal in record.goals
-    ]
-    client = record.client.model_copy(
-        update={
-            "screenings": [s for s in record.client.screenings if s.date <= as_of],
-            "risk_reviews": [r for r in record.client.risk_reviews if r.date <= as_of],
-        }
-    )
-    return record.model_copy(update={"goals": goals, "client": client})
 
 
 def summarize(

@@ -26,6 +26,7 @@ from goaltrack.cli.common import (
 )
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures import safety
+from goaltrack.records.asof import snapshot
 from goaltrack.records.convert import DATE_FORMS, parse_concern, parse_date, parse_line
 from goaltrack.records.enums import Approach, ClientStatus, Severity
 from goaltrack.render.client_detail import (
@@ -190,7 +191,7 @@ def show(
 ) -> None:
     """Show one client: details, concerns, and goals with where each stands."""
     stale_days, today = settings.stale_days(), settings.as_of()
-    record = views.snapshot(store().load(client_id), today)  # GOALTRACK_AS_OF: a snapshot
+    record = snapshot(store().load(client_id), today)  # GOALTRACK_AS_OF: a snapshot
     shown = episode_views.visible_goals(record, everything, all_episodes)
     detail = views.client_detail(record, today, stale_days, registry(), goals=shown)
     alerts = safety.alerts(record)

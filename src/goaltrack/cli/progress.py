@@ -27,6 +27,7 @@ from goaltrack.cli.common import (
 )
 from goaltrack.errors import InvalidValueError
 from goaltrack.measures import safety
+from goaltrack.records.asof import snapshot
 from goaltrack.records.convert import DATE_FORMS, parse_date
 from goaltrack.render.output import draw_charts
 from goaltrack.render.report import Column, OutputFormat, Report
@@ -122,7 +123,7 @@ def show_progress(
         raise InvalidValueError("--svg draws one goal; name it: progress CLIENT GOAL --chart --svg")
     since_date = parse_date(since, "since") if since is not None else None
     today = settings.as_of()
-    record = views.snapshot(store().load(client_id), today)  # GOALTRACK_AS_OF: a snapshot
+    record = snapshot(store().load(client_id), today)  # GOALTRACK_AS_OF: a snapshot
     selected = (
         [record.require_goal(goal)]
         if goal is not None

@@ -102,9 +102,10 @@ def write_report(
     if caseload and (audience != "clinician" or since is not None):
         raise InvalidValueError("--caseload is for the clinician; leave out --audience/--since")
     since_date = parse_date(since, "since") if since is not None else None
-    from goaltrack import reporting, supervision, views  # read models: only for a report
+    from goaltrack import reporting, supervision  # read models: only for a report
     from goaltrack.attention import records_attention
     from goaltrack.measures import safety
+    from goaltrack.records.asof import snapshot
     from goaltrack.render import report_page  # Jinja2: only here
     from goaltrack.storage.outfile import check_output_path, write_private
     from goaltrack.storage.store import scan
@@ -147,7 +148,7 @@ def write_report(
             registry=known,
         )
         page = report_page.render_client(data, fmt)
-        alerts = safety.alerts(views.snapshot(record, as_of))
+        alerts = safety.alerts(snapshot(record, as_of))
     for alert in alerts:  # whoever the page is for, the clinician running this is told
         warn(alert.message())
     if to_stdout:  # for a pipe (pandoc, a mail tool): the page itself, no file

@@ -48,6 +48,8 @@ def client_facts(record: ClientRecord) -> dict[str, Any]:
         (max(map(_DATE, goal.progress)) for goal in record.goals if goal.progress), default=None
     )
     risk = safety.open_risk(record)
+    dated = [*(s.date for s in client.screenings), *(r.date for r in client.risk_reviews)]
+    latest = max([*dated, *([] if last is None else [last])], default=None)
     return {
         "id": client.id,
         "name": client.name,
@@ -64,6 +66,9 @@ def client_facts(record: ClientRecord) -> dict[str, Any]:
         "active_goals": sum(1 for goal in record.goals if goal.status is GoalStatus.ACTIVE),
         "entries": sum(len(goal.progress) for goal in record.goals),
         "last_entry": None if last is None else last.isoformat(),
+        # the latest date of anything a view as of an earlier day leaves out (records/asof.py):
+        # facts of a client with nothing after that day are that day's facts as well
+        "latest": None if latest is None else latest.isoformat(),
         "risk_item9": None
         if risk is None
         else {

@@ -27,8 +27,9 @@ from typing import Any
 
 INDEX_FILE = "index.sqlite3"
 #: Bumped whenever the facts or the table change: an index of another version is rebuilt.
-INDEX_VERSION = 3  # 2: goal title, schedule, episode, concern; client since, episode
+INDEX_VERSION = 4  # 2: goal title, schedule, episode, concern; client since, episode
 #                    3: the goals column holds one goal per line (storage/facts.goals_text)
+#                    4: client `latest` (attention as of a past day)
 #: How long a connection waits for another writer of the index (seconds).
 BUSY_TIMEOUT = 5.0
 
