@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -233,3 +234,15 @@ def test_operations_names_load_on_first_use() -> None:
         assert "no_such_operation" in str(error)
     else:
         raise AssertionError("an unknown name must raise AttributeError")
+
+
+def test_the_map_names_every_module() -> None:
+    """docs/architecture.md (the map) names each module of the package by its file name."""
+    text = (SRC.parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    unnamed = sorted(
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py")
+        and re.search(rf"\b{path.stem}\b", text) is None
+    )
+    assert unnamed == []
