@@ -356,3 +356,15 @@ def test_remove_flagged_entry_with_force_is_audited(
     assert "RISK ENTRY REMOVED" in result.stderr
     last = json.loads((home / "audit.log").read_text().splitlines()[-1])
     assert last["risk_removed"] == [{"entry": entry, "date": "2026-11-12", "total": 10, "item9": 2}]
+
+
+def test_the_discharge_note_is_in_the_clinicians_report_only(
+    treated: str, runner: CliRunner
+) -> None:
+    """The note written at discharge is in the clinician's report, not the client's."""
+    _discharge(runner, "--goals", "achieved", "--note", "DISCHARGE-NOTE-7Q")
+    clinician = _ok(runner, "report", "c-1", "-f", "md", "-o", "-")
+    assert "Episode 1: 2026-09-01 to 2026-11-15" in clinician
+    assert "discharge note: DISCHARGE" in clinician
+    client = _ok(runner, "report", "c-1", "-f", "md", "-o", "-", "--audience", "client")
+    assert "DISCHARGE" not in client

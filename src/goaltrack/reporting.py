@@ -17,7 +17,7 @@ from goaltrack.measures import client_outcomes, instruments, safety
 from goaltrack.measures.instruments import Registry
 from goaltrack.measures.outcomes import DEFAULT_STALE_DAYS, GoalSummary
 from goaltrack.records.asof import snapshot
-from goaltrack.records.model import ClientRecord, Goal, RiskReview
+from goaltrack.records.model import ClientRecord, Episode, Goal, RiskReview
 
 #: Who a report is for: the clinician (everything), the client (plain words, nothing private),
 #: a referrer (a one-page summary).
@@ -106,13 +106,18 @@ def client_report(
         strengths=list(client.strengths),
         plan=plan(record),
         screenings=screening_lines(record, registry) if audience != CLIENT else [],
-        episodes=[
-            f"Episode {e.number}: {e.since.isoformat()} to {e.until.isoformat()} ({e.reason.value})"
-            for e in client.episodes
-        ]
-        if clinician
-        else [],
+        episodes=[episode_line(e) for e in client.episodes] if clinician else [],
     )
+
+
+def episode_line(episode: Episode) -> str:
+    """A closed episode of care for the clinician: its days, why it ended, and the discharge
+    note written then (the clinician's words, so never in a client's or referrer's report)."""
+    line = (
+        f"Episode {episode.number}: {episode.since.isoformat()} to {episode.until.isoformat()} "
+        f"({episode.reason.value})"
+    )
+    return f"{line}; discharge note: {episode.note}" if episode.note else line
 
 
 def plan(record: ClientRecord) -> list[dict[str, Any]]:
