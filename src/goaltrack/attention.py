@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from goaltrack import settings
-from goaltrack.errors import CorruptFileError, DataError, GoaltrackError
+from goaltrack.errors import ClientNotFoundError, CorruptFileError, DataError, GoaltrackError
 from goaltrack.measures.attention import (
     FORMAT_VERSION,
     Flag,
@@ -122,7 +122,7 @@ def _facts_as_of(
 
     try:
         record = snapshot(Store.at(home).load(client_id), day)
-    except DataError as error:
+    except (DataError, ClientNotFoundError) as error:  # changed or gone since it was listed
         problems.append(error)
         return None
     return facts.client_facts(record), facts.goal_facts(record)

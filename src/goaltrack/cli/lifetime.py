@@ -21,23 +21,21 @@ import gc
 import os
 import sys
 
-from goaltrack.storage.memory import one_command_process
+from goaltrack.storage.memory import is_one_command_process, one_command_process
 
 #: Allocations between two runs of the cycle collector in a command (CPython's default: 700).
 COLLECT_EVERY = 200_000
 
 
 class _Process:
-    """This process's part in the policy: whether it is a one-command process, and how its
-    command ended (an exit code; None while running or after an uncaught error)."""
+    """How this process's command ended: an exit code (None while it runs, or after an
+    uncaught error)."""
 
-    one_command = False
     code: int | None = None
 
 
 def begin() -> None:
     """Make this process a one-command process (the command line's `main`, before the app)."""
-    _Process.one_command = True
     one_command_process()
     atexit.register(_leave)  # the first exit handler runs last, after every other one
 
@@ -45,7 +43,7 @@ def begin() -> None:
 def imports_done() -> None:
     """The command's modules are imported: freeze what they built and space the collections
     (a one-command process only)."""
-    if _Process.one_command:
+    if is_one_command_process():
         gc.freeze()
         gc.set_threshold(COLLECT_EVERY, *gc.get_threshold()[1:])
 

@@ -141,12 +141,12 @@ class Draft:
             if not isinstance(goal, BaseModel):
                 goals.append(goal)
                 continue
-            if self._goal_unchanged(position, goal):
+            kept = self._kept_as_read(position, goal)
+            if kept is not None and kept == len(goal.progress):
                 goals.append(goal)
                 whole.add(position)
                 continue
             changed.add(goal.number)
-            kept = self._entries_kept(position, goal)
             if kept:
                 appended[goal.number] = kept
             plain = _plain(goal, exclude={"progress"})
@@ -179,45 +179,27 @@ class Draft:
             raise RuntimeError("touched() is known once the draft is revalidated")
         return self._touched
 
-    def _entries_kept(self, position: int, goal: Goal) -> int:
-        """How many entries `goal` (the goal read at this position, its own fields as read)
-        still holds first as they were read, when its change only added entries after them;
-        0 otherwise (or when it had none)."""
+    def _kept_as_read(self, position: int, goal: Goal) -> int | None:
+        """When `goal` is the goal read at this position, its own fields as read and its first
+        entries the very entries read there, each in the state it was read in: how many
+        entries were read (so it is untouched when it holds no more, and only gained entries
+        when it holds more); None otherwise."""
         if position >= len(self._read_goals) or goal is not self._read_goals[position]:
-            return 0
-        copy = self._goals[position]
-        fields = goal.__dict__
-        if len(fields) != len(copy.__dict__) or any(
-            fields.get(key) != value for key, value in copy.__dict__.items() if key != "progress"
+            return None
+        copy, fields = self._goals[position].__dict__, goal.__dict__
+        if len(fields) != len(copy) or any(
+            fields.get(key) != value for key, value in copy.items() if key != "progress"
         ):
-            return 0
-        read, now = copy.__dict__["progress"], fields["progress"]
+            return None
+        read, now = copy["progress"], fields["progress"]
         count = len(read)
-        if count == 0 or len(now) <= count or not all(map(operator.is_, now, read)):
-            return 0
+        # the very entry objects read (compared up to the shorter list), then their states in
+        # one comparison of two lists of dicts
+        if len(now) < count or not all(map(operator.is_, now, read)):
+            return None
         if [entry.__dict__ for entry in now[:count]] != self._goal_states[position]:
-            return 0
+            return None
         return count
-
-    def _goal_unchanged(self, position: int, goal: Goal) -> bool:
-        """True when `goal` is the goal read at this position, its own fields as read and
-        each of its entries the one read there, unchanged."""
-        if position >= len(self._read_goals) or goal is not self._read_goals[position]:
-            return False
-        copy = self._goals[position]
-        fields = goal.__dict__
-        for key, value in copy.__dict__.items():
-            if key == "progress":
-                entries = fields[key]
-                # the very entry objects read, each in the state it was read in (one
-                # comparison of two lists of dicts)
-                if len(entries) != len(value) or not all(map(operator.is_, entries, value)):
-                    return False
-                if [entry.__dict__ for entry in entries] != self._goal_states[position]:
-                    return False
-            elif fields.get(key) != value:
-                return False
-        return len(fields) == len(copy.__dict__)
 
     def before(self) -> ClientRecord:
         """The record as it was before the change (for the audit: what differs). A goal the

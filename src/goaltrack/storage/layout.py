@@ -31,11 +31,18 @@ def goal_parts(text: str) -> tuple[int, ...] | None:
     path asks again about the very text its read was split by."""
     if '"""' in text or "'''" in text or "\r" in text or text.startswith("\ufeff"):
         return None
-    starts = []
-    at = text.find(GOAL_START)
-    while at != -1:
-        starts.append(at)
-        at = text.find(GOAL_START, at + 1)
+    starts = line_starts(text, GOAL_START)
     if not starts or _OTHER_HEADER.search(text, starts[0] + 1) is not None:
         return None
     return tuple(starts)
+
+
+def line_starts(text: str, line: str) -> list[int]:
+    """Where each occurrence of `line` (a whole line with the newline before it, such as
+    GOAL_START) starts in `text`, at that newline."""
+    starts = []
+    at = text.find(line)
+    while at != -1:
+        starts.append(at)
+        at = text.find(line, at + 1)
+    return starts

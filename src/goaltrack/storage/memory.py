@@ -63,6 +63,11 @@ def one_command_process() -> None:
     _Lifetime.one_command = True
 
 
+def is_one_command_process() -> bool:
+    """True once the command line's `main` has said this process runs one command."""
+    return _Lifetime.one_command
+
+
 def keep_until_exit(*objects: object) -> None:
     """Hold `objects` until the process exits, in a one-command process (see the module)."""
     if _Lifetime.one_command:

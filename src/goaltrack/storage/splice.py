@@ -87,7 +87,7 @@ def _with_new_entries(part: str, goal: Goal, kept: int, final: ClientRecord) -> 
     its last entry's table (where the whole rendering has them: before any later sub-table of
     the goal), the new tables proved; None when the part does not hold exactly `kept` entry
     tables. The part's layout is one `layout.goal_parts` accepted: every line whole."""
-    tables = _entry_starts(part)
+    tables = layout.line_starts(part, _ENTRY_START)
     if len(tables) != kept:
         return None
     after_last = _NEXT_HEADER.search(part, tables[-1] + 1)
@@ -98,16 +98,6 @@ def _with_new_entries(part: str, goal: Goal, kept: int, final: ClientRecord) -> 
     if new_tables == text:
         return None
     return part[:at] + new_tables + part[at:]
-
-
-def _entry_starts(part: str) -> list[int]:
-    """Where each `[[goals.progress]]` line of a goal's part starts (the newline before it)."""
-    starts = []
-    at = part.find(_ENTRY_START)
-    while at != -1:
-        starts.append(at)
-        at = part.find(_ENTRY_START, at + 1)
-    return starts
 
 
 def _head_document(final: ClientRecord) -> dict[str, Any]:
